@@ -1,0 +1,40 @@
+import type { z } from "zod";
+import type { Clock } from "../platform/clock.ts";
+import type { Logger } from "../platform/logger.ts";
+import type { CheckOutcome } from "./probe.ts";
+
+/** What a check run gets from the scheduler. */
+export interface CheckContext {
+  /** Aborted when the run's timeout passes or the agent stops; checks must honour it. */
+  signal: AbortSignal;
+  clock: Clock;
+  logger: Logger;
+}
+
+/**
+ * One configured check, ready to run. Contract: resolves (never rejects on a failed check:
+ * a failing health check is a result), honours `ctx.signal`, never loops or schedules itself,
+ * keeps its outputs bounded. The scheduler turns a rejection or timeout into a failed probe.
+ */
+export type CheckRun = (ctx: CheckContext) => Promise<CheckOutcome[]>;
+
+/** Facts about the host and agent that checkers may need when they are built. */
+export interface CheckerEnvironment {
+  nodeName: string;
+  stateDir: string;
+  /** The agent's parsed configuration, for checkers that read agent-level settings (etcd, docker...). */
+  agent: Record<string, unknown>;
+  logger: Logger;
+}
+
+/**
+ * A kind of check: its options schema (the config file's keys beside name/kind/interval...)
+ * and a factory. Registered explicitly in src/checkers/registry.ts.
+ */
+export interface CheckerKind<Options extends Record<string, unknown> = Record<string, unknown>> {
+  kind: string;
+  /** One line for `satellite checks` and docs. */
+  description: string;
+  options: z.ZodType<Options>;
+  create(options: Options, env: CheckerEnvironment): CheckRun;
+}

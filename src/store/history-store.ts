@@ -1,0 +1,79 @@
+import type { ProbeStatus, Severity } from "../probes/probe.ts";
+
+/** One probe result as kept in history. Times are Unix milliseconds. */
+export interface ProbeSample {
+  ts: number;
+  node: string;
+  checker: string;
+  status: ProbeStatus;
+  severity?: Severity;
+  durationMs: number;
+  error?: string;
+}
+
+export const TIMELINE_EVENT_TYPES = [
+  "ClusterDegraded",
+  "ClusterHealthy",
+  "NodeAdded",
+  "NodeRemoved",
+  "NodeDegraded",
+  "NodeHealthy",
+  "ProbeFailed",
+  "ProbeSucceeded",
+  "LeaderElected",
+] as const;
+export type TimelineEventType = (typeof TIMELINE_EVENT_TYPES)[number];
+
+/** A state change, in the original agent's events table shape. */
+export interface TimelineEvent {
+  timestamp: number;
+  type: TimelineEventType;
+  node?: string;
+  probe?: string;
+  oldState?: string;
+  newState?: string;
+}
+
+export interface EventQuery {
+  node?: string;
+  probe?: string;
+  type?: TimelineEventType;
+  /** Only events at or after this Unix ms. */
+  sinceMs?: number;
+  /** Newest first, at most this many (default 1000). */
+  limit?: number;
+}
+
+export interface SampleQuery {
+  node?: string;
+  checker?: string;
+  sinceMs?: number;
+  untilMs?: number;
+  limit?: number;
+}
+
+/** Whether the store is writing; `/readyz` shows it. */
+export interface StoreHealth {
+  ok: boolean;
+  /** The last write error, with what to do about it. */
+  error?: string;
+}
+
+/**
+ * Where probe samples and timeline events are kept. Writes must not throw: a failing write
+ * is logged, reflected in `health()`, and the agent keeps probing. Duplicate events (same
+ * timestamp, type, node, probe, states) are stored once.
+ */
+export interface HistoryStore {
+  appendSamples(samples: readonly ProbeSample[]): Promise<void>;
+  appendEvents(events: readonly TimelineEvent[]): Promise<void>;
+  /** Events, newest first. */
+  queryEvents(query: EventQuery): Promise<TimelineEvent[]>;
+  /** Samples, oldest first. */
+  querySamples(query: SampleQuery): Promise<ProbeSample[]>;
+  /** Deletes what is older than the retention relative to `nowMs`; returns rows removed. */
+  prune(nowMs: number): Promise<number>;
+  health(): StoreHealth;
+  /** Flushes and releases; further calls are ignored. */
+  close(): Promise<void>;
+}
