@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Installs the real components the test suite runs against (serf, etcd, podman, InfluxDB,
+# Prometheus, dnsmasq, iproute2/iptables), from Debian's packages, when they are missing.
+# Idempotent: does nothing when every command is already present. Needs root (apt-get).
+set -euo pipefail
+
+# command -> Debian package that provides it
+declare -A NEEDED=(
+  [serf]=serf
+  [etcd]=etcd-server
+  [podman]=podman
+  [influxd]=influxdb
+  [prometheus]=prometheus
+  [promtool]=prometheus
+  [dnsmasq]=dnsmasq
+  [ip]=iproute2
+  [iptables]=iptables
+  [sqlite3]=sqlite3
+)
+
+missing=()
+for cmd in "${!NEEDED[@]}"; do
+  command -v "$cmd" >/dev/null 2>&1 || missing+=("${NEEDED[$cmd]}")
+done
+# dnsmasq and others live in /usr/sbin, which a non-login PATH may lack.
+for cmd in "${!NEEDED[@]}"; do
+  if [[ " ${missing[*]-} " == *" ${NEEDED[$cmd]} "* ]] && [ -x "/usr/sbin/$cmd" ]; then
+    missing=("${missing[@]/${NEEDED[$cmd]}}")
+  fi
+done
+read -r -a missing <<<"$(printf '%s\n' "${missing[@]-}" | sort -u | tr '\n' ' ')"
+
+if [ "${#missing[@]}" -eq 0 ]; then
+  echo "install-test-deps: all test components present"
+  exit 0
+fi
+
+if [ "$(id -u)" -ne 0 ]; then
+  echo "install-test-deps: missing ${missing[*]}; run as root (apt-get) or install them by hand" >&2
+  exit 1
+fi
+
+echo "install-test-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+# Services must not start on install: tests start their own instances on loopback.
+printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
+chmod +x /usr/sbin/policy-rc.d
+trap 'rm -f /usr/sbin/policy-rc.d' EXIT
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+echo "install-test-deps: done"
