@@ -1,0 +1,50 @@
+/**
+ * Every `satellite agent` flag, in one table: the CLI's help, the environment variable
+ * (SATELLITE_<FLAG>), and the config key it sets all come from here. Defaults do not live
+ * here; they live in the schema (schema.ts).
+ */
+export type FlagValueKind = "string" | "list" | "tags" | "boolean";
+
+export interface AgentFlag {
+  /** The flag as typed: --rpc-addr. */
+  flag: string;
+  /** The config key (and config file key) it sets. */
+  key: string;
+  kind: FlagValueKind;
+  description: string;
+  valueHint?: string;
+}
+
+export const AGENT_FLAGS: readonly AgentFlag[] = [
+  { flag: "rpc-addr", key: "rpcAddr", kind: "list", valueHint: "host:port,...", description: "Addresses the HTTP API listens on; a bare host gets port 7575 (default 127.0.0.1:7575)" },
+  { flag: "name", key: "name", kind: "string", description: "This node's name in the cluster (default: hostname)" },
+  { flag: "tags", key: "tags", kind: "tags", valueHint: "k:v,...", description: "Node tags; role:master or role:node is required (default role:master)" },
+  { flag: "state-dir", key: "stateDir", kind: "string", valueHint: "dir", description: "Directory for history (SQLite), known peers and work files (default ./.satellite)" },
+  { flag: "config", key: "config", kind: "string", valueHint: "file", description: "YAML or JSON config file; flags override env, env overrides the file" },
+  { flag: "initial-cluster", key: "initialCluster", kind: "list", valueHint: "host:port,...", description: "Peers to join at start, retried with backoff until one join works" },
+  { flag: "gossip-addr", key: "gossipAddr", kind: "string", valueHint: "host:port", description: "Gossip bind address, UDP and TCP (default 0.0.0.0:7946)" },
+  { flag: "advertise-addr", key: "advertiseAddr", kind: "string", valueHint: "ip[:port]", description: "Address other nodes use to reach this one (default: the bind address, or the first non-loopback IP)" },
+  { flag: "encrypt", key: "encrypt", kind: "string", valueHint: "base64-key", description: "Gossip encryption key, base64 of 16, 24 or 32 bytes (serf's -encrypt format)" },
+  { flag: "keyring-file", key: "keyringFile", kind: "string", valueHint: "file", description: "serf keyring file: JSON array of base64 keys, primary first" },
+  { flag: "profile", key: "profile", kind: "string", valueHint: "lan|wan|local", description: "Gossip timing preset: lan (memberlist's LAN defaults), wan, local (default lan)" },
+  { flag: "kubeconfig", key: "kubeconfig", kind: "string", valueHint: "file", description: "kubeconfig for Kubernetes checks (default: in-cluster config when present)" },
+  { flag: "kubelet-addr", key: "kubeletAddr", kind: "string", valueHint: "url", description: "kubelet health endpoint base (default http://127.0.0.1:10248)" },
+  { flag: "docker-addr", key: "dockerAddr", kind: "string", valueHint: "path", description: "Docker API unix socket (default /var/run/docker.sock)" },
+  { flag: "etcd-servers", key: "etcdServers", kind: "list", valueHint: "url,...", description: "etcd client endpoints (default http://127.0.0.1:2379)" },
+  { flag: "etcd-cafile", key: "etcdCafile", kind: "string", valueHint: "file", description: "CA bundle to verify etcd's certificate" },
+  { flag: "etcd-certfile", key: "etcdCertfile", kind: "string", valueHint: "file", description: "Client certificate for etcd" },
+  { flag: "etcd-keyfile", key: "etcdKeyfile", kind: "string", valueHint: "file", description: "Client key for etcd" },
+  { flag: "influxdb-url", key: "influxdbUrl", kind: "string", valueHint: "url", description: "InfluxDB 1.x URL; when set, probe results are also written there" },
+  { flag: "influxdb-database", key: "influxdbDatabase", kind: "string", description: "InfluxDB database" },
+  { flag: "influxdb-user", key: "influxdbUser", kind: "string", description: "InfluxDB user" },
+  { flag: "influxdb-password", key: "influxdbPassword", kind: "string", description: "InfluxDB password (prefer SATELLITE_INFLUXDB_PASSWORD or the config file)" },
+  { flag: "metrics-addr", key: "metricsAddr", kind: "string", valueHint: "host:port", description: "Also serve /metrics on this address (it is always on the API address)" },
+  { flag: "retention", key: "retention", kind: "string", valueHint: "duration", description: "How long history is kept, e.g. 7d, 36h (default 7d)" },
+  { flag: "api-token", key: "apiToken", kind: "string", description: "Bearer token that allows mutating API calls (join, leave) from non-loopback clients" },
+  { flag: "debug", key: "debug", kind: "boolean", description: "Log at debug level" },
+];
+
+/** SATELLITE_RPC_ADDR for --rpc-addr. */
+export function envNameOf(flag: AgentFlag): string {
+  return `SATELLITE_${flag.flag.toUpperCase().replaceAll("-", "_")}`;
+}

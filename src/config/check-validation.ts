@@ -1,0 +1,57 @@
+import type { z } from "zod";
+import type { CheckSpec } from "../probes/check-spec.ts";
+import { COMMON_CHECK_KEYS } from "../probes/check-spec.ts";
+import type { CheckerKind } from "../probes/checker.ts";
+import { formatKeyPath, type ConfigProblem } from "./config-error.ts";
+
+/** A check whose kind exists and whose options passed the kind's schema. */
+export interface ValidatedCheck {
+  spec: CheckSpec;
+  kind: CheckerKind<any>;
+  options: Record<string, unknown>;
+}
+
+/**
+ * Validates each check's kind and options. `keyPrefix` is the key path of the list
+ * ("checks"); `source` names where the list came from.
+ */
+export function validateChecks(
+  specs: readonly CheckSpec[],
+  findKind: (kind: string) => CheckerKind<any> | undefined,
+  allKinds: readonly string[],
+  source: string,
+  keyPrefix: string,
+): { checks: ValidatedCheck[]; problems: ConfigProblem[] } {
+  const checks: ValidatedCheck[] = [];
+  const problems: ConfigProblem[] = [];
+  const seen = new Map<string, number>();
+  specs.forEach((spec, index) => {
+    const at = (...rest: PropertyKey[]): string => formatKeyPath([keyPrefix, index, ...rest]);
+    const earlier = seen.get(spec.name);
+    if (earlier !== undefined) {
+      problems.push({ source, path: at("name"), message: `duplicate check name "${spec.name}" (also ${keyPrefix}[${earlier}]); names must be unique` });
+    }
+    seen.set(spec.name, index);
+    const kind = findKind(spec.kind);
+    if (!kind) {
+      problems.push({ source, path: at("kind"), message: `unknown kind "${spec.kind}"; allowed: ${allKinds.join(", ")}` });
+      return;
+    }
+    const optionInput = Object.fromEntries(Object.entries(spec).filter(([key]) => !(COMMON_CHECK_KEYS as readonly string[]).includes(key)));
+    const result = (kind.options as z.ZodType<Record<string, unknown>>).safeParse(optionInput);
+    if (!result.success) {
+      for (const issue of result.error.issues) {
+        problems.push({ source, path: at(...issue.path), message: describeIssue(issue, spec.kind) });
+      }
+      return;
+    }
+    checks.push({ spec, kind, options: result.data });
+  });
+  return { checks, problems };
+}
+
+function describeIssue(issue: z.core.$ZodIssue, kind: string): string {
+  if (issue.code === "unrecognized_keys") return `unknown option(s) ${issue.keys.map((k) => `"${k}"`).join(", ")} for kind ${kind}`;
+  if (issue.code === "invalid_type" && issue.input === undefined) return `required by kind ${kind} (${issue.message})`;
+  return issue.message;
+}

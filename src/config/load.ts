@@ -1,0 +1,77 @@
+import { parse as parseYaml } from "yaml";
+import type { CheckSpec } from "../probes/check-spec.ts";
+import type { CheckerKind } from "../probes/checker.ts";
+import { describeError } from "../platform/errors.ts";
+import { validateChecks, type ValidatedCheck } from "./check-validation.ts";
+import { ConfigError, formatKeyPath, type ConfigProblem } from "./config-error.ts";
+import { parseDurationMs } from "./duration.ts";
+import { agentConfigSchema, type ParsedAgentConfig } from "./schema.ts";
+import { describeSource, layerConfig } from "./sources.ts";
+
+/** The agent's configuration after validation, with derived values resolved. */
+export interface AgentConfig extends Omit<ParsedAgentConfig, "checks" | "name"> {
+  name: string;
+  retentionMs: number;
+  /** Checks from the config file, validated against the registry. */
+  checks: ValidatedCheck[];
+}
+
+export interface LoadConfigInput {
+  /** Only the flags the operator typed, keyed by flag name (rpc-addr). */
+  flags: Record<string, string | boolean>;
+  env: Record<string, string | undefined>;
+  readFile: (path: string) => string;
+  hostname: () => string;
+  findKind: (kind: string) => CheckerKind<any> | undefined;
+  kindNames: readonly string[];
+}
+
+/** Loads flags + env + file, validates everything, and throws ConfigError listing every problem. */
+export function loadAgentConfig(input: LoadConfigInput): AgentConfig {
+  const configPath = typeof input.flags.config === "string" ? input.flags.config : input.env.SATELLITE_CONFIG;
+  const file = configPath ? { path: configPath, values: readConfigFile(configPath, input.readFile) } : undefined;
+  const layered = layerConfig(input.flags, input.env, file);
+  const parsed = agentConfigSchema.safeParse(layered.raw);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue): ConfigProblem => {
+      const topKey = issue.code === "unrecognized_keys" ? undefined : String(issue.path[0] ?? "");
+      const source = topKey === undefined ? (file ? describeSource({ kind: "file", path: file.path }) : "configuration") : describeSource(layered.sources.get(topKey) ?? { kind: "default" });
+      const message =
+        issue.code === "unrecognized_keys"
+          ? `unknown key(s) ${issue.keys.map((k) => `"${k}"`).join(", ")}; see docs/configuration.md for the keys`
+          : issue.message;
+      return { source, path: formatKeyPath(issue.path), message };
+    });
+    throw new ConfigError(problems);
+  }
+  const config = parsed.data;
+  const checkSource = describeSource(layered.sources.get("checks") ?? { kind: "default" });
+  const { checks, problems } = validateChecks(config.checks as CheckSpec[], input.findKind, input.kindNames, checkSource, "checks");
+  if (problems.length > 0) throw new ConfigError(problems);
+  return {
+    ...config,
+    name: config.name ?? input.hostname(),
+    retentionMs: parseDurationMs(config.retention) ?? 0,
+    checks,
+  };
+}
+
+function readConfigFile(path: string, readFile: (path: string) => string): Record<string, unknown> {
+  let text: string;
+  try {
+    text = readFile(path);
+  } catch (error) {
+    throw new ConfigError([{ source: `config file ${path}`, path: "", message: `cannot read it: ${describeError(error)}` }]);
+  }
+  let value: unknown;
+  try {
+    value = path.endsWith(".json") ? JSON.parse(text) : parseYaml(text);
+  } catch (error) {
+    throw new ConfigError([{ source: `config file ${path}`, path: "", message: `not valid ${path.endsWith(".json") ? "JSON" : "YAML"}: ${describeError(error)}` }]);
+  }
+  if (value === null || value === undefined) return {};
+  if (typeof value !== "object" || Array.isArray(value)) {
+    throw new ConfigError([{ source: `config file ${path}`, path: "", message: "expected a mapping of keys (rpcAddr, tags, checks, ...) at the top level" }]);
+  }
+  return value as Record<string, unknown>;
+}

@@ -1,0 +1,83 @@
+import { z } from "zod";
+import { parseHostPort } from "./addresses.ts";
+import { parseDurationMs } from "./duration.ts";
+
+/**
+ * The agent's configuration: the one place where defaults live. Flags, environment and the
+ * config file are merged into one raw object (sources.ts) that this schema validates.
+ */
+
+const hostPort = (defaultPort?: number) =>
+  z.string().superRefine((value, ctx) => {
+    const parsed = parseHostPort(value, defaultPort);
+    if (typeof parsed === "string") ctx.addIssue({ code: "custom", message: parsed });
+  });
+
+const duration = z.string().superRefine((value, ctx) => {
+  if (parseDurationMs(value) === undefined) {
+    ctx.addIssue({ code: "custom", message: `"${value}" is not a duration; use e.g. 500ms, 30s, 5m, 36h, 7d` });
+  }
+});
+
+const tags = z.record(z.string().min(1), z.string()).superRefine((value, ctx) => {
+  if (value.role !== "master" && value.role !== "node") {
+    ctx.addIssue({
+      code: "custom",
+      message: `a role tag is required: role:master or role:node (got ${value.role === undefined ? "none" : `role:${value.role}`})`,
+    });
+  }
+});
+
+const base64Key = z.string().superRefine((value, ctx) => {
+  const bytes = Buffer.from(value, "base64");
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(value) || ![16, 24, 32].includes(bytes.length)) {
+    ctx.addIssue({ code: "custom", message: "expected base64 of a 16, 24 or 32-byte key (e.g. `openssl rand -base64 32`)" });
+  }
+});
+
+/** A configured check as written; kind options are checked against the registry later (checks.ts). */
+const checkEntry = z.looseObject({
+  name: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/i, "use letters, digits, '.', '_' or '-'"),
+  kind: z.string().min(1),
+  intervalMs: z.number().int().min(100).max(86_400_000).optional(),
+  timeoutMs: z.number().int().min(10).max(3_600_000).optional(),
+  severity: z.enum(["critical", "warning"]).optional(),
+  failuresBeforeCritical: z.number().int().min(1).max(100).optional(),
+  successesBeforePassing: z.number().int().min(1).max(100).optional(),
+});
+
+export const agentConfigSchema = z.strictObject({
+  config: z.string().optional(),
+  rpcAddr: z.array(hostPort(7575)).min(1).default(["127.0.0.1:7575"]),
+  name: z.string().regex(/^[^\s]+$/, "no whitespace allowed").optional(),
+  tags: tags.default({ role: "master" }),
+  stateDir: z.string().min(1).default(".satellite"),
+  initialCluster: z.array(hostPort(7946)).default([]),
+  gossipAddr: hostPort(7946).default("0.0.0.0:7946"),
+  advertiseAddr: hostPort(0).optional(),
+  encrypt: base64Key.optional(),
+  keyringFile: z.string().optional(),
+  profile: z.enum(["lan", "wan", "local"]).default("lan"),
+  kubeconfig: z.string().optional(),
+  kubeletAddr: z.url().default("http://127.0.0.1:10248"),
+  dockerAddr: z.string().default("/var/run/docker.sock"),
+  etcdServers: z.array(z.url()).default(["http://127.0.0.1:2379"]),
+  etcdCafile: z.string().optional(),
+  etcdCertfile: z.string().optional(),
+  etcdKeyfile: z.string().optional(),
+  influxdbUrl: z.url().optional(),
+  influxdbDatabase: z.string().default("satellite"),
+  influxdbUser: z.string().optional(),
+  influxdbPassword: z.string().optional(),
+  metricsAddr: hostPort().optional(),
+  retention: duration.default("7d"),
+  apiToken: z.string().min(16, "use at least 16 characters").optional(),
+  debug: z.boolean().default(false),
+  /** false turns off the built-in checks; only `checks` run. */
+  defaultChecks: z.boolean().default(true),
+  /** A check with the name of a built-in one replaces it. */
+  checks: z.array(checkEntry).default([]),
+});
+
+export type AgentConfigInput = z.input<typeof agentConfigSchema>;
+export type ParsedAgentConfig = z.output<typeof agentConfigSchema>;

@@ -1,0 +1,89 @@
+import { AGENT_FLAGS, envNameOf, type AgentFlag } from "./agent-flags.ts";
+
+/** Where a configuration value came from, for error messages. */
+export type ValueSource = { kind: "flag"; name: string } | { kind: "env"; name: string } | { kind: "file"; path: string } | { kind: "default" };
+
+export function describeSource(source: ValueSource): string {
+  switch (source.kind) {
+    case "flag":
+      return `flag --${source.name}`;
+    case "env":
+      return `environment variable ${source.name}`;
+    case "file":
+      return `config file ${source.path}`;
+    case "default":
+      return "built-in default";
+  }
+}
+
+export interface LayeredConfig {
+  raw: Record<string, unknown>;
+  /** Source of each top-level key that was set. */
+  sources: Map<string, ValueSource>;
+}
+
+/** Turns one flag or env value (always text) into the typed raw value; returns an error string when it cannot. */
+export function convertFlagValue(flag: AgentFlag, value: string | boolean): unknown {
+  switch (flag.kind) {
+    case "boolean":
+      if (typeof value === "boolean") return value;
+      if (/^(1|true|yes|on)$/i.test(value)) return true;
+      if (/^(0|false|no|off|)$/i.test(value)) return false;
+      return value; // left for the schema to reject with the flag's name
+    case "list":
+      return String(value)
+        .split(",")
+        .map((s) => s.trim())
+        .filter((s) => s !== "");
+    case "tags":
+      return parseTags(String(value));
+    case "string":
+      return String(value);
+  }
+}
+
+/** "role:master,zone:a" -> {role: "master", zone: "a"}; an entry without ':' becomes a key with an empty value. */
+export function parseTags(text: string): Record<string, string> {
+  const tags: Record<string, string> = {};
+  for (const part of text.split(",")) {
+    const entry = part.trim();
+    if (entry === "") continue;
+    const at = entry.indexOf(":");
+    if (at === -1) tags[entry] = "";
+    else tags[entry.slice(0, at).trim()] = entry.slice(at + 1).trim();
+  }
+  return tags;
+}
+
+/**
+ * Merges sources with precedence flags > env > file. `flags` holds only flags the operator
+ * actually typed (keyed by flag name), so unset flags never hide env or file values.
+ */
+export function layerConfig(
+  flags: Record<string, string | boolean>,
+  env: Record<string, string | undefined>,
+  file: { path: string; values: Record<string, unknown> } | undefined,
+): LayeredConfig {
+  const raw: Record<string, unknown> = {};
+  const sources = new Map<string, ValueSource>();
+  if (file) {
+    for (const [key, value] of Object.entries(file.values)) {
+      raw[key] = value;
+      sources.set(key, { kind: "file", path: file.path });
+    }
+  }
+  for (const flag of AGENT_FLAGS) {
+    const name = envNameOf(flag);
+    const value = env[name];
+    if (value === undefined || value === "") continue;
+    raw[flag.key] = convertFlagValue(flag, value);
+    sources.set(flag.key, { kind: "env", name });
+  }
+  for (const flag of AGENT_FLAGS) {
+    const value = flags[flag.flag];
+    if (value === undefined) continue;
+    raw[flag.key] = convertFlagValue(flag, value);
+    sources.set(flag.key, { kind: "flag", name: flag.flag });
+  }
+  return { raw, sources };
+}
