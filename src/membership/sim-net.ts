@@ -1,0 +1,283 @@
+import type { Clock } from "../platform/clock.ts";
+import { SatelliteError } from "../platform/errors.ts";
+import type { Random } from "../platform/random.ts";
+import { estimateEncodedSize } from "./estimated-size.ts";
+import { formatAddress, type GossipNet, type GossipNetHandlers, type GossipNetStats, type NetAddress } from "./gossip-net.ts";
+import type { GossipMessage } from "./messages.ts";
+
+/** How packets fare on one direction of a link. */
+export interface SimLinkProfile {
+  delayMs: number;
+  /** Uniform extra delay in [0, jitterMs). Reordering follows from it. */
+  jitterMs: number;
+  /** Probability in [0, 1] that a UDP packet is lost. Streams are reliable. */
+  lossRate: number;
+}
+
+export interface SimNetworkOptions {
+  /** Drives every delivery; one clock for the whole simulated cluster. */
+  clock: Clock;
+  /** Decides loss and jitter; seed it for reproducible runs. */
+  random: Random;
+  link?: Partial<SimLinkProfile>;
+  /** Default 1400 bytes minus a compound header estimate. */
+  packetBudgetBytes?: number;
+  /** Defaults to a msgpack-like estimate; inject the real codec's size to mimic the wire. */
+  encodedSize?: (msg: GossipMessage) => number;
+}
+
+/** Totals over the whole simulated network, for benches and assertions. */
+export interface SimNetworkTotals {
+  packetsSent: number;
+  packetsLost: number;
+  packetsBlocked: number;
+  bytesSent: number;
+}
+
+const DEFAULT_LINK: SimLinkProfile = { delayMs: 1, jitterMs: 1, lossRate: 0 };
+
+/**
+ * A deterministic in-process network: per-link delay, jitter and loss, partitions (groups of
+ * IPs that cannot reach each other), and UDP-only blocks. Messages are handed over as the same
+ * objects (no copy): receivers must treat them as immutable, as they would decoded values.
+ */
+export class SimNetwork {
+  readonly clock: Clock;
+  private readonly random: Random;
+  private readonly nets = new Map<string, SimGossipNet>();
+  private readonly links = new Map<string, SimLinkProfile>();
+  private readonly udpBlocked = new Set<string>();
+  private groupOf = new Map<string, number>();
+  private defaultLink: SimLinkProfile;
+  readonly packetBudgetBytes: number;
+  readonly encodedSize: (msg: GossipMessage) => number;
+  private readonly counters: SimNetworkTotals = { packetsSent: 0, packetsLost: 0, packetsBlocked: 0, bytesSent: 0 };
+
+  constructor(options: SimNetworkOptions) {
+    this.clock = options.clock;
+    this.random = options.random;
+    this.defaultLink = { ...DEFAULT_LINK, ...options.link };
+    this.packetBudgetBytes = options.packetBudgetBytes ?? 1400 - 3;
+    this.encodedSize = options.encodedSize ?? estimateEncodedSize;
+  }
+
+  /** A node's endpoint. An address may be reused after its previous net closed (a restart). */
+  createNet(address: NetAddress): SimGossipNet {
+    const key = formatAddress(address);
+    const existing = this.nets.get(key);
+    if (existing && !existing.isClosed()) {
+      throw new SatelliteError("sim_address_in_use", `simulated address ${key} is already in use`, {
+        hint: "close the previous net of this node first or pick another address",
+      });
+    }
+    const net = new SimGossipNet(this, address);
+    this.nets.set(key, net);
+    return net;
+  }
+
+  setDefaultLink(profile: Partial<SimLinkProfile>): void {
+    this.defaultLink = { ...this.defaultLink, ...profile };
+  }
+
+  /** Overrides the link between two IPs, both directions. */
+  setLink(ipA: string, ipB: string, profile: Partial<SimLinkProfile>): void {
+    const merged = { ...this.defaultLink, ...profile };
+    this.links.set(`${ipA}|${ipB}`, merged);
+    this.links.set(`${ipB}|${ipA}`, merged);
+  }
+
+  /** Nodes in different groups cannot reach each other; IPs not listed form one more group. */
+  partition(groups: readonly (readonly string[])[]): void {
+    this.groupOf = new Map();
+    groups.forEach((ips, index) => ips.forEach((ip) => this.groupOf.set(ip, index + 1)));
+  }
+
+  heal(): void {
+    this.groupOf = new Map();
+  }
+
+  /** Drops every UDP packet to or from `ip` (streams still work), like a firewall on UDP only. */
+  blockUdp(ip: string, blocked: boolean): void {
+    if (blocked) this.udpBlocked.add(ip);
+    else this.udpBlocked.delete(ip);
+  }
+
+  totals(): SimNetworkTotals {
+    return { ...this.counters };
+  }
+
+  /** @internal */
+  reachable(fromIp: string, toIp: string): boolean {
+    return (this.groupOf.get(fromIp) ?? 0) === (this.groupOf.get(toIp) ?? 0);
+  }
+
+  /** @internal */
+  lookup(address: NetAddress): SimGossipNet | undefined {
+    const net = this.nets.get(formatAddress(address));
+    return net && !net.isClosed() ? net : undefined;
+  }
+
+  /** @internal */
+  transitDelayMs(fromIp: string, toIp: string): number {
+    const link = this.linkFor(fromIp, toIp);
+    return link.delayMs + (link.jitterMs > 0 ? this.random.float() * link.jitterMs : 0);
+  }
+
+  /** @internal */
+  routePacket(from: SimGossipNet, to: NetAddress, msgs: readonly GossipMessage[], sizeBytes: number): void {
+    this.counters.packetsSent++;
+    this.counters.bytesSent += sizeBytes;
+    const fromIp = from.localAddress.ip;
+    const link = this.linkFor(fromIp, to.ip);
+    if (link.lossRate > 0 && this.random.float() < link.lossRate) {
+      this.counters.packetsLost++;
+      return;
+    }
+    const delay = this.transitDelayMs(fromIp, to.ip);
+    this.clock.setTimer(delay, () => {
+      const dest = this.lookup(to);
+      if (!dest) return;
+      if (!this.reachable(fromIp, to.ip) || this.udpBlocked.has(fromIp) || this.udpBlocked.has(to.ip)) {
+        this.counters.packetsBlocked++;
+        return;
+      }
+      dest.receivePacket(msgs, from.localAddress, sizeBytes);
+    });
+  }
+
+  private linkFor(fromIp: string, toIp: string): SimLinkProfile {
+    return this.links.get(`${fromIp}|${toIp}`) ?? this.defaultLink;
+  }
+}
+
+/** One node's GossipNet on a SimNetwork. */
+export class SimGossipNet implements GossipNet {
+  readonly localAddress: NetAddress;
+  readonly packetBudgetBytes: number;
+  private handlers: GossipNetHandlers | undefined;
+  private closed = false;
+  private readonly counters: GossipNetStats = {
+    packetsSent: 0,
+    packetsReceived: 0,
+    bytesSent: 0,
+    bytesReceived: 0,
+    packetsDropped: 0,
+    streamsOpened: 0,
+    streamsAccepted: 0,
+  };
+
+  constructor(
+    private readonly network: SimNetwork,
+    address: NetAddress,
+  ) {
+    this.localAddress = { ...address };
+    this.packetBudgetBytes = network.packetBudgetBytes;
+  }
+
+  setHandlers(handlers: GossipNetHandlers): void {
+    this.handlers = handlers;
+  }
+
+  encodedSize(msg: GossipMessage): number {
+    return this.network.encodedSize(msg);
+  }
+
+  sendPacket(to: NetAddress, msgs: readonly GossipMessage[]): void {
+    if (this.closed || msgs.length === 0) return;
+    let size = msgs.length > 1 ? 2 + 2 * msgs.length : 0;
+    for (const msg of msgs) size += this.network.encodedSize(msg);
+    this.counters.packetsSent++;
+    this.counters.bytesSent += size;
+    this.network.routePacket(this, to, msgs, size);
+  }
+
+  sendStream(to: NetAddress, msg: GossipMessage, options: { timeoutMs: number; expectReply: boolean }): Promise<GossipMessage | undefined> {
+    const target = formatAddress(to);
+    if (this.closed) {
+      return Promise.reject(new SatelliteError("net_closed", `cannot open a stream to ${target}: this node's network is closed`));
+    }
+    this.counters.streamsOpened++;
+    this.counters.bytesSent += this.network.encodedSize(msg);
+    const clock = this.network.clock;
+    const fromIp = this.localAddress.ip;
+    return new Promise((resolve, reject) => {
+      let settled = false;
+      const finish = (action: () => void): void => {
+        if (settled) return;
+        settled = true;
+        deadline.cancel();
+        action();
+      };
+      const deadline = clock.setTimer(options.timeoutMs, () =>
+        finish(() =>
+          reject(
+            new SatelliteError("stream_timeout", `stream to ${target} got no ${options.expectReply ? "reply" : "connection"} within ${options.timeoutMs} ms`, {
+              hint: "check that the peer is up and TCP is allowed between the nodes",
+            }),
+          ),
+        ),
+      );
+      clock.setTimer(this.network.transitDelayMs(fromIp, to.ip), () => {
+        if (settled) return;
+        const dest = this.network.lookup(to);
+        if (!this.network.reachable(fromIp, to.ip)) return; // black hole: the deadline rejects
+        if (!dest) {
+          finish(() => reject(new SatelliteError("stream_refused", `connection to ${target} refused: nothing listens there`, { hint: "check the peer's address and that its agent runs" })));
+          return;
+        }
+        if (!options.expectReply) finish(() => resolve(undefined));
+        dest.acceptStream(msg, this.localAddress).then(
+          (reply) => {
+            if (!options.expectReply || settled) return;
+            if (!reply) {
+              finish(() => reject(new SatelliteError("stream_no_reply", `${target} closed the stream without a reply`)));
+              return;
+            }
+            clock.setTimer(this.network.transitDelayMs(to.ip, fromIp), () => {
+              if (settled || this.closed) return;
+              this.counters.bytesReceived += this.network.encodedSize(reply);
+              finish(() => resolve(reply));
+            });
+          },
+          (error: unknown) => finish(() => reject(new SatelliteError("stream_failed", `${target} failed to handle the stream`, { cause: error }))),
+        );
+      });
+    });
+  }
+
+  stats(): GossipNetStats {
+    return { ...this.counters };
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+  }
+
+  isClosed(): boolean {
+    return this.closed;
+  }
+
+  /** @internal */
+  receivePacket(msgs: readonly GossipMessage[], from: NetAddress, sizeBytes: number): void {
+    this.counters.packetsReceived++;
+    this.counters.bytesReceived += sizeBytes;
+    const handlers = this.handlers;
+    if (!handlers) {
+      this.counters.packetsDropped++;
+      return;
+    }
+    const now = this.network.clock.monotonicMs();
+    for (const msg of msgs) handlers.onPacketMessage(msg, from, now);
+  }
+
+  /** @internal */
+  async acceptStream(msg: GossipMessage, from: NetAddress): Promise<GossipMessage | undefined> {
+    const handlers = this.handlers;
+    if (!handlers) throw new SatelliteError("no_handlers", `${formatAddress(this.localAddress)} has no handlers yet`);
+    this.counters.streamsAccepted++;
+    this.counters.bytesReceived += this.network.encodedSize(msg);
+    const reply = await handlers.onStreamMessage(msg, from);
+    if (reply) this.counters.bytesSent += this.network.encodedSize(reply);
+    return reply;
+  }
+}
