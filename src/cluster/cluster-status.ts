@@ -1,0 +1,44 @@
+import type { NodeStatus } from "../probes/probe.ts";
+import type { MemberState } from "./status-json.ts";
+
+/** What the status rules need to know about one member. */
+export interface NodeFacts {
+  name: string;
+  memberStatus: MemberState;
+  tags: Record<string, string>;
+  /** The node's own status from its latest digest; undefined when none arrived. */
+  nodeStatus?: NodeStatus;
+  /** True when the member runs Satellite (advertises it in its tags), so a digest is expected. */
+  runsSatellite: boolean;
+  /** True when its digest is older than the staleness limit. */
+  stale: boolean;
+}
+
+export interface ClusterVerdict {
+  status: "running" | "degraded";
+  /** Human summary of every reason, "; "-separated; empty when running. */
+  summary: string;
+}
+
+/**
+ * The cluster status rules, in order of the summary:
+ * - no alive member with role=master -> "master node unavailable";
+ * - failed members -> "failed nodes: a, b";
+ * - degraded nodes -> "degraded nodes: a";
+ * - alive Satellite members without a fresh status -> "no status received from nodes (a, b)".
+ * Members that left are ignored. A member that does not run Satellite (a plain serf peer)
+ * counts for its membership only: it never degrades the cluster by missing a status.
+ */
+export function clusterVerdict(nodes: readonly NodeFacts[]): ClusterVerdict {
+  const reasons: string[] = [];
+  const current = nodes.filter((n) => n.memberStatus !== "left");
+  if (!current.some((n) => n.memberStatus === "alive" && n.tags.role === "master")) reasons.push("master node unavailable");
+  const failed = current.filter((n) => n.memberStatus === "failed").map((n) => n.name);
+  if (failed.length > 0) reasons.push(`failed nodes: ${failed.join(", ")}`);
+  const alive = current.filter((n) => n.memberStatus === "alive" || n.memberStatus === "leaving");
+  const degraded = alive.filter((n) => n.nodeStatus === "degraded" && !n.stale).map((n) => n.name);
+  if (degraded.length > 0) reasons.push(`degraded nodes: ${degraded.join(", ")}`);
+  const silent = alive.filter((n) => n.runsSatellite && (n.nodeStatus === undefined || n.stale)).map((n) => n.name);
+  if (silent.length > 0) reasons.push(`no status received from nodes (${silent.join(", ")})`);
+  return { status: reasons.length === 0 ? "running" : "degraded", summary: reasons.join("; ") };
+}

@@ -1,0 +1,52 @@
+import type { NodeStatus, Probe } from "../probes/probe.ts";
+
+/** The original agent's status JSON (snake_case, lowercase enums, empty fields omitted). */
+
+export type MemberState = "alive" | "leaving" | "left" | "failed";
+
+export interface MemberStatusJson {
+  name: string;
+  node_name: string;
+  addr: string;
+  status: MemberState;
+  tags: Record<string, string>;
+}
+
+export interface NodeStatusJson {
+  name: string;
+  node_name?: string;
+  member_status?: MemberStatusJson;
+  /** Omitted when unknown. */
+  status?: Exclude<NodeStatus, "unknown">;
+  probes?: Probe[];
+}
+
+export interface ClusterStatusJson {
+  /** Omitted when unknown. */
+  status?: Exclude<NodeStatus, "unknown">;
+  nodes?: NodeStatusJson[];
+  /** RFC 3339 with nanoseconds. */
+  timestamp: string;
+  summary?: string;
+}
+
+/** "2016-03-03T12:19:44.757000000Z": Go's RFC3339Nano as the original printed it. */
+export function rfc3339Nano(ms: number): string {
+  const iso = new Date(ms).toISOString();
+  return `${iso.slice(0, 19)}.${iso.slice(20, 23)}000000Z`;
+}
+
+/** Drops undefined, empty strings, empty arrays and empty objects, recursively, as the original's omitempty did. */
+export function omitEmpty<T>(value: T): T {
+  if (Array.isArray(value)) return value.map(omitEmpty) as T;
+  if (value === null || typeof value !== "object") return value;
+  const out: Record<string, unknown> = {};
+  for (const [key, v] of Object.entries(value)) {
+    const cleaned = omitEmpty(v);
+    if (cleaned === undefined || cleaned === "") continue;
+    if (Array.isArray(cleaned) && cleaned.length === 0) continue;
+    if (typeof cleaned === "object" && cleaned !== null && !Array.isArray(cleaned) && Object.keys(cleaned).length === 0) continue;
+    out[key] = cleaned;
+  }
+  return out as T;
+}

@@ -1,0 +1,6 @@
+import type { NodeStatus, Probe } from "./probe.ts";
+
+/** A node is degraded when any probe failed with a severity other than warning. */
+export function nodeStatusOf(probes: readonly Probe[]): NodeStatus {
+  return probes.some((p) => p.status === "failed" && p.severity !== "warning") ? "degraded" : "running";
+}
