@@ -1,0 +1,23 @@
+import { type Disk, systemDisk } from "../platform/disk.ts";
+import { type Exec, bunExec } from "../platform/exec.ts";
+import { type HostFiles, systemHostFiles } from "../platform/host-files.ts";
+import { type HttpFetch, bunHttpFetch } from "../platform/http-fetch.ts";
+import { type NetDialer, systemNetDialer } from "../platform/net-dial.ts";
+
+/** Every side effect a checker may cause, injected when the checker kinds are built. */
+export interface CheckerDeps {
+  files: HostFiles;
+  disk: Disk;
+  http: HttpFetch;
+  net: NetDialer;
+  exec: Exec;
+}
+
+/** The real host; built once in the composition root (or by the default registry). */
+export const systemCheckerDeps: CheckerDeps = {
+  files: systemHostFiles,
+  disk: systemDisk,
+  http: bunHttpFetch,
+  net: systemNetDialer,
+  exec: bunExec,
+};

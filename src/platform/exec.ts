@@ -1,0 +1,135 @@
+import { SatelliteError } from "./errors.ts";
+
+export interface ExecOptions {
+  /** The complete environment of the child; nothing is inherited. */
+  env: Record<string, string>;
+  cwd?: string;
+  /** Aborting kills the whole process group with SIGKILL. */
+  signal: AbortSignal;
+  /** Bytes kept of stdout and of stderr each; the rest is read and dropped. */
+  outputBytesMax: number;
+}
+
+export interface ExecResult {
+  /** Null when the process was ended by a signal. */
+  exitCode: number | null;
+  signalCode: string | null;
+  stdout: string;
+  stderr: string;
+  /** True when stdout or stderr was longer than outputBytesMax. */
+  truncated: boolean;
+  /** True when the run was cut short by the abort signal. */
+  aborted: boolean;
+}
+
+/**
+ * Runs programs. Contract: the child gets its own process group; when the run ends (exit or
+ * abort) every process still left in that group is killed, so a check never leaves processes
+ * behind. Rejects only when the program cannot be started (SatelliteError code "exec-start").
+ */
+export interface Exec {
+  run(argv: readonly string[], options: ExecOptions): Promise<ExecResult>;
+}
+
+async function collect(
+  stream: ReadableStream<Uint8Array>,
+  bytesMax: number,
+): Promise<{ text: string; truncated: boolean }> {
+  const chunks: Uint8Array[] = [];
+  let kept = 0;
+  let truncated = false;
+  const reader = stream.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    if (kept < bytesMax) {
+      const take = value.subarray(0, bytesMax - kept);
+      chunks.push(take);
+      kept += take.length;
+      if (take.length < value.length) truncated = true;
+    } else if (value.length > 0) {
+      truncated = true;
+    }
+  }
+  const all = new Uint8Array(kept);
+  let at = 0;
+  for (const c of chunks) {
+    all.set(c, at);
+    at += c.length;
+  }
+  return { text: new TextDecoder().decode(all), truncated };
+}
+
+function killGroup(pid: number): void {
+  try {
+    process.kill(-pid, "SIGKILL");
+  } catch {
+    // ESRCH: the group is already gone.
+  }
+}
+
+export const bunExec: Exec = {
+  async run(argv, options): Promise<ExecResult> {
+    if (argv.length === 0) throw new SatelliteError("exec-start", "no command given");
+    if (options.signal.aborted) {
+      return { exitCode: null, signalCode: null, stdout: "", stderr: "", truncated: false, aborted: true };
+    }
+    let proc: ReturnType<typeof Bun.spawn<"ignore", "pipe", "pipe">>;
+    try {
+      proc = Bun.spawn([...argv], {
+        cwd: options.cwd,
+        env: options.env,
+        stdin: "ignore",
+        stdout: "pipe",
+        stderr: "pipe",
+        detached: true,
+      });
+    } catch (error) {
+      throw new SatelliteError("exec-start", `cannot start ${argv[0]}: ${(error as Error).message}`, {
+        hint: "check that the program exists, is executable and its interpreter line is valid",
+        cause: error,
+      });
+    }
+    const pid = proc.pid;
+    let aborted: boolean = false;
+    const onAbort = (): void => {
+      aborted = true;
+      killGroup(pid);
+    };
+    options.signal.addEventListener("abort", onAbort, { once: true });
+    const out = collect(proc.stdout, options.outputBytesMax);
+    const err = collect(proc.stderr, options.outputBytesMax);
+    try {
+      await proc.exited;
+      // Children that outlive the leader would hold the pipes open and pile up between runs.
+      killGroup(pid);
+      const [o, e] = await Promise.all([out, err]);
+      return {
+        exitCode: proc.signalCode != null ? null : proc.exitCode,
+        signalCode: proc.signalCode != null ? String(proc.signalCode) : null,
+        stdout: o.text,
+        stderr: e.text,
+        truncated: o.truncated || e.truncated,
+        aborted,
+      };
+    } finally {
+      options.signal.removeEventListener("abort", onAbort);
+    }
+  },
+};
+
+/** A scripted Exec for tests: answers from a function of argv, records every call. */
+export function createRecordedExec(
+  answer: (argv: readonly string[]) => Partial<ExecResult> | Error,
+): Exec & { calls: string[][] } {
+  const calls: string[][] = [];
+  return {
+    calls,
+    async run(argv) {
+      calls.push([...argv]);
+      const a = answer(argv);
+      if (a instanceof Error) throw a;
+      return { exitCode: 0, signalCode: null, stdout: "", stderr: "", truncated: false, aborted: false, ...a };
+    },
+  };
+}
