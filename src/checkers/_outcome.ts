@@ -4,6 +4,9 @@ import type { CheckOutcome, Severity } from "../probes/probe.ts";
 /** Longest error/detail text a checker reports, in bytes of UTF-8. */
 export const TEXT_BYTES_MAX = 4096;
 
+/** Largest checker data (as JSON) kept; bigger data is replaced by a note saying so. */
+export const DATA_BYTES_MAX = 16 * 1024;
+
 /** Cuts `text` to at most `bytesMax` UTF-8 bytes, marking the cut with "…". */
 export function capText(text: string, bytesMax: number = TEXT_BYTES_MAX): string {
   const bytes = new TextEncoder().encode(text);
@@ -50,7 +53,14 @@ function clean(outcome: CheckOutcome): CheckOutcome {
   if (outcome.error) result.error = capText(outcome.error);
   if (outcome.detail) result.detail = capText(outcome.detail);
   if (outcome.code) result.code = capText(outcome.code, 256);
-  if (outcome.data !== undefined) result.data = outcome.data;
+  if (outcome.data !== undefined) result.data = boundData(outcome.data);
   if (outcome.metrics && Object.keys(outcome.metrics).length > 0) result.metrics = outcome.metrics;
   return result;
+}
+
+function boundData(data: unknown): unknown {
+  const json = JSON.stringify(data);
+  if (json === undefined) return undefined;
+  const bytes = new TextEncoder().encode(json).length;
+  return bytes <= DATA_BYTES_MAX ? data : { truncated: true, bytes };
 }

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { CheckerKind } from "../probes/checker.ts";
 import type { CheckerDeps } from "./deps.ts";
-import { failed, failedFrom, running } from "./_outcome.ts";
+import { capText, failed, failedFrom, running } from "./_outcome.ts";
 
 const PROC_SYS = "/proc/sys/";
 
@@ -55,7 +55,7 @@ export function sysctlKind(deps: Pick<CheckerDeps, "files">): CheckerKind<Sysctl
           }
           return [running({ detail: "skipped: absent", data: { name: label, path } })];
         }
-        const actual = normaliseSysctl(raw);
+        const actual = capText(normaliseSysctl(raw), 1024);
         const data = { name: label, path, expected, actual };
         if (actual !== expected) {
           return [failed(`sysctl ${label} is ${JSON.stringify(actual)}, expected ${JSON.stringify(expected)}`, { detail: `set it with: sysctl -w ${label}=${JSON.stringify(expected)}`, data })];

@@ -1,0 +1,157 @@
+import { describe, expect, test } from "bun:test";
+import type { CheckerDeps } from "../../src/checkers/deps.ts";
+import { TEXT_BYTES_MAX } from "../../src/checkers/_outcome.ts";
+import type { Disk } from "../../src/platform/disk.ts";
+import type { Exec } from "../../src/platform/exec.ts";
+import type { HostFiles } from "../../src/platform/host-files.ts";
+import type { HttpFetch } from "../../src/platform/http-fetch.ts";
+import type { NetDialer } from "../../src/platform/net-dial.ts";
+import type { CheckerEnvironment, CheckerKind } from "../../src/probes/checker.ts";
+import type { CheckOutcome } from "../../src/probes/probe.ts";
+import { testContext } from "./_helpers.ts";
+
+/** How the contract suite exercises one kind. */
+export interface ContractCase {
+  /** Options aimed at something that does not answer here (closed port, missing file...). */
+  unreachable: Record<string, unknown>;
+  /** Agent settings the kind reads (etcdServers, kubeconfig...), aimed at nothing. */
+  agent?: Record<string, unknown>;
+}
+
+export interface ContractSetup {
+  kinds: (deps: CheckerDeps) => readonly CheckerKind<any>[];
+  realDeps: CheckerDeps;
+  cases: Record<string, ContractCase>;
+  stateDir: string;
+  /** How long a run may take after its signal is aborted. */
+  abortGraceMs?: number;
+}
+
+const HUGE = "E".repeat(100_000);
+
+/** Every call that takes a signal waits for it; the rest is the real host. */
+function hangingDeps(real: CheckerDeps): CheckerDeps {
+  const untilAborted = (signal: AbortSignal | undefined): Promise<never> =>
+    new Promise((_, reject) => {
+      if (!signal) return; // a checker that passes no signal hangs here: the test catches that
+      if (signal.aborted) reject(signal.reason);
+      signal.addEventListener("abort", () => reject(signal.reason), { once: true });
+    });
+  const http: HttpFetch = (request) => untilAborted(request.signal);
+  const net: NetDialer = { dialTcp: (_h, _p, signal) => untilAborted(signal) };
+  const exec: Exec = {
+    run: (_argv, options) =>
+      untilAborted(options.signal).catch(() => ({ exitCode: null, signalCode: "SIGKILL", stdout: "", stderr: "", truncated: false, aborted: true })),
+  };
+  return { ...real, http, net, exec };
+}
+
+/** Every dependency fails or answers with 100 KB of text. */
+function hostileDeps(real: CheckerDeps): CheckerDeps {
+  const files: HostFiles = { readText: async () => HUGE, listDir: async () => [HUGE] };
+  const disk: Disk = {
+    usage: () => Promise.reject(new Error(HUGE)),
+    openSynced: () => Promise.reject(new Error(HUGE)),
+    remove: async () => {},
+  };
+  const http: HttpFetch = async () => new Response(HUGE, { status: 500 });
+  const net: NetDialer = { dialTcp: () => Promise.reject(new Error(HUGE)) };
+  const exec: Exec = { run: async () => ({ exitCode: 2, signalCode: null, stdout: HUGE, stderr: HUGE, truncated: true, aborted: false }) };
+  return { ...real, files, disk, http, net, exec };
+}
+
+function utf8Bytes(text: string): number {
+  return new TextEncoder().encode(text).length;
+}
+
+export function expectValidOutcomes(outcomes: unknown): asserts outcomes is CheckOutcome[] {
+  expect(Array.isArray(outcomes)).toBe(true);
+  for (const o of outcomes as CheckOutcome[]) {
+    expect(["running", "failed"]).toContain(o.status);
+    if (o.severity !== undefined) expect(["critical", "warning"]).toContain(o.severity);
+    if (o.status === "failed") expect(typeof o.error === "string" && o.error.length > 0).toBe(true);
+    for (const field of ["error", "detail", "code"] as const) {
+      const value = o[field];
+      if (value !== undefined) {
+        expect(typeof value).toBe("string");
+        expect(utf8Bytes(value)).toBeLessThanOrEqual(TEXT_BYTES_MAX);
+      }
+    }
+    if (o.data !== undefined) expect(utf8Bytes(JSON.stringify(o.data))).toBeLessThanOrEqual(64 * 1024);
+    for (const value of Object.values(o.metrics ?? {})) expect(Number.isFinite(value)).toBe(true);
+  }
+  expect(utf8Bytes(JSON.stringify(outcomes))).toBeLessThanOrEqual(256 * 1024);
+}
+
+/** Resolves with the run's result or rejects if it takes longer than `ms`. */
+async function within<T>(ms: number, what: string, promise: Promise<T>): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not resolve within ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([promise, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** The shared suite every registered checker kind passes. */
+export function runCheckerContract(setup: ContractSetup): void {
+  const grace = setup.abortGraceMs ?? 1000;
+  const kinds = setup.kinds(setup.realDeps);
+  const envFor = (c: ContractCase): CheckerEnvironment => ({
+    nodeName: "contract-node",
+    stateDir: setup.stateDir,
+    agent: c.agent ?? {},
+    logger: testContext().logger,
+  });
+  const build = (deps: CheckerDeps, kindName: string, c: ContractCase) => {
+    const kind = setup.kinds(deps).find((k) => k.kind === kindName) as CheckerKind<any>;
+    return kind.create(kind.options.parse(c.unreachable), envFor(c));
+  };
+
+  test("every registered kind has a contract case", () => {
+    expect(Object.keys(setup.cases).sort()).toEqual(kinds.map((k) => k.kind).sort());
+  });
+
+  for (const kind of kinds) {
+    const c = setup.cases[kind.kind];
+    if (!c) continue;
+    describe(`contract: ${kind.kind}`, () => {
+      test("has a description and a strict options schema", () => {
+        expect(kind.description.length).toBeGreaterThan(10);
+        expect(kind.options.safeParse({ ...c.unreachable, surelyNotAnOption: 1 }).success).toBe(false);
+        expect(kind.options.safeParse(c.unreachable).success).toBe(true);
+      });
+
+      test("unreachable target: resolves with valid failed-or-skipped outcomes, never throws", async () => {
+        const run = build(setup.realDeps, kind.kind, c);
+        const outcomes = await within(15_000, kind.kind, run(testContext(AbortSignal.timeout(10_000))));
+        expectValidOutcomes(outcomes);
+      });
+
+      test("hanging dependencies: resolves promptly once the signal is aborted", async () => {
+        const run = build(hangingDeps(setup.realDeps), kind.kind, c);
+        const controller = new AbortController();
+        const pending = run(testContext(controller.signal));
+        setTimeout(() => controller.abort(new DOMException("check timed out", "TimeoutError")), 20);
+        const outcomes = await within(grace + 20, `${kind.kind} after abort`, pending);
+        expectValidOutcomes(outcomes);
+      });
+
+      test("already-aborted signal: resolves promptly", async () => {
+        const run = build(hangingDeps(setup.realDeps), kind.kind, c);
+        const controller = new AbortController();
+        controller.abort();
+        expectValidOutcomes(await within(grace, `${kind.kind} pre-aborted`, run(testContext(controller.signal))));
+      });
+
+      test("hostile dependencies (100 KB errors and bodies): outputs stay bounded", async () => {
+        const run = build(hostileDeps(setup.realDeps), kind.kind, c);
+        const outcomes = await within(5_000, kind.kind, run(testContext(AbortSignal.timeout(4_000))));
+        expectValidOutcomes(outcomes);
+      });
+    });
+  }
+}

@@ -1,0 +1,21 @@
+import { afterAll } from "bun:test";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { systemCheckerDeps } from "../../src/checkers/deps.ts";
+import { createCheckerKinds } from "../../src/checkers/registry.ts";
+import { type ContractCase, runCheckerContract } from "./checker-contract.ts";
+
+const stateDir = mkdtempSync(join(tmpdir(), "satellite-contract-"));
+afterAll(() => rmSync(stateDir, { recursive: true, force: true }));
+
+// Port 9 on loopback (discard) is closed on this host; the contract only needs "nothing answers".
+const cases: Record<string, ContractCase> = {
+  "disk-space": { unreachable: { path: "/nonexistent/satellite-contract" } },
+  "disk-latency": { unreachable: { path: "/nonexistent/satellite-contract", iterations: 2 } },
+  http: { unreachable: { url: "http://127.0.0.1:9/healthz" } },
+  tcp: { unreachable: { address: "127.0.0.1:9" } },
+  sysctl: { unreachable: { name: "net.satellite.absent" } },
+};
+
+runCheckerContract({ kinds: createCheckerKinds, realDeps: systemCheckerDeps, cases, stateDir });
