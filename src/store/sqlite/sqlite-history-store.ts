@@ -1,0 +1,188 @@
+import type { Database } from "bun:sqlite";
+import { dirname } from "node:path";
+import type { Clock, Timer } from "../../platform/clock.ts";
+import type { Logger } from "../../platform/logger.ts";
+import type { ProbeSample, StoreHealth, TimelineEvent } from "../history-store.ts";
+import type { SeriesHistoryStore } from "../series.ts";
+import { createWriteHealth, sqliteWriteAdvice } from "../write-health.ts";
+import { openHistoryDatabase, sqliteCode, type Durability } from "./open-database.ts";
+import { queryEvents, queryLatest, querySamples, querySeries } from "./sqlite-queries.ts";
+import { enforceRetention } from "./sqlite-retention.ts";
+import { createSqliteWriter, loadSeries } from "./sqlite-writes.ts";
+
+export interface SqliteHistoryStoreOptions {
+  /** The database file; its directory must exist. */
+  path: string;
+  /** Events are kept this long; also the default for samples and aggregates. */
+  retentionMs: number;
+  clock: Clock;
+  logger: Logger;
+  /** Raw samples are kept this long (default `retentionMs`). */
+  sampleRetentionMs?: number;
+  /** One-minute aggregates are kept this long (default `retentionMs`, never below `sampleRetentionMs`). */
+  aggregateRetentionMs?: number;
+  /** See Durability; default "process-crash" (WAL + synchronous=NORMAL). */
+  durability?: Durability;
+  /** The store prunes itself this often using `clock` (default 60 s; 0 turns it off). */
+  pruneIntervalMs?: number;
+  /** Rows per retention batch (default 2000): a smaller batch holds the write lock less long. */
+  pruneBatchRows?: number;
+  /** Samples and events kept in memory while writes fail, retried with the next write (default 100000). */
+  pendingRowsMax?: number;
+  /** Called on every failed write (for `satellite_history_write_errors_total`). */
+  onWriteError?: (kind: string) => void;
+  /** Lets other work run between retention batches (default: the next event-loop turn). */
+  yieldToEventLoop?: () => Promise<void>;
+}
+
+const DEFAULT_PRUNE_INTERVAL_MS = 60_000;
+
+/**
+ * SQLite history. `appendSamples`/`appendEvents` resolve only after their transaction has
+ * committed to the WAL, so an acknowledged write survives `kill -9`. A failing write does
+ * not throw: the rows are kept (bounded) and retried with the next write, and `health()`
+ * says what failed and what to do until a write succeeds again.
+ * Throws SatelliteError (HISTORY_DIR_MISSING, HISTORY_DIR_UNWRITABLE, HISTORY_NOT_A_DATABASE,
+ * HISTORY_SCHEMA_TOO_NEW, HISTORY_OPEN_FAILED) when the database cannot be opened.
+ */
+export function createSqliteHistoryStore(options: SqliteHistoryStoreOptions): SeriesHistoryStore & {
+  /** Rows given up on because writes kept failing and the pending buffer was full. */
+  droppedRows(): number;
+  /** Failed writes since start. */
+  writeErrors(): number;
+} {
+  const { path, clock, logger } = options;
+  const db: Database = openHistoryDatabase(path, options.durability ?? "process-crash");
+  const knownSeries = loadSeries(db);
+  const writer = createSqliteWriter(db, knownSeries);
+  const writeHealth = createWriteHealth({
+    logger,
+    target: path,
+    advice: sqliteWriteAdvice(dirname(path)),
+    onWriteError: options.onWriteError,
+  });
+  const sampleRetentionMs = options.sampleRetentionMs ?? options.retentionMs;
+  const aggregateRetentionMs = Math.max(options.aggregateRetentionMs ?? options.retentionMs, sampleRetentionMs);
+  const pendingRowsMax = options.pendingRowsMax ?? 100_000;
+  const pauseFn = options.yieldToEventLoop ?? (() => new Promise<void>((resolve) => setImmediate(resolve)));
+  let pendingSamples: ProbeSample[] = [];
+  let pendingEvents: TimelineEvent[] = [];
+  let dropped = 0;
+  let closed = false;
+  let pruneChain: Promise<number> = Promise.resolve(0);
+  let pruneTimer: Timer | undefined;
+
+  const flush = (what: string, samples: readonly ProbeSample[], events: readonly TimelineEvent[]): void => {
+    const allSamples = pendingSamples.length > 0 ? [...pendingSamples, ...samples] : samples;
+    const allEvents = pendingEvents.length > 0 ? [...pendingEvents, ...events] : events;
+    if (allSamples.length === 0 && allEvents.length === 0) return;
+    try {
+      writer.write(allSamples, allEvents);
+      pendingSamples = [];
+      pendingEvents = [];
+      writeHealth.succeeded();
+    } catch (error) {
+      writeHealth.failed(what, sqliteCode(error) || "unknown", error);
+      keepPending(allSamples, allEvents);
+    }
+  };
+
+  // Keeps the newest rows up to the bound; what falls off is counted, never silently lost.
+  const keepPending = (samples: readonly ProbeSample[], events: readonly TimelineEvent[]): void => {
+    const eventRoom = Math.min(events.length, pendingRowsMax);
+    const sampleRoom = Math.min(samples.length, pendingRowsMax - eventRoom);
+    dropped += events.length - eventRoom + samples.length - sampleRoom;
+    pendingEvents = events.slice(events.length - eventRoom);
+    pendingSamples = samples.slice(samples.length - sampleRoom);
+  };
+
+  const runPrune = async (nowMs: number): Promise<number> => {
+    flush("writing retried history rows", [], []);
+    return enforceRetention(
+      db,
+      knownSeries,
+      {
+        samplesBeforeMs: nowMs - sampleRetentionMs,
+        aggregatesBeforeMs: nowMs - aggregateRetentionMs,
+        eventsBeforeMs: nowMs - options.retentionMs,
+      },
+      {
+        batchRows: options.pruneBatchRows ?? 2000,
+        pause: pauseFn,
+        stopped: () => closed,
+        runBatch: (fn) => {
+          try {
+            return fn();
+          } catch (error) {
+            writeHealth.failed("deleting expired history", sqliteCode(error) || "unknown", error);
+            return 0;
+          }
+        },
+      },
+    );
+  };
+
+  // One pass at a time: a caller arriving during a pass waits for it, then runs its own.
+  const prune = (nowMs: number): Promise<number> => {
+    if (closed) return Promise.resolve(0);
+    const run = pruneChain.then(() => (closed ? 0 : runPrune(nowMs)));
+    pruneChain = run.catch(() => 0);
+    return run;
+  };
+
+  // Fixed-rate timer; a tick that finds the previous pass still running skips its turn.
+  let autoPruneRunning = false;
+  const schedulePrune = (): void => {
+    const intervalMs = options.pruneIntervalMs ?? DEFAULT_PRUNE_INTERVAL_MS;
+    if (intervalMs <= 0 || closed) return;
+    pruneTimer = clock.setTimer(intervalMs, () => {
+      schedulePrune();
+      if (autoPruneRunning) return;
+      autoPruneRunning = true;
+      prune(clock.nowMs())
+        .catch((error: unknown) => writeHealth.failed("deleting expired history", sqliteCode(error) || "unknown", error))
+        .finally(() => (autoPruneRunning = false));
+    });
+  };
+  schedulePrune();
+
+  return {
+    async appendSamples(samples) {
+      if (!closed) flush("writing probe samples", samples, []);
+    },
+    async appendEvents(events) {
+      if (!closed) flush("writing timeline events", [], events);
+    },
+    async queryEvents(query) {
+      return closed ? [] : queryEvents(db, query);
+    },
+    async querySamples(query) {
+      return closed ? [] : querySamples(db, query);
+    },
+    async querySeries(query) {
+      return closed ? [] : querySeries(db, query, clock.nowMs());
+    },
+    async queryLatest(query = {}) {
+      return closed ? [] : queryLatest(db, query);
+    },
+    prune,
+    health(): StoreHealth {
+      return writeHealth.health();
+    },
+    droppedRows: () => dropped,
+    writeErrors: () => writeHealth.errorCount(),
+    async close() {
+      if (closed) return;
+      pruneTimer?.cancel();
+      // Last chance for rows that failed before; anything still failing is reported.
+      flush("writing retried history rows", [], []);
+      closed = true;
+      await pruneChain;
+      const lost = pendingSamples.length + pendingEvents.length;
+      if (lost > 0) {
+        logger.error("history rows not written before close", { rows: lost, path, error: writeHealth.health().error });
+      }
+      db.close();
+    },
+  };
+}
