@@ -47,8 +47,11 @@ export interface EventQuery {
 export interface SampleQuery {
   node?: string;
   checker?: string;
+  /** Only samples at or after this Unix ms. */
   sinceMs?: number;
+  /** Only samples before this Unix ms (exclusive). */
   untilMs?: number;
+  /** The newest this many matching samples, still returned oldest first (default 10000). */
   limit?: number;
 }
 
