@@ -1,0 +1,217 @@
+import type {
+  AckMessage,
+  AliveMessage,
+  GossipMessage,
+  IndirectPingMessage,
+  PingMessage,
+  PushNodeState,
+  VersionVector,
+} from "../messages.ts";
+import { NodeStateCode } from "../messages.ts";
+import {
+  asStruct,
+  fieldBool,
+  fieldBytes,
+  fieldString,
+  fieldUint,
+} from "./go-fields.ts";
+import { bytesToIp, ipToBytes } from "./ip.ts";
+import { MessageType } from "./message-type.ts";
+import { MsgpackReader, type MsgMap } from "./msgpack-reader.ts";
+import { MsgpackWriter } from "./msgpack-writer.ts";
+import { WireError } from "./wire-error.ts";
+
+/**
+ * One memberlist message <-> `[type byte][msgpack body]` as sent in packets (user messages
+ * are `[8][raw payload]`). Push/pull and the stream form of user messages live in
+ * stream-body.ts. Keys are written in Go struct order with omitempty where Go has it.
+ */
+const U32 = 0xffffffff;
+const U16 = 0xffff;
+
+export function encodeMessage(msg: GossipMessage): Uint8Array {
+  const w = new MsgpackWriter(64);
+  writeMessage(w, msg);
+  return w.bytes();
+}
+
+export function writeMessage(w: MsgpackWriter, msg: GossipMessage): void {
+  switch (msg.type) {
+    case "ping":
+      w.byte(MessageType.ping);
+      writePing(w, msg);
+      return;
+    case "indirectPing":
+      w.byte(MessageType.indirectPing);
+      writeIndirectPing(w, msg);
+      return;
+    case "ack":
+      w.byte(MessageType.ack);
+      writeAck(w, msg);
+      return;
+    case "nack":
+      w.byte(MessageType.nack).mapHeader(1).str("SeqNo").uint(msg.seqNo);
+      return;
+    case "err":
+      w.byte(MessageType.err).mapHeader(1).str("Error").str(msg.error);
+      return;
+    case "suspect":
+    case "dead":
+      w.byte(msg.type === "suspect" ? MessageType.suspect : MessageType.dead);
+      w.mapHeader(3).str("Incarnation").uint(msg.incarnation).str("Node").str(msg.node).str("From").str(msg.from);
+      return;
+    case "alive":
+      w.byte(MessageType.alive);
+      writeAlive(w, msg);
+      return;
+    case "user":
+      w.byte(MessageType.user).raw(msg.payload);
+      return;
+    case "pushPull":
+      throw new WireError("pushPull only travels over streams (use encodeStreamBody)", "unknown_type");
+  }
+}
+
+function writePing(w: MsgpackWriter, m: PingMessage): void {
+  const src = m.sourceAddr ? ipToBytes(m.sourceAddr) : undefined;
+  const n = 2 + (src ? 1 : 0) + (m.sourcePort ? 1 : 0) + (m.sourceNode ? 1 : 0);
+  w.mapHeader(n).str("SeqNo").uint(m.seqNo).str("Node").str(m.node);
+  writeSource(w, src, m.sourcePort, m.sourceNode);
+}
+
+function writeIndirectPing(w: MsgpackWriter, m: IndirectPingMessage): void {
+  const src = m.sourceAddr ? ipToBytes(m.sourceAddr) : undefined;
+  const n = 5 + (src ? 1 : 0) + (m.sourcePort ? 1 : 0) + (m.sourceNode ? 1 : 0);
+  w.mapHeader(n).str("SeqNo").uint(m.seqNo);
+  w.str("Target").bin(ipToBytes(m.targetAddr)).str("Port").uint(m.targetPort);
+  w.str("Node").str(m.node).str("Nack").bool(m.nack);
+  writeSource(w, src, m.sourcePort, m.sourceNode);
+}
+
+function writeSource(w: MsgpackWriter, src: Uint8Array | undefined, port?: number, node?: string): void {
+  if (src) w.str("SourceAddr").bin(src);
+  if (port) w.str("SourcePort").uint(port);
+  if (node) w.str("SourceNode").str(node);
+}
+
+function writeAck(w: MsgpackWriter, m: AckMessage): void {
+  w.mapHeader(2).str("SeqNo").uint(m.seqNo).str("Payload").binOrNil(m.payload);
+}
+
+function writeAlive(w: MsgpackWriter, m: AliveMessage): void {
+  w.mapHeader(6).str("Incarnation").uint(m.incarnation).str("Node").str(m.node);
+  w.str("Addr").bin(ipToBytes(m.addr)).str("Port").uint(m.port);
+  w.str("Meta").binOrNil(m.meta).str("Vsn").bin(Uint8Array.from(m.vsn));
+}
+
+export function writePushNodeState(w: MsgpackWriter, n: PushNodeState): void {
+  w.mapHeader(7).str("Name").str(n.name).str("Addr").bin(ipToBytes(n.addr)).str("Port").uint(n.port);
+  w.str("Meta").binOrNil(n.meta).str("Incarnation").uint(n.incarnation).str("State").uint(n.state);
+  w.str("Vsn").bin(Uint8Array.from(n.vsn));
+}
+
+/**
+ * Decodes one packet-form message (everything but compound/compress/crc wrappers, which the
+ * packet pipeline unwraps). Trailing bytes after the body are ignored, as Go does.
+ */
+export function decodeMessage(buf: Uint8Array): GossipMessage {
+  if (buf.length < 1) throw new WireError("empty message: missing the type byte");
+  const t = buf[0] as number;
+  if (t === MessageType.user) return { type: "user", payload: buf.slice(1) };
+  const body = (what: string): MsgMap => asStruct(new MsgpackReader(buf, 1).read(), what);
+  switch (t) {
+    case MessageType.ping:
+      return readPing(body("ping"));
+    case MessageType.indirectPing:
+      return readIndirectPing(body("indirectPing"));
+    case MessageType.ack: {
+      const m = body("ack");
+      return { type: "ack", seqNo: fieldUint(m, "SeqNo", U32, "ack"), payload: fieldBytes(m, "Payload", "ack") };
+    }
+    case MessageType.nack:
+      return { type: "nack", seqNo: fieldUint(body("nack"), "SeqNo", U32, "nack") };
+    case MessageType.err:
+      return { type: "err", error: fieldString(body("err"), "Error", "err") };
+    case MessageType.suspect:
+    case MessageType.dead: {
+      const what = t === MessageType.suspect ? "suspect" : "dead";
+      const m = body(what);
+      return {
+        type: what,
+        incarnation: fieldUint(m, "Incarnation", U32, what),
+        node: fieldString(m, "Node", what),
+        from: fieldString(m, "From", what),
+      };
+    }
+    case MessageType.alive:
+      return readAlive(body("alive"));
+    default:
+      throw new WireError(`message type ${t} is not a packet message`, "unknown_type");
+  }
+}
+
+function readSource(m: MsgMap, what: string): Pick<PingMessage, "sourceAddr" | "sourcePort" | "sourceNode"> {
+  const out: Pick<PingMessage, "sourceAddr" | "sourcePort" | "sourceNode"> = {};
+  const addr = bytesToIp(fieldBytes(m, "SourceAddr", what), `${what}.SourceAddr`);
+  const port = fieldUint(m, "SourcePort", U16, what);
+  const node = fieldString(m, "SourceNode", what);
+  if (addr) out.sourceAddr = addr;
+  if (port) out.sourcePort = port;
+  if (node) out.sourceNode = node;
+  return out;
+}
+
+function readPing(m: MsgMap): PingMessage {
+  return {
+    type: "ping",
+    seqNo: fieldUint(m, "SeqNo", U32, "ping"),
+    node: fieldString(m, "Node", "ping"),
+    ...readSource(m, "ping"),
+  };
+}
+
+function readIndirectPing(m: MsgMap): IndirectPingMessage {
+  return {
+    type: "indirectPing",
+    seqNo: fieldUint(m, "SeqNo", U32, "indirectPing"),
+    targetAddr: bytesToIp(fieldBytes(m, "Target", "indirectPing"), "indirectPing.Target"),
+    targetPort: fieldUint(m, "Port", U16, "indirectPing"),
+    node: fieldString(m, "Node", "indirectPing"),
+    nack: fieldBool(m, "Nack", "indirectPing"),
+    ...readSource(m, "indirectPing"),
+  };
+}
+
+function readAlive(m: MsgMap): AliveMessage {
+  return {
+    type: "alive",
+    incarnation: fieldUint(m, "Incarnation", U32, "alive"),
+    node: fieldString(m, "Node", "alive"),
+    addr: bytesToIp(fieldBytes(m, "Addr", "alive"), "alive.Addr"),
+    port: fieldUint(m, "Port", U16, "alive"),
+    meta: fieldBytes(m, "Meta", "alive"),
+    vsn: readVsn(m, "alive"),
+  };
+}
+
+export function readPushNodeState(m: MsgMap): PushNodeState {
+  const state = fieldUint(m, "State", 255, "pushNodeState");
+  if (state > NodeStateCode.left) throw new WireError(`pushNodeState.State: unknown node state ${state}`);
+  return {
+    name: fieldString(m, "Name", "pushNodeState"),
+    addr: bytesToIp(fieldBytes(m, "Addr", "pushNodeState"), "pushNodeState.Addr"),
+    port: fieldUint(m, "Port", U16, "pushNodeState"),
+    meta: fieldBytes(m, "Meta", "pushNodeState"),
+    incarnation: fieldUint(m, "Incarnation", U32, "pushNodeState"),
+    state: state as NodeStateCode,
+    vsn: readVsn(m, "pushNodeState"),
+  };
+}
+
+/** Vsn is a Go []uint8, i.e. raw bytes on the wire; a missing one reads as all zeros. */
+function readVsn(m: MsgMap, what: string): VersionVector {
+  const b = fieldBytes(m, "Vsn", what);
+  if (b.length === 0) return [0, 0, 0, 0, 0, 0];
+  if (b.length < 6) throw new WireError(`${what}.Vsn: expected 6 version bytes, got ${b.length}`);
+  return [b[0], b[1], b[2], b[3], b[4], b[5]] as VersionVector;
+}

@@ -1,0 +1,142 @@
+import type { GossipMessage, PushNodeState, PushPullMessage } from "../messages.ts";
+import type { SecureRandomBytes } from "../../platform/secure-random.ts";
+import { decryptPayload, encryptPayload } from "./aes-gcm.ts";
+import { compressMessage, decompressValue } from "./compress.ts";
+import { asStruct, fieldBool, fieldInt } from "./go-fields.ts";
+import type { Keyring } from "./keyring.ts";
+import { decodeMessage, readPushNodeState, writeMessage, writePushNodeState } from "./message-codec.ts";
+import { ENCRYPT_OVERHEAD, MAX_STREAM_BYTES, MessageType } from "./message-type.ts";
+import { MsgpackReader, type MsgValue } from "./msgpack-reader.ts";
+import { MsgpackWriter } from "./msgpack-writer.ts";
+import { type ByteSource, memorySource } from "./stream-buffer.ts";
+import { WireError, WireTruncatedError } from "./wire-error.ts";
+
+/**
+ * Messages over a TCP stream. Body forms: pushPull = `[6]` + msgpack header `{Nodes,
+ * UserStateLen, Join}` + Nodes msgpack node states + UserStateLen raw bytes; user =
+ * `[8]` + msgpack `{UserMsgLen}` + raw bytes; anything else as in packets. Then LZW
+ * (`[9]{Algo,Buf}`, always, when compression is on) and, with a keyring,
+ * `[10][len u32 BE][vsn|nonce|ct|tag]` authenticated with those first 5 bytes.
+ */
+export interface StreamEncodeOptions {
+  compression: boolean;
+  keyring?: Keyring;
+  random?: SecureRandomBytes;
+}
+
+export interface StreamDecodeOptions {
+  keyring?: Keyring;
+  /** Largest message accepted (memberlist: 20 MiB). */
+  maxBytes?: number;
+}
+
+export function encodeStreamBody(msg: GossipMessage): Uint8Array {
+  const w = new MsgpackWriter(256);
+  if (msg.type === "pushPull") {
+    w.byte(MessageType.pushPull).mapHeader(3);
+    w.str("Nodes").uint(msg.nodes.length).str("UserStateLen").uint(msg.userState.length).str("Join").bool(msg.join);
+    for (const n of msg.nodes) writePushNodeState(w, n);
+    w.raw(msg.userState);
+  } else if (msg.type === "user") {
+    w.byte(MessageType.user).mapHeader(1).str("UserMsgLen").uint(msg.payload.length).raw(msg.payload);
+  } else {
+    writeMessage(w, msg);
+  }
+  return w.bytes();
+}
+
+export function encodeStream(msg: GossipMessage, opts: StreamEncodeOptions): Uint8Array {
+  let buf = encodeStreamBody(msg);
+  if (opts.compression) buf = compressMessage(buf);
+  if (!opts.keyring) return buf;
+  if (!opts.random) throw new RangeError("encodeStream: a keyring needs a nonce source (random)");
+  const header = new Uint8Array(5);
+  header[0] = MessageType.encrypt;
+  new DataView(header.buffer).setUint32(1, buf.length + ENCRYPT_OVERHEAD);
+  const sealed = encryptPayload(opts.keyring, buf, header, opts.random);
+  const out = new Uint8Array(5 + sealed.length);
+  out.set(header);
+  out.set(sealed, 5);
+  return out;
+}
+
+/**
+ * Reads one message from a stream. Rejects with WireError (reason says why) or the source's
+ * own error (timeout, peer closed).
+ */
+export async function readStreamMessage(src: ByteSource, opts: StreamDecodeOptions): Promise<GossipMessage> {
+  const maxBytes = opts.maxBytes ?? MAX_STREAM_BYTES;
+  await src.waitFor(1);
+  const first = src.bytes()[0] as number;
+  if (first === MessageType.encrypt) {
+    if (!opts.keyring) throw new WireError("stream is encrypted but encryption is not configured", "decrypt_failed");
+    await src.waitFor(5);
+    const header = src.bytes().slice(0, 5);
+    const len = new DataView(header.buffer).getUint32(1);
+    if (len > maxBytes) throw new WireError(`encrypted stream message of ${len} bytes is over the ${maxBytes}-byte limit`, "too_large");
+    await src.waitFor(5 + len);
+    const plain = decryptPayload(opts.keyring, src.bytes().subarray(5, 5 + len), header);
+    return readPlain(memorySource(plain), maxBytes, false);
+  }
+  if (opts.keyring) throw new WireError("encryption is configured but the stream is not encrypted", "not_encrypted");
+  return readPlain(src, maxBytes, false);
+}
+
+async function readPlain(src: ByteSource, maxBytes: number, decompressed: boolean): Promise<GossipMessage> {
+  await src.waitFor(1);
+  const t = src.bytes()[0] as number;
+  if (t === MessageType.compress) {
+    if (decompressed) throw new WireError("compressed stream message inside a compressed one", "too_deep");
+    const { value } = await readValue(src, 1, maxBytes);
+    return readPlain(memorySource(decompressValue(value, maxBytes)), maxBytes, true);
+  }
+  if (t === MessageType.pushPull) return readPushPull(src, maxBytes);
+  if (t === MessageType.user) {
+    const { value, end } = await readValue(src, 1, maxBytes);
+    const len = checkedLength(fieldInt(asStruct(value, "userMsgHeader"), "UserMsgLen", "userMsgHeader"), "UserMsgLen", maxBytes);
+    await src.waitFor(end + len);
+    return { type: "user", payload: src.bytes().slice(end, end + len) };
+  }
+  if (t === MessageType.compound || t === MessageType.encrypt || t === MessageType.hasCrc) {
+    throw new WireError(`message type ${t} is not valid on a stream`, "unknown_type");
+  }
+  const { end } = await readValue(src, 1, maxBytes);
+  return decodeMessage(src.bytes().subarray(0, end));
+}
+
+async function readPushPull(src: ByteSource, maxBytes: number): Promise<PushPullMessage> {
+  let { value, end } = await readValue(src, 1, maxBytes);
+  const header = asStruct(value, "pushPullHeader");
+  const count = checkedLength(fieldInt(header, "Nodes", "pushPullHeader"), "Nodes", maxBytes);
+  const userLen = checkedLength(fieldInt(header, "UserStateLen", "pushPullHeader"), "UserStateLen", maxBytes);
+  const join = fieldBool(header, "Join", "pushPullHeader");
+  const nodes: PushNodeState[] = [];
+  for (let i = 0; i < count; i++) {
+    ({ value, end } = await readValue(src, end, maxBytes));
+    nodes.push(readPushNodeState(asStruct(value, "pushNodeState")));
+  }
+  await src.waitFor(end + userLen);
+  return { type: "pushPull", join, nodes, userState: src.bytes().slice(end, end + userLen) };
+}
+
+function checkedLength(n: number, what: string, maxBytes: number): number {
+  if (n < 0 || n > maxBytes) throw new WireError(`${what} ${n} is outside 0..${maxBytes}`, n < 0 ? "malformed" : "too_large");
+  return n;
+}
+
+/** Decodes one msgpack value at `offset`, waiting for more bytes as long as it is cut short. */
+async function readValue(src: ByteSource, offset: number, maxBytes: number): Promise<{ value: MsgValue; end: number }> {
+  for (;;) {
+    const r = new MsgpackReader(src.bytes(), offset);
+    try {
+      const value = r.read();
+      return { value, end: r.pos };
+    } catch (error) {
+      if (!(error instanceof WireTruncatedError)) throw error;
+      if (error.needed > maxBytes) {
+        throw new WireError(`stream message needs ${error.needed} bytes, over the ${maxBytes}-byte limit`, "too_large");
+      }
+      await src.waitFor(error.needed);
+    }
+  }
+}
