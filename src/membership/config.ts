@@ -1,0 +1,102 @@
+import type { VersionVector } from "./messages.ts";
+
+/**
+ * Tuning of the SWIM/Lifeguard state machine. Start from a preset in config-presets.ts
+ * (lan, wan, local) and override single fields; every field trades something off.
+ */
+export interface MembershipConfig {
+  /** Unique node name in the cluster; also the `from` of our suspect/dead messages. */
+  name: string;
+
+  /**
+   * How often one peer is probed. Lower detects failures sooner at more packets per second;
+   * the suspicion timeouts scale with it, so it is the main knob of detection time.
+   */
+  probeIntervalMs: number;
+
+  /**
+   * How long a direct ping waits for its ack before indirect pings start. Set it above the
+   * 99th percentile RTT: too low and healthy peers need indirect probes (more traffic).
+   */
+  probeTimeoutMs: number;
+
+  /**
+   * Peers asked to ping a target when the direct ping fails. More checks rule out a bad
+   * path between us and the target at the cost of packets; 0 disables indirect probes.
+   */
+  indirectChecks: number;
+
+  /**
+   * Period of the gossip round that sends queued broadcasts to `gossipNodes` random peers.
+   * Lower spreads news faster and sends more (mostly empty-round-free) packets.
+   */
+  gossipIntervalMs: number;
+
+  /** Peers per gossip round. More peers spread news faster, at proportionally more bytes. */
+  gossipNodes: number;
+
+  /**
+   * How long a dead node still receives gossip (so it can hear it was declared dead and
+   * refute), and how long dead nodes stay in the table before they are forgotten.
+   */
+  gossipToTheDeadMs: number;
+
+  /**
+   * Suspicion timeout multiplier: min timeout = mult x max(1, log10 n) x probeInterval.
+   * Higher gives a slow or overloaded node more time to refute (fewer false failures) and
+   * delays real failure detection; it also sets k = mult - 2 independent confirmations.
+   */
+  suspicionMult: number;
+
+  /** max timeout = this x min; confirmations shrink the timeout from max toward min. */
+  suspicionMaxTimeoutMult: number;
+
+  /**
+   * Each broadcast is sent retransmitMult x ceil(log10(n + 1)) times. Higher survives more
+   * packet loss and larger bursts of news at the cost of bytes.
+   */
+  retransmitMult: number;
+
+  /**
+   * Full state exchange with one random peer over TCP. Heals what gossip missed; costs a
+   * stream with the whole member list. Scaled up above 32 nodes.
+   */
+  pushPullIntervalMs: number;
+
+  /** Timeout of a stream (push/pull, TCP ping). */
+  tcpTimeoutMs: number;
+
+  /**
+   * Lifeguard: the probe interval is multiplied by (awareness + 1), awareness in
+   * [0, awarenessMaxMultiplier - 1]. Higher lets an overloaded node back off further.
+   */
+  awarenessMaxMultiplier: number;
+
+  /** Skip the TCP ping that runs beside indirect pings (it tells "UDP blocked" from "dead"). */
+  disableTcpPings: boolean;
+
+  /** Upper bound for node meta bytes (serf: 512). Larger meta from the delegate is refused. */
+  metaMaxBytes: number;
+
+  /** Version vector advertised in alive and push/pull messages (serf sends [1,5,2,2,5,5]). */
+  vsn: VersionVector;
+
+  /**
+   * Broadcasts queued beyond this are dropped, most-transmitted first, so a storm of news
+   * cannot grow memory without bound.
+   */
+  broadcastQueueMax: number;
+
+  /**
+   * After a successful join, extra push/pulls with random known members at these delays.
+   * They repair what a burst of simultaneous joins made gossip miss, long before the
+   * periodic push/pull. Empty disables.
+   */
+  joinSyncDelaysMs: number[];
+
+  /**
+   * Consecutive probes that only succeeded over TCP before `udpSeemsBlocked` is reported.
+   * One TCP-only probe can be a single bad peer; several in a row mean our own UDP is broken.
+   */
+  udpBlockedAfterProbes: number;
+}

@@ -1,0 +1,27 @@
+import { addressOf, collectBroadcasts, type MembershipCore } from "./core.ts";
+
+/**
+ * One gossip round: queued broadcasts to `gossipNodes` random peers that are alive, suspect,
+ * or dead for less than gossipToTheDead (so they can still hear it and refute).
+ */
+export function gossipRound(core: MembershipCore): void {
+  const { config, table, clock } = core;
+  const now = clock.monotonicMs();
+  const targets = table.randomNodes(config.gossipNodes, (n) => {
+    if (n.name === table.localName) return false;
+    if (n.state === "alive" || n.state === "suspect") return true;
+    return n.state === "dead" && now - n.stateChangeMs <= config.gossipToTheDeadMs;
+  });
+  for (const target of targets) {
+    const msgs = collectBroadcasts(core, core.net.packetBudgetBytes);
+    if (msgs.length === 0) return;
+    core.net.sendPacket(addressOf(target), msgs);
+  }
+}
+
+/** memberlist's pushPullScale: the interval grows with ceil(log2 n - log2 32) + 1 above 32 nodes. */
+export function pushPullIntervalFor(intervalMs: number, numNodes: number): number {
+  if (numNodes <= 32) return intervalMs;
+  const multiplier = Math.ceil(Math.log2(numNodes) - Math.log2(32)) + 1;
+  return intervalMs * multiplier;
+}

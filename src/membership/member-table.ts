@@ -1,0 +1,261 @@
+import type { Clock } from "../platform/clock.ts";
+import type { Logger } from "../platform/logger.ts";
+import { shuffle, type Random } from "../platform/random.ts";
+import type { Awareness } from "./awareness.ts";
+import type { BroadcastQueue } from "./broadcast-queue.ts";
+import type { MembershipConfig } from "./config.ts";
+import type { EventDelegate } from "./delegates.ts";
+import { NodeStateCode, type AliveMessage, type DeadMessage, type GossipMessage, type PushNodeState, type SuspectMessage } from "./messages.ts";
+import type { MemberNode, NodeStateName } from "./node.ts";
+import { Suspicion, suspicionMinTimeoutMs } from "./suspicion.ts";
+
+interface NodeRecord extends MemberNode {
+  suspicion: Suspicion | undefined;
+}
+
+export interface MemberTableDeps {
+  config: MembershipConfig;
+  clock: Clock;
+  random: Random;
+  logger: Logger;
+  awareness: Awareness;
+  broadcasts: BroadcastQueue<GossipMessage>;
+  encodedSize: (msg: GossipMessage) => number;
+  events: EventDelegate | undefined;
+}
+
+const STATE_CODES: Record<NodeStateName, NodeStateCode> = { alive: 0, suspect: 1, dead: 2, left: 3 };
+
+/**
+ * memberlist's node table and its rules: alive is accepted only with a greater incarnation,
+ * suspect/dead with a greater or equal one; accusations about ourselves are refuted with
+ * alive at max(own + 1, accused + 1); dead with from == node means the node left.
+ * Every accepted change is re-gossiped (keyed by node, so it replaces older news).
+ */
+export class MemberTable {
+  private readonly nodes = new Map<string, NodeRecord>();
+  private order: string[] = [];
+  private probeIndex = 0;
+  private leavingFlag = false;
+  readonly localName: string;
+
+  constructor(private readonly deps: MemberTableDeps) {
+    this.localName = deps.config.name;
+  }
+
+  get leaving(): boolean {
+    return this.leavingFlag;
+  }
+
+  get(name: string): MemberNode | undefined {
+    const rec = this.nodes.get(name);
+    return rec ? snapshot(rec) : undefined;
+  }
+
+  all(): MemberNode[] {
+    return [...this.nodes.values()].map(snapshot);
+  }
+
+  /** Nodes in the table, dead ones included until forgotten (memberlist's estimate of n). */
+  size(): number {
+    return this.nodes.size;
+  }
+
+  aliveCount(): number {
+    let count = 0;
+    for (const rec of this.nodes.values()) if (rec.state === "alive" || rec.state === "suspect") count++;
+    return count;
+  }
+
+  aliveNode(a: AliveMessage, bootstrap = false, onDone?: () => void): void {
+    const isLocal = a.node === this.localName;
+    if (isLocal && this.leavingFlag) return void onDone?.();
+    let rec = this.nodes.get(a.node);
+    let isNew = false;
+    if (!rec) {
+      rec = { name: a.node, addr: a.addr, port: a.port, meta: a.meta, incarnation: 0, state: "dead", stateChangeMs: this.now(), vsn: a.vsn, suspicion: undefined };
+      this.nodes.set(a.node, rec);
+      this.insertIntoProbeOrder(a.node);
+      isNew = true;
+    }
+    const movesAddress = rec.addr !== a.addr || rec.port !== a.port;
+    if (!isNew && movesAddress && (rec.state === "alive" || rec.state === "suspect")) {
+      this.deps.logger.warn("conflicting address for a live node; ignoring the newer claim", { node: a.node, current: `${rec.addr}:${rec.port}`, claimed: `${a.addr}:${a.port}` });
+      return void onDone?.();
+    }
+    if (!isNew && !isLocal && a.incarnation <= rec.incarnation && !movesAddress) return void onDone?.();
+    if (isLocal && a.incarnation < rec.incarnation) return void onDone?.();
+    rec.suspicion?.cancel();
+    rec.suspicion = undefined;
+    const oldState = rec.state;
+    const oldMeta = rec.meta;
+    if (isLocal && !bootstrap) {
+      if (a.incarnation === rec.incarnation && bytesEqual(a.meta, rec.meta)) return void onDone?.();
+      this.refute(rec, a.incarnation);
+      this.deps.logger.warn("refuting an alive message about us", { incarnation: a.incarnation });
+      return void onDone?.();
+    }
+    this.broadcast(a, onDone);
+    Object.assign(rec, { incarnation: a.incarnation, meta: a.meta, addr: a.addr, port: a.port, vsn: a.vsn });
+    if (rec.state !== "alive") {
+      rec.state = "alive";
+      rec.stateChangeMs = this.now();
+    }
+    if (oldState === "dead" || oldState === "left") this.deps.events?.onJoin(snapshot(rec));
+    else if (!bytesEqual(oldMeta, rec.meta) || movesAddress) this.deps.events?.onUpdate(snapshot(rec));
+  }
+
+  suspectNode(s: SuspectMessage): void {
+    const rec = this.nodes.get(s.node);
+    if (!rec || s.incarnation < rec.incarnation) return;
+    if (rec.suspicion) {
+      if (rec.suspicion.confirm(s.from)) this.broadcast(s);
+      return;
+    }
+    if (rec.state === "left" && s.node !== this.localName) {
+      // Someone missed the graceful leave: repeat it so the suspicion ends as "left", not failed.
+      if (!this.deps.broadcasts.has(s.node)) this.broadcast({ type: "dead", incarnation: rec.incarnation, node: rec.name, from: rec.name });
+      return;
+    }
+    if (rec.state !== "alive") return;
+    if (s.node === this.localName) {
+      this.refute(rec, s.incarnation);
+      this.deps.logger.warn("refuting a suspicion about us", { from: s.from, incarnation: s.incarnation });
+      return;
+    }
+    this.broadcast(s);
+    rec.incarnation = s.incarnation;
+    rec.state = "suspect";
+    const changedAt = this.now();
+    rec.stateChangeMs = changedAt;
+    const { config } = this.deps;
+    const n = this.size();
+    let k = config.suspicionMult - 2;
+    if (n - 2 < k) k = 0;
+    const minMs = suspicionMinTimeoutMs(config.suspicionMult, n, config.probeIntervalMs);
+    const maxMs = config.suspicionMaxTimeoutMult * minMs;
+    rec.suspicion = new Suspicion(s.from, k, minMs, maxMs, this.deps.clock, (confirmations) => {
+      const current = this.nodes.get(s.node);
+      if (!current || current.state !== "suspect" || current.stateChangeMs !== changedAt) return;
+      this.deps.logger.info("suspicion expired, declaring node dead", { node: s.node, confirmations });
+      this.deadNode({ type: "dead", incarnation: current.incarnation, node: s.node, from: this.localName });
+    });
+  }
+
+  deadNode(d: DeadMessage, onDone?: () => void): void {
+    const rec = this.nodes.get(d.node);
+    if (!rec || d.incarnation < rec.incarnation) return void onDone?.();
+    const isLeave = d.from === d.node;
+    if (rec.state === "left" || (rec.state === "dead" && !isLeave)) return void onDone?.();
+    rec.suspicion?.cancel();
+    rec.suspicion = undefined;
+    if (d.node === this.localName && !this.leavingFlag) {
+      this.refute(rec, d.incarnation);
+      this.deps.logger.warn("refuting a dead message about us", { from: d.from, incarnation: d.incarnation });
+      return void onDone?.();
+    }
+    this.broadcast(d, onDone);
+    rec.incarnation = d.incarnation;
+    rec.state = isLeave ? "left" : "dead";
+    rec.stateChangeMs = this.now();
+    this.deps.events?.onLeave(snapshot(rec));
+  }
+
+  /** Marks us as leaving and gossips dead{from: self}; `onDone` when it has gone out. */
+  leave(onDone: () => void): void {
+    this.leavingFlag = true;
+    const self = this.nodes.get(this.localName);
+    if (!self) return onDone();
+    this.deadNode({ type: "dead", incarnation: self.incarnation, node: self.name, from: self.name }, onDone);
+  }
+
+  /** memberlist's mergeState: remote dead/suspect only makes us suspect (we probe ourselves). */
+  mergeRemote(nodes: readonly PushNodeState[]): void {
+    for (const r of nodes) {
+      if (r.state === NodeStateCode.alive) {
+        this.aliveNode({ type: "alive", incarnation: r.incarnation, node: r.name, addr: r.addr, port: r.port, meta: r.meta, vsn: r.vsn });
+      } else if (r.state === NodeStateCode.left) {
+        this.deadNode({ type: "dead", incarnation: r.incarnation, node: r.name, from: r.name });
+      } else {
+        this.suspectNode({ type: "suspect", incarnation: r.incarnation, node: r.name, from: this.localName });
+      }
+    }
+  }
+
+  localState(): PushNodeState[] {
+    return [...this.nodes.values()].map((r) => ({ name: r.name, addr: r.addr, port: r.port, meta: r.meta, incarnation: r.incarnation, state: STATE_CODES[r.state], vsn: r.vsn }));
+  }
+
+  /** Next node of the shuffled round-robin probe list, skipping ourselves and dead nodes. */
+  nextProbeTarget(): MemberNode | undefined {
+    for (let scanned = 0; scanned <= this.order.length; scanned++) {
+      if (this.probeIndex >= this.order.length) {
+        this.resetProbeOrder();
+        if (this.order.length === 0) return undefined;
+      }
+      const rec = this.nodes.get(this.order[this.probeIndex++] as string);
+      if (!rec || rec.name === this.localName || rec.state === "dead" || rec.state === "left") continue;
+      return snapshot(rec);
+    }
+    return undefined;
+  }
+
+  /** Up to `k` distinct random nodes accepted by `accept` (memberlist's kRandomNodes). */
+  randomNodes(k: number, accept: (node: MemberNode) => boolean): MemberNode[] {
+    const picked = new Map<string, MemberNode>();
+    const n = this.order.length;
+    for (let tries = 0; tries < 3 * n && picked.size < k; tries++) {
+      const rec = this.nodes.get(this.order[this.deps.random.int(n)] as string);
+      if (!rec || picked.has(rec.name) || !accept(rec)) continue;
+      picked.set(rec.name, snapshot(rec));
+    }
+    return [...picked.values()];
+  }
+
+  /** Cancels suspicion timers (shutdown). */
+  stop(): void {
+    for (const rec of this.nodes.values()) rec.suspicion?.cancel();
+  }
+
+  private refute(rec: NodeRecord, accusedIncarnation: number): void {
+    rec.incarnation = Math.max(rec.incarnation + 1, accusedIncarnation + 1);
+    this.deps.awareness.applyDelta(1);
+    this.broadcast({ type: "alive", incarnation: rec.incarnation, node: rec.name, addr: rec.addr, port: rec.port, meta: rec.meta, vsn: rec.vsn });
+  }
+
+  private broadcast(msg: AliveMessage | SuspectMessage | DeadMessage, onDone?: () => void): void {
+    this.deps.broadcasts.enqueue(msg, this.deps.encodedSize(msg), msg.node, onDone);
+  }
+
+  private insertIntoProbeOrder(name: string): void {
+    this.order.push(name);
+    const last = this.order.length - 1;
+    const offset = this.deps.random.int(this.order.length);
+    [this.order[last], this.order[offset]] = [this.order[offset] as string, this.order[last] as string];
+  }
+
+  /** At the end of a round: forget nodes dead longer than gossipToTheDead, reshuffle. */
+  private resetProbeOrder(): void {
+    const now = this.now();
+    for (const rec of [...this.nodes.values()]) {
+      const gone = rec.state === "dead" || rec.state === "left";
+      if (gone && rec.name !== this.localName && now - rec.stateChangeMs > this.deps.config.gossipToTheDeadMs) this.nodes.delete(rec.name);
+    }
+    this.order = shuffle([...this.nodes.keys()], this.deps.random);
+    this.probeIndex = 0;
+  }
+
+  private now(): number {
+    return this.deps.clock.monotonicMs();
+  }
+}
+
+function snapshot(rec: NodeRecord): MemberNode {
+  return { name: rec.name, addr: rec.addr, port: rec.port, meta: rec.meta, incarnation: rec.incarnation, state: rec.state, stateChangeMs: rec.stateChangeMs, vsn: rec.vsn };
+}
+
+export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}

@@ -1,0 +1,249 @@
+import type { Clock, Timer } from "../platform/clock.ts";
+import { SatelliteError, describeError } from "../platform/errors.ts";
+import type { Logger } from "../platform/logger.ts";
+import type { Random } from "../platform/random.ts";
+import { AckRegistry } from "./ack-registry.ts";
+import { Awareness } from "./awareness.ts";
+import { BroadcastQueue } from "./broadcast-queue.ts";
+import type { MembershipConfig } from "./config.ts";
+import { sendWithPiggyback, startLoop, type MembershipCore } from "./core.ts";
+import type { MembershipDelegates } from "./delegates.ts";
+import { gossipRound, pushPullIntervalFor } from "./gossip.ts";
+import { formatAddress, type GossipNet, type NetAddress } from "./gossip-net.ts";
+import { MemberTable } from "./member-table.ts";
+import type { GossipMessage } from "./messages.ts";
+import type { MemberNode } from "./node.ts";
+import { probeNode, relayIndirectPing } from "./probe.ts";
+import { answerPushPull, periodicPushPull, pushPullWith } from "./push-pull.ts";
+import { UdpHealthTracker, type UdpHealth } from "./udp-health.ts";
+
+export interface MembershipDeps {
+  net: GossipNet;
+  clock: Clock;
+  random: Random;
+  logger: Logger;
+}
+
+export interface MembershipHealth extends UdpHealth {
+  /** Lifeguard awareness score, 0 (healthy) .. awarenessMaxMultiplier - 1. */
+  awareness: number;
+  broadcastsQueued: number;
+}
+
+export interface Membership {
+  /** Marks us alive and starts the probe, gossip and push/pull loops. Call once. */
+  start(): void;
+  /** Push/pull with each seed (join = true); resolves with how many answered, rejects if none did. */
+  join(seeds: readonly NetAddress[]): Promise<number>;
+  /** Gossips dead{from: self} and waits until it went out or `timeoutMs` passed. */
+  leave(timeoutMs: number): Promise<void>;
+  /** Stops all loops and timers and closes the net. */
+  shutdown(): Promise<void>;
+  /** Every node in the table, dead and left ones included until forgotten. */
+  members(): MemberNode[];
+  member(name: string): MemberNode | undefined;
+  localNode(): MemberNode;
+  /** Alive and suspect nodes, ourselves included. */
+  numAlive(): number;
+  /** Re-reads our meta from the delegate and gossips it with a new incarnation. */
+  updateNode(timeoutMs: number): Promise<void>;
+  health(): MembershipHealth;
+}
+
+export function createMembership(config: MembershipConfig, deps: MembershipDeps, delegates: MembershipDelegates = {}): Membership {
+  const { net, clock, random, logger } = deps;
+  let seqNo = 0;
+  let stopped = false;
+  let started = false;
+  const awareness = new Awareness(config.awarenessMaxMultiplier);
+  let table: MemberTable | undefined;
+  const broadcasts = new BroadcastQueue<GossipMessage>({
+    retransmitMult: config.retransmitMult,
+    numNodes: () => table?.size() ?? 1,
+    maxQueued: config.broadcastQueueMax,
+  });
+  table = new MemberTable({ config, clock, random, logger, awareness, broadcasts, encodedSize: (m) => net.encodedSize(m), events: delegates.events });
+  const core: MembershipCore = {
+    config,
+    clock,
+    random,
+    logger,
+    net,
+    table,
+    awareness,
+    acks: new AckRegistry(clock),
+    broadcasts,
+    delegates,
+    udpHealth: new UdpHealthTracker(config.udpBlockedAfterProbes),
+    nextSeqNo: () => (seqNo = (seqNo + 1) >>> 0),
+    isStopped: () => stopped,
+  };
+  const pendingTimers = new Set<Timer>();
+
+  const localMeta = (): Uint8Array => {
+    const meta = delegates.delegate?.nodeMeta(config.metaMaxBytes) ?? new Uint8Array();
+    if (meta.length > config.metaMaxBytes) {
+      throw new SatelliteError("meta_too_large", `node meta is ${meta.length} bytes, more than the limit of ${config.metaMaxBytes}`, {
+        hint: "use fewer or shorter tags",
+      });
+    }
+    return meta;
+  };
+
+  const announceSelf = (incarnation: number, onDone?: () => void): void => {
+    const addr = net.localAddress;
+    core.table.aliveNode({ type: "alive", incarnation, node: config.name, addr: addr.ip, port: addr.port, meta: localMeta(), vsn: config.vsn }, true, onDone);
+  };
+
+  const later = (delayMs: number, fn: () => void): void => {
+    const timer = clock.setTimer(delayMs, () => {
+      pendingTimers.delete(timer);
+      if (!stopped) fn();
+    });
+    pendingTimers.add(timer);
+  };
+
+  /** Resolves when `register` calls back, or after `timeoutMs`; false on timeout. */
+  const waitDone = (timeoutMs: number, register: (done: () => void) => void): Promise<boolean> =>
+    new Promise((resolve) => {
+      let settled = false;
+      const timer = clock.setTimer(timeoutMs, () => {
+        if (!settled) (settled = true), resolve(false);
+      });
+      register(() => {
+        if (settled) return;
+        settled = true;
+        timer.cancel();
+        resolve(true);
+      });
+    });
+
+  const onPacketMessage = (msg: GossipMessage, from: NetAddress): void => {
+    if (stopped) return;
+    switch (msg.type) {
+      case "ping":
+        if (msg.node && msg.node !== config.name) {
+          logger.debug("ignoring a ping meant for another node", { node: msg.node, from: formatAddress(from) });
+          return;
+        }
+        sendWithPiggyback(core, replyAddress(msg, from), [{ type: "ack", seqNo: msg.seqNo, payload: delegates.ping?.ackPayload() ?? new Uint8Array() }]);
+        return;
+      case "indirectPing":
+        return relayIndirectPing(core, msg, from);
+      case "ack":
+        core.acks.handleAck(msg.seqNo, msg.payload);
+        return;
+      case "nack":
+        return core.acks.handleNack(msg.seqNo);
+      case "alive":
+        return core.table.aliveNode(msg);
+      case "suspect":
+        return core.table.suspectNode(msg);
+      case "dead":
+        return core.table.deadNode(msg);
+      case "user":
+        return delegates.delegate?.notifyMsg(msg.payload);
+      case "err":
+        return logger.warn("peer reported an error", { from: formatAddress(from), error: msg.error });
+      case "pushPull":
+        return logger.debug("ignoring a push/pull that came as a packet", { from: formatAddress(from) });
+    }
+  };
+
+  const onStreamMessage = async (msg: GossipMessage, from: NetAddress): Promise<GossipMessage | undefined> => {
+    if (stopped) return undefined;
+    switch (msg.type) {
+      case "ping":
+        if (msg.node && msg.node !== config.name) return undefined;
+        return { type: "ack", seqNo: msg.seqNo, payload: delegates.ping?.ackPayload() ?? new Uint8Array() };
+      case "pushPull":
+        return answerPushPull(core, msg);
+      case "user":
+        delegates.delegate?.notifyMsg(msg.payload);
+        return undefined;
+      default:
+        onPacketMessage(msg, from);
+        return undefined;
+    }
+  };
+
+  const membership: Membership = {
+    start() {
+      if (started) return;
+      started = true;
+      net.setHandlers({ onPacketMessage, onStreamMessage });
+      announceSelf(1);
+      startLoop(core, () => awareness.scaleTimeout(config.probeIntervalMs), async () => {
+        const target = core.table.nextProbeTarget();
+        if (target) await probeNode(core, target);
+      });
+      startLoop(core, () => config.gossipIntervalMs, () => gossipRound(core));
+      if (config.pushPullIntervalMs > 0) {
+        startLoop(core, () => pushPullIntervalFor(config.pushPullIntervalMs, core.table.size()), () => periodicPushPull(core));
+      }
+    },
+
+    async join(seeds) {
+      const self = formatAddress(net.localAddress);
+      const targets = seeds.filter((s) => formatAddress(s) !== self);
+      const errors: unknown[] = [];
+      const results = await Promise.all(
+        targets.map((seed) =>
+          pushPullWith(core, seed, true).then(
+            () => true,
+            (error: unknown) => {
+              errors.push(error);
+              logger.warn("join: seed did not answer", { seed: formatAddress(seed), error: describeError(error) });
+              return false;
+            },
+          ),
+        ),
+      );
+      const joined = results.filter(Boolean).length;
+      if (targets.length > 0 && joined === 0) {
+        throw new SatelliteError("join_failed", `could not join the cluster: none of ${targets.map(formatAddress).join(", ")} answered`, {
+          hint: "check the seed addresses, that their agents run, and that TCP to the gossip port is allowed",
+          cause: errors[0],
+        });
+      }
+      for (const delayMs of joined > 0 ? config.joinSyncDelaysMs : []) later(delayMs, () => void periodicPushPull(core));
+      return joined;
+    },
+
+    async leave(timeoutMs) {
+      if (core.table.leaving) return;
+      const othersAlive = core.table.aliveCount() > 1;
+      const sent = waitDone(timeoutMs, (done) => core.table.leave(done));
+      if (!othersAlive) return;
+      if (!(await sent)) logger.warn("leave: the leave message may not have reached everyone", { timeoutMs });
+    },
+
+    async shutdown() {
+      if (stopped) return;
+      stopped = true;
+      for (const timer of pendingTimers) timer.cancel();
+      core.acks.clear();
+      core.table.stop();
+      broadcasts.clear();
+      await net.close();
+    },
+
+    members: () => core.table.all(),
+    member: (name) => core.table.get(name),
+    localNode: () => core.table.get(config.name) as MemberNode,
+    numAlive: () => core.table.aliveCount(),
+
+    async updateNode(timeoutMs) {
+      const self = core.table.get(config.name);
+      if (!self || core.table.leaving) return;
+      await waitDone(timeoutMs, (done) => announceSelf(self.incarnation + 1, done));
+    },
+
+    health: () => ({ ...core.udpHealth.snapshot(), awareness: awareness.score(), broadcastsQueued: broadcasts.length() }),
+  };
+  return membership;
+}
+
+function replyAddress(msg: { sourceAddr?: string; sourcePort?: number }, from: NetAddress): NetAddress {
+  return msg.sourceAddr && msg.sourcePort ? { ip: msg.sourceAddr, port: msg.sourcePort } : from;
+}
