@@ -1,0 +1,63 @@
+import type { ClusterStatusJson, NodeStatusJson } from "../cluster/status-json.ts";
+import type { Clock } from "../platform/clock.ts";
+import type { CheckView } from "../probes/node-health.ts";
+import type { Probe } from "../probes/probe.ts";
+import type { HistoryStore } from "../store/history-store.ts";
+
+/** One line of /readyz. */
+export interface ReadinessCheck {
+  name: string;
+  ok: boolean;
+  /** Why it is not ok, and what to do. */
+  message?: string;
+}
+
+export interface VersionInfo {
+  version: string;
+  gitCommit: string;
+  gitTreeState: string;
+}
+
+export interface StatusSource {
+  cluster(): Promise<ClusterStatusJson>;
+  local(): NodeStatusJson;
+}
+
+export interface ChecksSource {
+  list(): CheckView[];
+  /** Runs a check now; undefined when no check has that name. */
+  run(name: string): Promise<{ probes: Probe[]; durationMs: number } | undefined>;
+}
+
+export interface MemberView {
+  name: string;
+  addr: string;
+  status: string;
+  tags: Record<string, string>;
+}
+
+export interface MembershipSource {
+  list(): MemberView[];
+  /** Returns how many of the addresses were joined. */
+  join(addresses: string[]): Promise<number>;
+  leave(): Promise<void>;
+}
+
+/** What the HTTP API reads from; built by the agent, faked in tests. */
+export interface ApiDeps {
+  clock: Clock;
+  status: StatusSource;
+  history: HistoryStore;
+  readiness: () => ReadinessCheck[];
+  checks?: ChecksSource;
+  membership?: MembershipSource;
+  version: VersionInfo;
+  /** When set, a request with `Authorization: Bearer <token>` may mutate from any address. */
+  apiToken?: string;
+}
+
+/** Per-request facts the server adapter passes as Hono's env. */
+export interface ApiEnv {
+  /** The client's IP address, when the server knows it. */
+  remoteAddress?: string;
+}

@@ -1,0 +1,24 @@
+import type { AgentPlatform } from "../agent/platform-deps.ts";
+
+/** Every side effect a CLI command may use; main builds the real one, tests a capturing one. */
+export interface CliDeps {
+  out(text: string): void;
+  err(text: string): void;
+  env: Record<string, string | undefined>;
+  fetch: typeof fetch;
+  /** Reads a config file as text; throws when it cannot. */
+  readFile(path: string): string;
+  hostname(): string;
+  /** Builds the platform for `satellite agent` (logger level depends on --debug). */
+  agentPlatform(debug: boolean): AgentPlatform;
+  /** Resolves when the process receives SIGTERM or SIGINT; returns the signal's name. */
+  waitForStopSignal(): Promise<string>;
+}
+
+/** A command's result is its exit code. */
+export type ExitCode = number;
+
+export const EXIT_OK = 0;
+export const EXIT_DEGRADED = 1;
+export const EXIT_UNREACHABLE = 2;
+export const EXIT_USAGE = 2;

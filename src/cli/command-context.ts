@@ -1,0 +1,25 @@
+import type { CommandContext } from "citty";
+import { agentBaseUrl, type AgentAddressArgs } from "./agent-client.ts";
+import type { CliDeps } from "./cli-deps.ts";
+
+/** The deps runCli passes to every command through citty's `data`. */
+export function depsOf(context: CommandContext<any>): CliDeps {
+  return context.data as CliDeps;
+}
+
+/** Thrown by a command to end with a message on stderr and an exit code. */
+export class CommandExit extends Error {
+  constructor(
+    readonly exitCode: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The agent's base URL from --rpc-port/--addr, or a usage exit. */
+export function baseUrlOf(args: AgentAddressArgs): string {
+  const url = agentBaseUrl(args);
+  if (typeof url !== "string") throw new CommandExit(2, url.error);
+  return url;
+}

@@ -1,0 +1,50 @@
+import { defineCommand, type ArgsDef } from "citty";
+import { startAgent } from "../../agent/agent.ts";
+import { checkerKinds, findCheckerKind } from "../../checkers/registry.ts";
+import { AGENT_FLAGS, envNameOf } from "../../config/agent-flags.ts";
+import { loadAgentConfig } from "../../config/load.ts";
+import { depsOf } from "../command-context.ts";
+
+/** Bound on a graceful stop; past it the process exits anyway (systemd would kill it next). */
+const STOP_TIMEOUT_MS = 5000;
+
+const agentArgs: ArgsDef = Object.fromEntries(
+  AGENT_FLAGS.map((f) => [
+    f.flag,
+    { type: f.kind === "boolean" ? "boolean" : "string", description: `${f.description} [${envNameOf(f)}]`, valueHint: f.valueHint },
+  ]),
+);
+
+export const agentCommand = defineCommand({
+  meta: { name: "agent", description: "Run the agent on this node: probes, gossip, history and the HTTP API" },
+  args: agentArgs,
+  async run(context) {
+    const deps = depsOf(context);
+    const typed: Record<string, string | boolean> = {};
+    for (const flag of AGENT_FLAGS) {
+      const value = (context.args as Record<string, unknown>)[flag.flag];
+      if (typeof value === "string" || typeof value === "boolean") typed[flag.flag] = value;
+    }
+    const config = loadAgentConfig({
+      flags: typed,
+      env: deps.env,
+      readFile: deps.readFile,
+      hostname: deps.hostname,
+      findKind: (kind) => findCheckerKind(kind),
+      kindNames: checkerKinds.map((k) => k.kind),
+    });
+    const platform = deps.agentPlatform(config.debug);
+    const agent = await startAgent(config, platform, { find: (kind) => findCheckerKind(kind), names: checkerKinds.map((k) => k.kind) });
+    const signal = await deps.waitForStopSignal();
+    platform.logger.info("received signal", { signal });
+    const stopped = await Promise.race([
+      agent.stop().then(() => true),
+      new Promise<boolean>((resolve) => platform.clock.setTimer(STOP_TIMEOUT_MS, () => resolve(false))),
+    ]);
+    if (!stopped) {
+      platform.logger.error(`agent did not stop within ${STOP_TIMEOUT_MS}ms; exiting anyway`);
+      return 1;
+    }
+    return 0;
+  },
+});

@@ -1,0 +1,29 @@
+const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+export interface EventLine {
+  timestamp: string | number;
+  type: string;
+  node?: string;
+  probe?: string;
+}
+
+/** "ProbeFailed" -> "Probe Failed" */
+function spaced(type: string): string {
+  return type.replace(/([a-z])([A-Z])/g, "$1 $2");
+}
+
+/** Go's "Jan _2 15:04:05" in UTC. */
+export function formatStamp(ms: number): string {
+  const d = new Date(ms);
+  const pad = (n: number) => String(n).padStart(2, "0");
+  return `${MONTHS[d.getUTCMonth()]} ${String(d.getUTCDate()).padStart(2, " ")} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())} UTC`;
+}
+
+/** One timeline event in the original agent's format: `[Jan _2 15:04:05 UTC] Probe Failed [node-1] [docker]`. */
+export function formatEventLine(event: EventLine): string {
+  const ms = typeof event.timestamp === "number" ? event.timestamp : Date.parse(event.timestamp);
+  const parts = [`[${formatStamp(ms)}]`, spaced(event.type)];
+  if (event.node) parts.push(`[${event.node}]`);
+  if (event.probe) parts.push(`[${event.probe}]`);
+  return parts.join(" ");
+}

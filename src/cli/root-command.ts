@@ -1,0 +1,26 @@
+import { defineCommand } from "citty";
+import { agentCommand } from "./commands/agent.ts";
+import { checksCommand } from "./commands/checks.ts";
+import { historyCommand } from "./commands/history.ts";
+import { joinCommand } from "./commands/join.ts";
+import { leaveCommand } from "./commands/leave.ts";
+import { membersCommand } from "./commands/members.ts";
+import { statusCommand } from "./commands/status.ts";
+import { versionCommand } from "./commands/version.ts";
+
+export const rootCommand = defineCommand({
+  meta: {
+    name: "satellite",
+    description: "Cluster health agent: run `satellite agent` on every node, ask any of them `satellite status`",
+  },
+  subCommands: {
+    agent: agentCommand,
+    status: statusCommand,
+    members: membersCommand,
+    join: joinCommand,
+    leave: leaveCommand,
+    history: historyCommand,
+    checks: checksCommand,
+    version: versionCommand,
+  },
+});

@@ -1,0 +1,119 @@
+import { renderUsage, runCommand, type ArgsDef, type CommandDef } from "citty";
+import { ConfigError } from "../config/config-error.ts";
+import { SatelliteError } from "../platform/errors.ts";
+import { AgentUnreachableError } from "./agent-client.ts";
+import { EXIT_UNREACHABLE, EXIT_USAGE, type CliDeps, type ExitCode } from "./cli-deps.ts";
+import { CommandExit } from "./command-context.ts";
+import { rootCommand } from "./root-command.ts";
+
+interface Resolved {
+  path: CommandDef<any>[];
+  names: string[];
+  rest: string[];
+}
+
+function subCommandsOf(cmd: CommandDef<any>): Record<string, CommandDef<any>> {
+  return (cmd.subCommands ?? {}) as Record<string, CommandDef<any>>;
+}
+
+/** Walks leading words to the command they name: `checks run x` -> checks > run, rest [x]. */
+function resolve(rawArgs: readonly string[]): Resolved | { unknown: string; parent: string[] } {
+  const path: CommandDef<any>[] = [rootCommand];
+  const names: string[] = [];
+  let i = 0;
+  for (; i < rawArgs.length; i++) {
+    const word = rawArgs[i] as string;
+    const subs = subCommandsOf(path[path.length - 1] as CommandDef<any>);
+    if (word.startsWith("-") || Object.keys(subs).length === 0) break;
+    const next = subs[word];
+    if (!next) {
+      if (names.length === 0 || path.length === 1) return { unknown: word, parent: names };
+      break;
+    }
+    path.push(next);
+    names.push(word);
+  }
+  return { path, names, rest: rawArgs.slice(i) };
+}
+
+/** Flags the command does not define, e.g. ["--colour"]. */
+function unknownFlags(args: ArgsDef, rest: readonly string[]): string[] {
+  const known = new Set<string>(["help", "h"]);
+  for (const [name, def] of Object.entries(args)) {
+    known.add(name);
+    const alias = (def as { alias?: string | string[] }).alias;
+    for (const a of Array.isArray(alias) ? alias : alias ? [alias] : []) known.add(a);
+  }
+  return rest
+    .filter((a) => a.startsWith("-") && a !== "-" && a !== "--")
+    .map((a) => a.replace(/^--?/, "").split("=")[0] as string)
+    .filter((name) => !known.has(name) && !(name.startsWith("no-") && known.has(name.slice(3))))
+    .map((name) => `--${name}`);
+}
+
+async function usage(path: CommandDef<any>[]): Promise<string> {
+  const leaf = path[path.length - 1] as CommandDef<any>;
+  const parent = path.length > 1 ? path[path.length - 2] : undefined;
+  return renderUsage(leaf, parent);
+}
+
+/** Runs the CLI with injected args and deps; returns the exit code (main exits with it). */
+export async function runCli(rawArgs: readonly string[], deps: CliDeps): Promise<ExitCode> {
+  let args = [...rawArgs];
+  const wantsHelp = args[0] === "help" || args.includes("--help") || args.includes("-h");
+  if (args[0] === "help") args = args.slice(1);
+  const resolved = resolve(args);
+  if ("unknown" in resolved) {
+    deps.err(`satellite: unknown command "${resolved.unknown}"; run \`satellite --help\` for the commands`);
+    return EXIT_USAGE;
+  }
+  const leaf = resolved.path[resolved.path.length - 1] as CommandDef<any>;
+  if (wantsHelp || leaf === rootCommand) {
+    deps.out(stripAnsi(await usage(resolved.path)));
+    return wantsHelp ? 0 : EXIT_USAGE;
+  }
+  const unknown = unknownFlags((leaf.args ?? {}) as ArgsDef, resolved.rest);
+  const label = `satellite ${resolved.names.join(" ")}`;
+  if (unknown.length > 0) {
+    deps.err(`${label}: unknown flag ${unknown.join(", ")}; run \`satellite help ${resolved.names.join(" ")}\` for the flags`);
+    return EXIT_USAGE;
+  }
+  try {
+    const { result } = await runCommand(leaf, { rawArgs: resolved.rest, data: deps });
+    return typeof result === "number" ? result : 0;
+  } catch (error) {
+    return reportError(label, error, deps);
+  }
+}
+
+function reportError(label: string, error: unknown, deps: CliDeps): ExitCode {
+  if (error instanceof CommandExit) {
+    deps.err(`${label}: ${error.message}`);
+    return error.exitCode;
+  }
+  if (error instanceof ConfigError) {
+    deps.err(`${label}: ${error.message}\n${error.hint ?? ""}`);
+    return EXIT_USAGE;
+  }
+  if (error instanceof AgentUnreachableError) {
+    deps.err(`${label}: ${error.message}\n${error.hint ?? ""}`);
+    return EXIT_UNREACHABLE;
+  }
+  if (error instanceof SatelliteError) {
+    deps.err(`${label}: ${error.message}${error.hint ? `\n${error.hint}` : ""}`);
+    return 1;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  if ((error as { code?: string }).code === "EARG") {
+    deps.err(`${label}: ${message}`);
+    return EXIT_USAGE;
+  }
+  deps.err(`${label}: unexpected error: ${error instanceof Error ? (error.stack ?? message) : message}`);
+  return 1;
+}
+
+/** Usage text goes to pipes and files too; keep it plain. */
+function stripAnsi(text: string): string {
+  // biome-ignore lint: the escape character is the point
+  return text.replace(/\u001b\[[0-9;]*m/g, "");
+}

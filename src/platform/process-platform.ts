@@ -1,0 +1,41 @@
+import { mkdirSync, readFileSync } from "node:fs";
+import { hostname } from "node:os";
+import type { AgentPlatform } from "../agent/platform-deps.ts";
+import type { CliDeps } from "../cli/cli-deps.ts";
+import { systemClock } from "./clock.ts";
+import { createSystemHostProbe } from "./host-probe.ts";
+import { createLineLogger } from "./logger.ts";
+import { createSystemRandom } from "./random.ts";
+
+/** The real process: stdout/stderr, environment, files, signals. Built once by main. */
+export function createProcessCliDeps(): CliDeps {
+  return {
+    out: (text) => void process.stdout.write(`${text}\n`),
+    err: (text) => void process.stderr.write(`${text}\n`),
+    env: process.env,
+    fetch: globalThis.fetch,
+    readFile: (path) => readFileSync(path, "utf8"),
+    hostname: () => hostname(),
+    agentPlatform: (debug) => createAgentPlatform(debug),
+    waitForStopSignal: () =>
+      new Promise((resolve) => {
+        const onSignal = (signal: NodeJS.Signals) => {
+          process.off("SIGTERM", onSignal);
+          process.off("SIGINT", onSignal);
+          resolve(signal);
+        };
+        process.on("SIGTERM", onSignal);
+        process.on("SIGINT", onSignal);
+      }),
+  };
+}
+
+export function createAgentPlatform(debug: boolean): AgentPlatform {
+  return {
+    clock: systemClock,
+    random: createSystemRandom(),
+    logger: createLineLogger({ minLevel: debug ? "debug" : "info", write: (line) => void process.stderr.write(`${line}\n`), nowMs: () => Date.now() }),
+    hostProbe: createSystemHostProbe(),
+    makeDir: (path) => void mkdirSync(path, { recursive: true }),
+  };
+}
