@@ -1,0 +1,44 @@
+/**
+ * Builds dist/satellite: one executable with version facts baked in.
+ * Flags: --target=bun-linux-arm64 (cross-compile), --outfile=path.
+ */
+import { execFileSync, spawnSync } from "node:child_process";
+import { mkdirSync, readFileSync } from "node:fs";
+
+function git(args: string[]): string {
+  try {
+    return execFileSync("git", args, { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
+  } catch {
+    return "";
+  }
+}
+
+const args = Object.fromEntries(process.argv.slice(2).map((a) => a.replace(/^--/, "").split("=") as [string, string]));
+const outfile = args.outfile ?? "dist/satellite";
+const pkg = JSON.parse(readFileSync("package.json", "utf8")) as { version: string };
+const commit = git(["rev-parse", "HEAD"]) || "unknown";
+const treeState = git(["rev-parse", "HEAD"]) === "" ? "unknown" : git(["status", "--porcelain"]) === "" ? "clean" : "dirty";
+
+mkdirSync("dist", { recursive: true });
+const command = [
+  "build",
+  "src/main.ts",
+  "--compile",
+  "--minify",
+  "--bytecode",
+  "--format=esm",
+  "--no-compile-autoload-dotenv",
+  "--no-compile-autoload-bunfig",
+  `--outfile=${outfile}`,
+  `--define=SATELLITE_BUILD_VERSION=${JSON.stringify(pkg.version)}`,
+  `--define=SATELLITE_BUILD_COMMIT=${JSON.stringify(commit)}`,
+  `--define=SATELLITE_BUILD_TREE_STATE=${JSON.stringify(treeState)}`,
+  ...(args.target ? [`--target=${args.target}`] : []),
+];
+const started = performance.now();
+const result = spawnSync(process.execPath, command, { stdio: ["ignore", "pipe", "inherit"] });
+if (result.status !== 0) {
+  console.error(`build failed (bun ${command.join(" ")}); see the errors above`);
+  process.exit(result.status ?? 1);
+}
+console.log(`built ${outfile} (${pkg.version}, ${commit.slice(0, 12)}, ${treeState}) in ${Math.round(performance.now() - started)} ms`);

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# The whole test suite: installs the real components tests run against (when missing and
+# root), builds dist/satellite for the end-to-end tests, then runs every test with bun.
+# Ends with one line: "tests: N passed, N failed".
+set -uo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$PWD/node_modules/.bin:$PATH:/usr/sbin:/sbin"
+
+if [ "$(id -u)" -eq 0 ]; then
+  bash scripts/install-test-deps.sh || echo "test: could not install every test component; tests that need one say so"
+else
+  echo "test: not root; skipping installs (tests needing missing components or network namespaces say so)"
+fi
+
+bun scripts/build.ts || exit 1
+
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+bun test "$@" 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+passed=$(grep -Eo '^ *[0-9]+ pass$' "$log" | tail -1 | grep -Eo '[0-9]+' || echo 0)
+failed=$(grep -Eo '^ *[0-9]+ fail$' "$log" | tail -1 | grep -Eo '[0-9]+' || echo 0)
+echo "tests: ${passed:-0} passed, ${failed:-0} failed"
+exit "$status"
