@@ -2,13 +2,33 @@ import type { CheckerKind } from "../probes/checker.ts";
 import { type CheckerDeps, systemCheckerDeps } from "./deps.ts";
 import { diskLatencyKind } from "./disk-latency.ts";
 import { diskSpaceKind } from "./disk-space.ts";
+import { dockerRegistryKind } from "./docker-registry.ts";
+import { dockerKind } from "./docker.ts";
+import { etcdHealthzKind } from "./etcd-healthz.ts";
 import { httpKind } from "./http.ts";
+import { kubeApiserverKind } from "./kube-apiserver.ts";
+import { kubeControllerManagerKind } from "./kube-controller-manager.ts";
+import { kubeSchedulerKind } from "./kube-scheduler.ts";
+import { kubeletKind } from "./kubelet.ts";
 import { sysctlKind } from "./sysctl.ts";
 import { tcpKind } from "./tcp.ts";
 
 /** Every kind of check, built over `deps`; listed explicitly, a config `kind` not here is a config error. */
 export function createCheckerKinds(deps: CheckerDeps): readonly CheckerKind<any>[] {
-  return [diskSpaceKind(deps), diskLatencyKind(deps), httpKind(deps), tcpKind(deps), sysctlKind(deps)];
+  return [
+    diskSpaceKind(deps),
+    diskLatencyKind(deps),
+    httpKind(deps),
+    tcpKind(deps),
+    sysctlKind(deps),
+    dockerKind(deps),
+    dockerRegistryKind(deps),
+    etcdHealthzKind(deps),
+    kubeletKind(deps),
+    kubeApiserverKind(deps),
+    kubeSchedulerKind(deps),
+    kubeControllerManagerKind(deps),
+  ];
 }
 
 /** Every kind of check the agent knows, over the real host. */

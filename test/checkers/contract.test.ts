@@ -16,6 +16,13 @@ const cases: Record<string, ContractCase> = {
   http: { unreachable: { url: "http://127.0.0.1:9/healthz" } },
   tcp: { unreachable: { address: "127.0.0.1:9" } },
   sysctl: { unreachable: { name: "net.satellite.absent" } },
+  docker: { unreachable: {}, agent: { dockerAddr: "/nonexistent/docker.sock" } },
+  "docker-registry": { unreachable: { address: "http://127.0.0.1:9" } },
+  "etcd-healthz": { unreachable: {}, agent: { etcdServers: ["http://127.0.0.1:9", "https://127.0.0.1:9"] } },
+  kubelet: { unreachable: {}, agent: { kubeletAddr: "http://127.0.0.1:9" } },
+  "kube-apiserver": { unreachable: { url: "https://127.0.0.1:9/readyz" } },
+  "kube-scheduler": { unreachable: { url: "https://127.0.0.1:9/healthz" } },
+  "kube-controller-manager": { unreachable: { url: "https://127.0.0.1:9/healthz" } },
 };
 
 runCheckerContract({ kinds: createCheckerKinds, realDeps: systemCheckerDeps, cases, stateDir });
