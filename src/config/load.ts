@@ -67,7 +67,7 @@ function readConfigFile(path: string, readFile: (path: string) => string): Recor
   try {
     value = path.endsWith(".json") ? JSON.parse(text) : parseYaml(text);
   } catch (error) {
-    throw new ConfigError([{ source: `config file ${path}`, path: "", message: `not valid ${path.endsWith(".json") ? "JSON" : "YAML"}: ${describeError(error)}` }]);
+    throw new ConfigError([{ source: `config file ${path}`, path: "", message: `not valid ${path.endsWith(".json") ? "JSON" : "YAML"}: ${describeError(error).split("\n")[0]}` }]);
   }
   if (value === null || value === undefined) return {};
   if (typeof value !== "object" || Array.isArray(value)) {
