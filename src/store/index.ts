@@ -4,3 +4,7 @@ export type { SeriesHistoryStore, SeriesQuery, SeriesPoint, LatestQuery } from "
 export { createMemoryHistoryStore, type MemoryHistoryStoreOptions } from "./memory-history-store.ts";
 export { createSqliteHistoryStore, type SqliteHistoryStoreOptions } from "./sqlite/sqlite-history-store.ts";
 export type { Durability } from "./sqlite/open-database.ts";
+export { createInfluxSink, type InfluxSink, type InfluxSinkOptions, type InfluxSinkHealth, type InfluxDropReason } from "./influxdb/influx-sink.ts";
+export type { InfluxConfig } from "./influxdb/influx-client.ts";
+export type { Point } from "./influxdb/line-protocol.ts";
+export type { NodeStatusLike, ProbeLike } from "./influxdb/points.ts";

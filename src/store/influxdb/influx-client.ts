@@ -1,0 +1,92 @@
+import { describeError } from "../../platform/errors.ts";
+
+/** Where and as whom to write (the original's --influxdb-url/-database/-user/-password). */
+export interface InfluxConfig {
+  /** Base URL, e.g. `http://127.0.0.1:8086`. */
+  url: string;
+  database: string;
+  user?: string;
+  password?: string;
+}
+
+export type FetchFn = (input: string, init: RequestInit) => Promise<Response>;
+
+/**
+ * A failed write. `retryable` means "keep the lines and try later" (InfluxDB down, 5xx,
+ * database missing, credentials refused: all fixable by the operator without losing data);
+ * otherwise InfluxDB refused the lines themselves (400) and resending cannot help.
+ */
+export class InfluxWriteError extends Error {
+  readonly retryable: boolean;
+  readonly status?: number;
+  readonly hint: string;
+
+  constructor(message: string, options: { retryable: boolean; status?: number; hint: string; cause?: unknown }) {
+    super(message, { cause: options.cause });
+    this.name = "InfluxWriteError";
+    this.retryable = options.retryable;
+    this.status = options.status;
+    this.hint = options.hint;
+  }
+}
+
+function headers(config: InfluxConfig): Record<string, string> {
+  const h: Record<string, string> = { "content-type": "text/plain; charset=utf-8" };
+  if (config.user !== undefined) {
+    h.authorization = `Basic ${Buffer.from(`${config.user}:${config.password ?? ""}`).toString("base64")}`;
+  }
+  return h;
+}
+
+function endpoint(config: InfluxConfig, path: string, params: Record<string, string>): string {
+  const url = new URL(path, config.url.endsWith("/") ? config.url : `${config.url}/`);
+  for (const [k, v] of Object.entries(params)) url.searchParams.set(k, v);
+  return url.toString();
+}
+
+/** POSTs lines to `/write?precision=ms`; resolves on 204, throws InfluxWriteError otherwise. */
+export async function writeLines(fetchFn: FetchFn, config: InfluxConfig, lines: readonly string[], timeoutMs: number): Promise<void> {
+  const url = endpoint(config, "write", { db: config.database, precision: "ms" });
+  let response: Response;
+  try {
+    response = await fetchFn(url, {
+      method: "POST",
+      headers: headers(config),
+      body: `${lines.join("\n")}\n`,
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+  } catch (cause) {
+    throw new InfluxWriteError(`InfluxDB at ${config.url} unreachable: ${describeError(cause)}`, {
+      retryable: true,
+      hint: "start InfluxDB or fix --influxdb-url; points are queued on disk meanwhile",
+      cause,
+    });
+  }
+  if (response.status === 204 || response.status === 200) {
+    await response.body?.cancel();
+    return;
+  }
+  const body = (await response.text().catch(() => "")).slice(0, 500).trim();
+  const status = response.status;
+  const detail = `InfluxDB at ${config.url} answered ${status} for database ${config.database}: ${body}`;
+  if (status === 401 || status === 403) {
+    throw new InfluxWriteError(detail, { retryable: true, status, hint: "check --influxdb-user and --influxdb-password; points are queued on disk meanwhile" });
+  }
+  if (status === 404) {
+    throw new InfluxWriteError(detail, { retryable: true, status, hint: `create the database (CREATE DATABASE "${config.database}"); points are queued on disk meanwhile` });
+  }
+  if (status >= 400 && status < 500) {
+    throw new InfluxWriteError(detail, { retryable: false, status, hint: "InfluxDB refused these points; they are dropped and counted" });
+  }
+  throw new InfluxWriteError(detail, { retryable: true, status, hint: "check the InfluxDB server logs; points are queued on disk meanwhile" });
+}
+
+/** Runs an InfluxQL statement (GET for reads, POST for changes) and returns the parsed JSON. */
+export async function influxQuery(fetchFn: FetchFn, config: InfluxConfig, q: string, timeoutMs = 5000): Promise<unknown> {
+  const isRead = /^\s*(SELECT|SHOW)\b/i.test(q);
+  const url = endpoint(config, "query", { db: config.database, q, epoch: "ms" });
+  const response = await fetchFn(url, { method: isRead ? "GET" : "POST", headers: headers(config), signal: AbortSignal.timeout(timeoutMs) });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`InfluxDB query ${JSON.stringify(q)} at ${config.url} failed with ${response.status}: ${text.slice(0, 500)}`);
+  return JSON.parse(text) as unknown;
+}
