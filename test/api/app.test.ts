@@ -1,0 +1,120 @@
+import { describe, expect, test } from "bun:test";
+import { makeApp } from "./app-fixture.ts";
+
+const loopback = { remoteAddress: "127.0.0.1" };
+
+describe("status endpoints", () => {
+  test("/ and /status answer 200 when running, 503 when degraded, empty fields omitted", async () => {
+    const { app, state } = makeApp();
+    for (const path of ["/", "/status"]) {
+      const res = await app.request(path);
+      expect(res.status).toBe(200);
+      expect(await res.json()).toEqual({ status: "running", timestamp: "2026-11-22T12:00:00.000000000Z" });
+    }
+    state.cluster = { status: "degraded", summary: "master node unavailable", timestamp: "t", nodes: [{ name: "n1", probes: [] }] };
+    const res = await app.request("/status");
+    expect(res.status).toBe(503);
+    expect(await res.json()).toEqual({ status: "degraded", summary: "master node unavailable", timestamp: "t", nodes: [{ name: "n1" }] });
+  });
+
+  test("/local is this node", async () => {
+    const { app, state } = makeApp();
+    expect((await app.request("/local")).status).toBe(200);
+    state.local = { name: "n1", status: "degraded", probes: [{ checker: "x", status: "failed", error: "e" }] };
+    const res = await app.request("/local");
+    expect(res.status).toBe(503);
+    expect(await res.json()).toEqual(state.local);
+  });
+
+  test("unknown paths are 404 JSON", async () => {
+    const res = await (await makeApp()).app.request("/nope");
+    expect(res.status).toBe(404);
+    expect(await res.json()).toMatchObject({ error: "no such endpoint: GET /nope" });
+  });
+});
+
+describe("health endpoints", () => {
+  test("/livez is ok; /readyz reflects every part, verbosely on request", async () => {
+    const { app, state } = makeApp();
+    expect(await (await app.request("/livez")).text()).toBe("ok");
+    expect((await app.request("/readyz")).status).toBe(200);
+    state.readiness = [{ name: "history", ok: false, message: "read-only file system at /x/history.db" }, { name: "probes", ok: true }];
+    const res = await app.request("/readyz?verbose");
+    expect(res.status).toBe(503);
+    expect(await res.text()).toBe("[-]history failed: read-only file system at /x/history.db\n[+]probes ok\nreadyz check failed\n");
+  });
+});
+
+describe("/history", () => {
+  test("returns events newest first with filters", async () => {
+    const { app, history, clock } = makeApp();
+    const now = clock.nowMs();
+    await history.appendEvents([
+      { timestamp: now - 7_200_000, type: "ProbeFailed", node: "n1", probe: "docker", oldState: "running", newState: "failed" },
+      { timestamp: now - 60_000, type: "NodeDegraded", node: "n2", oldState: "running", newState: "degraded" },
+    ]);
+    const all = (await (await app.request("/history")).json()) as { events: { type: string; timestamp: string }[] };
+    expect(all.events.map((e) => e.type)).toEqual(["NodeDegraded", "ProbeFailed"]);
+    expect(all.events[0]?.timestamp).toBe("2026-11-22T11:59:00.000000000Z");
+    const recent = (await (await app.request("/history?since=1h")).json()) as { events: unknown[] };
+    expect(recent.events.length).toBe(1);
+    const byNode = (await (await app.request("/history?node=n1&type=ProbeFailed&probe=docker")).json()) as { events: unknown[] };
+    expect(byNode.events.length).toBe(1);
+  });
+
+  test("bad filters are 400 with what is allowed", async () => {
+    const { app } = makeApp();
+    const bad = await app.request("/history?type=Nope");
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { error: string }).error).toStartWith('type "Nope" is unknown; allowed: ClusterDegraded');
+    expect((await app.request("/history?since=yesterday")).status).toBe(400);
+    expect((await app.request("/history?limit=0")).status).toBe(400);
+  });
+
+  test("/history/series plots one checker", async () => {
+    const { app, history, clock } = makeApp();
+    const now = clock.nowMs();
+    await history.appendSamples([
+      { ts: now - 120_000, node: "n1", checker: "tcp", status: "running", durationMs: 2 },
+      { ts: now - 119_000, node: "n1", checker: "tcp", status: "failed", durationMs: 4, error: "refused" },
+    ]);
+    const res = await app.request("/history/series?checker=tcp&since=1h&step=1m");
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { points: { count: number; failures: number }[] };
+    expect(body.points).toEqual([expect.objectContaining({ count: 2, failures: 1 })]);
+    expect((await app.request("/history/series")).status).toBe(400);
+    expect((await app.request("/history/series?checker=tcp&step=0s")).status).toBe(400);
+  });
+});
+
+describe("checks and members", () => {
+  test("/checks lists checks; POST /checks/:name/run runs one; unknown is 404", async () => {
+    const { app } = makeApp();
+    expect(((await (await app.request("/checks")).json()) as { checks: unknown[] }).checks.length).toBe(1);
+    const run = await app.request("/checks/disk-space/run", { method: "POST" });
+    expect(await run.json()).toEqual({ name: "disk-space", probes: [{ checker: "disk-space", status: "running" }], durationMs: 3 });
+    expect((await app.request("/checks/nope/run", { method: "POST" })).status).toBe(404);
+  });
+
+  test("join and leave work from loopback and are refused elsewhere without the token", async () => {
+    const { app, state } = makeApp({ apiToken: "0123456789abcdef0123" });
+    const join = (env: object, headers: Record<string, string> = {}) =>
+      app.request("/join", { method: "POST", body: JSON.stringify({ addresses: ["10.0.0.2:7946"] }), headers: { "content-type": "application/json", ...headers } }, env);
+    expect((await join(loopback)).status).toBe(200);
+    expect((await join({ remoteAddress: "10.1.1.1" })).status).toBe(403);
+    expect((await join({ remoteAddress: "10.1.1.1" }, { authorization: "Bearer 0123456789abcdef0123" })).status).toBe(200);
+    expect((await app.request("/leave", { method: "POST" }, { remoteAddress: "192.168.1.9" })).status).toBe(403);
+    expect((await app.request("/leave", { method: "POST" }, loopback)).status).toBe(200);
+    expect(state.left).toBe(1);
+  });
+
+  test("join validates its body and reports a join that reached nobody", async () => {
+    const { app } = makeApp();
+    const post = (body: string) => app.request("/join", { method: "POST", body }, loopback);
+    expect((await post("not json")).status).toBe(400);
+    expect((await post('{"addresses":[]}')).status).toBe(400);
+    const none = await post('{"addresses":["bad:1"]}');
+    expect(none.status).toBe(502);
+    expect(((await none.json()) as { error: string }).error).toBe("could not join any of bad:1");
+  });
+});

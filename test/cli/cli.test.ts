@@ -1,0 +1,143 @@
+import { describe, expect, test } from "bun:test";
+import type { CliDeps } from "../../src/cli/cli-deps.ts";
+import { formatEventLine } from "../../src/cli/history-format.ts";
+import { runCli } from "../../src/cli/run-cli.ts";
+import { makeApp } from "../api/app-fixture.ts";
+
+/** CLI deps whose fetch goes straight into an in-process app (no sockets), output captured. */
+function cli(app?: ReturnType<typeof makeApp>["app"]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const urls: string[] = [];
+  const deps: CliDeps = {
+    out: (t) => out.push(t),
+    err: (t) => err.push(t),
+    env: {},
+    fetch: (async (input: string | URL | Request, init?: RequestInit) => {
+      const url = String(input);
+      urls.push(url);
+      if (!app) throw new Error("Unable to connect. Is the computer able to access the url?");
+      return app.request(url.replace(/^http:\/\/[^/]+/, ""), init, { remoteAddress: "127.0.0.1" });
+    }) as typeof fetch,
+    readFile: () => {
+      throw new Error("no files here");
+    },
+    hostname: () => "h",
+    agentPlatform: () => {
+      throw new Error("not in this test");
+    },
+    waitForStopSignal: () => new Promise(() => {}),
+  };
+  return { deps, out, err, urls, run: (...args: string[]) => runCli(args, deps) };
+}
+
+describe("satellite status", () => {
+  test("prints the JSON on stdout and exits 0 when running", async () => {
+    const c = cli(makeApp().app);
+    expect(await c.run("status")).toBe(0);
+    expect(JSON.parse(c.out.join(""))).toMatchObject({ status: "running" });
+    expect(c.urls).toEqual(["http://127.0.0.1:7575/status"]);
+  });
+
+  test("exits 1 when degraded; --local --pretty --addr", async () => {
+    const fixture = makeApp();
+    fixture.state.local = { name: "n1", status: "degraded" };
+    const c = cli(fixture.app);
+    expect(await c.run("status", "--local", "--pretty", "--addr", "10.0.0.7:7000")).toBe(1);
+    expect(c.out.join("")).toBe('{\n  "name": "n1",\n  "status": "degraded"\n}');
+    expect(c.urls).toEqual(["http://10.0.0.7:7000/local"]);
+  });
+
+  test("exits 2 and says where it looked when the agent is unreachable", async () => {
+    const c = cli();
+    expect(await c.run("status", "--rpc-port", "7999")).toBe(2);
+    expect(c.err.join("\n")).toContain("satellite status: cannot reach the agent at http://127.0.0.1:7999");
+    expect(c.err.join("\n")).toContain("--rpc-port");
+    expect(c.out).toEqual([]);
+  });
+
+  test("bad flags exit 2 with a clear message", async () => {
+    const c = cli(makeApp().app);
+    expect(await c.run("status", "--rpc-port", "http")).toBe(2);
+    expect(await c.run("status", "--colour")).toBe(2);
+    expect(c.err).toEqual([
+      'satellite status: --rpc-port "http" must be a port number 1-65535',
+      "satellite status: unknown flag --colour; run `satellite help status` for the flags",
+    ]);
+  });
+});
+
+describe("help and usage", () => {
+  test("--help, help agent, unknown command", async () => {
+    const c = cli();
+    expect(await c.run("--help")).toBe(0);
+    expect(c.out.join("")).toContain("agent|status|members|join|leave|history|checks|version");
+    expect(await c.run("help", "agent")).toBe(0);
+    const agentHelp = c.out.join("");
+    for (const flag of ["--rpc-addr", "--tags", "--state-dir", "--initial-cluster", "--kubeconfig", "--etcd-cafile", "--influxdb-url", "--debug", "SATELLITE_RPC_ADDR"]) {
+      expect(agentHelp).toContain(flag);
+    }
+    expect(agentHelp).not.toContain("\u001b[");
+    expect(await c.run("frobnicate")).toBe(2);
+    expect(c.err.at(-1)).toBe('satellite: unknown command "frobnicate"; run `satellite --help` for the commands');
+  });
+
+  test("version prints the build facts", async () => {
+    const c = cli();
+    expect(await c.run("version")).toBe(0);
+    expect(Object.keys(JSON.parse(c.out[0] ?? ""))).toEqual(["version", "gitCommit", "gitTreeState"]);
+  });
+
+  test("agent with a bad config exits 2 naming the problem", async () => {
+    const c = cli();
+    expect(await c.run("agent", "--tags", "role:boss")).toBe(2);
+    expect(c.err.join("\n")).toContain("flag --tags, key tags: a role tag is required: role:master or role:node (got role:boss)");
+  });
+});
+
+describe("history, members, checks, join, leave", () => {
+  test("history prints one line per event in the original format", async () => {
+    const fixture = makeApp();
+    await fixture.history.appendEvents([
+      { timestamp: Date.UTC(2026, 0, 2, 15, 4, 5), type: "ProbeFailed", node: "node-1", probe: "docker" },
+      { timestamp: Date.UTC(2026, 0, 3, 15, 4, 5), type: "NodeDegraded", node: "node-1" },
+    ]);
+    const c = cli(fixture.app);
+    expect(await c.run("history", "--node", "node-1")).toBe(0);
+    expect(c.out.join("\n")).toBe("[Jan  3 15:04:05 UTC] Node Degraded [node-1]\n[Jan  2 15:04:05 UTC] Probe Failed [node-1] [docker]");
+    expect(c.urls.at(-1)).toBe("http://127.0.0.1:7575/history?node=node-1");
+    expect(await c.run("history", "--since", "someday")).toBe(2);
+  });
+
+  test("formatEventLine pads the day like Go's _2", () => {
+    expect(formatEventLine({ timestamp: "2026-11-22T08:00:00Z", type: "ClusterHealthy" })).toBe("[Nov 22 08:00:00 UTC] Cluster Healthy");
+  });
+
+  test("members prints a table, filters, and JSON", async () => {
+    const c = cli(makeApp().app);
+    expect(await c.run("members")).toBe(0);
+    expect(c.out[0]).toBe("NAME  ADDRESS        STATUS  TAGS\nn1    10.0.0.1:7946  alive   role=master");
+    expect(await c.run("members", "--status", "failed", "--json")).toBe(0);
+    expect(JSON.parse(c.out[1] ?? "")).toEqual({ members: [] });
+    expect(await c.run("members", "--tag", "role=master", "--json")).toBe(0);
+    expect(JSON.parse(c.out[2] ?? "").members.length).toBe(1);
+    expect(await c.run("members", "--status", "dead")).toBe(2);
+  });
+
+  test("checks lists, checks run runs one", async () => {
+    const c = cli(makeApp().app);
+    expect(await c.run("checks")).toBe(0);
+    expect(c.out[0]).toBe("NAME        KIND        INTERVAL  LAST RESULT\ndisk-space  disk-space  10s       running");
+    expect(await c.run("checks", "run", "disk-space")).toBe(0);
+    expect(await c.run("checks", "run", "nope")).toBe(2);
+    expect(c.err.at(-1)).toContain('no check named "nope"');
+  });
+
+  test("join and leave", async () => {
+    const c = cli(makeApp().app);
+    expect(await c.run("join", "10.0.0.2:7946", "10.0.0.3")).toBe(0);
+    expect(c.out.at(-1)).toBe("joined 2 of 2 peer(s)");
+    expect(await c.run("join")).toBe(2);
+    expect(await c.run("leave")).toBe(0);
+  });
+});

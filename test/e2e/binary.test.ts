@@ -1,0 +1,92 @@
+import { afterAll, describe, expect, test } from "bun:test";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { freePort, waitFor } from "../support/processes.ts";
+
+/** Runs the compiled dist/satellite as an operator would (scripts/test.sh builds it first). */
+const BINARY = join(import.meta.dir, "../../dist/satellite");
+const work = mkdtempSync(join(tmpdir(), "satellite-e2e-"));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+function run(args: string[]) {
+  const result = Bun.spawnSync([BINARY, ...args], { stdout: "pipe", stderr: "pipe", timeout: 15_000 });
+  return { code: result.exitCode, out: result.stdout.toString(), err: result.stderr.toString() };
+}
+
+describe.skipIf(!existsSync(BINARY))("dist/satellite end to end", () => {
+  test("agent starts, answers /status and the CLI, records history, stops on SIGTERM with exit 0", async () => {
+    const port = await freePort();
+    const stateDir = join(work, "state");
+    const config = join(work, "satellite.yaml");
+    writeFileSync(config, `checks:\n  - {name: closed-port, kind: tcp, address: "127.0.0.1:1", intervalMs: 1000, timeoutMs: 500}\n`);
+    const agent = Bun.spawn([BINARY, "agent", "--rpc-addr", `127.0.0.1:${port}`, "--state-dir", stateDir, "--name", "e2e-1", "--config", config], {
+      stdout: "pipe",
+      stderr: "pipe",
+      env: { PATH: process.env.PATH ?? "/usr/bin:/bin" },
+    });
+    try {
+      const base = `http://127.0.0.1:${port}`;
+      await waitFor(async () => (await fetch(`${base}/livez`).catch(() => undefined))?.status === 200, 10_000, "the agent's /livez");
+      await waitFor(async () => {
+        const body = (await (await fetch(`${base}/status`)).json()) as { nodes?: { probes?: { checker: string }[] }[] };
+        return (body.nodes?.[0]?.probes?.length ?? 0) === 3;
+      }, 10_000, "three probes in /status");
+      const res = await fetch(`${base}/status`);
+      expect(res.status).toBe(503);
+      const status = (await res.json()) as { status: string; summary: string; timestamp: string; nodes: { name: string; probes: { checker: string; status: string }[] }[] };
+      expect(status.status).toBe("degraded");
+      expect(status.summary).toBe("degraded nodes: e2e-1");
+      expect(status.timestamp).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z$/);
+      expect(status.nodes[0]?.probes.map((p) => `${p.checker}:${p.status}`).sort()).toEqual(["closed-port:failed", "disk-latency:running", "disk-space:running"]);
+
+      const cliStatus = run(["status", "--rpc-port", String(port)]);
+      expect(cliStatus.code).toBe(1);
+      expect(JSON.parse(cliStatus.out)).toMatchObject({ status: "degraded" });
+      const history = run(["history", "--rpc-port", String(port)]);
+      expect(history.code).toBe(0);
+      expect(history.out).toContain("Probe Failed [e2e-1] [closed-port]");
+      expect(history.out).toContain("Node Degraded [e2e-1]");
+      expect(history.out).toContain("Cluster Degraded");
+      const checks = run(["checks", "--rpc-port", String(port)]);
+      expect(checks.out).toMatch(/closed-port +tcp +1s +failed: cannot connect to 127.0.0.1:1/);
+
+      agent.kill("SIGTERM");
+      const exitCode = await Promise.race([agent.exited, Bun.sleep(6000).then(() => "timeout")]);
+      expect(exitCode).toBe(0);
+      expect(existsSync(join(stateDir, "history.db"))).toBe(true);
+    } finally {
+      agent.kill("SIGKILL");
+    }
+    // History survives a restart.
+    const port2 = await freePort();
+    const again = Bun.spawn([BINARY, "agent", "--rpc-addr", `127.0.0.1:${port2}`, "--state-dir", stateDir, "--name", "e2e-1", "--config", config], { stdout: "ignore", stderr: "ignore" });
+    try {
+      await waitFor(async () => (await fetch(`http://127.0.0.1:${port2}/livez`).catch(() => undefined))?.status === 200, 10_000, "the restarted agent");
+      expect(run(["history", "--rpc-port", String(port2), "--type", "ProbeFailed"]).out).toContain("[closed-port]");
+    } finally {
+      again.kill("SIGTERM");
+      await again.exited;
+    }
+  });
+
+  test("status exits 2 with a message when no agent runs there", async () => {
+    const result = run(["status", "--rpc-port", String(await freePort())]);
+    expect(result.code).toBe(2);
+    expect(result.err).toContain("cannot reach the agent at http://127.0.0.1:");
+  });
+
+  test("a bad config file exits 2 naming the file and key", () => {
+    const bad = join(work, "bad.yaml");
+    writeFileSync(bad, "checks:\n  - {name: x, kind: nope}\n");
+    const result = run(["agent", "--config", bad, "--state-dir", join(work, "s2"), "--rpc-addr", "127.0.0.1:0"]);
+    expect(result.code).toBe(2);
+    expect(result.err).toContain(`config file ${bad}, key checks[0].kind: unknown kind "nope"`);
+  });
+
+  test("version has the build facts", () => {
+    const version = JSON.parse(run(["version"]).out);
+    expect(version.version).toMatch(/^\d+\.\d+\.\d+/);
+    expect(version.gitCommit).toMatch(/^([0-9a-f]{40}|unknown)$/);
+  });
+});
