@@ -1,0 +1,230 @@
+import { networkInterfaces } from "node:os";
+import { formatAddress, type GossipNet, type GossipNetHandlers, type GossipNetStats, type NetAddress } from "../membership/gossip-net.ts";
+import type { GossipMessage } from "../membership/messages.ts";
+import type { Keyring } from "../membership/wire/keyring.ts";
+import { encodeMessage } from "../membership/wire/message-codec.ts";
+import {
+  COMPOUND_HEADER_OVERHEAD,
+  COMPOUND_PART_OVERHEAD,
+  CRC_OVERHEAD,
+  ENCRYPT_OVERHEAD,
+  MAX_STREAM_BYTES,
+  UDP_PACKET_LIMIT,
+} from "../membership/wire/message-type.ts";
+import { decodePacket, encodePacketParts } from "../membership/wire/packet.ts";
+import { encodeStreamBody } from "../membership/wire/stream-codec.ts";
+import type { DropReason } from "../membership/wire/wire-error.ts";
+import { type TcpListener, type UdpEndpoint, listenTcp, openUdp } from "./bun-sockets.ts";
+import type { Clock } from "./clock.ts";
+import { describeError, SatelliteError } from "./errors.ts";
+import type { Logger } from "./logger.ts";
+import { secureRandomBytes, type SecureRandomBytes } from "./secure-random.ts";
+import { acceptStream, closeAllStreams, openStream, type StreamContext } from "./udp-tcp-streams.ts";
+
+/**
+ * The real GossipNet: memberlist's wire format over UDP (packets) and TCP (streams) on one
+ * port, byte-compatible with serf 0.9. Sending never throws; every dropped packet is
+ * counted by reason.
+ */
+export interface UdpTcpGossipNetOptions {
+  /** IP literal to bind ("0.0.0.0" for all interfaces). */
+  bindAddr: string;
+  /** 0 picks a free port (the same for UDP and TCP). */
+  bindPort: number;
+  /** The address peers should use; defaults to bindAddr (or the first private IPv4 when binding all). */
+  advertiseAddr?: string;
+  keyring?: Keyring;
+  compression: boolean;
+  logger: Logger;
+  clock: Clock;
+  /** Incoming stream deadline (memberlist TCPTimeout, 10 s). */
+  streamTimeoutMs?: number;
+  /** Concurrent incoming streams served; more are closed at once (memberlist: 128). */
+  maxIncomingStreams?: number;
+  random?: SecureRandomBytes;
+}
+
+export interface UdpTcpGossipNetStats extends GossipNetStats {
+  dropsByReason: Record<DropReason, number>;
+  /** Packets that could not be sent (socket error, message too large, encode failure). */
+  sendFailures: number;
+  /** Incoming streams that failed (malformed, timed out, refused for being over the limit). */
+  streamsFailed: number;
+}
+
+export interface UdpTcpGossipNet extends GossipNet {
+  /**
+   * Records a peer's highest protocol version; packets toward peers with pmax >= 5 carry a
+   * CRC, as memberlist sends them. Unknown peers get none (receivers treat it as optional).
+   */
+  setPeerProtocolMax(addr: NetAddress, pmax: number): void;
+  stats(): UdpTcpGossipNetStats;
+}
+
+const NO_HANDLERS: GossipNetHandlers = { onPacketMessage: () => {}, onStreamMessage: async () => undefined };
+
+export async function createUdpTcpGossipNet(options: UdpTcpGossipNetOptions): Promise<UdpTcpGossipNet> {
+  const log = options.logger.child({ component: "gossip-net" });
+  const random = options.random ?? secureRandomBytes;
+  const packetOverhead = CRC_OVERHEAD + (options.keyring ? ENCRYPT_OVERHEAD : 0);
+  const peerPmax = new Map<string, number>();
+  const drops = Object.fromEntries(
+    (["malformed", "unknown_type", "not_encrypted", "decrypt_failed", "bad_crc", "decompress_failed", "too_large", "too_deep"] as const).map((r) => [r, 0]),
+  ) as Record<DropReason, number>;
+  const counters = { packetsSent: 0, packetsReceived: 0, bytesSent: 0, bytesReceived: 0, packetsDropped: 0, streamsOpened: 0, streamsAccepted: 0, sendFailures: 0, streamsFailed: 0 };
+  let handlers = NO_HANDLERS;
+  let closed = false;
+
+  const onPacket = (data: Uint8Array, from: NetAddress): void => {
+    if (closed) return;
+    counters.packetsReceived++;
+    counters.bytesReceived += data.length;
+    const at = options.clock.nowMs();
+    const decoded = decodePacket(data, { keyring: options.keyring });
+    for (const drop of decoded.drops) {
+      counters.packetsDropped++;
+      drops[drop.reason]++;
+      log.debug("dropped packet", { from: formatAddress(from), reason: drop.reason, detail: drop.detail });
+    }
+    for (const msg of decoded.messages) {
+      try {
+        handlers.onPacketMessage(msg, from, at);
+      } catch (error) {
+        log.error("packet handler threw", { type: msg.type, error: describeError(error) });
+      }
+    }
+  };
+
+  const ctx: StreamContext = {
+    keyring: options.keyring,
+    compression: options.compression,
+    random,
+    clock: options.clock,
+    logger: log,
+    maxBytes: MAX_STREAM_BYTES,
+    incomingTimeoutMs: options.streamTimeoutMs ?? 10_000,
+    maxIncoming: options.maxIncomingStreams ?? 128,
+    handlers: () => handlers,
+    isClosed: () => closed,
+    counters,
+    conns: new Set(),
+  };
+
+  const { udp, tcp } = await bindBoth(options.bindAddr, options.bindPort, onPacket, (conn) => acceptStream(ctx, conn), log);
+  const localAddress: NetAddress = { ip: options.advertiseAddr ?? advertiseFor(options.bindAddr), port: tcp.port };
+
+  const sendOne = (to: NetAddress, parts: Uint8Array[]): void => {
+    const crc = (peerPmax.get(formatAddress(to)) ?? 0) >= 5;
+    let bytes: Uint8Array;
+    try {
+      bytes = encodePacketParts(parts, { compression: options.compression, crc, keyring: options.keyring, random });
+    } catch (error) {
+      counters.sendFailures++;
+      log.warn("could not encode packet", { to: formatAddress(to), error: describeError(error) });
+      return;
+    }
+    const failure = udp.send(bytes, to);
+    if (failure) {
+      counters.sendFailures++;
+      log.debug("packet send failed", { to: formatAddress(to), error: failure });
+      return;
+    }
+    counters.packetsSent++;
+    counters.bytesSent += bytes.length;
+  };
+
+  const net: UdpTcpGossipNet = {
+    localAddress,
+    packetBudgetBytes: UDP_PACKET_LIMIT - COMPOUND_HEADER_OVERHEAD - packetOverhead,
+    setHandlers(h) {
+      handlers = h;
+    },
+    encodedSize(msg: GossipMessage) {
+      return msg.type === "pushPull" ? encodeStreamBody(msg).length : encodeMessage(msg).length;
+    },
+    sendPacket(to, msgs) {
+      if (closed || msgs.length === 0) return;
+      const limit = UDP_PACKET_LIMIT - packetOverhead;
+      let batch: Uint8Array[] = [];
+      let batchSize = COMPOUND_HEADER_OVERHEAD;
+      for (const msg of msgs) {
+        let part: Uint8Array;
+        try {
+          part = encodeMessage(msg);
+        } catch (error) {
+          counters.sendFailures++;
+          log.warn("could not encode message", { type: msg.type, to: formatAddress(to), error: describeError(error) });
+          continue;
+        }
+        if (part.length > limit) {
+          counters.sendFailures++;
+          log.warn("message too large for one packet, dropped", { type: msg.type, bytes: part.length, limit });
+          continue;
+        }
+        const cost = part.length + COMPOUND_PART_OVERHEAD;
+        const fitsAlone = batch.length === 0 || batchSize + cost <= limit;
+        if (!fitsAlone || batch.length === 255) {
+          sendOne(to, batch);
+          batch = [];
+          batchSize = COMPOUND_HEADER_OVERHEAD;
+        }
+        batch.push(part);
+        batchSize += cost;
+      }
+      if (batch.length > 0) sendOne(to, batch);
+    },
+    sendStream(to, msg, streamOptions) {
+      if (closed) return Promise.reject(new SatelliteError("GOSSIP_NET_CLOSED", "the gossip network is closed", { hint: "the agent is shutting down" }));
+      return openStream(ctx, to, msg, streamOptions);
+    },
+    setPeerProtocolMax(addr, pmax) {
+      peerPmax.set(formatAddress(addr), pmax);
+    },
+    stats() {
+      return { ...counters, dropsByReason: { ...drops } };
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      udp.close();
+      tcp.stop();
+      closeAllStreams(ctx);
+    },
+  };
+  log.info("gossip listening", { address: formatAddress(localAddress), bind: options.bindAddr, encrypted: !!options.keyring });
+  return net;
+}
+
+/** TCP and UDP on the same port; with port 0 the kernel picks the TCP port and UDP follows (retrying on a clash). */
+async function bindBoth(
+  bindAddr: string,
+  port: number,
+  onPacket: (data: Uint8Array, from: NetAddress) => void,
+  onConnection: Parameters<typeof listenTcp>[2],
+  log: Logger,
+): Promise<{ udp: UdpEndpoint; tcp: TcpListener }> {
+  let lastError: unknown;
+  for (let attempt = 0; attempt < (port === 0 ? 10 : 1); attempt++) {
+    let tcp: TcpListener | undefined;
+    try {
+      tcp = listenTcp(bindAddr, port, onConnection);
+      const udp = await openUdp(bindAddr, tcp.port, onPacket, (error) => log.debug("udp socket error (usually an unreachable peer)", { error: error.message }));
+      return { udp, tcp };
+    } catch (error) {
+      tcp?.stop();
+      lastError = error;
+    }
+  }
+  throw new SatelliteError("GOSSIP_BIND_FAILED", `cannot bind gossip UDP+TCP on ${bindAddr}:${port}: ${describeError(lastError)}`, {
+    hint: "another process uses this port (is a serf or satellite agent already running?); pick another bind port or stop it",
+    cause: lastError,
+  });
+}
+
+function advertiseFor(bindAddr: string): string {
+  if (bindAddr !== "0.0.0.0" && bindAddr !== "::") return bindAddr;
+  for (const list of Object.values(networkInterfaces())) {
+    for (const i of list ?? []) if (i.family === "IPv4" && !i.internal) return i.address;
+  }
+  return "127.0.0.1";
+}

@@ -1,0 +1,149 @@
+import { formatAddress, type GossipNetHandlers, type NetAddress } from "../membership/gossip-net.ts";
+import type { GossipMessage } from "../membership/messages.ts";
+import type { Keyring } from "../membership/wire/keyring.ts";
+import { StreamBuffer } from "../membership/wire/stream-buffer.ts";
+import { encodeStream, readStreamMessage } from "../membership/wire/stream-codec.ts";
+import { WireError } from "../membership/wire/wire-error.ts";
+import { connectTcp, type TcpConn, type TcpConnHandlers } from "./bun-sockets.ts";
+import type { Clock } from "./clock.ts";
+import { describeError, SatelliteError } from "./errors.ts";
+import type { Logger } from "./logger.ts";
+import type { SecureRandomBytes } from "./secure-random.ts";
+
+/** Both directions of memberlist's stream exchange: one message in, at most one reply out, then close. */
+export interface StreamContext {
+  keyring?: Keyring;
+  compression: boolean;
+  random: SecureRandomBytes;
+  clock: Clock;
+  logger: Logger;
+  maxBytes: number;
+  incomingTimeoutMs: number;
+  maxIncoming: number;
+  handlers(): GossipNetHandlers;
+  isClosed(): boolean;
+  counters: { streamsOpened: number; streamsAccepted: number; streamsFailed: number; bytesSent: number; bytesReceived: number };
+  /** Open connections in both directions, closed together on shutdown. */
+  conns: Set<TcpConn>;
+}
+
+/** Serves one incoming connection. */
+export function acceptStream(ctx: StreamContext, conn: TcpConn): TcpConnHandlers {
+  const conns = ctx.conns;
+  const from = conn.remote;
+  if (ctx.isClosed() || conns.size >= ctx.maxIncoming) {
+    ctx.counters.streamsFailed++;
+    ctx.logger.warn("too many concurrent incoming streams, refusing one", { from: formatAddress(from), limit: ctx.maxIncoming });
+    conn.close();
+    return { onData: () => {}, onClose: () => {} };
+  }
+  ctx.counters.streamsAccepted++;
+  conns.add(conn);
+  const buf = new StreamBuffer(ctx.clock, ctx.incomingTimeoutMs, ctx.maxBytes, `stream from ${formatAddress(from)}`);
+  const serve = async (): Promise<void> => {
+    let msg: GossipMessage;
+    try {
+      msg = await readStreamMessage(buf, { keyring: ctx.keyring, maxBytes: ctx.maxBytes });
+    } catch (error) {
+      ctx.counters.streamsFailed++;
+      ctx.logger.debug("bad incoming stream", { from: formatAddress(from), error: describeError(error) });
+      // memberlist answers a malformed stream with an err message before closing.
+      if (error instanceof WireError) await writeReply(ctx, conn, { type: "err", error: error.message });
+      return;
+    }
+    const reply = await ctx.handlers().onStreamMessage(msg, from);
+    if (reply && !ctx.isClosed()) await writeReply(ctx, conn, reply);
+  };
+  void serve()
+    .catch((error: unknown) => {
+      ctx.counters.streamsFailed++;
+      ctx.logger.warn("incoming stream failed", { from: formatAddress(from), error: describeError(error) });
+    })
+    .finally(() => {
+      buf.close();
+      conns.delete(conn);
+      conn.end();
+    });
+  return {
+    onData: (data) => {
+      ctx.counters.bytesReceived += data.length;
+      buf.push(data);
+    },
+    onClose: (error) => buf.end(error),
+  };
+}
+
+async function writeReply(ctx: StreamContext, conn: TcpConn, msg: GossipMessage): Promise<void> {
+  const bytes = encodeStream(msg, { compression: ctx.compression, keyring: ctx.keyring, random: ctx.random });
+  await conn.write(bytes);
+  ctx.counters.bytesSent += bytes.length;
+}
+
+/** Opens a stream, sends `msg`, reads one reply when asked; the whole exchange is bounded by timeoutMs. */
+export async function openStream(
+  ctx: StreamContext,
+  to: NetAddress,
+  msg: GossipMessage,
+  options: { timeoutMs: number; expectReply: boolean },
+): Promise<GossipMessage | undefined> {
+  const what = `stream to ${formatAddress(to)}`;
+  const bytes = encodeStream(msg, { compression: ctx.compression, keyring: ctx.keyring, random: ctx.random });
+  const buf = new StreamBuffer(ctx.clock, options.timeoutMs, ctx.maxBytes, what);
+  let conn: TcpConn | undefined;
+  let rejectTimeout: (e: unknown) => void = () => {};
+  const timeout = new Promise<never>((_, reject) => {
+    rejectTimeout = reject;
+  });
+  timeout.catch(() => {});
+  const deadline = ctx.clock.setTimer(options.timeoutMs, () => {
+    const error = new SatelliteError("GOSSIP_STREAM_TIMEOUT", `${what}: no answer within ${options.timeoutMs} ms`, {
+      hint: "the peer is slow, overloaded or unreachable",
+    });
+    rejectTimeout(error);
+    buf.fail(error);
+    conn?.close();
+  });
+  const conns = ctx.conns;
+  try {
+    const connecting = connectTcp(to, { onData: (d) => buf.push(d), onClose: (error) => buf.end(error) });
+    try {
+      conn = await Promise.race([connecting, timeout]);
+    } catch (error) {
+      connecting.then((c) => c.close(), () => {});
+      throw connectError(what, error);
+    }
+    conns.add(conn);
+    ctx.counters.streamsOpened++;
+    await Promise.race([conn.write(bytes), timeout]);
+    ctx.counters.bytesSent += bytes.length;
+    if (!options.expectReply) return undefined;
+    const reply = await readStreamMessage(buf, { keyring: ctx.keyring, maxBytes: ctx.maxBytes });
+    if (reply.type === "err") {
+      throw new SatelliteError("GOSSIP_REMOTE_ERROR", `${what}: peer answered with an error: ${reply.error}`, {
+        hint: "check the peer's logs; a mismatch in encryption keys is the usual cause",
+      });
+    }
+    return reply;
+  } finally {
+    deadline.cancel();
+    buf.close();
+    if (conn) {
+      conns.delete(conn);
+      conn.end();
+    }
+  }
+}
+
+function connectError(what: string, error: unknown): unknown {
+  if (error instanceof SatelliteError) return error;
+  return new SatelliteError("GOSSIP_STREAM_REFUSED", `${what}: cannot connect: ${describeError(error)}`, {
+    hint: "the peer is down or a firewall blocks its gossip TCP port",
+    cause: error,
+  });
+}
+
+/** Closes every connection of this net (on close()). */
+export function closeAllStreams(ctx: StreamContext): void {
+  for (const c of ctx.conns) c.close();
+  ctx.conns.clear();
+}
