@@ -10,7 +10,9 @@ import { kubeApiserverKind } from "./kube-apiserver.ts";
 import { kubeControllerManagerKind } from "./kube-controller-manager.ts";
 import { kubeSchedulerKind } from "./kube-scheduler.ts";
 import { kubeletKind } from "./kubelet.ts";
+import { scriptKind } from "./script.ts";
 import { sysctlKind } from "./sysctl.ts";
+import { systemdKind } from "./systemd.ts";
 import { tcpKind } from "./tcp.ts";
 
 /** Every kind of check, built over `deps`; listed explicitly, a config `kind` not here is a config error. */
@@ -28,6 +30,8 @@ export function createCheckerKinds(deps: CheckerDeps): readonly CheckerKind<any>
     kubeApiserverKind(deps),
     kubeSchedulerKind(deps),
     kubeControllerManagerKind(deps),
+    scriptKind(deps),
+    systemdKind(deps),
   ];
 }
 

@@ -23,6 +23,8 @@ const cases: Record<string, ContractCase> = {
   "kube-apiserver": { unreachable: { url: "https://127.0.0.1:9/readyz" } },
   "kube-scheduler": { unreachable: { url: "https://127.0.0.1:9/healthz" } },
   "kube-controller-manager": { unreachable: { url: "https://127.0.0.1:9/healthz" } },
+  script: { unreachable: { command: ["/nonexistent/check_contract"] } },
+  systemd: { unreachable: {} },
 };
 
 runCheckerContract({ kinds: createCheckerKinds, realDeps: systemCheckerDeps, cases, stateDir });
