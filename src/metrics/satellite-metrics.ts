@@ -1,0 +1,131 @@
+import type { ProbeStatus } from "../probes/probe.ts";
+import { createRegistry, type Counter, type Gauge, type Histogram } from "./registry.ts";
+
+/** The parts of the status JSON that the status gauges follow. */
+export interface ClusterStatusLike {
+  status: string;
+  nodes?: readonly {
+    name: string;
+    status: string;
+    member_status?: { status?: string };
+    probes?: readonly { checker: string; status: string }[];
+  }[];
+}
+
+export const MEMBER_STATUSES = ["alive", "leaving", "left", "failed"] as const;
+
+/** Probe durations from 1 ms to 30 s: checks are local HTTP calls up to slow disk tests. */
+export const PROBE_DURATION_BUCKETS_SECONDS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30] as const;
+
+export interface SatelliteMetrics {
+  /** 1 running, 0 failed (or terminated), per node and checker. */
+  probeStatus: Gauge<"node" | "checker">;
+  probeDurationSeconds: Histogram<"checker">;
+  /** 1 running, 0 degraded or unknown. */
+  nodeStatus: Gauge<"node">;
+  /** 1 running, 0 degraded. */
+  clusterStatus: Gauge;
+  members: Gauge<"status">;
+  gossipPacketsSent: Counter;
+  gossipPacketsReceived: Counter;
+  gossipBytesSent: Counter;
+  gossipBytesReceived: Counter;
+  /** reason: a fixed word such as `decode`, `crc`, `decrypt`, `too_large`, `queue_full`. */
+  gossipPacketsDropped: Counter<"reason">;
+  gossipSuspicions: Counter;
+  gossipPushPulls: Counter<"direction">;
+  /** store: `sqlite` or `influxdb`. */
+  historyWriteErrors: Counter<"store">;
+  /** reason: `queue_full` or `rejected`. */
+  influxdbPointsDropped: Counter<"reason">;
+  influxdbQueueLines: Gauge;
+  buildInfo: Gauge<"version" | "commit">;
+
+  /** One probe run: its status gauge and duration histogram. */
+  recordProbe(node: string, checker: string, status: ProbeStatus, durationMs: number): void;
+  /**
+   * Sets cluster, node, member and probe gauges from a status document, forgetting nodes and
+   * probes no longer in it.
+   */
+  observeStatus(status: ClusterStatusLike): void;
+  render(): string;
+}
+
+export interface MetricsOptions {
+  version?: string;
+  commit?: string;
+}
+
+export function createMetrics(options: MetricsOptions = {}): SatelliteMetrics {
+  const r = createRegistry();
+  const probeStatus = r.gauge({
+    name: "satellite_probe_status",
+    help: "Whether the last run of a probe passed (1 running, 0 failed).",
+    labelNames: ["node", "checker"],
+  });
+  const probeDurationSeconds = r.histogram({
+    name: "satellite_probe_duration_seconds",
+    help: "How long one run of a check took.",
+    labelNames: ["checker"],
+    buckets: PROBE_DURATION_BUCKETS_SECONDS,
+  });
+  const nodeStatus = r.gauge({ name: "satellite_node_status", help: "Node health (1 running, 0 degraded or unknown).", labelNames: ["node"] });
+  const clusterStatus = r.gauge({ name: "satellite_cluster_status", help: "Cluster health (1 running, 0 degraded)." });
+  const members = r.gauge({ name: "satellite_members", help: "Cluster members by membership status.", labelNames: ["status"] });
+  const metrics: SatelliteMetrics = {
+    probeStatus,
+    probeDurationSeconds,
+    nodeStatus,
+    clusterStatus,
+    members,
+    gossipPacketsSent: r.counter({ name: "satellite_gossip_packets_sent_total", help: "Gossip UDP packets sent." }),
+    gossipPacketsReceived: r.counter({ name: "satellite_gossip_packets_received_total", help: "Gossip UDP packets received." }),
+    gossipBytesSent: r.counter({ name: "satellite_gossip_bytes_sent_total", help: "Gossip bytes sent (UDP and TCP)." }),
+    gossipBytesReceived: r.counter({ name: "satellite_gossip_bytes_received_total", help: "Gossip bytes received (UDP and TCP)." }),
+    gossipPacketsDropped: r.counter({
+      name: "satellite_gossip_packets_dropped_total",
+      help: "Gossip packets dropped, by reason.",
+      labelNames: ["reason"],
+    }),
+    gossipSuspicions: r.counter({ name: "satellite_gossip_suspicions_total", help: "Members this node started suspecting." }),
+    gossipPushPulls: r.counter({
+      name: "satellite_gossip_push_pulls_total",
+      help: "Full state exchanges, by direction (outbound, inbound).",
+      labelNames: ["direction"],
+    }),
+    historyWriteErrors: r.counter({
+      name: "satellite_history_write_errors_total",
+      help: "Failed history writes, by store (details in the log and /readyz).",
+      labelNames: ["store"],
+    }),
+    influxdbPointsDropped: r.counter({
+      name: "satellite_influxdb_points_dropped_total",
+      help: "InfluxDB lines given up on, by reason (queue_full, rejected).",
+      labelNames: ["reason"],
+    }),
+    influxdbQueueLines: r.gauge({ name: "satellite_influxdb_queue_lines", help: "Lines waiting for InfluxDB, in memory and on disk." }),
+    buildInfo: r.gauge({ name: "satellite_build_info", help: "Always 1; labels carry the build.", labelNames: ["version", "commit"] }),
+    recordProbe(node, checker, status, durationMs) {
+      probeStatus.set({ node, checker }, status === "running" ? 1 : 0);
+      probeDurationSeconds.observe({ checker }, durationMs / 1000);
+    },
+    observeStatus(status) {
+      clusterStatus.set(undefined, status.status === "running" ? 1 : 0);
+      nodeStatus.clear();
+      probeStatus.clear();
+      const counts = new Map<string, number>(MEMBER_STATUSES.map((s) => [s, 0]));
+      for (const node of status.nodes ?? []) {
+        nodeStatus.set({ node: node.name }, node.status === "running" ? 1 : 0);
+        for (const p of node.probes ?? []) probeStatus.set({ node: node.name, checker: p.checker }, p.status === "running" ? 1 : 0);
+        const member = node.member_status?.status;
+        if (member) counts.set(member, (counts.get(member) ?? 0) + 1);
+      }
+      members.clear();
+      for (const [s, n] of counts) members.set({ status: s }, n);
+    },
+    render: () => r.render(),
+  };
+  metrics.buildInfo.set({ version: options.version ?? "unknown", commit: options.commit ?? "unknown" }, 1);
+  for (const s of MEMBER_STATUSES) members.set({ status: s }, 0);
+  return metrics;
+}
