@@ -1,10 +1,8 @@
-import { SatelliteError } from "../platform/errors.ts";
 import {
   asStruct,
   fieldArray,
   fieldBool,
   fieldBytes,
-  fieldFloat,
   fieldInt,
   fieldMap,
   fieldString,
@@ -13,15 +11,14 @@ import {
   valueString,
 } from "../membership/wire/go-fields.ts";
 import { bytesToIp, ipToBytes } from "../membership/wire/ip.ts";
-import { META_MAX_SIZE } from "../membership/wire/message-type.ts";
 import { MsgpackReader, type MsgMap } from "../membership/wire/msgpack-reader.ts";
 import { MsgpackWriter } from "../membership/wire/msgpack-writer.ts";
 import { WireError } from "../membership/wire/wire-error.ts";
 
 /**
  * serf 0.9's own messages, carried as memberlist user messages (`[8]` + these bytes) and as
- * the push/pull user state: `[serf type byte]` + msgpack with Go field names. Also the node
- * meta (tags) and the Vivaldi coordinate serf puts in ack payloads.
+ * the push/pull user state: `[serf type byte]` + msgpack with Go field names (sorted, as Go's
+ * codec writes them). Tags and the ack-payload coordinate are in serf-wire-meta.ts.
  */
 export const SerfMessageType = {
   leave: 0,
@@ -87,45 +84,79 @@ export function encodeSerfMessage(msg: SerfMessage): Uint8Array {
   const w = new MsgpackWriter(128);
   switch (msg.type) {
     case "leave":
-      w.byte(SerfMessageType.leave).mapHeader(3).str("LTime").uint(msg.ltime).str("Node").str(msg.node).str("Prune").bool(msg.prune);
+      w.byte(SerfMessageType.leave).struct([["LTime", (x) => x.uint(msg.ltime)], ["Node", (x) => x.str(msg.node)], ["Prune", (x) => x.bool(msg.prune)]]);
       break;
     case "join":
-      w.byte(SerfMessageType.join).mapHeader(2).str("LTime").uint(msg.ltime).str("Node").str(msg.node);
+      w.byte(SerfMessageType.join).struct([["LTime", (x) => x.uint(msg.ltime)], ["Node", (x) => x.str(msg.node)]]);
       break;
-    case "pushPull": {
-      w.byte(SerfMessageType.pushPull).mapHeader(6).str("LTime").uint(msg.ltime);
-      w.str("StatusLTimes").mapHeader(msg.statusLTimes.size);
-      for (const [node, t] of msg.statusLTimes) w.str(node).uint(t);
-      w.str("LeftMembers").arrayHeader(msg.leftMembers.length);
-      for (const name of msg.leftMembers) w.str(name);
-      w.str("EventLTime").uint(msg.eventLTime).str("Events").arrayHeader(msg.events.length);
-      for (const e of msg.events) {
-        w.mapHeader(2).str("LTime").uint(e.ltime).str("Events").arrayHeader(e.events.length);
-        for (const ev of e.events) w.mapHeader(2).str("Name").str(ev.name).str("Payload").binOrNil(ev.payload);
-      }
-      w.str("QueryLTime").uint(msg.queryLTime);
+    case "pushPull":
+      w.byte(SerfMessageType.pushPull).struct([
+        ["LTime", (x) => x.uint(msg.ltime)],
+        ["StatusLTimes", (x) => {
+          x.mapHeader(msg.statusLTimes.size);
+          for (const [node, t] of msg.statusLTimes) x.str(node).uint(t);
+        }],
+        ["LeftMembers", (x) => {
+          x.arrayHeader(msg.leftMembers.length);
+          for (const name of msg.leftMembers) x.str(name);
+        }],
+        ["EventLTime", (x) => x.uint(msg.eventLTime)],
+        ["Events", (x) => {
+          x.arrayHeader(msg.events.length);
+          for (const e of msg.events) {
+            x.struct([
+              ["LTime", (y) => y.uint(e.ltime)],
+              ["Events", (y) => {
+                y.arrayHeader(e.events.length);
+                for (const ev of e.events) y.struct([["Name", (z) => z.str(ev.name)], ["Payload", (z) => z.binOrNil(ev.payload)]]);
+              }],
+            ]);
+          }
+        }],
+        ["QueryLTime", (x) => x.uint(msg.queryLTime)],
+      ]);
       break;
-    }
     case "userEvent":
-      w.byte(SerfMessageType.userEvent).mapHeader(4).str("LTime").uint(msg.ltime).str("Name").str(msg.name);
-      w.str("Payload").binOrNil(msg.payload).str("CC").bool(msg.cc);
+      w.byte(SerfMessageType.userEvent).struct([
+        ["LTime", (x) => x.uint(msg.ltime)],
+        ["Name", (x) => x.str(msg.name)],
+        ["Payload", (x) => x.binOrNil(msg.payload)],
+        ["CC", (x) => x.bool(msg.cc)],
+      ]);
       break;
     case "query":
-      w.byte(SerfMessageType.query).mapHeader(11).str("LTime").uint(msg.ltime).str("ID").uint(msg.id);
-      w.str("Addr").bin(ipToBytes(msg.addr)).str("Port").uint(msg.port).str("SourceNode").str(msg.sourceNode);
-      w.str("Filters").arrayHeader(msg.filters.length);
-      for (const f of msg.filters) w.bin(f);
-      w.str("Flags").uint(msg.flags).str("RelayFactor").uint(msg.relayFactor).str("Timeout").int(msg.timeoutNs);
-      w.str("Name").str(msg.name).str("Payload").binOrNil(msg.payload);
+      w.byte(SerfMessageType.query).struct([
+        ["LTime", (x) => x.uint(msg.ltime)],
+        ["ID", (x) => x.uint(msg.id)],
+        ["Addr", (x) => x.bin(ipToBytes(msg.addr))],
+        ["Port", (x) => x.uint(msg.port)],
+        ["SourceNode", (x) => x.str(msg.sourceNode)],
+        ["Filters", (x) => {
+          x.arrayHeader(msg.filters.length);
+          for (const f of msg.filters) x.bin(f);
+        }],
+        ["Flags", (x) => x.uint(msg.flags)],
+        ["RelayFactor", (x) => x.uint(msg.relayFactor)],
+        ["Timeout", (x) => x.int(msg.timeoutNs)],
+        ["Name", (x) => x.str(msg.name)],
+        ["Payload", (x) => x.binOrNil(msg.payload)],
+      ]);
       break;
     case "queryResponse":
-      w.byte(SerfMessageType.queryResponse).mapHeader(5).str("LTime").uint(msg.ltime).str("ID").uint(msg.id);
-      w.str("From").str(msg.from).str("Flags").uint(msg.flags).str("Payload").binOrNil(msg.payload);
+      w.byte(SerfMessageType.queryResponse).struct([
+        ["LTime", (x) => x.uint(msg.ltime)],
+        ["ID", (x) => x.uint(msg.id)],
+        ["From", (x) => x.str(msg.from)],
+        ["Flags", (x) => x.uint(msg.flags)],
+        ["Payload", (x) => x.binOrNil(msg.payload)],
+      ]);
       break;
     case "relay":
-      w.byte(SerfMessageType.relay).mapHeader(2).str("DestAddr").mapHeader(3);
-      w.str("IP").bin(ipToBytes(msg.destAddr)).str("Port").int(msg.destPort).str("Zone").str("");
-      w.str("DestName").str(msg.destName).raw(msg.message);
+      w.byte(SerfMessageType.relay).struct([
+        ["DestAddr", (x) => x.struct([["IP", (y) => y.bin(ipToBytes(msg.destAddr))], ["Port", (y) => y.int(msg.destPort)], ["Zone", (y) => y.str("")]])],
+        ["DestName", (x) => x.str(msg.destName)],
+      ]);
+      w.raw(msg.message);
       break;
     case "other":
       w.byte(msg.serfType).raw(msg.body);
@@ -234,74 +265,4 @@ function readUserEvents(m: MsgMap): SerfUserEvents {
   };
 }
 
-/** serf's tag meta marker; meta without it is a pre-tags "role" string. */
-const TAG_MAGIC = 0xff;
-
-/** Tags -> node meta: 0xFF + msgpack map[string]string, at most 512 bytes. */
-export function encodeTags(tags: Readonly<Record<string, string>>): Uint8Array {
-  const entries = Object.entries(tags);
-  const w = new MsgpackWriter(64);
-  w.byte(TAG_MAGIC).mapHeader(entries.length);
-  for (const [k, v] of entries) w.str(k).str(v);
-  const out = w.bytes();
-  if (out.length > META_MAX_SIZE) {
-    throw new SatelliteError("SERF_TAGS_TOO_LARGE", `encoded tags take ${out.length} bytes; serf allows at most ${META_MAX_SIZE}`, {
-      hint: "shorten or remove tags (keys and values both count)",
-    });
-  }
-  return out;
-}
-
-/** Node meta -> tags, as serf reads it (no magic byte: the whole meta is the "role" tag). */
-export function decodeTags(meta: Uint8Array): Record<string, string> {
-  const tags: Record<string, string> = Object.create(null) as Record<string, string>;
-  if (meta.length === 0 || meta[0] !== TAG_MAGIC) {
-    tags.role = new TextDecoder().decode(meta);
-    return tags;
-  }
-  for (const [k, v] of asStruct(new MsgpackReader(meta, 1).read(), "tags")) tags[k] = valueString(v, `tags.${k}`);
-  return tags;
-}
-
-/** serf's Vivaldi coordinate (hashicorp/serf/coordinate). */
-export interface Coordinate {
-  vec: number[];
-  error: number;
-  adjustment: number;
-  height: number;
-}
-
-/** What coordinate.NewCoordinate returns with serf's defaults: 8 dimensions, error 1.5, height 1e-5. */
-export function zeroCoordinate(): Coordinate {
-  return { vec: new Array<number>(8).fill(0), error: 1.5, adjustment: 0, height: 1e-5 };
-}
-
-/** The version byte serf puts before the coordinate in ack payloads. */
-const PING_VERSION = 1;
-
-export function encodeAckPayload(c: Coordinate): Uint8Array {
-  const w = new MsgpackWriter(128);
-  w.byte(PING_VERSION).mapHeader(4).str("Vec").arrayHeader(c.vec.length);
-  for (const x of c.vec) w.float64(x);
-  w.str("Error").float64(c.error).str("Adjustment").float64(c.adjustment).str("Height").float64(c.height);
-  return w.bytes();
-}
-
-/** undefined for an empty payload (serf ignores those too). */
-export function decodeAckPayload(payload: Uint8Array): Coordinate | undefined {
-  if (payload.length === 0) return undefined;
-  if (payload[0] !== PING_VERSION) throw new WireError(`unsupported ack payload version ${payload[0]}`);
-  const m = asStruct(new MsgpackReader(payload, 1).read(), "coordinate");
-  const vec = fieldArray(m, "Vec", "coordinate").map((v) => {
-    if (typeof v !== "number" || !Number.isFinite(v)) throw new WireError("coordinate.Vec holds a non-number");
-    return v;
-  });
-  const c = {
-    vec,
-    error: fieldFloat(m, "Error", "coordinate"),
-    adjustment: fieldFloat(m, "Adjustment", "coordinate"),
-    height: fieldFloat(m, "Height", "coordinate"),
-  };
-  if (![c.error, c.adjustment, c.height].every(Number.isFinite)) throw new WireError("coordinate holds a non-finite number");
-  return c;
-}
+export { type Coordinate, decodeAckPayload, decodeTags, encodeAckPayload, encodeTags, zeroCoordinate } from "./serf-wire-meta.ts";

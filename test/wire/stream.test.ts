@@ -39,7 +39,7 @@ const streamMessages: GossipMessage[] = [
 describe("stream codec", () => {
   test("pushPull body framing: header, node states, raw user state", () => {
     const body = encodeStreamBody({ type: "pushPull", join: true, nodes: [], userState: Uint8Array.from([9, 9]) });
-    expect(toHex(body)).toBe(toHex(hx(`06 83 a5"Nodes" 00 ac"UserStateLen" 02 a4"Join" c3 09 09`)));
+    expect(toHex(body)).toBe(toHex(hx(`06 83 a4"Join" c3 a5"Nodes" 00 ac"UserStateLen" 02 09 09`)));
   });
 
   test("user message over a stream carries a UserMsgLen header", () => {

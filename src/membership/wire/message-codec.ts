@@ -1,5 +1,4 @@
 import type {
-  AckMessage,
   AliveMessage,
   GossipMessage,
   IndirectPingMessage,
@@ -18,13 +17,13 @@ import {
 import { bytesToIp, ipToBytes } from "./ip.ts";
 import { MessageType } from "./message-type.ts";
 import { MsgpackReader, type MsgMap } from "./msgpack-reader.ts";
-import { MsgpackWriter } from "./msgpack-writer.ts";
+import { MsgpackWriter, type StructField } from "./msgpack-writer.ts";
 import { WireError } from "./wire-error.ts";
 
 /**
  * One memberlist message <-> `[type byte][msgpack body]` as sent in packets (user messages
  * are `[8][raw payload]`). Push/pull and the stream form of user messages live in
- * stream-body.ts. Keys are written in Go struct order with omitempty where Go has it.
+ * stream-codec.ts. Keys are written in Go's sorted field order, omitempty where Go has it.
  */
 const U32 = 0xffffffff;
 const U16 = 0xffff;
@@ -38,31 +37,44 @@ export function encodeMessage(msg: GossipMessage): Uint8Array {
 export function writeMessage(w: MsgpackWriter, msg: GossipMessage): void {
   switch (msg.type) {
     case "ping":
-      w.byte(MessageType.ping);
-      writePing(w, msg);
+      w.byte(MessageType.ping).struct([["SeqNo", (x) => x.uint(msg.seqNo)], ["Node", (x) => x.str(msg.node)], ...sourceFields(msg)]);
       return;
     case "indirectPing":
-      w.byte(MessageType.indirectPing);
-      writeIndirectPing(w, msg);
+      w.byte(MessageType.indirectPing).struct([
+        ["SeqNo", (x) => x.uint(msg.seqNo)],
+        ["Target", (x) => x.bin(ipToBytes(msg.targetAddr))],
+        ["Port", (x) => x.uint(msg.targetPort)],
+        ["Node", (x) => x.str(msg.node)],
+        ["Nack", (x) => x.bool(msg.nack)],
+        ...sourceFields(msg),
+      ]);
       return;
     case "ack":
-      w.byte(MessageType.ack);
-      writeAck(w, msg);
+      w.byte(MessageType.ack).struct([["SeqNo", (x) => x.uint(msg.seqNo)], ["Payload", (x) => x.binOrNil(msg.payload)]]);
       return;
     case "nack":
-      w.byte(MessageType.nack).mapHeader(1).str("SeqNo").uint(msg.seqNo);
+      w.byte(MessageType.nack).struct([["SeqNo", (x) => x.uint(msg.seqNo)]]);
       return;
     case "err":
-      w.byte(MessageType.err).mapHeader(1).str("Error").str(msg.error);
+      w.byte(MessageType.err).struct([["Error", (x) => x.str(msg.error)]]);
       return;
     case "suspect":
     case "dead":
-      w.byte(msg.type === "suspect" ? MessageType.suspect : MessageType.dead);
-      w.mapHeader(3).str("Incarnation").uint(msg.incarnation).str("Node").str(msg.node).str("From").str(msg.from);
+      w.byte(msg.type === "suspect" ? MessageType.suspect : MessageType.dead).struct([
+        ["Incarnation", (x) => x.uint(msg.incarnation)],
+        ["Node", (x) => x.str(msg.node)],
+        ["From", (x) => x.str(msg.from)],
+      ]);
       return;
     case "alive":
-      w.byte(MessageType.alive);
-      writeAlive(w, msg);
+      w.byte(MessageType.alive).struct([
+        ["Incarnation", (x) => x.uint(msg.incarnation)],
+        ["Node", (x) => x.str(msg.node)],
+        ["Addr", (x) => x.bin(ipToBytes(msg.addr))],
+        ["Port", (x) => x.uint(msg.port)],
+        ["Meta", (x) => x.binOrNil(msg.meta)],
+        ["Vsn", (x) => x.bin(Uint8Array.from(msg.vsn))],
+      ]);
       return;
     case "user":
       w.byte(MessageType.user).raw(msg.payload);
@@ -72,42 +84,28 @@ export function writeMessage(w: MsgpackWriter, msg: GossipMessage): void {
   }
 }
 
-function writePing(w: MsgpackWriter, m: PingMessage): void {
-  const src = m.sourceAddr ? ipToBytes(m.sourceAddr) : undefined;
-  const n = 2 + (src ? 1 : 0) + (m.sourcePort ? 1 : 0) + (m.sourceNode ? 1 : 0);
-  w.mapHeader(n).str("SeqNo").uint(m.seqNo).str("Node").str(m.node);
-  writeSource(w, src, m.sourcePort, m.sourceNode);
-}
-
-function writeIndirectPing(w: MsgpackWriter, m: IndirectPingMessage): void {
-  const src = m.sourceAddr ? ipToBytes(m.sourceAddr) : undefined;
-  const n = 5 + (src ? 1 : 0) + (m.sourcePort ? 1 : 0) + (m.sourceNode ? 1 : 0);
-  w.mapHeader(n).str("SeqNo").uint(m.seqNo);
-  w.str("Target").bin(ipToBytes(m.targetAddr)).str("Port").uint(m.targetPort);
-  w.str("Node").str(m.node).str("Nack").bool(m.nack);
-  writeSource(w, src, m.sourcePort, m.sourceNode);
-}
-
-function writeSource(w: MsgpackWriter, src: Uint8Array | undefined, port?: number, node?: string): void {
-  if (src) w.str("SourceAddr").bin(src);
-  if (port) w.str("SourcePort").uint(port);
-  if (node) w.str("SourceNode").str(node);
-}
-
-function writeAck(w: MsgpackWriter, m: AckMessage): void {
-  w.mapHeader(2).str("SeqNo").uint(m.seqNo).str("Payload").binOrNil(m.payload);
-}
-
-function writeAlive(w: MsgpackWriter, m: AliveMessage): void {
-  w.mapHeader(6).str("Incarnation").uint(m.incarnation).str("Node").str(m.node);
-  w.str("Addr").bin(ipToBytes(m.addr)).str("Port").uint(m.port);
-  w.str("Meta").binOrNil(m.meta).str("Vsn").bin(Uint8Array.from(m.vsn));
+/** SourceAddr/SourcePort/SourceNode are omitempty in Go. */
+function sourceFields(m: Pick<PingMessage, "sourceAddr" | "sourcePort" | "sourceNode">): StructField[] {
+  const addr = m.sourceAddr;
+  const port = m.sourcePort;
+  const node = m.sourceNode;
+  return [
+    ["SourceAddr", addr ? (x) => x.bin(ipToBytes(addr)) : undefined],
+    ["SourcePort", port ? (x) => x.uint(port) : undefined],
+    ["SourceNode", node ? (x) => x.str(node) : undefined],
+  ];
 }
 
 export function writePushNodeState(w: MsgpackWriter, n: PushNodeState): void {
-  w.mapHeader(7).str("Name").str(n.name).str("Addr").bin(ipToBytes(n.addr)).str("Port").uint(n.port);
-  w.str("Meta").binOrNil(n.meta).str("Incarnation").uint(n.incarnation).str("State").uint(n.state);
-  w.str("Vsn").bin(Uint8Array.from(n.vsn));
+  w.struct([
+    ["Name", (x) => x.str(n.name)],
+    ["Addr", (x) => x.bin(ipToBytes(n.addr))],
+    ["Port", (x) => x.uint(n.port)],
+    ["Meta", (x) => x.binOrNil(n.meta)],
+    ["Incarnation", (x) => x.uint(n.incarnation)],
+    ["State", (x) => x.uint(n.state)],
+    ["Vsn", (x) => x.bin(Uint8Array.from(n.vsn))],
+  ]);
 }
 
 /**

@@ -2,9 +2,13 @@
  * A msgpack writer that produces the bytes Go's old ugorji codec (hashicorp/go-msgpack, as
  * used by memberlist and serf 0.9) produces: strings and byte slices both in the legacy raw
  * family (fixstr, 0xda, 0xdb; never str8 or bin), integers in their smallest unsigned form
- * when non-negative, float64 as 0xcb.
+ * when non-negative, float64 as 0xcb, and struct fields sorted by name (that codec keeps
+ * struct fields sorted and encodes them in that order, whatever the declaration order).
  */
 const textEncoder = new TextEncoder();
+
+/** One Go struct field: its name and how to write its value; undefined = omitted (omitempty). */
+export type StructField = readonly [name: string, write: ((w: MsgpackWriter) => void) | undefined];
 
 export class MsgpackWriter {
   private buf: Uint8Array;
@@ -175,6 +179,17 @@ export class MsgpackWriter {
       this.buf[this.len++] = 0xdd;
       this.view.setUint32(this.len, n);
       this.len += 4;
+    }
+    return this;
+  }
+
+  /** A Go struct as a map, fields in Go's sorted-name order, omitted fields left out. */
+  struct(fields: readonly StructField[]): this {
+    const present = fields.filter((f) => f[1] !== undefined).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+    this.mapHeader(present.length);
+    for (const [name, write] of present) {
+      this.str(name);
+      (write as (w: MsgpackWriter) => void)(this);
     }
     return this;
   }

@@ -33,12 +33,15 @@ export interface StreamDecodeOptions {
 export function encodeStreamBody(msg: GossipMessage): Uint8Array {
   const w = new MsgpackWriter(256);
   if (msg.type === "pushPull") {
-    w.byte(MessageType.pushPull).mapHeader(3);
-    w.str("Nodes").uint(msg.nodes.length).str("UserStateLen").uint(msg.userState.length).str("Join").bool(msg.join);
+    w.byte(MessageType.pushPull).struct([
+      ["Nodes", (x) => x.uint(msg.nodes.length)],
+      ["UserStateLen", (x) => x.uint(msg.userState.length)],
+      ["Join", (x) => x.bool(msg.join)],
+    ]);
     for (const n of msg.nodes) writePushNodeState(w, n);
     w.raw(msg.userState);
   } else if (msg.type === "user") {
-    w.byte(MessageType.user).mapHeader(1).str("UserMsgLen").uint(msg.payload.length).raw(msg.payload);
+    w.byte(MessageType.user).struct([["UserMsgLen", (x) => x.uint(msg.payload.length)]]).raw(msg.payload);
   } else {
     writeMessage(w, msg);
   }
