@@ -8,9 +8,10 @@ export function localPushPull(core: MembershipCore, join: boolean): PushPullMess
   return { type: "pushPull", join, nodes: core.table.localState(), userState };
 }
 
-export function mergePushPull(core: MembershipCore, remote: PushPullMessage): void {
+/** `join` is the flag of the exchange (the initiator's), which the reply echoes. */
+export function mergePushPull(core: MembershipCore, remote: PushPullMessage, join: boolean): void {
   core.table.mergeRemote(remote.nodes);
-  if (remote.userState.length > 0) core.delegates.delegate?.mergeRemoteState(remote.userState, remote.join);
+  if (remote.userState.length > 0) core.delegates.delegate?.mergeRemoteState(remote.userState, join);
 }
 
 /** Full state exchange with `to` over a stream; rejects with a SatelliteError naming the peer. */
@@ -30,7 +31,7 @@ export async function pushPullWith(core: MembershipCore, to: NetAddress, join: b
       hint: "the peer may speak another protocol on this port",
     });
   }
-  mergePushPull(core, reply);
+  mergePushPull(core, reply, join);
 }
 
 /**
@@ -38,8 +39,8 @@ export async function pushPullWith(core: MembershipCore, to: NetAddress, join: b
  * are dead, our reply already carries the refutation, which heals partitions one round sooner.
  */
 export function answerPushPull(core: MembershipCore, remote: PushPullMessage): PushPullMessage {
-  mergePushPull(core, remote);
-  return localPushPull(core, false);
+  mergePushPull(core, remote, remote.join);
+  return localPushPull(core, remote.join);
 }
 
 /** Periodic anti-entropy with one random alive peer. */

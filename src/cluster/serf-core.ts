@@ -1,0 +1,188 @@
+import { BroadcastQueue } from "../membership/broadcast-queue.ts";
+import type { Delegate, EventDelegate } from "../membership/delegates.ts";
+import type { MemberNode } from "../membership/node.ts";
+import { describeError } from "../platform/errors.ts";
+import type { Logger } from "../platform/logger.ts";
+import type { SerfConfig } from "./serf-config.ts";
+import { UserEventBuffer } from "./serf-event-buffer.ts";
+import { LamportClock } from "./serf-lamport.ts";
+import { SerfMembers, type SerfMemberEvent } from "./serf-members.ts";
+import type { SerfCodec, SerfOutgoingMessage, SerfPushPullMessage, SerfUserEventMessage, TagCodec } from "./serf-messages.ts";
+
+export interface SerfUserEvent {
+  type: "user";
+  ltime: number;
+  name: string;
+  payload: Uint8Array;
+  coalesce: boolean;
+}
+
+export type SerfEvent = SerfMemberEvent | SerfUserEvent;
+
+export interface SerfCoreDeps {
+  config: SerfConfig;
+  codec: SerfCodec;
+  tagCodec: TagCodec;
+  logger: Logger;
+  nowMs: () => number;
+  /** memberlist's current member count, for retransmit limits. */
+  numNodes: () => number;
+  emit: (event: SerfEvent) => void;
+  isLeaving: () => boolean;
+}
+
+/**
+ * serf's state and its memberlist delegates: the three Lamport clocks, member statuses, the
+ * user-event buffer, and the intent/event broadcast queues piggybacked on memberlist packets.
+ */
+export class SerfCore implements Delegate, EventDelegate {
+  readonly memberClock = new LamportClock();
+  readonly eventClock = new LamportClock();
+  readonly queryClock = new LamportClock();
+  readonly members: SerfMembers;
+  readonly intentQueue: BroadcastQueue<Uint8Array>;
+  readonly eventQueue: BroadcastQueue<Uint8Array>;
+  private readonly eventBuffer: UserEventBuffer;
+  private eventMinTime = 0;
+  /** Set while our own join runs with ignoreOldEvents. */
+  ignoreEventsOnJoin = false;
+  tags: Record<string, string>;
+  decodeErrors = 0;
+
+  constructor(private readonly deps: SerfCoreDeps) {
+    const { config } = deps;
+    this.tags = { ...config.tags };
+    this.eventBuffer = new UserEventBuffer(config.eventBufferSize);
+    const queueOptions = { retransmitMult: config.membership.retransmitMult, numNodes: deps.numNodes, maxQueued: config.queueDepthMax };
+    this.intentQueue = new BroadcastQueue<Uint8Array>(queueOptions);
+    this.eventQueue = new BroadcastQueue<Uint8Array>(queueOptions);
+    this.members = new SerfMembers({
+      localName: config.membership.name,
+      clock: this.memberClock,
+      nowMs: deps.nowMs,
+      decodeTags: (meta) => this.decodeTags(meta),
+      emit: deps.emit,
+      isLeaving: deps.isLeaving,
+      refuteLeave: () => this.broadcastJoin(this.memberClock.time()),
+    });
+  }
+
+  /** Gossips an intent; the key makes a newer intent about the same node replace an older one. */
+  broadcastIntent(msg: SerfOutgoingMessage & { node: string }, onDone?: () => void): void {
+    const bytes = this.deps.codec.encode(msg);
+    this.intentQueue.enqueue(bytes, bytes.length, `intent:${msg.node}`, onDone);
+  }
+
+  broadcastJoin(ltime: number): void {
+    const msg = { type: "join", ltime, node: this.deps.config.membership.name } as const;
+    this.memberClock.witness(ltime);
+    this.members.onJoinIntent(msg);
+    this.broadcastIntent(msg);
+  }
+
+  /** Applies a user event (ours or received); true when it was new. */
+  handleUserEvent(msg: Pick<SerfUserEventMessage, "ltime" | "name" | "payload" | "cc">): boolean {
+    this.eventClock.witness(msg.ltime);
+    if (msg.ltime < this.eventMinTime) return false;
+    const verdict = this.eventBuffer.record(msg.ltime, msg.name, msg.payload, this.eventClock.time());
+    if (verdict === "too-old") this.deps.logger.warn("ignoring an old user event", { name: msg.name, ltime: msg.ltime, now: this.eventClock.time() });
+    if (verdict !== "new") return false;
+    this.deps.emit({ type: "user", ltime: msg.ltime, name: msg.name, payload: msg.payload, coalesce: msg.cc });
+    return true;
+  }
+
+  // memberlist Delegate
+
+  nodeMeta(limitBytes: number): Uint8Array {
+    const meta = this.deps.tagCodec.encode(this.tags);
+    if (meta.length > limitBytes) this.deps.logger.warn("tags exceed the node meta limit", { bytes: meta.length, limitBytes });
+    return meta;
+  }
+
+  notifyMsg(payload: Uint8Array): void {
+    let msg;
+    try {
+      msg = this.deps.codec.decode(payload);
+    } catch (error) {
+      this.decodeErrors++;
+      this.deps.logger.warn("dropping a malformed serf message", { bytes: payload.length, error: describeError(error) });
+      return;
+    }
+    switch (msg.type) {
+      case "leave":
+        if (this.members.onLeaveIntent(msg)) this.intentQueue.enqueue(payload, payload.length, `intent:${msg.node}`);
+        return;
+      case "join":
+        if (this.members.onJoinIntent(msg)) this.intentQueue.enqueue(payload, payload.length, `intent:${msg.node}`);
+        return;
+      case "userEvent":
+        if (this.handleUserEvent(msg)) this.eventQueue.enqueue(payload, payload.length);
+        return;
+      default:
+        this.deps.logger.debug("ignoring a serf message we do not handle", { type: msg.type });
+    }
+  }
+
+  getBroadcasts(limitBytes: number, sizeOf: (payload: Uint8Array) => number): Uint8Array[] {
+    const overhead = sizeOf(new Uint8Array()) + 3;
+    const intents = this.intentQueue.take(overhead, limitBytes);
+    const events = this.eventQueue.take(overhead, limitBytes - intents.usedBytes);
+    return [...intents.items, ...events.items];
+  }
+
+  localState(): Uint8Array {
+    const msg: SerfPushPullMessage = {
+      type: "pushPull",
+      ltime: this.memberClock.time(),
+      statusLTimes: this.members.statusLTimes(),
+      leftMembers: this.members.names("left"),
+      eventLTime: this.eventClock.time(),
+      events: this.eventBuffer.collection(),
+      queryLTime: this.queryClock.time(),
+    };
+    return this.deps.codec.encode(msg);
+  }
+
+  mergeRemoteState(state: Uint8Array, join: boolean): void {
+    let pp;
+    try {
+      pp = this.deps.codec.decode(state);
+    } catch (error) {
+      this.decodeErrors++;
+      this.deps.logger.warn("dropping a malformed serf push/pull state", { bytes: state.length, error: describeError(error) });
+      return;
+    }
+    if (pp.type !== "pushPull") return void this.deps.logger.warn("push/pull user state is not a serf pushPull", { type: pp.type });
+    if (pp.ltime > 0) this.memberClock.witness(pp.ltime - 1);
+    if (pp.eventLTime > 0) this.eventClock.witness(pp.eventLTime - 1);
+    if (pp.queryLTime > 0) this.queryClock.witness(pp.queryLTime - 1);
+    const left = new Set(pp.leftMembers);
+    for (const node of left) this.members.onLeaveIntent({ ltime: pp.statusLTimes.get(node) ?? 0, node });
+    for (const [node, ltime] of pp.statusLTimes) if (!left.has(node)) this.members.onJoinIntent({ ltime, node });
+    if (join && this.ignoreEventsOnJoin) this.eventMinTime = Math.max(this.eventMinTime, pp.eventLTime);
+    for (const slot of pp.events) for (const e of slot.events) this.handleUserEvent({ ltime: slot.ltime, name: e.name, payload: e.payload, cc: false });
+  }
+
+  // memberlist EventDelegate
+
+  onJoin(node: MemberNode): void {
+    this.members.onNodeJoin(node);
+  }
+
+  onLeave(node: MemberNode): void {
+    this.members.onNodeLeave(node);
+  }
+
+  onUpdate(node: MemberNode): void {
+    this.members.onNodeUpdate(node);
+  }
+
+  private decodeTags(meta: Uint8Array): Record<string, string> {
+    try {
+      return this.deps.tagCodec.decode(meta);
+    } catch (error) {
+      this.deps.logger.warn("could not decode a member's tags", { error: describeError(error) });
+      return {};
+    }
+  }
+}

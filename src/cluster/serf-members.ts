@@ -1,0 +1,171 @@
+import type { MemberNode } from "../membership/node.ts";
+import type { LamportClock } from "./serf-lamport.ts";
+import type { SerfJoinMessage, SerfLeaveMessage } from "./serf-messages.ts";
+
+export type SerfMemberStatus = "alive" | "leaving" | "left" | "failed";
+
+export interface SerfMember {
+  name: string;
+  addr: string;
+  port: number;
+  tags: Record<string, string>;
+  status: SerfMemberStatus;
+}
+
+export type SerfMemberEventType = "member-join" | "member-leave" | "member-failed" | "member-update" | "member-reap";
+
+export interface SerfMemberEvent {
+  type: SerfMemberEventType;
+  member: SerfMember;
+}
+
+interface MemberRecord extends SerfMember {
+  /** LTime of the last accepted join/leave intent; older intents are ignored. */
+  statusLTime: number;
+  /** Monotonic ms when it became failed or left (for reaping). */
+  leftAtMs: number;
+}
+
+interface Intent {
+  type: "join" | "leave";
+  ltime: number;
+  atMs: number;
+}
+
+export interface SerfMembersDeps {
+  localName: string;
+  clock: LamportClock;
+  nowMs: () => number;
+  decodeTags: (meta: Uint8Array) => Record<string, string>;
+  emit: (event: SerfMemberEvent) => void;
+  /** True while we ourselves are leaving (a leave intent about us is then genuine). */
+  isLeaving: () => boolean;
+  /** Someone claims we are leaving while we are not: gossip a join intent to refute it. */
+  refuteLeave: () => void;
+}
+
+/**
+ * serf's member states. memberlist decides existence (join) and disappearance (leave); the
+ * intents and memberlist's own left/dead distinction decide left vs failed. A graceful leave
+ * becomes "left" whichever arrives first: the leave intent (leaving, then left on dead), or
+ * memberlist's dead{from: node} (left directly); an intent about a node we have not met yet is
+ * kept and applied when memberlist reports it.
+ */
+export class SerfMembers {
+  private readonly members = new Map<string, MemberRecord>();
+  private readonly intents = new Map<string, Intent>();
+
+  constructor(private readonly deps: SerfMembersDeps) {}
+
+  list(): SerfMember[] {
+    return [...this.members.values()].map(view);
+  }
+
+  get(name: string): SerfMember | undefined {
+    const m = this.members.get(name);
+    return m ? view(m) : undefined;
+  }
+
+  statusLTimes(): Map<string, number> {
+    return new Map([...this.members.values()].map((m) => [m.name, m.statusLTime]));
+  }
+
+  names(status: SerfMemberStatus): string[] {
+    return [...this.members.values()].filter((m) => m.status === status).map((m) => m.name);
+  }
+
+  onNodeJoin(node: MemberNode): void {
+    let m = this.members.get(node.name);
+    if (!m) {
+      m = { name: node.name, addr: node.addr, port: node.port, tags: this.deps.decodeTags(node.meta), status: "alive", statusLTime: 0, leftAtMs: 0 };
+      this.members.set(node.name, m);
+      const intent = this.intents.get(node.name);
+      if (intent) {
+        this.intents.delete(node.name);
+        m.statusLTime = intent.ltime;
+        if (intent.type === "leave") m.status = "leaving";
+      }
+    } else {
+      Object.assign(m, { addr: node.addr, port: node.port, tags: this.deps.decodeTags(node.meta), status: "alive", leftAtMs: 0 });
+    }
+    this.deps.emit({ type: "member-join", member: view(m) });
+  }
+
+  onNodeUpdate(node: MemberNode): void {
+    const m = this.members.get(node.name);
+    if (!m) return;
+    Object.assign(m, { addr: node.addr, port: node.port, tags: this.deps.decodeTags(node.meta) });
+    this.deps.emit({ type: "member-update", member: view(m) });
+  }
+
+  onNodeLeave(node: MemberNode): void {
+    const m = this.members.get(node.name);
+    if (!m) return;
+    const graceful = node.state === "left" || m.status === "leaving" || this.hasLeaveIntent(m);
+    if (m.status === "alive" || m.status === "leaving") {
+      this.settle(m, graceful ? "left" : "failed");
+    } else if (m.status === "failed" && node.state === "left") {
+      this.settle(m, "left");
+    }
+  }
+
+  /** Returns true when the intent was new (the caller re-gossips it). */
+  onLeaveIntent(msg: Pick<SerfLeaveMessage, "ltime" | "node">): boolean {
+    this.deps.clock.witness(msg.ltime);
+    const m = this.members.get(msg.node);
+    if (!m) return this.rememberIntent(msg.node, "leave", msg.ltime);
+    if (msg.ltime <= m.statusLTime) return false;
+    if (msg.node === this.deps.localName && !this.deps.isLeaving()) {
+      this.deps.refuteLeave();
+      return false;
+    }
+    m.statusLTime = msg.ltime;
+    if (m.status === "alive") m.status = "leaving";
+    else if (m.status === "failed") this.settle(m, "left");
+    return true;
+  }
+
+  onJoinIntent(msg: Pick<SerfJoinMessage, "ltime" | "node">): boolean {
+    this.deps.clock.witness(msg.ltime);
+    const m = this.members.get(msg.node);
+    if (!m) return this.rememberIntent(msg.node, "join", msg.ltime);
+    if (msg.ltime <= m.statusLTime) return false;
+    m.statusLTime = msg.ltime;
+    if (m.status === "leaving") m.status = "alive";
+    return true;
+  }
+
+  /** Drops failed/left members past their timeouts and stale intents. */
+  reap(failedAfterMs: number, leftAfterMs: number, intentAfterMs: number): void {
+    const now = this.deps.nowMs();
+    for (const m of [...this.members.values()]) {
+      const limit = m.status === "failed" ? failedAfterMs : m.status === "left" ? leftAfterMs : undefined;
+      if (limit === undefined || m.name === this.deps.localName || now - m.leftAtMs <= limit) continue;
+      this.members.delete(m.name);
+      this.deps.emit({ type: "member-reap", member: view(m) });
+    }
+    for (const [name, intent] of [...this.intents]) if (now - intent.atMs > intentAfterMs) this.intents.delete(name);
+  }
+
+  private hasLeaveIntent(m: MemberRecord): boolean {
+    const intent = this.intents.get(m.name);
+    return intent?.type === "leave" && intent.ltime > m.statusLTime;
+  }
+
+  private settle(m: MemberRecord, status: "left" | "failed"): void {
+    m.status = status;
+    m.leftAtMs = this.deps.nowMs();
+    this.deps.emit({ type: status === "left" ? "member-leave" : "member-failed", member: view(m) });
+  }
+
+  private rememberIntent(node: string, type: Intent["type"], ltime: number): boolean {
+    const existing = this.intents.get(node);
+    if (existing && existing.ltime >= ltime) return false;
+    this.intents.set(node, { type, ltime, atMs: this.deps.nowMs() });
+    return true;
+  }
+}
+
+function view(m: MemberRecord): SerfMember {
+  return { name: m.name, addr: m.addr, port: m.port, tags: { ...m.tags }, status: m.status };
+}

@@ -1,0 +1,243 @@
+import type { PingDelegate } from "../membership/delegates.ts";
+import type { GossipNet, NetAddress } from "../membership/gossip-net.ts";
+import { createMembership, type Membership, type MembershipHealth } from "../membership/membership.ts";
+import type { Clock, Timer } from "../platform/clock.ts";
+import { SatelliteError, describeError } from "../platform/errors.ts";
+import type { Logger } from "../platform/logger.ts";
+import type { Random } from "../platform/random.ts";
+import type { SerfConfig } from "./serf-config.ts";
+import { SerfCore, type SerfEvent } from "./serf-core.ts";
+import type { SerfMember } from "./serf-members.ts";
+import type { SerfCodec, TagCodec } from "./serf-messages.ts";
+import { SnapshotWriter, type KnownPeer, type MemberSnapshotStore } from "./serf-snapshot.ts";
+
+export interface SerfDeps {
+  net: GossipNet;
+  clock: Clock;
+  random: Random;
+  logger: Logger;
+  codec: SerfCodec;
+  tagCodec: TagCodec;
+  /** Known peers across restarts; without it nothing is rejoined after a restart. */
+  snapshots?: MemberSnapshotStore;
+  /** RTT of every direct probe, and the ack payload we send. */
+  ping?: PingDelegate;
+}
+
+export interface SerfHealth extends MembershipHealth {
+  members: Record<SerfMember["status"], number>;
+  intentsQueued: number;
+  eventsQueued: number;
+  decodeErrors: number;
+}
+
+export interface Serf {
+  /** Starts gossip and rejoins the peers of the last snapshot; resolves with how many answered. */
+  start(): Promise<number>;
+  /** Joins through `addrs` (push/pull with each); resolves with how many answered, rejects if none. */
+  join(addrs: readonly NetAddress[], ignoreOldEvents?: boolean): Promise<number>;
+  /** Graceful leave: leave intent, then memberlist's leave; peers see "left", never "failed". */
+  leave(): Promise<void>;
+  /** Stops everything and closes the net (after leave(), or instead of it for a crash-like stop). */
+  shutdown(): Promise<void>;
+  members(): SerfMember[];
+  localMember(): SerfMember;
+  /** Gossips a user event to every member; throws when it exceeds the size limit. */
+  userEvent(name: string, payload: Uint8Array, coalesce?: boolean): void;
+  /** Subscribes to member and user events; returns the unsubscribe function. */
+  onEvent(listener: (event: SerfEvent) => void): () => void;
+  /** Replaces our tags and gossips them; resolves once the update went out (or timed out). */
+  setTags(tags: Record<string, string>): Promise<void>;
+  health(): SerfHealth;
+  readonly membership: Membership;
+}
+
+export function createSerf(config: SerfConfig, deps: SerfDeps): Serf {
+  const { clock, logger, random } = deps;
+  const name = config.membership.name;
+  const listeners = new Set<(event: SerfEvent) => void>();
+  const timers = new Set<Timer>();
+  let state: "created" | "alive" | "leaving" | "left" | "shutdown" = "created";
+  let membership: Membership | undefined;
+  let snapshots: SnapshotWriter | undefined;
+
+  const core = new SerfCore({
+    config,
+    codec: deps.codec,
+    tagCodec: deps.tagCodec,
+    logger,
+    nowMs: () => clock.monotonicMs(),
+    numNodes: () => membership?.numAlive() ?? 1,
+    isLeaving: () => state === "leaving" || state === "left",
+    emit: (event) => {
+      if (event.type !== "user" && event.member.name !== name) snapshots?.changed();
+      for (const listener of listeners) {
+        try {
+          listener(event);
+        } catch (error) {
+          logger.error("a serf event listener threw; continuing", { event: event.type, error: describeError(error) });
+        }
+      }
+    },
+  });
+  const ml = createMembership(config.membership, { net: deps.net, clock, random, logger }, { events: core, delegate: core, ping: deps.ping });
+  membership = ml;
+  if (deps.snapshots) {
+    snapshots = new SnapshotWriter(deps.snapshots, clock, logger, config.snapshotSaveDelayMs, () =>
+      core.members
+        .list()
+        .filter((m) => m.status === "alive" && m.name !== name)
+        .map((m) => ({ name: m.name, addr: m.addr, port: m.port })),
+    );
+  }
+
+  const every = (intervalMs: number, fn: () => void): void => {
+    const tick = (): void => {
+      timers.delete(timer);
+      if (state === "shutdown") return;
+      fn();
+      timer = clock.setTimer(intervalMs, tick);
+      timers.add(timer);
+    };
+    let timer = clock.setTimer(intervalMs, tick);
+    timers.add(timer);
+  };
+
+  const wait = (ms: number, register?: (done: () => void) => void): Promise<void> =>
+    new Promise((resolve) => {
+      const timer = clock.setTimer(ms, () => {
+        timers.delete(timer);
+        resolve();
+      });
+      timers.add(timer);
+      register?.(() => {
+        timer.cancel();
+        timers.delete(timer);
+        resolve();
+      });
+    });
+
+  /** serf's reconnect: with probability failed/alive, push/pull with one random failed member. */
+  const reconnect = (): void => {
+    const failed = core.members.list().filter((m) => m.status === "failed");
+    if (failed.length === 0 || state !== "alive") return;
+    const alive = Math.max(1, core.members.list().filter((m) => m.status === "alive").length - 1);
+    if (random.float() > failed.length / alive) return;
+    const target = failed[random.int(failed.length)] as SerfMember;
+    ml.join([{ ip: target.addr, port: target.port }]).then(
+      () => logger.info("reconnected to a failed member", { node: target.name }),
+      (error: unknown) => logger.debug("reconnect attempt failed", { node: target.name, error: describeError(error) }),
+    );
+  };
+
+  const joinPeers = async (addrs: readonly NetAddress[], ignoreOldEvents: boolean): Promise<number> => {
+    core.ignoreEventsOnJoin = ignoreOldEvents;
+    try {
+      const joined = await ml.join(addrs);
+      if (joined > 0) core.broadcastJoin(core.memberClock.time());
+      return joined;
+    } finally {
+      core.ignoreEventsOnJoin = false;
+    }
+  };
+
+  const serf: Serf = {
+    membership: ml,
+
+    async start() {
+      if (state !== "created") return 0;
+      state = "alive";
+      ml.start();
+      every(config.reconnectIntervalMs, reconnect);
+      every(config.reapIntervalMs, () => core.members.reap(config.reconnectTimeoutMs, config.tombstoneTimeoutMs, config.recentIntentTimeoutMs));
+      if (!deps.snapshots) return 0;
+      let peers: KnownPeer[] = [];
+      try {
+        peers = (await deps.snapshots.load()).filter((p) => p.name !== name);
+      } catch (error) {
+        logger.warn("could not read the member snapshot; starting without it", { error: describeError(error) });
+      }
+      if (peers.length === 0) return 0;
+      try {
+        const joined = await joinPeers(peers.map((p) => ({ ip: p.addr, port: p.port })), false);
+        logger.info("rejoined peers from the snapshot", { joined, known: peers.length });
+        return joined;
+      } catch (error) {
+        logger.warn("none of the snapshot's peers answered; waiting to be joined", { known: peers.length, error: describeError(error) });
+        return 0;
+      }
+    },
+
+    join(addrs, ignoreOldEvents = config.ignoreOldEventsOnJoin) {
+      if (state !== "alive") {
+        return Promise.reject(new SatelliteError("serf_not_running", `cannot join while this node is ${state}`, { hint: "start the agent (or restart it after a leave) first" }));
+      }
+      return joinPeers(addrs, ignoreOldEvents);
+    },
+
+    async leave() {
+      if (state !== "alive") return;
+      state = "leaving";
+      const msg = { type: "leave", ltime: core.memberClock.time(), node: name, prune: false } as const;
+      core.memberClock.increment();
+      core.members.onLeaveIntent(msg);
+      if (ml.numAlive() > 1) await wait(config.broadcastTimeoutMs, (done) => core.broadcastIntent(msg, done));
+      await ml.leave(config.broadcastTimeoutMs);
+      if (ml.numAlive() > 0) await wait(config.leavePropagateDelayMs);
+      state = "left";
+      if (snapshots && !config.rejoinAfterLeave) {
+        snapshots.stop();
+        await snapshots.write([]);
+      }
+    },
+
+    async shutdown() {
+      if (state === "shutdown") return;
+      state = "shutdown";
+      for (const timer of timers) timer.cancel();
+      timers.clear();
+      snapshots?.stop();
+      await ml.shutdown();
+    },
+
+    members: () => core.members.list(),
+    localMember: () => core.members.get(name) ?? { name, addr: deps.net.localAddress.ip, port: deps.net.localAddress.port, tags: { ...core.tags }, status: "alive" },
+
+    userEvent(eventName, payload, coalesce = false) {
+      const msg = { type: "userEvent", ltime: core.eventClock.time(), name: eventName, payload, cc: coalesce } as const;
+      const bytes = deps.codec.encode(msg);
+      if (bytes.length > config.userEventSizeLimitBytes) {
+        throw new SatelliteError("user_event_too_large", `user event "${eventName}" encodes to ${bytes.length} bytes, over the limit of ${config.userEventSizeLimitBytes}`, {
+          hint: "send a smaller payload (a digest) or raise userEventSizeLimitBytes (it must fit in one packet)",
+        });
+      }
+      core.eventClock.increment();
+      core.handleUserEvent(msg);
+      core.eventQueue.enqueue(bytes, bytes.length);
+    },
+
+    onEvent(listener) {
+      listeners.add(listener);
+      return () => void listeners.delete(listener);
+    },
+
+    async setTags(tags) {
+      const previous = core.tags;
+      core.tags = { ...tags };
+      try {
+        deps.tagCodec.encode(core.tags);
+      } catch (error) {
+        core.tags = previous;
+        throw error;
+      }
+      await ml.updateNode(config.broadcastTimeoutMs);
+    },
+
+    health() {
+      const counts = { alive: 0, leaving: 0, left: 0, failed: 0 };
+      for (const m of core.members.list()) counts[m.status]++;
+      return { ...ml.health(), members: counts, intentsQueued: core.intentQueue.length(), eventsQueued: core.eventQueue.length(), decodeErrors: core.decodeErrors };
+    },
+  };
+  return serf;
+}
