@@ -2,6 +2,7 @@ import { type Disk, systemDisk } from "../platform/disk.ts";
 import { type Exec, bunExec } from "../platform/exec.ts";
 import { type HostFiles, systemHostFiles } from "../platform/host-files.ts";
 import { type HttpFetch, bunHttpFetch } from "../platform/http-fetch.ts";
+import { type InotifyProbe, systemInotifyProbe } from "../platform/inotify.ts";
 import { type NetDialer, systemNetDialer } from "../platform/net-dial.ts";
 
 /** Every side effect a checker may cause, injected when the checker kinds are built. */
@@ -11,6 +12,7 @@ export interface CheckerDeps {
   http: HttpFetch;
   net: NetDialer;
   exec: Exec;
+  inotify: InotifyProbe;
 }
 
 /** The real host; built once in the composition root (or by the default registry). */
@@ -20,4 +22,5 @@ export const systemCheckerDeps: CheckerDeps = {
   http: bunHttpFetch,
   net: systemNetDialer,
   exec: bunExec,
+  inotify: systemInotifyProbe,
 };

@@ -1,5 +1,13 @@
 import type { CheckerKind } from "../probes/checker.ts";
 import { type CheckerDeps, systemCheckerDeps } from "./deps.ts";
+import { bootConfigKind } from "./boot-config.ts";
+import { cgroupMountsKind } from "./cgroup-mounts.ts";
+import { fileNrKind } from "./file-nr.ts";
+import { inotifyKind } from "./inotify.ts";
+import { kernelModulesKind } from "./kernel-modules.ts";
+import { kernelVersionKind } from "./kernel-version.ts";
+import { portConflictsKind } from "./port-conflicts.ts";
+import { processConflictsKind } from "./process-conflicts.ts";
 import { diskLatencyKind } from "./disk-latency.ts";
 import { diskSpaceKind } from "./disk-space.ts";
 import { dockerRegistryKind } from "./docker-registry.ts";
@@ -32,6 +40,14 @@ export function createCheckerKinds(deps: CheckerDeps): readonly CheckerKind<any>
     kubeControllerManagerKind(deps),
     scriptKind(deps),
     systemdKind(deps),
+    kernelModulesKind(deps),
+    kernelVersionKind(deps),
+    bootConfigKind(deps),
+    portConflictsKind(deps),
+    processConflictsKind(deps),
+    inotifyKind(deps),
+    fileNrKind(deps),
+    cgroupMountsKind(deps),
   ];
 }
 

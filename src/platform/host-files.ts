@@ -1,4 +1,4 @@
-import { readdir, readFile } from "node:fs/promises";
+import { readFile, readdir, readlink } from "node:fs/promises";
 
 /**
  * Read-only access to host files (/proc, /sys, /etc, /boot...). Checkers read the host only
@@ -7,30 +7,39 @@ import { readdir, readFile } from "node:fs/promises";
 export interface HostFiles {
   /** The file's text, or undefined when it (or a parent directory) does not exist. Other errors reject. */
   readText(path: string): Promise<string | undefined>;
+  /** The file's bytes (for compressed files such as /proc/config.gz), or undefined when absent. */
+  readBytes(path: string): Promise<Uint8Array | undefined>;
   /** Entry names of a directory, or undefined when it does not exist. */
   listDir(path: string): Promise<string[] | undefined>;
+  /** Target of a symbolic link (/proc/<pid>/fd/<n> -> "socket:[123]"), or undefined when absent or gone. */
+  readLink(path: string): Promise<string | undefined>;
 }
 
 function isAbsent(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
-  return code === "ENOENT" || code === "ENOTDIR";
+  // ESRCH/EACCES show up when a /proc/<pid> entry vanishes or belongs to a process we may not see.
+  return code === "ENOENT" || code === "ENOTDIR" || code === "ESRCH";
+}
+
+async function absentAsUndefined<T>(read: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await read();
+  } catch (error) {
+    if (isAbsent(error)) return undefined;
+    throw error;
+  }
 }
 
 /** The real host. */
 export const systemHostFiles: HostFiles = {
-  async readText(path) {
+  readText: (path) => absentAsUndefined(() => readFile(path, "utf8")),
+  readBytes: (path) => absentAsUndefined(async () => new Uint8Array(await readFile(path))),
+  listDir: (path) => absentAsUndefined(() => readdir(path)),
+  readLink: async (path) => {
     try {
-      return await readFile(path, "utf8");
+      return await readlink(path);
     } catch (error) {
-      if (isAbsent(error)) return undefined;
-      throw error;
-    }
-  },
-  async listDir(path) {
-    try {
-      return await readdir(path);
-    } catch (error) {
-      if (isAbsent(error)) return undefined;
+      if (isAbsent(error) || (error as { code?: unknown }).code === "EACCES") return undefined;
       throw error;
     }
   },
@@ -38,22 +47,30 @@ export const systemHostFiles: HostFiles = {
 
 /**
  * Files from a table (path -> content). Directories are implied by the paths in the table;
- * anything not in it is absent.
+ * anything not in it is absent. Links are entries of `links`.
  */
-export function createRecordedHostFiles(files: Record<string, string>): HostFiles {
+export function createRecordedHostFiles(files: Record<string, string | Uint8Array>, links: Record<string, string> = {}): HostFiles {
   return {
     async readText(path) {
-      return files[path];
+      const content = files[path];
+      return typeof content === "string" || content === undefined ? content : new TextDecoder().decode(content);
+    },
+    async readBytes(path) {
+      const content = files[path];
+      return typeof content === "string" ? new TextEncoder().encode(content) : content;
     },
     async listDir(path) {
       const prefix = path.endsWith("/") ? path : `${path}/`;
       const names = new Set<string>();
-      for (const key of Object.keys(files)) {
+      for (const key of [...Object.keys(files), ...Object.keys(links)]) {
         if (!key.startsWith(prefix)) continue;
         const first = key.slice(prefix.length).split("/")[0];
         if (first) names.add(first);
       }
       return names.size > 0 ? [...names].sort() : undefined;
+    },
+    async readLink(path) {
+      return links[path];
     },
   };
 }

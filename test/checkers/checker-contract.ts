@@ -48,7 +48,12 @@ function hangingDeps(real: CheckerDeps): CheckerDeps {
 
 /** Every dependency fails or answers with 100 KB of text. */
 function hostileDeps(real: CheckerDeps): CheckerDeps {
-  const files: HostFiles = { readText: async () => HUGE, listDir: async () => [HUGE] };
+  const files: HostFiles = {
+    readText: async () => HUGE,
+    readBytes: async () => new TextEncoder().encode(HUGE),
+    listDir: async () => [HUGE],
+    readLink: async () => HUGE,
+  };
   const disk: Disk = {
     usage: () => Promise.reject(new Error(HUGE)),
     openSynced: () => Promise.reject(new Error(HUGE)),
@@ -57,7 +62,8 @@ function hostileDeps(real: CheckerDeps): CheckerDeps {
   const http: HttpFetch = async () => new Response(HUGE, { status: 500 });
   const net: NetDialer = { dialTcp: () => Promise.reject(new Error(HUGE)) };
   const exec: Exec = { run: async () => ({ exitCode: 2, signalCode: null, stdout: HUGE, stderr: HUGE, truncated: true, aborted: false }) };
-  return { ...real, files, disk, http, net, exec };
+  const inotify = { tryWatch: () => Promise.reject(new Error(HUGE)) };
+  return { ...real, files, disk, http, net, exec, inotify };
 }
 
 function utf8Bytes(text: string): number {

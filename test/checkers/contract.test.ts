@@ -25,6 +25,14 @@ const cases: Record<string, ContractCase> = {
   "kube-controller-manager": { unreachable: { url: "https://127.0.0.1:9/healthz" } },
   script: { unreachable: { command: ["/nonexistent/check_contract"] } },
   systemd: { unreachable: {} },
+  "kernel-modules": { unreachable: { modules: ["satellite_absent_module"] } },
+  "kernel-version": { unreachable: { minimum: "999.0" } },
+  "boot-config": { unreachable: { options: ["CONFIG_SATELLITE_ABSENT"] } },
+  "port-conflicts": { unreachable: { ports: ["1-65535"] } },
+  "process-conflicts": { unreachable: { processes: ["satellite-none"] } },
+  inotify: { unreachable: { path: "/nonexistent/satellite" } },
+  "file-nr": { unreachable: {} },
+  "cgroup-mounts": { unreachable: { controllers: ["satellite_none"] } },
 };
 
 runCheckerContract({ kinds: createCheckerKinds, realDeps: systemCheckerDeps, cases, stateDir });
