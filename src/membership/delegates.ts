@@ -36,6 +36,8 @@ export interface PingDelegate {
   ackPayload(): Uint8Array;
   /** Every ack of a direct probe: the peer, the RTT in ms and the peer's ack payload. */
   notifyPingComplete(node: MemberNode, rttMs: number, payload: Uint8Array): void;
+  /** A direct probe got no UDP ack within the probe timeout (packet loss toward `node`). */
+  notifyPingMissed?(node: MemberNode): void;
 }
 
 export interface MembershipDelegates {

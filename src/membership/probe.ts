@@ -45,6 +45,7 @@ export async function probeNode(core: MembershipCore, target: MemberNode): Promi
     core.delegates.ping?.notifyPingComplete(target, ackAtMs - startMs, ackPayload);
     return;
   }
+  core.delegates.ping?.notifyPingMissed?.(target);
 
   const peers = table.randomNodes(config.indirectChecks, (n) => n.name !== self && n.name !== target.name && n.state === "alive");
   let expectedNacks = 0;
