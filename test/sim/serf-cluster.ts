@@ -147,6 +147,21 @@ export class SerfSim {
     return this.clock.monotonicMs() - start;
   }
 
+  /** Advances the clock until `promise` settles (at most `limitMs`) and returns its value. */
+  async settle<T>(promise: Promise<T>, limitMs = 60_000): Promise<T> {
+    let done = false;
+    const tracked = promise.finally(() => void (done = true));
+    tracked.catch(() => {});
+    if ((await this.advanceUntil(() => done, limitMs, 20)) < 0) throw new Error(`not settled within ${limitMs} simulated ms`);
+    return tracked;
+  }
+
+  /** Graceful leave then shutdown of `name`, driving the clock. */
+  async leaveAndStop(name: string): Promise<void> {
+    const node = this.nodes.get(name)!;
+    await this.settle(node.serf.leave().then(() => node.serf.shutdown()));
+  }
+
   /** Member events of `type` about `member` (any observer). */
   memberEvents(type: SerfEvent["type"], member?: string): RecordedEvent[] {
     return this.events.filter((e) => e.event.type === type && (member === undefined || (e.event.type !== "user" && e.event.member.name === member)));
