@@ -1,0 +1,130 @@
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { decodeAckPayload, decodeSerfMessage, decodeTags, encodeSerfMessage } from "../../src/cluster/serf-wire.ts";
+import type { AckMessage, GossipMessage, PushPullMessage } from "../../src/membership/messages.ts";
+import { encodeStream, lzwCompress, lzwDecompress, memorySource, MsgpackReader, readStreamMessage } from "../../src/membership/wire/index.ts";
+import { systemClock } from "../../src/platform/clock.ts";
+import { silentLogger } from "../../src/platform/logger.ts";
+import { createSeededRandom } from "../../src/platform/random.ts";
+import { createUdpTcpGossipNet, type UdpTcpGossipNet } from "../../src/platform/udp-tcp-net.ts";
+import { type SerfAgent, serfAvailable, startSerf, waitFor } from "./serf-agent.ts";
+import { FAKE, FAKE_TAGS, fakeNodeHandlers, fakePushPull, nextPacket, rawExchange, type Received, VSN } from "./serf-fake-node.ts";
+
+/**
+ * Talks to the real Debian serf binary (0.9.4, protocol 5) from our GossipNet over loopback:
+ * packets, streams, compression, indirect probes, intents. Encrypted variant: serf-interop-encrypted.test.ts.
+ */
+
+if (!serfAvailable()) console.warn("SKIP serf interop: the `serf` binary is not installed (scripts/install-test-deps.sh installs it)");
+
+const isAck = (seqNo: number) => (m: GossipMessage): m is AckMessage => m.type === "ack" && m.seqNo === seqNo;
+
+describe.skipIf(!serfAvailable())("interop with the real serf agent (plaintext)", () => {
+  let serf: SerfAgent;
+  let net: UdpTcpGossipNet;
+  const inbox: Received[] = [];
+
+  beforeAll(async () => {
+    serf = await startSerf({ name: "s1", tags: { role: "web", dc: "lab" } });
+    net = await createUdpTcpGossipNet({ bindAddr: "127.0.0.1", bindPort: 0, compression: true, logger: silentLogger, clock: systemClock });
+    net.setHandlers(fakeNodeHandlers(net, FAKE, inbox));
+  });
+
+  afterAll(async () => {
+    await net?.close();
+    await serf?.stop();
+  });
+
+  const ping = (seqNo: number): GossipMessage => ({
+    type: "ping",
+    seqNo,
+    node: "s1",
+    sourceAddr: net.localAddress.ip,
+    sourcePort: net.localAddress.port,
+    sourceNode: FAKE,
+  });
+
+  test("a UDP ping gets serf's ack carrying a valid Vivaldi coordinate", async () => {
+    net.sendPacket(serf.bind, [ping(101)]);
+    const ack = await nextPacket(inbox, isAck(101), "serf's ack to ping 101");
+    const coord = decodeAckPayload(ack.payload);
+    expect(coord?.vec.length).toBe(8);
+    expect(coord?.height).toBeGreaterThan(0);
+  });
+
+  test("a ping with a CRC header (what memberlist sends toward protocol-5 peers) is acked", async () => {
+    net.setPeerProtocolMax(serf.bind, 5);
+    net.sendPacket(serf.bind, [ping(102)]);
+    await nextPacket(inbox, isAck(102), "serf's ack to the CRC ping");
+    net.setPeerProtocolMax(serf.bind, 0);
+  });
+
+  test("TCP push/pull join: serf answers with itself and its tags, then lists our node alive", async () => {
+    const reply = (await net.sendStream(serf.bind, fakePushPull(net, FAKE, true), { timeoutMs: 5000, expectReply: true })) as PushPullMessage;
+    expect(reply.type).toBe("pushPull");
+    const s1 = reply.nodes.find((n) => n.name === "s1");
+    expect(s1).toMatchObject({ addr: "127.0.0.1", port: serf.bind.port, state: 0, vsn: VSN });
+    expect({ ...decodeTags(s1?.meta ?? new Uint8Array()) }).toEqual({ role: "web", dc: "lab" });
+    const state = decodeSerfMessage(reply.userState);
+    expect(state.type).toBe("pushPull");
+    if (state.type === "pushPull") expect(state.statusLTimes.has("s1")).toBe(true);
+    await waitFor(
+      async () => (await serf.members()).some((m) => m.name === FAKE && m.status === "alive" && m.tags.role === "satellite"),
+      5000,
+      "serf members to list the fake node alive",
+      serf.log,
+    );
+    const fake = (await serf.members()).find((m) => m.name === FAKE);
+    expect(fake).toMatchObject({ addr: `127.0.0.1:${net.localAddress.port}`, port: net.localAddress.port, tags: FAKE_TAGS });
+  });
+
+  test("serf probes our node and our acks keep it alive", async () => {
+    await nextPacket(inbox, (m): m is GossipMessage => m.type === "ping" && m.node === FAKE, "serf's probe of the fake node");
+    await waitFor(() => serf.log().includes("EventMemberJoin: fake"), 3000, "serf to log the join", serf.log);
+    expect(serf.log()).not.toContain("Suspect fake");
+  });
+
+  test("indirect ping through serf: the ack is relayed back; a dead target yields a nack", async () => {
+    const base = { sourceAddr: net.localAddress.ip, sourcePort: net.localAddress.port, sourceNode: FAKE };
+    net.sendPacket(serf.bind, [{ type: "indirectPing", seqNo: 201, targetAddr: "127.0.0.1", targetPort: net.localAddress.port, node: FAKE, nack: true, ...base }]);
+    await nextPacket(inbox, isAck(201), "the ack serf relays for indirect ping 201");
+    net.sendPacket(serf.bind, [{ type: "indirectPing", seqNo: 202, targetAddr: "127.0.0.1", targetPort: 1, node: "ghost", nack: true, ...base }]);
+    await nextPacket(inbox, (m): m is GossipMessage => m.type === "nack" && m.seqNo === 202, "serf's nack for the dead target");
+  });
+
+  test("a compressed compound packet (ping + serf user events) is acked and the events delivered", async () => {
+    const events: GossipMessage[] = Array.from({ length: 6 }, (_, i) => ({
+      type: "user",
+      payload: encodeSerfMessage({ type: "userEvent", ltime: 10 + i, name: `wire-test-${i}`, payload: new TextEncoder().encode("same payload ".repeat(4)), cc: false }),
+    }));
+    net.sendPacket(serf.bind, [ping(103), ...events]);
+    await nextPacket(inbox, isAck(103), "serf's ack to the compressed compound ping");
+    await waitFor(() => serf.log().includes("wire-test-5"), 3000, "serf to receive the user events", serf.log);
+  });
+
+  test("serf's LZW stream output is byte-identical to ours (large push/pull with table resets)", async () => {
+    const random = createSeededRandom(42);
+    const parts: GossipMessage[] = [];
+    for (let i = 0; i < 40; i++) {
+      const payload = Uint8Array.from({ length: 400 }, () => 32 + random.int(90));
+      parts.push({ type: "user", payload: encodeSerfMessage({ type: "userEvent", ltime: 100 + i, name: `bulk-${i}`, payload, cc: false }) });
+    }
+    for (let i = 0; i < parts.length; i += 3) net.sendPacket(serf.bind, parts.slice(i, i + 3));
+    await waitFor(() => serf.log().includes("bulk-39"), 5000, "serf to receive the bulk events", serf.log);
+    const raw = await rawExchange(serf.bind, encodeStream({ type: "pushPull", join: false, nodes: [], userState: new Uint8Array(0) }, { compression: false }));
+    expect(raw[0]).toBe(9);
+    const wrapper = new MsgpackReader(raw, 1).read() as Map<string, unknown>;
+    const goLzw = wrapper.get("Buf") as Uint8Array;
+    const plain = lzwDecompress(goLzw, 1 << 24);
+    expect(plain.length).toBeGreaterThan(12000);
+    expect(Buffer.from(lzwCompress(plain)).equals(Buffer.from(goLzw))).toBe(true);
+    const reply = (await readStreamMessage(memorySource(raw), {})) as PushPullMessage;
+    const state = decodeSerfMessage(reply.userState);
+    expect(state.type === "pushPull" && state.events.some((e) => e.events.some((ev) => ev.name === "bulk-39" && ev.payload.length === 400))).toBe(true);
+  });
+
+  test("leave intent then dead{From: self}: serf lists our node as left", async () => {
+    const leave = encodeSerfMessage({ type: "leave", ltime: 50, node: FAKE, prune: false });
+    net.sendPacket(serf.bind, [{ type: "user", payload: leave }, { type: "dead", incarnation: 1, node: FAKE, from: FAKE }]);
+    await waitFor(async () => (await serf.members()).some((m) => m.name === FAKE && m.status === "left"), 5000, "serf to list the node as left", serf.log);
+  });
+});
