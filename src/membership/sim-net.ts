@@ -22,7 +22,7 @@ export interface SimNetworkOptions {
   link?: Partial<SimLinkProfile>;
   /** Default 1400 bytes minus a compound header estimate. */
   packetBudgetBytes?: number;
-  /** Defaults to a msgpack-like estimate; inject the real codec's size to mimic the wire. */
+  /** Defaults to a msgpack-like estimate; inject the real codec's size to mimic the wire (it may throw for stream-only messages). */
   encodedSize?: (msg: GossipMessage) => number;
 }
 
@@ -58,7 +58,15 @@ export class SimNetwork {
     this.random = options.random;
     this.defaultLink = { ...DEFAULT_LINK, ...options.link };
     this.packetBudgetBytes = options.packetBudgetBytes ?? 1400 - 3;
-    this.encodedSize = options.encodedSize ?? estimateEncodedSize;
+    const size = options.encodedSize ?? estimateEncodedSize;
+    // A packet codec may refuse stream-only messages (pushPull); estimate those.
+    this.encodedSize = (msg) => {
+      try {
+        return size(msg);
+      } catch {
+        return estimateEncodedSize(msg);
+      }
+    };
   }
 
   /** A node's endpoint. An address may be reused after its previous net closed (a restart). */
