@@ -77,6 +77,19 @@ describe.skipIf(!serfAvailable())("interop with the real serf agent (encrypted k
     await nextPacket(inbox, (m): m is GossipMessage => m.type === "ping" && m.node === FAKE, "serf's encrypted probe");
   });
 
+  test("`serf join` to our encrypted net: serf's encrypted, compressed push/pull is read and answered", async () => {
+    const joinInbox: Received[] = [];
+    await makeNet(parseKeyringFile(keyringJson), joinInbox, "fake3").then(async (third) => {
+      const p = Bun.spawn(["serf", "join", `-rpc-addr=${serf.rpcAddr}`, `127.0.0.1:${third.localAddress.port}`], { stdout: "pipe", stderr: "pipe" });
+      await p.exited;
+      expect(p.exitCode).toBe(0);
+      expect(joinInbox.some((r) => r.msg.type === "pushPull" && r.msg.join)).toBe(true);
+      expect(third.stats().streamsAccepted).toBe(1);
+      expect(third.stats().streamsFailed).toBe(0);
+      await waitFor(async () => (await serf.members()).some((m) => m.name === "fake3" && m.status === "alive"), 5000, "serf to list fake3", serf.log);
+    });
+  });
+
   test("a node with the wrong key is ignored by serf and cannot push/pull", async () => {
     const wrongInbox: Received[] = [];
     const wrong = await makeNet(createKeyring([secureRandomBytes(32)]), wrongInbox, "intruder");

@@ -122,6 +122,24 @@ describe.skipIf(!serfAvailable())("interop with the real serf agent (plaintext)"
     expect(state.type === "pushPull" && state.events.some((e) => e.events.some((ev) => ev.name === "bulk-39" && ev.payload.length === 400))).toBe(true);
   });
 
+  test("`serf join` to our net: serf's push/pull arrives over TCP, our reply makes it list a second node", async () => {
+    const joinInbox: Received[] = [];
+    const second = await createUdpTcpGossipNet({ bindAddr: "127.0.0.1", bindPort: 0, compression: true, logger: silentLogger, clock: systemClock });
+    try {
+      second.setHandlers(fakeNodeHandlers(second, "fake2", joinInbox));
+      const p = Bun.spawn(["serf", "join", `-rpc-addr=${serf.rpcAddr}`, `127.0.0.1:${second.localAddress.port}`], { stdout: "pipe", stderr: "pipe" });
+      await p.exited;
+      expect(p.exitCode).toBe(0);
+      const pp = joinInbox.map((r) => r.msg).find((m): m is PushPullMessage => m.type === "pushPull");
+      expect(pp?.join).toBe(true);
+      expect(pp?.nodes.some((n) => n.name === "s1" && n.port === serf.bind.port)).toBe(true);
+      expect(decodeSerfMessage(pp?.userState ?? new Uint8Array()).type).toBe("pushPull");
+      await waitFor(async () => (await serf.members()).some((m) => m.name === "fake2" && m.status === "alive"), 5000, "serf to list fake2", serf.log);
+    } finally {
+      await second.close();
+    }
+  });
+
   test("leave intent then dead{From: self}: serf lists our node as left", async () => {
     const leave = encodeSerfMessage({ type: "leave", ltime: 50, node: FAKE, prune: false });
     net.sendPacket(serf.bind, [{ type: "user", payload: leave }, { type: "dead", incarnation: 1, node: FAKE, from: FAKE }]);
