@@ -10,7 +10,7 @@ export interface NodeFacts {
   nodeStatus?: NodeStatus;
   /** True when the member runs Satellite (advertises it in its tags), so a digest is expected. */
   runsSatellite: boolean;
-  /** True when its digest is older than the staleness limit. */
+  /** True when it runs Satellite but has reported no status for longer than the staleness limit. */
   stale: boolean;
 }
 
@@ -25,7 +25,8 @@ export interface ClusterVerdict {
  * - no alive member with role=master -> "master node unavailable";
  * - failed members -> "failed nodes: a, b";
  * - degraded nodes -> "degraded nodes: a";
- * - alive Satellite members without a fresh status -> "no status received from nodes (a, b)".
+ * - alive Satellite members that reported no status within the staleness limit ->
+ *   "no status received from nodes (a, b)"; before the limit passes a new member is not counted.
  * Members that left are ignored. A member that does not run Satellite (a plain serf peer)
  * counts for its membership only: it never degrades the cluster by missing a status.
  */
@@ -36,9 +37,9 @@ export function clusterVerdict(nodes: readonly NodeFacts[]): ClusterVerdict {
   const failed = current.filter((n) => n.memberStatus === "failed").map((n) => n.name);
   if (failed.length > 0) reasons.push(`failed nodes: ${failed.join(", ")}`);
   const alive = current.filter((n) => n.memberStatus === "alive" || n.memberStatus === "leaving");
-  const degraded = alive.filter((n) => n.nodeStatus === "degraded" && !n.stale).map((n) => n.name);
+  const degraded = alive.filter((n) => n.nodeStatus === "degraded").map((n) => n.name);
   if (degraded.length > 0) reasons.push(`degraded nodes: ${degraded.join(", ")}`);
-  const silent = alive.filter((n) => n.runsSatellite && (n.nodeStatus === undefined || n.stale)).map((n) => n.name);
+  const silent = alive.filter((n) => n.runsSatellite && n.stale).map((n) => n.name);
   if (silent.length > 0) reasons.push(`no status received from nodes (${silent.join(", ")})`);
   return { status: reasons.length === 0 ? "running" : "degraded", summary: reasons.join("; ") };
 }

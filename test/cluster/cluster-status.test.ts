@@ -13,7 +13,7 @@ describe("clusterVerdict", () => {
     { name: "master failed", nodes: [master("m1", { memberStatus: "failed" }), node("n1")], status: "degraded", summary: "master node unavailable; failed nodes: m1" },
     { name: "a second master keeps it up", nodes: [master("m1", { memberStatus: "failed" }), master("m2")], status: "degraded", summary: "failed nodes: m1" },
     { name: "a degraded node", nodes: [master("m1"), node("n1", { nodeStatus: "degraded" })], status: "degraded", summary: "degraded nodes: n1" },
-    { name: "no status yet", nodes: [master("m1"), node("n1", { nodeStatus: undefined }), node("n2", { stale: true })], status: "degraded", summary: "no status received from nodes (n1, n2)" },
+    { name: "no status yet", nodes: [master("m1"), node("n1", { nodeStatus: undefined, stale: true }), node("n2", { nodeStatus: undefined, stale: true }), node("n3", { nodeStatus: undefined })], status: "degraded", summary: "no status received from nodes (n1, n2)" },
     { name: "left members are ignored", nodes: [master("m1"), node("n1", { memberStatus: "left", nodeStatus: undefined })], status: "running", summary: "" },
     { name: "a plain serf peer without status does not degrade", nodes: [master("m1"), node("serf1", { runsSatellite: false, nodeStatus: undefined })], status: "running", summary: "" },
     { name: "a plain serf peer that failed does", nodes: [master("m1"), node("serf1", { runsSatellite: false, memberStatus: "failed" })], status: "degraded", summary: "failed nodes: serf1" },

@@ -1,0 +1,93 @@
+import type { NodeStatus } from "../probes/probe.ts";
+import { clusterVerdict, type NodeFacts } from "./cluster-status.ts";
+import { decodeDigestTags, probesFromDigest, withoutDigestTags, type HealthDigest } from "./health-digest.ts";
+import { rfc3339Nano, type ClusterStatusJson, type MemberState, type NodeStatusJson } from "./status-json.ts";
+
+/** A member as the gossip layer reports it. */
+export interface MemberInfo {
+  name: string;
+  addr: string;
+  port: number;
+  tags: Record<string, string>;
+  status: MemberState;
+}
+
+export interface ClusterViewDeps {
+  localName: string;
+  members: () => MemberInfo[];
+  /** This node's own full status (probes with details). */
+  local: () => NodeStatusJson;
+  /** Monotonic ms, for staleness. */
+  monotonicMs: () => number;
+  wallMs: () => number;
+  /** An alive Satellite member that has not reported a status for this long counts as silent. */
+  stalenessLimitMs: number;
+}
+
+interface Tracked {
+  firstSeenMs: number;
+  digest?: HealthDigest;
+}
+
+/**
+ * The cluster as this node sees it, from gossip alone: members, each one's digest, this
+ * node's own probes. Answers /status without asking any other node.
+ */
+export class ClusterView {
+  private readonly tracked = new Map<string, Tracked>();
+
+  constructor(private readonly deps: ClusterViewDeps) {}
+
+  /** Every member with what its digest says; updates staleness bookkeeping. */
+  facts(): (NodeFacts & { member: MemberInfo; digest?: HealthDigest })[] {
+    const now = this.deps.monotonicMs();
+    const members = this.deps.members();
+    const names = new Set(members.map((m) => m.name));
+    for (const name of this.tracked.keys()) if (!names.has(name)) this.tracked.delete(name);
+    return members.map((member) => {
+      let tracked = this.tracked.get(member.name);
+      if (!tracked) {
+        tracked = { firstSeenMs: now };
+        this.tracked.set(member.name, tracked);
+      }
+      const digest = decodeDigestTags(member.tags);
+      if (digest && (!tracked.digest || digest.version >= tracked.digest.version)) tracked.digest = digest;
+      const isLocal = member.name === this.deps.localName;
+      const nodeStatus: NodeStatus | undefined = isLocal ? this.deps.local().status : tracked.digest?.status === "unknown" ? undefined : tracked.digest?.status;
+      return {
+        name: member.name,
+        memberStatus: member.status,
+        tags: withoutDigestTags(member.tags),
+        nodeStatus,
+        runsSatellite: isLocal || digest !== undefined,
+        stale: !isLocal && nodeStatus === undefined && now - tracked.firstSeenMs >= this.deps.stalenessLimitMs,
+        member,
+        digest: tracked.digest,
+      };
+    });
+  }
+
+  /** The status JSON of the whole cluster; remote nodes carry the probes their digest lists. */
+  status(): ClusterStatusJson {
+    const facts = this.facts();
+    const verdict = clusterVerdict(facts);
+    const local = this.deps.local();
+    const nodes: NodeStatusJson[] = facts.map((f) => {
+      const member_status = {
+        name: f.name,
+        node_name: f.name,
+        addr: formatMemberAddr(f.member),
+        status: f.memberStatus,
+        tags: f.tags,
+      };
+      if (f.name === this.deps.localName) return { ...local, member_status };
+      const status = f.memberStatus === "failed" ? "degraded" : f.nodeStatus === "unknown" ? undefined : f.nodeStatus;
+      return { name: f.name, node_name: f.name, member_status, status, probes: f.digest ? probesFromDigest(f.digest) : undefined };
+    });
+    return { status: verdict.status, nodes, timestamp: rfc3339Nano(this.deps.wallMs()), summary: verdict.summary };
+  }
+}
+
+function formatMemberAddr(m: MemberInfo): string {
+  return m.addr.includes(":") ? `[${m.addr}]:${m.port}` : `${m.addr}:${m.port}`;
+}

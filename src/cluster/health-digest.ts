@@ -1,0 +1,102 @@
+import type { NodeStatus, Probe, Severity } from "../probes/probe.ts";
+
+/**
+ * A node's health as gossiped to every member, carried in two serf tags so that it rides on
+ * memberlist's alive messages and push/pull (a node that joins late gets every digest in its
+ * first push/pull; nothing is lost on a lossy link). The tags are small and readable in
+ * `serf members`:
+ *   sat      = "<r|d|u>;<version>;<published wall ms, base 36>"
+ *   sat-fail = "docker:c,ntp:w,+3"   (failing checks with severity; "+N" = N more not listed)
+ * A member without the `sat` tag does not run Satellite.
+ */
+export interface HealthDigest {
+  status: NodeStatus;
+  /** Increases with every published change; a receiver keeps the highest. */
+  version: number;
+  /** The publisher's wall clock when it published (Unix ms). */
+  publishedAtMs: number;
+  failing: { checker: string; severity: Severity }[];
+  /** Failing checks that did not fit into the tag. */
+  failingOmitted: number;
+}
+
+export const DIGEST_TAG = "sat";
+export const FAILING_TAG = "sat-fail";
+
+const STATUS_CODE: Record<NodeStatus, string> = { running: "r", degraded: "d", unknown: "u" };
+const CODE_STATUS: Record<string, NodeStatus> = { r: "running", d: "degraded", u: "unknown" };
+
+/** The digest of this node's probes. */
+export function digestOf(status: NodeStatus, probes: readonly Probe[], version: number, nowMs: number): HealthDigest {
+  const failing = new Map<string, Severity>();
+  for (const p of probes) {
+    if (p.status !== "failed") continue;
+    const severity = p.severity ?? "critical";
+    if (failing.get(p.checker) !== "critical") failing.set(p.checker, severity);
+  }
+  return { status, version, publishedAtMs: nowMs, failing: [...failing].map(([checker, severity]) => ({ checker, severity })), failingOmitted: 0 };
+}
+
+/**
+ * The digest as tags, the failing list cut to fit `budgetBytes` of encoded tag text (serf's
+ * whole meta is at most 512 bytes and the operator's tags come first).
+ */
+export function encodeDigestTags(digest: HealthDigest, budgetBytes: number): Record<string, string> {
+  const head = `${STATUS_CODE[digest.status]};${digest.version};${digest.publishedAtMs.toString(36)}`;
+  const tags: Record<string, string> = { [DIGEST_TAG]: head };
+  let remaining = budgetBytes - DIGEST_TAG.length - head.length - 2 - FAILING_TAG.length - 2;
+  const listed: string[] = [];
+  const all = [...digest.failing].sort((a, b) => (a.severity === b.severity ? 0 : a.severity === "critical" ? -1 : 1));
+  for (const [index, f] of all.entries()) {
+    const item = `${f.checker.replaceAll(",", "_")}:${f.severity === "warning" ? "w" : "c"}`;
+    const more = all.length - index - 1 + digest.failingOmitted;
+    const reserve = more > 0 ? `,+${more}`.length : 0;
+    if (Buffer.byteLength(item) + 1 + reserve > remaining) break;
+    listed.push(item);
+    remaining -= Buffer.byteLength(item) + 1;
+  }
+  const omitted = all.length - listed.length + digest.failingOmitted;
+  if (omitted > 0) listed.push(`+${omitted}`);
+  if (listed.length > 0) tags[FAILING_TAG] = listed.join(",");
+  return tags;
+}
+
+/** The digest a member's tags carry; undefined when it runs no Satellite or the tag is malformed. */
+export function decodeDigestTags(tags: Readonly<Record<string, string>>): HealthDigest | undefined {
+  const head = tags[DIGEST_TAG];
+  if (head === undefined) return undefined;
+  const [code, versionText, atText] = head.split(";");
+  const status = CODE_STATUS[code ?? ""];
+  const version = Number(versionText);
+  const publishedAtMs = Number.parseInt(atText ?? "", 36);
+  if (!status || !Number.isSafeInteger(version) || !Number.isSafeInteger(publishedAtMs)) return undefined;
+  const failing: HealthDigest["failing"] = [];
+  let failingOmitted = 0;
+  for (const item of (tags[FAILING_TAG] ?? "").split(",")) {
+    if (item === "") continue;
+    if (item.startsWith("+")) {
+      failingOmitted = Number(item.slice(1)) || 0;
+      continue;
+    }
+    const at = item.lastIndexOf(":");
+    failing.push({ checker: item.slice(0, at), severity: item.slice(at + 1) === "w" ? "warning" : "critical" });
+  }
+  return { status, version, publishedAtMs, failing, failingOmitted };
+}
+
+/** Tags without the digest: what the operator configured. */
+export function withoutDigestTags(tags: Readonly<Record<string, string>>): Record<string, string> {
+  const { [DIGEST_TAG]: _d, [FAILING_TAG]: _f, ...rest } = tags;
+  return rest;
+}
+
+/** Probes as a remote node's digest shows them (no details; `GET /local` on that node has them). */
+export function probesFromDigest(digest: HealthDigest): Probe[] {
+  const probes: Probe[] = digest.failing.map((f) => ({
+    checker: f.checker,
+    status: "failed",
+    ...(f.severity === "warning" ? { severity: "warning" as const } : {}),
+  }));
+  if (digest.failingOmitted > 0) probes.push({ checker: "more", status: "failed", detail: `${digest.failingOmitted} more failing checks; see this node's /local` });
+  return probes;
+}
