@@ -41,7 +41,7 @@ export function failedFrom(what: string, error: unknown, fields: OutcomeFields &
 /** The error message with a nested cause's code/message when the outer one is vague. */
 export function describeCause(error: unknown): string {
   if (error instanceof Error && error.name === "AbortError") return "aborted (check timed out or agent stopping)";
-  if (error instanceof Error && error.name === "TimeoutError") return "timed out";
+  if (error instanceof Error && error.name === "TimeoutError") return error.message.includes(" ") ? `timed out: ${error.message}` : "timed out";
   const code = (error as { code?: unknown } | null)?.code;
   const message = describeError(error);
   return typeof code === "string" && !message.includes(code) ? `${message} (${code})` : message;

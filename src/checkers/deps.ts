@@ -1,4 +1,5 @@
 import { type Disk, systemDisk } from "../platform/disk.ts";
+import { type DnsClient, udpDnsClient } from "../platform/dns-client.ts";
 import { type Exec, bunExec } from "../platform/exec.ts";
 import { type HostFiles, systemHostFiles } from "../platform/host-files.ts";
 import { type HttpFetch, bunHttpFetch } from "../platform/http-fetch.ts";
@@ -13,6 +14,7 @@ export interface CheckerDeps {
   net: NetDialer;
   exec: Exec;
   inotify: InotifyProbe;
+  dns: DnsClient;
 }
 
 /** The real host; built once in the composition root (or by the default registry). */
@@ -23,4 +25,5 @@ export const systemCheckerDeps: CheckerDeps = {
   net: systemNetDialer,
   exec: bunExec,
   inotify: systemInotifyProbe,
+  dns: udpDnsClient,
 };

@@ -8,6 +8,7 @@ import { kernelModulesKind } from "./kernel-modules.ts";
 import { kernelVersionKind } from "./kernel-version.ts";
 import { portConflictsKind } from "./port-conflicts.ts";
 import { processConflictsKind } from "./process-conflicts.ts";
+import { dnsKind } from "./dns.ts";
 import { diskLatencyKind } from "./disk-latency.ts";
 import { diskSpaceKind } from "./disk-space.ts";
 import { dockerRegistryKind } from "./docker-registry.ts";
@@ -48,6 +49,7 @@ export function createCheckerKinds(deps: CheckerDeps): readonly CheckerKind<any>
     inotifyKind(deps),
     fileNrKind(deps),
     cgroupMountsKind(deps),
+    dnsKind(deps),
   ];
 }
 

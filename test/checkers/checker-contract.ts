@@ -43,7 +43,8 @@ function hangingDeps(real: CheckerDeps): CheckerDeps {
     run: (_argv, options) =>
       untilAborted(options.signal).catch(() => ({ exitCode: null, signalCode: "SIGKILL", stdout: "", stderr: "", truncated: false, aborted: true })),
   };
-  return { ...real, http, net, exec };
+  const dns = { query: (_s: unknown, _n: string, _t: string, signal: AbortSignal) => untilAborted(signal) };
+  return { ...real, http, net, exec, dns };
 }
 
 /** Every dependency fails or answers with 100 KB of text. */
@@ -63,7 +64,8 @@ function hostileDeps(real: CheckerDeps): CheckerDeps {
   const net: NetDialer = { dialTcp: () => Promise.reject(new Error(HUGE)) };
   const exec: Exec = { run: async () => ({ exitCode: 2, signalCode: null, stdout: HUGE, stderr: HUGE, truncated: true, aborted: false }) };
   const inotify = { tryWatch: () => Promise.reject(new Error(HUGE)) };
-  return { ...real, files, disk, http, net, exec, inotify };
+  const dns = { query: () => Promise.reject(new Error(HUGE)) };
+  return { ...real, files, disk, http, net, exec, inotify, dns };
 }
 
 function utf8Bytes(text: string): number {

@@ -33,6 +33,7 @@ const cases: Record<string, ContractCase> = {
   inotify: { unreachable: { path: "/nonexistent/satellite" } },
   "file-nr": { unreachable: {} },
   "cgroup-mounts": { unreachable: { controllers: ["satellite_none"] } },
+  dns: { unreachable: { nameservers: ["127.0.0.1:9", "[::1]:9"] } },
 };
 
 runCheckerContract({ kinds: createCheckerKinds, realDeps: systemCheckerDeps, cases, stateDir });
