@@ -54,12 +54,15 @@ export interface UdpTcpGossipNetStats extends GossipNetStats {
 
 export interface UdpTcpGossipNet extends GossipNet {
   /**
-   * Records a peer's highest protocol version; packets toward peers with pmax >= 5 carry a
-   * CRC, as memberlist sends them. Unknown peers get none (receivers treat it as optional).
+   * Records a peer's highest protocol version; gossip packets (those not starting with a
+   * ping/ack/nack/indirect ping) toward peers with pmax >= 5 carry a CRC, as memberlist
+   * sends them. Unknown peers get none; receiving, the CRC is optional and checked if present.
    */
   setPeerProtocolMax(addr: NetAddress, pmax: number): void;
   stats(): UdpTcpGossipNetStats;
 }
+
+const PROBE_TYPES = new Set<GossipMessage["type"]>(["ping", "indirectPing", "ack", "nack", "err"]);
 
 const NO_HANDLERS: GossipNetHandlers = { onPacketMessage: () => {}, onStreamMessage: async () => undefined };
 
@@ -113,8 +116,10 @@ export async function createUdpTcpGossipNet(options: UdpTcpGossipNetOptions): Pr
   const { udp, tcp } = await bindBoth(options.bindAddr, options.bindPort, onPacket, (conn) => acceptStream(ctx, conn), log);
   const localAddress: NetAddress = { ip: options.advertiseAddr ?? advertiseFor(options.bindAddr), port: tcp.port };
 
-  const sendOne = (to: NetAddress, parts: Uint8Array[]): void => {
-    const crc = (peerPmax.get(formatAddress(to)) ?? 0) >= 5;
+  const sendOne = (to: NetAddress, parts: Uint8Array[], probeTraffic: boolean): void => {
+    // memberlist adds the CRC when it knows the peer speaks protocol 5, which in practice is
+    // for gossip packets (it sends probes and acks by address and finds no node for them).
+    const crc = !probeTraffic && (peerPmax.get(formatAddress(to)) ?? 0) >= 5;
     let bytes: Uint8Array;
     try {
       bytes = encodePacketParts(parts, { compression: options.compression, crc, keyring: options.keyring, random });
@@ -145,6 +150,7 @@ export async function createUdpTcpGossipNet(options: UdpTcpGossipNetOptions): Pr
     sendPacket(to, msgs) {
       if (closed || msgs.length === 0) return;
       const limit = UDP_PACKET_LIMIT - packetOverhead;
+      const probeTraffic = PROBE_TYPES.has((msgs[0] as GossipMessage).type);
       let batch: Uint8Array[] = [];
       let batchSize = COMPOUND_HEADER_OVERHEAD;
       for (const msg of msgs) {
@@ -164,14 +170,14 @@ export async function createUdpTcpGossipNet(options: UdpTcpGossipNetOptions): Pr
         const cost = part.length + COMPOUND_PART_OVERHEAD;
         const fitsAlone = batch.length === 0 || batchSize + cost <= limit;
         if (!fitsAlone || batch.length === 255) {
-          sendOne(to, batch);
+          sendOne(to, batch, probeTraffic);
           batch = [];
           batchSize = COMPOUND_HEADER_OVERHEAD;
         }
         batch.push(part);
         batchSize += cost;
       }
-      if (batch.length > 0) sendOne(to, batch);
+      if (batch.length > 0) sendOne(to, batch, probeTraffic);
     },
     sendStream(to, msg, streamOptions) {
       if (closed) return Promise.reject(new SatelliteError("GOSSIP_NET_CLOSED", "the gossip network is closed", { hint: "the agent is shutting down" }));

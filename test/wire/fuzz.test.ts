@@ -114,7 +114,7 @@ describe("fuzz: packet decoder", () => {
   test("oversized, deeply nested and bomb packets are dropped", () => {
     const r = createSeededRandom(4);
     expectDropsOnly(bytes(r, 65507));
-    let nested = Uint8Array.of(11, 0x80);
+    let nested: Uint8Array = Uint8Array.of(11, 0x80);
     for (let i = 0; i < 200; i++) nested = makeCompound([nested]);
     expect(decodePacket(nested, {}).drops.length).toBeGreaterThan(0);
     const bomb = compressMessage(new Uint8Array(5_000_000));

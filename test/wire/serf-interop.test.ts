@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { decodeAckPayload, decodeSerfMessage, decodeTags, encodeSerfMessage } from "../../src/cluster/serf-wire.ts";
 import type { AckMessage, GossipMessage, PushPullMessage } from "../../src/membership/messages.ts";
-import { encodeStream, lzwCompress, lzwDecompress, memorySource, MsgpackReader, readStreamMessage } from "../../src/membership/wire/index.ts";
+import { decodePacket, encodePacket, encodeStream, lzwCompress, lzwDecompress, memorySource, MsgpackReader, readStreamMessage } from "../../src/membership/wire/index.ts";
 import { systemClock } from "../../src/platform/clock.ts";
 import { silentLogger } from "../../src/platform/logger.ts";
 import { createSeededRandom } from "../../src/platform/random.ts";
@@ -51,11 +51,25 @@ describe.skipIf(!serfAvailable())("interop with the real serf agent (plaintext)"
     expect(coord?.height).toBeGreaterThan(0);
   });
 
-  test("a ping with a CRC header (what memberlist sends toward protocol-5 peers) is acked", async () => {
+  test("CRC-prefixed packets (memberlist's form toward protocol-5 peers) are accepted", async () => {
+    // A gossip packet from the net: carries the CRC once serf is known to speak protocol 5.
     net.setPeerProtocolMax(serf.bind, 5);
-    net.sendPacket(serf.bind, [ping(102)]);
-    await nextPacket(inbox, isAck(102), "serf's ack to the CRC ping");
+    const event = encodeSerfMessage({ type: "userEvent", ltime: 5, name: "crc-event", payload: new Uint8Array(0), cc: false });
+    net.sendPacket(serf.bind, [{ type: "user", payload: event }]);
+    await waitFor(() => serf.log().includes("crc-event"), 5000, "serf to accept the CRC gossip packet", serf.log);
     net.setPeerProtocolMax(serf.bind, 0);
+    // A ping with a CRC, sent raw: serf acks it as well.
+    const replies: Uint8Array[] = [];
+    const sock = await Bun.udpSocket({ hostname: "127.0.0.1", port: 0, binaryType: "uint8array", socket: { data: (_s, d) => void replies.push(d) } });
+    try {
+      const packet = encodePacket([{ type: "ping", seqNo: 102, node: "s1" }], { compression: false, crc: true });
+      expect(packet[0]).toBe(12);
+      sock.send(packet, serf.bind.port, serf.bind.ip);
+      await waitFor(() => replies.length > 0, 5000, "serf's ack to the CRC ping");
+      expect(decodePacket(replies[0] as Uint8Array, {}).messages).toContainEqual(expect.objectContaining({ type: "ack", seqNo: 102 }));
+    } finally {
+      sock.close();
+    }
   });
 
   test("TCP push/pull join: serf answers with itself and its tags, then lists our node alive", async () => {
