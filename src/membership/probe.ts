@@ -2,6 +2,9 @@ import { addressOf, sendWithPiggyback, type MembershipCore } from "./core.ts";
 import type { GossipMessage, IndirectPingMessage, PingMessage } from "./messages.ts";
 import { protocolMax, type MemberNode } from "./node.ts";
 
+/** Share of probeTimeout a relay waits before it nacks. */
+const NACK_TIMEOUT_FRACTION = 0.8;
+
 interface ProbeState {
   acked: boolean;
   nacks: number;
@@ -90,12 +93,20 @@ export async function probeNode(core: MembershipCore, target: MemberNode): Promi
 export function relayIndirectPing(core: MembershipCore, msg: IndirectPingMessage, from: { ip: string; port: number }): void {
   const requester = msg.sourceAddr && msg.sourcePort ? { ip: msg.sourceAddr, port: msg.sourcePort } : from;
   const seqNo = core.nextSeqNo();
+  let acked = false;
   core.acks.register(seqNo, core.config.probeTimeoutMs, {
-    onAck: () => sendWithPiggyback(core, requester, [{ type: "ack", seqNo: msg.seqNo, payload: new Uint8Array() }]),
-    onTimeout: () => {
-      if (msg.nack) sendWithPiggyback(core, requester, [{ type: "nack", seqNo: msg.seqNo }]);
+    onAck: () => {
+      acked = true;
+      sendWithPiggyback(core, requester, [{ type: "ack", seqNo: msg.seqNo, payload: new Uint8Array() }]);
     },
   });
+  if (msg.nack) {
+    // Before the requester's deadline (it sent us this probeTimeout into its interval), so the
+    // nack counts there; an ack arriving later is still forwarded.
+    core.clock.setTimer(core.config.probeTimeoutMs * NACK_TIMEOUT_FRACTION, () => {
+      if (!acked && !core.isStopped()) sendWithPiggyback(core, requester, [{ type: "nack", seqNo: msg.seqNo }]);
+    });
+  }
   const local = core.net.localAddress;
   const ping: PingMessage = { type: "ping", seqNo, node: msg.node, sourceAddr: local.ip, sourcePort: local.port, sourceNode: core.table.localName };
   sendWithPiggyback(core, { ip: msg.targetAddr, port: msg.targetPort }, [ping]);
