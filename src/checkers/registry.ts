@@ -14,6 +14,7 @@ import { diskSpaceKind } from "./disk-space.ts";
 import { dockerRegistryKind } from "./docker-registry.ts";
 import { dockerKind } from "./docker.ts";
 import { etcdHealthzKind } from "./etcd-healthz.ts";
+import { hostMetricsKind } from "./host-metrics.ts";
 import { httpKind } from "./http.ts";
 import { kubeApiserverKind } from "./kube-apiserver.ts";
 import { kubeControllerManagerKind } from "./kube-controller-manager.ts";
@@ -50,6 +51,7 @@ export function createCheckerKinds(deps: CheckerDeps): readonly CheckerKind<any>
     fileNrKind(deps),
     cgroupMountsKind(deps),
     dnsKind(deps),
+    hostMetricsKind(deps),
   ];
 }
 

@@ -34,6 +34,7 @@ const cases: Record<string, ContractCase> = {
   "file-nr": { unreachable: {} },
   "cgroup-mounts": { unreachable: { controllers: ["satellite_none"] } },
   dns: { unreachable: { nameservers: ["127.0.0.1:9", "[::1]:9"] } },
+  "host-metrics": { unreachable: { diskPath: "/nonexistent/satellite", criticalIf: "disk.usedPercent > 99" } },
 };
 
 runCheckerContract({ kinds: createCheckerKinds, realDeps: systemCheckerDeps, cases, stateDir });
