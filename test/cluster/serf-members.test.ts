@@ -13,7 +13,7 @@ function setup(localName = "me") {
     localName,
     clock,
     nowMs: () => now,
-    decodeTags: (meta) => (meta.length ? { role: new TextDecoder().decode(meta) } : {}),
+    decodeTags: (meta): Record<string, string> => (meta.length ? { role: new TextDecoder().decode(meta) } : {}),
     emit: (e: SerfMemberEvent) => events.push(`${e.type} ${e.member.name}`),
     isLeaving: () => leaving,
     refuteLeave: () => void refutes++,
