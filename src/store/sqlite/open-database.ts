@@ -37,6 +37,12 @@ export function openHistoryDatabase(path: string, durability: Durability): Datab
       throw new Error(`journal_mode is ${mode?.journal_mode ?? "unknown"}, WAL could not be enabled`);
     }
     db.exec(`PRAGMA synchronous = ${durability === "power-loss" ? "FULL" : "NORMAL"}`);
+    // Each second's samples land on one index leaf per series; an 8 MiB cache keeps those
+    // leaves hot, and checkpointing every ~40 MiB of WAL (not 4 MiB) writes each hot page back
+    // once per many commits instead of once per commit (see bench/history).
+    db.exec("PRAGMA cache_size = -8192");
+    db.exec("PRAGMA wal_autocheckpoint = 10000");
+    db.exec("PRAGMA journal_size_limit = 67108864");
     migrate(db, path);
     return db;
   } catch (cause) {
