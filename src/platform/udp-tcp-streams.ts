@@ -51,7 +51,7 @@ export function acceptStream(ctx: StreamContext, conn: TcpConn): TcpConnHandlers
       if (error instanceof WireError) await writeReply(ctx, conn, { type: "err", error: error.message });
       return;
     }
-    const reply = await ctx.handlers().onStreamMessage(msg, from);
+    const reply = await withDeadline(ctx, ctx.handlers().onStreamMessage(msg, from), `answering a ${msg.type} stream from ${formatAddress(from)}`);
     if (reply && !ctx.isClosed()) await writeReply(ctx, conn, reply);
   };
   void serve()
@@ -71,6 +71,25 @@ export function acceptStream(ctx: StreamContext, conn: TcpConn): TcpConnHandlers
     },
     onClose: (error) => buf.end(error),
   };
+}
+
+/** The membership layer must answer within the stream deadline; a stuck handler must not pin the connection. */
+function withDeadline<T>(ctx: StreamContext, promise: Promise<T>, what: string): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = ctx.clock.setTimer(ctx.incomingTimeoutMs, () =>
+      reject(new SatelliteError("GOSSIP_STREAM_TIMEOUT", `${what}: no reply from the membership layer within ${ctx.incomingTimeoutMs} ms`)),
+    );
+    promise.then(
+      (v) => {
+        timer.cancel();
+        resolve(v);
+      },
+      (e: unknown) => {
+        timer.cancel();
+        reject(e);
+      },
+    );
+  });
 }
 
 async function writeReply(ctx: StreamContext, conn: TcpConn, msg: GossipMessage): Promise<void> {

@@ -1,12 +1,11 @@
 import { MsgExt, type MsgMap, type MsgValue } from "./msgpack-reader.ts";
+import { decodeUtf8 } from "./utf8.ts";
 import { WireError } from "./wire-error.ts";
 
 /**
  * Reading Go structs out of decoded msgpack the way Go's codec does: a missing or nil field
  * is the zero value, unknown fields are ignored, a field of the wrong kind is an error.
  */
-const utf8 = new TextDecoder("utf-8");
-
 export function asStruct(v: MsgValue, what: string): MsgMap {
   if (v === null) return new Map();
   if (v instanceof Map) return v;
@@ -68,7 +67,7 @@ export function fieldString(m: MsgMap, name: string, what: string): string {
 
 export function valueString(v: MsgValue, what: string): string {
   if (v === null) return "";
-  if (v instanceof Uint8Array) return utf8.decode(v);
+  if (v instanceof Uint8Array) return decodeUtf8(v);
   throw new WireError(`${what}: expected a string, got ${describe(v)}`);
 }
 

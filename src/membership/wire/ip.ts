@@ -5,12 +5,17 @@ import { WireError } from "./wire-error.ts";
  * follows Go's net.IP.String(): IPv4-mapped IPv6 prints as dotted IPv4, IPv6 compresses the
  * longest run of two or more zero groups.
  */
+const cache = new Map<string, Uint8Array>();
+
+/** The returned bytes are shared: do not modify them. */
 export function ipToBytes(ip: string): Uint8Array {
-  const v4 = parseIPv4(ip);
-  if (v4) return v4;
-  const v6 = parseIPv6(ip);
-  if (v6) return v6;
-  throw new WireError(`"${ip}" is not an IP literal (a host name cannot go on the wire)`);
+  const hit = cache.get(ip);
+  if (hit) return hit;
+  const parsed = parseIPv4(ip) ?? parseIPv6(ip);
+  if (!parsed) throw new WireError(`"${ip}" is not an IP literal (a host name cannot go on the wire)`);
+  if (cache.size >= 4096) cache.clear();
+  cache.set(ip, parsed);
+  return parsed;
 }
 
 export function isIpLiteral(ip: string): boolean {
@@ -19,7 +24,7 @@ export function isIpLiteral(ip: string): boolean {
 
 export function bytesToIp(b: Uint8Array, what: string): string {
   if (b.length === 0) return "";
-  if (b.length === 4) return Array.from(b).join(".");
+  if (b.length === 4) return `${b[0]}.${b[1]}.${b[2]}.${b[3]}`;
   if (b.length !== 16) throw new WireError(`${what}: an IP address is 4 or 16 bytes, got ${b.length}`);
   const mapped = b.subarray(0, 10).every((x) => x === 0) && b[10] === 0xff && b[11] === 0xff;
   if (mapped) return Array.from(b.subarray(12)).join(".");

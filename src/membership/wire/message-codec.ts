@@ -96,16 +96,16 @@ function sourceFields(m: Pick<PingMessage, "sourceAddr" | "sourcePort" | "source
   ];
 }
 
+/** Hot path (push/pull carries one per member): fields written directly in Go's sorted order. */
 export function writePushNodeState(w: MsgpackWriter, n: PushNodeState): void {
-  w.struct([
-    ["Name", (x) => x.str(n.name)],
-    ["Addr", (x) => x.bin(ipToBytes(n.addr))],
-    ["Port", (x) => x.uint(n.port)],
-    ["Meta", (x) => x.binOrNil(n.meta)],
-    ["Incarnation", (x) => x.uint(n.incarnation)],
-    ["State", (x) => x.uint(n.state)],
-    ["Vsn", (x) => x.bin(Uint8Array.from(n.vsn))],
-  ]);
+  w.mapHeader(7);
+  w.key("Addr").bin(ipToBytes(n.addr));
+  w.key("Incarnation").uint(n.incarnation);
+  w.key("Meta").binOrNil(n.meta);
+  w.key("Name").str(n.name);
+  w.key("Port").uint(n.port);
+  w.key("State").uint(n.state);
+  w.key("Vsn").bin(Uint8Array.from(n.vsn));
 }
 
 /**

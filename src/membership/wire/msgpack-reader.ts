@@ -1,3 +1,4 @@
+import { decodeUtf8 } from "./utf8.ts";
 import { WireError, WireTruncatedError } from "./wire-error.ts";
 
 /**
@@ -18,8 +19,6 @@ export class MsgExt {
 }
 
 export const MAX_MSGPACK_DEPTH = 32;
-
-const utf8 = new TextDecoder("utf-8");
 
 export class MsgpackReader {
   private readonly view: DataView;
@@ -199,7 +198,7 @@ export class MsgpackReader {
       const keyAt = this.pos;
       const k = this.value(depth + 1);
       let key: string;
-      if (k instanceof Uint8Array) key = utf8.decode(k);
+      if (k instanceof Uint8Array) key = decodeUtf8(k);
       else if (typeof k === "number") key = String(k);
       else throw new WireError(`msgpack map key at offset ${keyAt} is not a string`);
       out.set(key, this.value(depth + 1));

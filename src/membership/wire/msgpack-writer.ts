@@ -6,6 +6,8 @@
  * struct fields sorted and encodes them in that order, whatever the declaration order).
  */
 const textEncoder = new TextEncoder();
+/** Encoded field names (header + bytes); there are only a few dozen distinct ones. */
+const keyCache = new Map<string, Uint8Array>();
 
 /** One Go struct field: its name and how to write its value; undefined = omitted (omitempty). */
 export type StructField = readonly [name: string, write: ((w: MsgpackWriter) => void) | undefined];
@@ -133,8 +135,24 @@ export class MsgpackWriter {
     }
   }
 
+  /** A struct field name; its encoding is cached. */
+  key(name: string): this {
+    let enc = keyCache.get(name);
+    if (!enc) {
+      enc = new MsgpackWriter(name.length + 5).str(name).bytes();
+      if (keyCache.size < 1024) keyCache.set(name, enc);
+    }
+    return this.raw(enc);
+  }
+
   /** A Go string (UTF-8) in the raw family. */
   str(s: string): this {
+    if (s.length <= 31 && isAscii(s)) {
+      this.ensure(1 + s.length);
+      this.buf[this.len++] = 0xa0 | s.length;
+      for (let i = 0; i < s.length; i++) this.buf[this.len++] = s.charCodeAt(i);
+      return this;
+    }
     const data = textEncoder.encode(s);
     this.rawHeader(data.length);
     return this.raw(data);
@@ -188,9 +206,14 @@ export class MsgpackWriter {
     const present = fields.filter((f) => f[1] !== undefined).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
     this.mapHeader(present.length);
     for (const [name, write] of present) {
-      this.str(name);
+      this.key(name);
       (write as (w: MsgpackWriter) => void)(this);
     }
     return this;
   }
+}
+
+function isAscii(s: string): boolean {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) >= 0x80) return false;
+  return true;
 }

@@ -114,9 +114,20 @@ async function readPushPull(src: ByteSource, maxBytes: number): Promise<PushPull
   const userLen = checkedLength(fieldInt(header, "UserStateLen", "pushPullHeader"), "UserStateLen", maxBytes);
   const join = fieldBool(header, "Join", "pushPullHeader");
   const nodes: PushNodeState[] = [];
-  for (let i = 0; i < count; i++) {
-    ({ value, end } = await readValue(src, end, maxBytes));
-    nodes.push(readPushNodeState(asStruct(value, "pushNodeState")));
+  // Decode every node state already received in one synchronous pass; wait only when cut short.
+  while (nodes.length < count) {
+    const r = new MsgpackReader(src.bytes(), end);
+    try {
+      while (nodes.length < count) {
+        const v = r.read();
+        nodes.push(readPushNodeState(asStruct(v, "pushNodeState")));
+        end = r.pos;
+      }
+    } catch (error) {
+      if (!(error instanceof WireTruncatedError)) throw error;
+      if (error.needed > maxBytes) throw new WireError(`push/pull needs ${error.needed} bytes, over the ${maxBytes}-byte limit`, "too_large");
+      await src.waitFor(error.needed);
+    }
   }
   await src.waitFor(end + userLen);
   return { type: "pushPull", join, nodes, userState: src.bytes().slice(end, end + userLen) };
