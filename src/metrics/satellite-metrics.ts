@@ -48,6 +48,11 @@ export interface SatelliteMetrics {
    * probes no longer in it.
    */
   observeStatus(status: ClusterStatusLike): void;
+  /**
+   * Runs `collect` before every render, for gauges read from state on demand (queue length,
+   * store health). It must be quick and must not throw.
+   */
+  addCollector(collect: () => void): void;
   render(): string;
 }
 
@@ -58,6 +63,7 @@ export interface MetricsOptions {
 
 export function createMetrics(options: MetricsOptions = {}): SatelliteMetrics {
   const r = createRegistry();
+  const collectors: (() => void)[] = [];
   const probeStatus = r.gauge({
     name: "satellite_probe_status",
     help: "Whether the last run of a probe passed (1 running, 0 failed).",
@@ -123,7 +129,11 @@ export function createMetrics(options: MetricsOptions = {}): SatelliteMetrics {
       members.clear();
       for (const [s, n] of counts) members.set({ status: s }, n);
     },
-    render: () => r.render(),
+    addCollector: (collect) => void collectors.push(collect),
+    render() {
+      for (const collect of collectors) collect();
+      return r.render();
+    },
   };
   metrics.buildInfo.set({ version: options.version ?? "unknown", commit: options.commit ?? "unknown" }, 1);
   for (const s of MEMBER_STATUSES) members.set({ status: s }, 0);

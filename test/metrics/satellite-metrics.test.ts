@@ -60,6 +60,16 @@ describe("satellite metrics", () => {
     expect(m.render()).toContain('satellite_probe_duration_seconds_bucket{checker="docker",le="2.5"} 2');
   });
 
+  test("collectors run before each render", () => {
+    const m = createMetrics();
+    let queued = 0;
+    m.addCollector(() => m.influxdbQueueLines.set(undefined, queued));
+    queued = 42;
+    expect(m.render()).toContain("satellite_influxdb_queue_lines 42");
+    queued = 7;
+    expect(m.render()).toContain("satellite_influxdb_queue_lines 7");
+  });
+
   test("every family the dashboards expect is exposed from the start", () => {
     const text = createMetrics().render();
     for (const name of [
