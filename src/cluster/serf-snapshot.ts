@@ -49,6 +49,14 @@ export class SnapshotWriter {
     return this.saving;
   }
 
+  /** Writes a pending change now (on shutdown), so a crash-like stop keeps the latest peers. */
+  flush(): Promise<void> {
+    if (!this.timer) return this.saving;
+    this.timer.cancel();
+    this.timer = undefined;
+    return this.write(this.peers());
+  }
+
   stop(): void {
     this.timer?.cancel();
     this.timer = undefined;

@@ -196,7 +196,7 @@ export function createSerf(config: SerfConfig, deps: SerfDeps): Serf {
       state = "shutdown";
       for (const timer of timers) timer.cancel();
       timers.clear();
-      snapshots?.stop();
+      await snapshots?.flush();
       await ml.shutdown();
     },
 
