@@ -60,6 +60,25 @@ describe("serf scenarios (simulated)", () => {
     expect(new Set(sim.memberEvents("member-failed").map((e) => (e.event.type === "user" ? "" : e.event.member.name)))).toEqual(new Set(["node-11"]));
   });
 
+  test("30% loss over UDP only (TCP pings off): some false failures (Lifeguard cannot hide them all), all healed", async () => {
+    const sim = new SerfSim({
+      seed: 15,
+      link: { delayMs: 1, jitterMs: 4, lossRate: 0.3 },
+      configure: (c) => ({ ...c, membership: { ...c.membership, disableTcpPings: true } }),
+    });
+    await sim.startCluster(30);
+    await converge(sim, 60_000);
+    await sim.clock.advance(180_000);
+    const failed = sim.memberEvents("member-failed");
+    // seed 15: 12 failed events about 3 nodes in 3 minutes; each came back (refuted, rejoined)
+    expect(failed.length).toBeGreaterThan(0);
+    for (const e of failed) {
+      const name = e.event.type === "user" ? "" : e.event.member.name;
+      expect(sim.events.some((j) => j.observer === e.observer && j.atMs > e.atMs && j.event.type === "member-join" && j.event.member.name === name)).toBe(true);
+    }
+    expect(await sim.advanceUntil(() => sim.converged(), 60_000)).toBeGreaterThanOrEqual(0);
+  });
+
   test("a partition makes each side see the other failed; after healing both sides are whole again", async () => {
     const sim = new SerfSim({ seed: 21 });
     await sim.startCluster(10);
