@@ -2,28 +2,37 @@ import { join } from "node:path";
 import type { ApiDeps, ReadinessCheck } from "../api/api-deps.ts";
 import { createApp } from "../api/create-app.ts";
 import { buildInfo } from "../build-info.ts";
-import type { MemberStatusJson } from "../cluster/status-json.ts";
+import { ClusterView } from "../cluster/cluster-view.ts";
 import { parseHostPort, type HostPort } from "../config/addresses.ts";
 import type { AgentConfig } from "../config/load.ts";
 import { SatelliteError, describeError } from "../platform/errors.ts";
 import { startHttpServer, type RunningHttpServer } from "../platform/http-server.ts";
+import type { CheckerKind } from "../probes/checker.ts";
 import { NodeHealth } from "../probes/node-health.ts";
 import { outcomesToProbes } from "../probes/outcome-to-probe.ts";
 import { Scheduler } from "../probes/scheduler.ts";
 import { createSqliteHistoryStore } from "../store/sqlite/sqlite-history-store.ts";
 import { planChecks } from "./check-setup.ts";
+import { createClusterTracking } from "./cluster-tracking.ts";
+import { createDigestPublisher } from "./digest-publisher.ts";
+import { startGossip, tagCodec } from "./gossip.ts";
 import { createHistoryRecorder } from "./history-recorder.ts";
 import type { AgentPlatform } from "./platform-deps.ts";
-import { createSingleNodeView, localNodeStatus } from "./single-node-view.ts";
-import type { CheckerKind } from "../probes/checker.ts";
 
 /** Runs allowed at once; enough for hundreds of checks, bounded so a stuck host is not flooded. */
 const CHECK_CONCURRENCY_MAX = 32;
+/** A Satellite member that reported no status this long after joining counts as silent. */
+const STATUS_STALENESS_MS = 60_000;
+/** How often the cluster view is re-read for timeline events that no message announces (staleness). */
+const CLUSTER_TICK_MS = 1000;
 
 export interface RunningAgent {
   apiAddresses: HostPort[];
-  /** Stops probes, flushes history and closes the API; safe to call twice. */
-  stop(): Promise<void>;
+  gossipAddress: HostPort;
+  /** Resolves when the agent left the cluster through the API (`satellite leave`). */
+  left: Promise<void>;
+  /** Stops probes, gossip (leaving the cluster first when `leave`), flushes history, closes the API; safe to call twice. */
+  stop(options?: { leave?: boolean }): Promise<void>;
 }
 
 export interface AgentKinds {
@@ -37,85 +46,120 @@ export async function startAgent(config: AgentConfig, platform: AgentPlatform, k
   try {
     platform.makeDir(config.stateDir);
   } catch (error) {
-    throw new SatelliteError("STATE_DIR_UNUSABLE", `cannot create state directory ${config.stateDir}: ${describeError(error)}`, {
-      hint: "pick a writable directory with --state-dir",
-      cause: error,
-    });
+    throw new SatelliteError("STATE_DIR_UNUSABLE", `cannot create state directory ${config.stateDir}: ${describeError(error)}`, { hint: "pick a writable directory with --state-dir", cause: error });
   }
   const store = createSqliteHistoryStore({ path: join(config.stateDir, "history.db"), retentionMs: config.retentionMs, clock, logger: logger.child({ part: "history" }) });
-  const plan = await planChecks(config, kinds, platform.hostProbe, logger);
-  const health = new NodeHealth(config.name, plan.tracked);
-  const recorder = createHistoryRecorder(store, config.name, plan.tracked, logger);
-  const member: MemberStatusJson = { name: config.name, node_name: config.name, addr: config.advertiseAddr ?? config.gossipAddr, status: "alive", tags: config.tags };
-  const local = () => localNodeStatus(config.name, member, health);
-  const view = createSingleNodeView(clock, local);
-
-  const scheduler = new Scheduler({
-    clock,
-    random,
-    logger: logger.child({ part: "probes" }),
-    concurrencyMax: CHECK_CONCURRENCY_MAX,
-    jitterFraction: 0.1,
-    onReport: (report) => {
-      const events = health.apply(report);
-      if (report.error) logger.debug("check run failed", { check: report.name, error: report.error });
-      events.push(...view.verdictEvents(report.startedAtMs + report.durationMs));
-      for (const event of events) logger.info("state change", { type: event.type, node: event.node, probe: event.probe });
-      recorder.record(report, events);
-    },
-  });
-  for (const check of plan.scheduled) scheduler.add(check);
-
-  const readiness = (): ReadinessCheck[] => {
-    const storeHealth = store.health();
-    return [
-      { name: "history", ok: storeHealth.ok, message: storeHealth.error },
-      { name: "probes", ok: true },
-    ];
+  const closers: (() => Promise<void>)[] = [() => store.close()];
+  const closeAll = async () => {
+    for (const close of closers.reverse()) await close().catch((error: unknown) => logger.error("error while stopping", { error: describeError(error) }));
   };
-  const deps: ApiDeps = {
-    clock,
-    status: { cluster: view.cluster, local },
-    history: store,
-    readiness,
-    version: buildInfo,
-    apiToken: config.apiToken,
-    checks: {
-      list: () => health.checks(),
-      run: async (name) => {
-        const running = scheduler.runNow(name);
-        if (!running) return undefined;
-        const report = await running;
-        const severity = plan.tracked.find((c) => c.name === name)?.severity ?? "critical";
-        return { probes: outcomesToProbes(name, report.outcomes, severity), durationMs: report.durationMs };
-      },
-    },
-  };
-  const app = createApp(deps);
-  const listen = config.rpcAddr.map((a) => parseHostPort(a, 7575) as HostPort);
-  let server: RunningHttpServer;
   try {
-    server = startHttpServer(listen, (request, env) => app.fetch(request, env));
+    const plan = await planChecks(config, kinds, platform.hostProbe, logger);
+    const health = new NodeHealth(config.name, plan.tracked);
+    const recorder = createHistoryRecorder(store, config.name, plan.tracked, logger);
+    const local = () => ({ name: config.name, node_name: config.name, status: health.nodeStatus() === "unknown" ? undefined : (health.nodeStatus() as "running" | "degraded"), probes: health.probes() });
+
+    let setTags: (tags: Record<string, string>) => Promise<void> = async () => {};
+    const publisher = createDigestPublisher({ clock, logger, tagCodec, userTags: config.tags, setTags: (t) => setTags(t), health: () => ({ status: health.nodeStatus(), probes: health.probes() }), coalesceMs: 200 });
+    let tracking: ReturnType<typeof createClusterTracking> | undefined;
+    const gossip = await startGossip(config, platform, publisher.initialTags(), (event) => {
+      if (event.type !== "user") tracking?.refresh(clock.nowMs());
+    });
+    closers.push(async () => publisher.stop());
+    setTags = (t) => gossip.serf.setTags(t);
+    const view = new ClusterView({ localName: config.name, members: gossip.members, local, monotonicMs: () => clock.monotonicMs(), wallMs: () => clock.nowMs(), stalenessLimitMs: STATUS_STALENESS_MS });
+    tracking = createClusterTracking(config.name, view, logger, (events) => void store.appendEvents(events));
+    tracking.refresh(clock.nowMs());
+
+    const scheduler = new Scheduler({
+      clock,
+      random,
+      logger: logger.child({ part: "probes" }),
+      concurrencyMax: CHECK_CONCURRENCY_MAX,
+      jitterFraction: 0.1,
+      onReport: (report) => {
+        const events = health.apply(report);
+        for (const e of events) logger.info("state change", { type: e.type, probe: e.probe, state: e.newState });
+        tracking?.refresh(report.startedAtMs + report.durationMs, events);
+        recorder.record(report, events);
+        publisher.changed();
+      },
+    });
+    for (const check of plan.scheduled) scheduler.add(check);
+    closers.push(() => scheduler.stop());
+
+    let onLeft: () => void = () => {};
+    const left = new Promise<void>((resolve) => (onLeft = resolve));
+    const readiness = (): ReadinessCheck[] => {
+      const storeHealth = store.health();
+      return [{ name: "history", ok: storeHealth.ok, message: storeHealth.error }, gossip.readiness(), { name: "probes", ok: true }];
+    };
+    const deps: ApiDeps = {
+      clock,
+      status: { cluster: async () => view.status(), local: () => ({ ...local(), member_status: view.status().nodes?.find((n) => n.name === config.name)?.member_status }) },
+      history: store,
+      readiness,
+      version: buildInfo,
+      apiToken: config.apiToken,
+      membership: gossip.membershipSource(() => onLeft()),
+      checks: {
+        list: () => health.checks(),
+        skipped: () => plan.skipped,
+        run: async (name) => {
+          const running = scheduler.runNow(name);
+          if (!running) return undefined;
+          const report = await running;
+          const severity = plan.tracked.find((c) => c.name === name)?.severity ?? "critical";
+          return { probes: outcomesToProbes(name, report.outcomes, severity), durationMs: report.durationMs };
+        },
+      },
+    };
+    const app = createApp(deps);
+    const listen = config.rpcAddr.map((a) => parseHostPort(a, 7575) as HostPort);
+    const server: RunningHttpServer = startHttpServer(listen, (request, env) => app.fetch(request, env));
+    closers.push(() => server.stop());
+    let gossipStopped = false;
+    const stopGossip = async (leave: boolean) => {
+      if (gossipStopped) return;
+      gossipStopped = true;
+      await gossip.stop(leave);
+    };
+    closers.splice(1, 0, () => stopGossip(false));
+
+    scheduler.start();
+    gossip.joinInitialCluster();
+    let tick = clock.setTimer(CLUSTER_TICK_MS, function onTick() {
+      tracking?.refresh(clock.nowMs());
+      tick = clock.setTimer(CLUSTER_TICK_MS, onTick);
+    });
+    closers.push(async () => tick.cancel());
+    for (const s of plan.skipped) logger.info("built-in check not enabled", { check: s.name, reason: s.reason });
+    logger.info("agent started", {
+      name: config.name,
+      api: server.addresses.map((a) => `${a.host}:${a.port}`).join(","),
+      gossip: `${gossip.advertised.host}:${gossip.advertised.port}`,
+      checks: plan.scheduled.length,
+      stateDir: config.stateDir,
+    });
+
+    let stopping: Promise<void> | undefined;
+    return {
+      apiAddresses: server.addresses,
+      gossipAddress: gossip.advertised,
+      left,
+      stop(options = {}) {
+        stopping ??= (async () => {
+          logger.info("agent stopping", { leave: options.leave === true });
+          await scheduler.stop();
+          await stopGossip(options.leave === true);
+          await closeAll();
+          logger.info("agent stopped");
+        })();
+        return stopping;
+      },
+    };
   } catch (error) {
-    await store.close();
+    await closeAll();
     throw error;
   }
-  scheduler.start();
-  for (const s of plan.skipped) logger.info("built-in check not enabled", { check: s.name, reason: s.reason });
-  logger.info("agent started", { name: config.name, api: server.addresses.map((a) => `${a.host}:${a.port}`).join(","), checks: plan.scheduled.length, stateDir: config.stateDir });
-
-  let stopping: Promise<void> | undefined;
-  return {
-    apiAddresses: server.addresses,
-    stop() {
-      stopping ??= (async () => {
-        logger.info("agent stopping");
-        await scheduler.stop();
-        await server.stop();
-        await store.close();
-        logger.info("agent stopped");
-      })();
-      return stopping;
-    },
-  };
 }

@@ -25,6 +25,8 @@ export interface StatusSource {
 
 export interface ChecksSource {
   list(): CheckView[];
+  /** Built-in checks not enabled on this host, with the reason. */
+  skipped?(): { name: string; kind: string; reason: string }[];
   /** Runs a check now; undefined when no check has that name. */
   run(name: string): Promise<{ probes: Probe[]; durationMs: number } | undefined>;
 }

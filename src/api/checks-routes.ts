@@ -5,7 +5,7 @@ import { jsonError } from "./json-error.ts";
 /** GET /checks (configured checks and their last result), POST /checks/:name/run. */
 export function checksRoutes(deps: ApiDeps): Hono<{ Bindings: ApiEnv }> {
   const app = new Hono<{ Bindings: ApiEnv }>();
-  app.get("/checks", (c) => c.json({ checks: deps.checks?.list() ?? [] }));
+  app.get("/checks", (c) => c.json({ checks: deps.checks?.list() ?? [], skipped: deps.checks?.skipped?.() ?? [] }));
   app.post("/checks/:name/run", async (c) => {
     const name = c.req.param("name");
     const result = await deps.checks?.run(name);

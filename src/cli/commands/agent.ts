@@ -35,11 +35,14 @@ export const agentCommand = defineCommand({
     });
     const platform = deps.agentPlatform(config.debug);
     const agent = await startAgent(config, platform, { find: (kind) => findCheckerKind(kind), names: checkerKinds.map((k) => k.kind) });
-    const signal = await deps.waitForStopSignal();
-    platform.logger.info("received signal", { signal });
+    const reason = await Promise.race([deps.waitForStopSignal(), agent.left.then(() => "left")]);
+    // SIGINT (Ctrl-C) leaves the cluster gracefully, like serf; SIGTERM (systemctl stop)
+    // stops without leaving, so peers see the node fail: a stopped health agent is news.
+    const leave = reason === "SIGINT";
+    platform.logger.info("stopping", { reason, leave });
     const stopped = await Promise.race([
-      agent.stop().then(() => true),
-      new Promise<boolean>((resolve) => platform.clock.setTimer(STOP_TIMEOUT_MS, () => resolve(false))),
+      agent.stop({ leave }).then(() => true),
+      new Promise<boolean>((resolve) => platform.clock.setTimer(STOP_TIMEOUT_MS + (leave ? 5000 : 0), () => resolve(false))),
     ]);
     if (!stopped) {
       platform.logger.error(`agent did not stop within ${STOP_TIMEOUT_MS}ms; exiting anyway`);

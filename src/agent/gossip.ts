@@ -1,0 +1,169 @@
+import { join as joinPath } from "node:path";
+import type { MemberView, MembershipSource, ReadinessCheck } from "../api/api-deps.ts";
+import { appendWallClock, clockOffsetMs, readWallClock } from "../cluster/ack-clock.ts";
+import { withoutDigestTags } from "../cluster/health-digest.ts";
+import type { MemberInfo } from "../cluster/cluster-view.ts";
+import { PeerMeasurements } from "../cluster/peer-measurements.ts";
+import { createSerf, type Serf } from "../cluster/serf.ts";
+import { defaultSerfConfig } from "../cluster/serf-config.ts";
+import type { SerfEvent } from "../cluster/serf-core.ts";
+import type { SerfCodec, TagCodec } from "../cluster/serf-messages.ts";
+import { decodeSerfMessage, decodeTags, encodeAckPayload, encodeSerfMessage, encodeTags, zeroCoordinate } from "../cluster/serf-wire.ts";
+import { parseHostPort, type HostPort } from "../config/addresses.ts";
+import type { AgentConfig } from "../config/load.ts";
+import { lanConfig, localConfig, wanConfig } from "../membership/config-presets.ts";
+import type { NetAddress } from "../membership/gossip-net.ts";
+import { SatelliteError, describeError } from "../platform/errors.ts";
+import { resolveHost } from "../platform/resolve-host.ts";
+import { createUdpTcpGossipNet } from "../platform/udp-tcp-net.ts";
+import { loadKeyring } from "./gossip-keyring.ts";
+import { createPeerSnapshotFile } from "./peer-snapshot-file.ts";
+import type { AgentPlatform } from "./platform-deps.ts";
+
+export const serfCodec: SerfCodec = { encode: encodeSerfMessage, decode: decodeSerfMessage };
+export const tagCodec: TagCodec = { encode: encodeTags, decode: decodeTags };
+
+const PRESETS = { lan: lanConfig, wan: wanConfig, local: localConfig } as const;
+
+export interface Gossip {
+  serf: Serf;
+  peers: PeerMeasurements;
+  advertised: HostPort;
+  members(): MemberInfo[];
+  membershipSource(onLeft: () => void): MembershipSource;
+  readiness(): ReadinessCheck;
+  /** Joins `--initial-cluster` in the background, retrying with backoff until one peer answers. */
+  joinInitialCluster(): void;
+  /** `leave`: tell the cluster first (peers see left); otherwise just stop (peers see failed). */
+  stop(leave: boolean): Promise<void>;
+}
+
+/** Starts the gossip layer: UDP/TCP net, SWIM membership, serf layer, known-peer snapshot. */
+export async function startGossip(config: AgentConfig, platform: AgentPlatform, initialTags: Record<string, string>, onEvent: (event: SerfEvent) => void): Promise<Gossip> {
+  const { clock, random } = platform;
+  const logger = platform.logger.child({ part: "gossip" });
+  const bind = parseHostPort(config.gossipAddr, 7946) as HostPort;
+  const advertise = config.advertiseAddr ? (parseHostPort(config.advertiseAddr, bind.port) as HostPort) : undefined;
+  const keyring = loadKeyring(config);
+  let net;
+  try {
+    net = await createUdpTcpGossipNet({
+      bindAddr: await resolveHost(bind.host),
+      bindPort: bind.port,
+      advertiseAddr: advertise ? await resolveHost(advertise.host) : undefined,
+      keyring,
+      compression: true,
+      logger,
+      clock,
+    });
+  } catch (error) {
+    throw new SatelliteError("GOSSIP_LISTEN_FAILED", `cannot start gossip on ${config.gossipAddr}: ${describeError(error)}`, {
+      hint: "another agent (or serf) may use the port; pick another --gossip-addr, or check the address exists on this host",
+      cause: error,
+    });
+  }
+  const advertised = { host: net.localAddress.ip, port: advertise?.port || net.localAddress.port };
+  const peers = new PeerMeasurements();
+  const membershipConfig = PRESETS[config.profile](config.name);
+  const serf = createSerf(defaultSerfConfig(membershipConfig, initialTags), {
+    net,
+    clock,
+    random,
+    logger,
+    codec: serfCodec,
+    tagCodec,
+    snapshots: createPeerSnapshotFile(joinPath(config.stateDir, "peers.json"), logger),
+    ping: {
+      ackPayload: () => appendWallClock(encodeAckPayload(zeroCoordinate()), clock.nowMs()),
+      notifyPingComplete: (node, rttMs, payload) => {
+        const peerWall = readWallClock(payload);
+        peers.recordAck(node.name, rttMs, clock.monotonicMs(), peerWall === undefined ? undefined : clockOffsetMs(peerWall, rttMs, clock.nowMs()));
+      },
+      notifyPingMissed: (node) => peers.recordMiss(node.name, clock.monotonicMs()),
+    },
+  });
+  serf.onEvent((event) => {
+    if (event.type !== "user") {
+      const m = event.member;
+      // One stable line per membership change (member-join name=... addr=...): tools parse it.
+      platform.logger.info(event.type, { name: m.name, addr: `${m.addr}:${m.port}` });
+      if (event.type === "member-leave" || event.type === "member-reap") peers.forget(m.name);
+    }
+    onEvent(event);
+  });
+  const rejoined = await serf.start();
+  if (rejoined > 0) logger.info("rejoined known peers from the last run", { answered: rejoined });
+
+  const resolvePeers = async (addresses: readonly string[]): Promise<NetAddress[]> => {
+    const out: NetAddress[] = [];
+    for (const text of addresses) {
+      const hp = parseHostPort(text, 7946);
+      if (typeof hp === "string") throw new SatelliteError("JOIN_ADDRESS_INVALID", hp, { hint: "use host:port of a peer's gossip port" });
+      try {
+        out.push({ ip: await resolveHost(hp.host), port: hp.port });
+      } catch (error) {
+        logger.warn("cannot resolve peer address", { peer: text, error: describeError(error) });
+      }
+    }
+    return out;
+  };
+  const join = async (addresses: readonly string[]): Promise<number> => {
+    const targets = await resolvePeers(addresses);
+    if (targets.length === 0) return 0;
+    try {
+      return await serf.join(targets);
+    } catch (error) {
+      logger.warn("join failed", { peers: addresses.join(","), error: describeError(error) });
+      return 0;
+    }
+  };
+
+  let stopped = false;
+  const members = (): MemberInfo[] => serf.members().map((m) => ({ name: m.name, addr: m.addr, port: m.port, tags: m.tags, status: m.status }));
+  return {
+    serf,
+    peers,
+    advertised,
+    members,
+    membershipSource: (onLeft) => ({
+      list: (): MemberView[] => members().map((m) => ({ name: m.name, addr: formatAddr(m), status: m.status, tags: withoutDigestTags(m.tags) })),
+      join,
+      leave: async () => {
+        await serf.leave();
+        onLeft();
+      },
+    }),
+    readiness: () => {
+      const health = serf.health();
+      if (health.udpSeemsBlocked) {
+        return { name: "gossip", ok: false, message: `UDP seems blocked: ${health.consecutiveTcpOnly} probes in a row answered only over TCP; open UDP ${advertised.port} between nodes` };
+      }
+      return { name: "gossip", ok: true };
+    },
+    joinInitialCluster: () => {
+      if (config.initialCluster.length === 0) return;
+      let delayMs = 1000;
+      const attempt = async (): Promise<void> => {
+        if (stopped) return;
+        const joined = await join(config.initialCluster);
+        if (joined > 0) {
+          logger.info("joined the initial cluster", { answered: joined, of: config.initialCluster.length });
+          return;
+        }
+        logger.warn("no initial-cluster peer answered; retrying", { peers: config.initialCluster.join(","), retryInMs: delayMs });
+        clock.setTimer(delayMs * (0.8 + 0.4 * random.float()), () => void attempt());
+        delayMs = Math.min(delayMs * 2, 30_000);
+      };
+      void attempt();
+    },
+    stop: async (leave) => {
+      stopped = true;
+      if (leave && serf.localMember().status === "alive") await serf.leave().catch((error: unknown) => logger.warn("graceful leave failed", { error: describeError(error) }));
+      await serf.shutdown();
+    },
+  };
+}
+
+function formatAddr(m: MemberInfo): string {
+  return m.addr.includes(":") ? `[${m.addr}]:${m.port}` : `${m.addr}:${m.port}`;
+}
