@@ -179,9 +179,10 @@ export async function connectTcp(to: NetAddress, handlers: TcpConnHandlers): Pro
     data: state,
     socket: {
       ...connHandlers,
-      connectError(_socket, error) {
+      // Present so a refused connection only rejects Bun.connect (handled by the caller)
+      // instead of also being reported as an unhandled rejection.
+      connectError() {
         state.closed = true;
-        void error;
       },
     },
   });

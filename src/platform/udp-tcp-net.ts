@@ -45,6 +45,7 @@ export interface UdpTcpGossipNetOptions {
 }
 
 export interface UdpTcpGossipNetStats extends GossipNetStats {
+  /** packetsDropped counts each dropped packet, or each dropped part of a compound packet, once. */
   dropsByReason: Record<DropReason, number>;
   /** Packets that could not be sent (socket error, message too large, encode failure). */
   sendFailures: number;
