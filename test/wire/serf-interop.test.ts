@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { decodeAckPayload, decodeSerfMessage, decodeTags, encodeSerfMessage } from "../../src/cluster/serf-wire.ts";
+import { decodeAckPayload, decodeSerfMessage, decodeTags, encodeSerfMessage, type SerfMessage } from "../../src/cluster/serf-wire.ts";
 import type { AckMessage, GossipMessage, PushPullMessage } from "../../src/membership/messages.ts";
 import { decodePacket, encodePacket, encodeStream, lzwCompress, lzwDecompress, memorySource, MsgpackReader, readStreamMessage } from "../../src/membership/wire/index.ts";
 import { systemClock } from "../../src/platform/clock.ts";
@@ -15,6 +15,11 @@ import { FAKE, FAKE_TAGS, fakeNodeHandlers, fakePushPull, nextPacket, rawExchang
  */
 
 if (!serfAvailable()) console.warn("SKIP serf interop: the `serf` binary is not installed (scripts/install-test-deps.sh installs it)");
+
+/** Every serf message we received as memberlist user messages (decoding errors fail the test). */
+function serfMessages(inbox: Received[]): SerfMessage[] {
+  return inbox.flatMap((r) => (r.msg.type === "user" ? [decodeSerfMessage(r.msg.payload)] : []));
+}
 
 const isAck = (seqNo: number) => (m: GossipMessage): m is AckMessage => m.type === "ack" && m.seqNo === seqNo;
 
@@ -152,6 +157,42 @@ describe.skipIf(!serfAvailable())("interop with the real serf agent (plaintext)"
     } finally {
       await second.close();
     }
+  });
+
+  test("a `serf event` reaches us as a serf userEvent inside serf's gossip packets", async () => {
+    const p = Bun.spawn(["serf", "event", `-rpc-addr=${serf.rpcAddr}`, "deploy", "v42"], { stdout: "pipe", stderr: "pipe" });
+    await p.exited;
+    expect(p.exitCode).toBe(0);
+    await waitFor(() => serfMessages(inbox).some((m) => m.type === "userEvent" && m.name === "deploy"), 5000, "serf's user event");
+    const ev = serfMessages(inbox).find((m) => m.type === "userEvent" && m.name === "deploy");
+    expect(ev?.type === "userEvent" && new TextDecoder().decode(ev.payload)).toBe("v42");
+  });
+
+  test("a `serf query` reaches us and our queryResponse shows up in serf's answer", async () => {
+    const p = Bun.spawn(["serf", "query", `-rpc-addr=${serf.rpcAddr}`, "-timeout=1s", "-format=json", "who", "are you"], { stdout: "pipe", stderr: "pipe" });
+    let answered = false;
+    await waitFor(
+      () => {
+        const q = serfMessages(inbox).find((m) => m.type === "query" && m.name === "who");
+        if (q?.type === "query" && !answered) {
+          answered = true;
+          expect(q.sourceNode).toBe("s1");
+          expect(new TextDecoder().decode(q.payload)).toBe("are you");
+          const to = { ip: q.addr, port: q.port };
+          const respond = (flags: number, payload: Uint8Array): void =>
+            net.sendPacket(to, [{ type: "user", payload: encodeSerfMessage({ type: "queryResponse", ltime: q.ltime, id: q.id, from: FAKE, flags, payload }) }]);
+          if (q.flags & 1) respond(1, new Uint8Array(0));
+          respond(0, new TextEncoder().encode("a satellite"));
+        }
+        return answered;
+      },
+      5000,
+      "serf's query",
+    );
+    const out = JSON.parse(await new Response(p.stdout).text()) as { Acks: string[]; Responses: Record<string, string> };
+    await p.exited;
+    expect(out.Responses[FAKE]).toBe("a satellite");
+    expect(out.Acks).toContain(FAKE);
   });
 
   test("leave intent then dead{From: self}: serf lists our node as left", async () => {
