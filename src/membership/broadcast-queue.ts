@@ -25,23 +25,28 @@ export interface BroadcastQueueOptions {
  * least-transmitted (then newest) go first, so fresh news overtakes old. An item with a key
  * replaces a queued item with the same key (a newer message about the same node).
  * `onDone` runs once when an item reached its limit, was replaced, or was dropped.
+ * Entries live in one bucket per transmit count, each sorted by id, so a take costs about
+ * the number of items it looks at, not a sort of the whole queue.
  */
 export class BroadcastQueue<T> {
-  private entries: Entry<T>[] = [];
+  private buckets: Entry<T>[][] = [];
+  private readonly byKey = new Map<string, Entry<T>>();
+  private count = 0;
   private nextId = 0;
 
   constructor(private readonly options: BroadcastQueueOptions) {}
 
   enqueue(item: T, sizeBytes: number, key?: string, onDone?: () => void): void {
     if (key !== undefined) {
-      const index = this.entries.findIndex((e) => e.key === key);
-      if (index >= 0) {
-        const [old] = this.entries.splice(index, 1);
-        old?.onDone?.();
+      const old = this.byKey.get(key);
+      if (old) {
+        this.remove(old);
+        old.onDone?.();
       }
     }
-    this.entries.push({ item, sizeBytes, key, transmits: 0, id: this.nextId++, onDone });
-    if (this.entries.length > this.options.maxQueued) this.prune();
+    const entry: Entry<T> = { item, sizeBytes, key, transmits: 0, id: this.nextId++, onDone };
+    this.insert(entry);
+    if (this.count > this.options.maxQueued) this.prune();
   }
 
   /**
@@ -49,51 +54,88 @@ export class BroadcastQueue<T> {
    * transmit for each and drops the ones that reached the limit.
    */
   take(overheadBytes: number, limitBytes: number): { items: T[]; usedBytes: number } {
-    if (this.entries.length === 0) return { items: [], usedBytes: 0 };
+    if (this.count === 0) return { items: [], usedBytes: 0 };
     const limit = retransmitLimit(this.options.retransmitMult, this.options.numNodes());
-    const ordered = [...this.entries].sort((x, y) => x.transmits - y.transmits || y.id - x.id);
-    const picked: T[] = [];
+    const picked: Entry<T>[] = [];
     let used = 0;
-    let smallest = Infinity;
-    for (const e of ordered) smallest = Math.min(smallest, e.sizeBytes + overheadBytes);
-    const finished = new Set<Entry<T>>();
-    for (const entry of ordered) {
-      if (limitBytes - used < smallest) break;
-      const cost = entry.sizeBytes + overheadBytes;
-      if (used + cost > limitBytes) continue;
-      used += cost;
-      picked.push(entry.item);
+    scan: for (const bucket of this.buckets) {
+      if (!bucket) continue;
+      for (let i = bucket.length - 1; i >= 0; i--) {
+        const entry = bucket[i] as Entry<T>;
+        const cost = entry.sizeBytes + overheadBytes;
+        if (used + cost > limitBytes) continue;
+        used += cost;
+        picked.push(entry);
+        if (limitBytes - used <= overheadBytes) break scan;
+      }
+    }
+    const finished: Entry<T>[] = [];
+    for (const entry of picked) {
+      this.remove(entry);
       entry.transmits++;
-      if (entry.transmits >= limit) finished.add(entry);
+      if (entry.transmits >= limit) finished.push(entry);
+      else this.insert(entry);
     }
-    if (finished.size > 0) {
-      this.entries = this.entries.filter((e) => !finished.has(e));
-      for (const e of finished) e.onDone?.();
-    }
-    return { items: picked, usedBytes: used };
+    for (const entry of finished) entry.onDone?.();
+    return { items: picked.map((e) => e.item), usedBytes: used };
   }
 
   /** True when an item with `key` is waiting. */
   has(key: string): boolean {
-    return this.entries.some((e) => e.key === key);
+    return this.byKey.has(key);
   }
 
   length(): number {
-    return this.entries.length;
+    return this.count;
   }
 
   /** Drops everything (shutdown), running the done callbacks. */
   clear(): void {
-    const old = this.entries;
-    this.entries = [];
-    for (const e of old) e.onDone?.();
+    const all = this.buckets.flat();
+    this.buckets = [];
+    this.byKey.clear();
+    this.count = 0;
+    for (const e of all) e.onDone?.();
   }
 
+  private insert(entry: Entry<T>): void {
+    const bucket = (this.buckets[entry.transmits] ??= []);
+    bucket.splice(this.indexOf(bucket, entry.id), 0, entry);
+    if (entry.key !== undefined) this.byKey.set(entry.key, entry);
+    this.count++;
+  }
+
+  private remove(entry: Entry<T>): void {
+    const bucket = this.buckets[entry.transmits];
+    if (!bucket) return;
+    const index = this.indexOf(bucket, entry.id);
+    if (bucket[index] !== entry) return;
+    bucket.splice(index, 1);
+    if (entry.key !== undefined && this.byKey.get(entry.key) === entry) this.byKey.delete(entry.key);
+    this.count--;
+  }
+
+  /** First index in `bucket` (sorted by id) whose id is >= `id`. */
+  private indexOf(bucket: Entry<T>[], id: number): number {
+    let lo = 0;
+    let hi = bucket.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((bucket[mid] as Entry<T>).id < id) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /** Drops the most-transmitted, then oldest, entries beyond maxQueued. */
   private prune(): void {
-    const excess = this.entries.length - this.options.maxQueued;
-    const victims = [...this.entries].sort((x, y) => y.transmits - x.transmits || x.id - y.id).slice(0, excess);
-    const drop = new Set(victims);
-    this.entries = this.entries.filter((e) => !drop.has(e));
+    const victims: Entry<T>[] = [];
+    for (let t = this.buckets.length - 1; t >= 0 && this.count - victims.length > this.options.maxQueued; t--) {
+      const bucket = this.buckets[t];
+      if (!bucket) continue;
+      for (let i = 0; i < bucket.length && this.count - victims.length > this.options.maxQueued; i++) victims.push(bucket[i] as Entry<T>);
+    }
+    for (const e of victims) this.remove(e);
     for (const e of victims) e.onDone?.();
   }
 }
