@@ -1,0 +1,105 @@
+/**
+ * Join burst: many agents started within one second, all joining the same seed. Measures how long
+ * until every agent sees every other, from the agents' logs (exact) and from their member APIs
+ * (polled in rounds), and how many member pairs are still missing at checkpoints.
+ */
+import type { Agent, BenchCluster } from "./real-cluster.ts";
+import { waitBound } from "./real-measure.ts";
+
+export interface BurstResult {
+  agents: number;
+  /** ms between the first and the last spawn of the burst. */
+  spawnSpreadMs: number;
+  ok: boolean;
+  /** ms from the first burst spawn until every agent's log shows every other agent joined. */
+  logConvergedMs: number | null;
+  /** ms from the first burst spawn to the start of the first API round where all lists are complete. */
+  apiConvergedMs: number | null;
+  apiRounds: number;
+  /** Ordered pairs "a->b" (a does not see b) from the logs, at seconds after the first spawn. */
+  missingPairsAt: Record<string, number>;
+  /** Up to 20 pairs still missing at the end, from the API. */
+  missingAtEnd: string[];
+  exitedEarly: string[];
+}
+
+const CHECKPOINTS_S = [5, 10, 30, 60, 120, 180, 300];
+
+export async function runBurst(cluster: BenchCluster, count: number, timeoutMs: number, serfBinary: string): Promise<BurstResult> {
+  const seed = cluster.start("b0");
+  await waitBound(seed, 20_000);
+  const t0 = performance.now();
+  const spacing = 1000 / Math.max(1, count - 1);
+  for (let i = 1; i < count; i++) {
+    const due = t0 + (i - 1) * spacing;
+    const wait = due - performance.now();
+    if (wait > 0) await Bun.sleep(wait);
+    cluster.start(`b${i}`, seed.spec.gossipPort);
+  }
+  const spawnSpreadMs = performance.now() - t0;
+  const everyone = () => [...cluster.agents.values()];
+  const names = everyone().map((a) => a.spec.name);
+  const missingFromLogs = () => everyone().reduce((sum, a) => sum + names.filter((n) => n !== a.spec.name && !a.alive.has(n)).length, 0);
+
+  const missingPairsAt: Record<string, number> = {};
+  const timers = CHECKPOINTS_S.filter((s) => s * 1000 <= timeoutMs).map((s) =>
+    setTimeout(() => {
+      missingPairsAt[`${s}s`] = missingFromLogs();
+    }, t0 + s * 1000 - performance.now()),
+  );
+
+  let logConvergedMs: number | null = null;
+  let apiConvergedMs: number | null = null;
+  let apiRounds = 0;
+  let lastApiMissing: string[] = [];
+  const deadline = t0 + timeoutMs;
+  const logWait = cluster.waitUntil(() => missingFromLogs() === 0, timeoutMs).then((ok) => {
+    if (ok) logConvergedMs = performance.now() - t0;
+  });
+  const apiLoop = (async () => {
+    while (performance.now() < deadline && apiConvergedMs === null) {
+      const roundStart = performance.now();
+      lastApiMissing = await missingFromApi(cluster, everyone(), names, serfBinary);
+      apiRounds++;
+      if (lastApiMissing.length === 0) apiConvergedMs = roundStart - t0;
+      else await Bun.sleep(Math.max(0, Math.min(1_000, deadline - performance.now())));
+    }
+  })();
+  await Promise.all([logWait, apiLoop]);
+  for (const timer of timers) clearTimeout(timer);
+  const convergedAt = logConvergedMs as number | null;
+  for (const s of CHECKPOINTS_S) {
+    if (convergedAt !== null && s * 1000 >= convergedAt && s * 1000 <= timeoutMs) missingPairsAt[`${s}s`] ??= 0;
+  }
+  return {
+    agents: count,
+    spawnSpreadMs,
+    ok: logConvergedMs !== null && apiConvergedMs !== null,
+    logConvergedMs,
+    apiConvergedMs,
+    apiRounds,
+    missingPairsAt,
+    missingAtEnd: lastApiMissing.slice(0, 20),
+    exitedEarly: everyone().filter((a) => !a.running).map((a) => a.spec.name),
+  };
+}
+
+async function missingFromApi(cluster: BenchCluster, agents: Agent[], names: string[], serfBinary: string): Promise<string[]> {
+  let members: Record<string, string[] | string>;
+  try {
+    members = await cluster.probeMembers(agents, serfBinary);
+  } catch (error) {
+    return [`probe: ${String(error).slice(0, 200)}`];
+  }
+  const missing: string[] = [];
+  for (const a of names) {
+    const seen = members[a];
+    if (typeof seen === "string" || seen === undefined) {
+      missing.push(`${a}: ${seen ?? "no answer"}`);
+      continue;
+    }
+    const set = new Set(seen);
+    for (const b of names) if (b !== a && !set.has(b)) missing.push(`${a}->${b}`);
+  }
+  return missing;
+}

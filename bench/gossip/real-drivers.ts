@@ -1,0 +1,102 @@
+/**
+ * How the real-process gossip bench starts, reads and stops each implementation. Both run with
+ * their LAN defaults on 127.0.0.1 inside one network namespace, one port pair per agent.
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+
+export type Impl = "serf" | "satellite";
+export type MemberEventKind = "join" | "failed" | "leave" | "update";
+
+export interface MemberEvent {
+  kind: MemberEventKind;
+  who: string;
+}
+
+export interface AgentSpec {
+  name: string;
+  gossipPort: number;
+  rpcPort: number;
+  /** Gossip port of the seed to join at start. */
+  joinPort?: number;
+  /** Directory this agent may use for state and config. */
+  dir: string;
+}
+
+export interface Driver {
+  impl: Impl;
+  /** Command line that runs the agent in the foreground, logging membership events. */
+  agentArgv(spec: AgentSpec): string[];
+  /** The membership event a log line reports, if any. */
+  parseLine(line: string): MemberEvent | null;
+  /** Command line that makes the running agent leave gracefully. */
+  leaveArgv(spec: AgentSpec): string[];
+  /** Name and version, for the report. */
+  describe(): string;
+}
+
+export interface DriverOptions {
+  serfBinary: string;
+  satelliteBinary: string;
+  /** Keep Satellite's built-in health checks on (off measures the gossip agent alone, like serf). */
+  satelliteChecks: boolean;
+}
+
+const SERF_EVENT = /serf: EventMember(Join|Failed|Leave|Update)(?: \(forced\))?: (\S+)/;
+const SATELLITE_EVENT = /\bINFO member-(join|failed|leave|update) name=(\S+)/;
+
+export function serfDriver(options: DriverOptions): Driver {
+  return {
+    impl: "serf",
+    agentArgv: (spec) => {
+      const argv = [options.serfBinary, "agent", `-node=${spec.name}`, `-bind=127.0.0.1:${spec.gossipPort}`, `-rpc-addr=127.0.0.1:${spec.rpcPort}`, "-log-level=info", "-tag", "role=node"];
+      if (spec.joinPort !== undefined) argv.push(`-join=127.0.0.1:${spec.joinPort}`);
+      return argv;
+    },
+    parseLine: (line) => {
+      const m = line.match(SERF_EVENT);
+      return m ? { kind: (m[1] as string).toLowerCase() as MemberEventKind, who: m[2] as string } : null;
+    },
+    leaveArgv: (spec) => [options.serfBinary, "leave", `-rpc-addr=127.0.0.1:${spec.rpcPort}`],
+    describe: () => `serf (${firstLine([options.serfBinary, "version"])})`,
+  };
+}
+
+export function satelliteDriver(options: DriverOptions): Driver {
+  return {
+    impl: "satellite",
+    agentArgv: (spec) => {
+      mkdirSync(spec.dir, { recursive: true });
+      const config = join(spec.dir, "bench.yaml");
+      writeFileSync(config, `defaultChecks: ${options.satelliteChecks}\n`);
+      const argv = [
+        options.satelliteBinary, "agent",
+        "--name", spec.name,
+        "--rpc-addr", `127.0.0.1:${spec.rpcPort}`,
+        "--gossip-addr", `127.0.0.1:${spec.gossipPort}`,
+        "--advertise-addr", "127.0.0.1",
+        "--state-dir", spec.dir,
+        "--config", config,
+        "--profile", "lan",
+        "--tags", "role:node",
+      ];
+      if (spec.joinPort !== undefined) argv.push("--initial-cluster", `127.0.0.1:${spec.joinPort}`);
+      return argv;
+    },
+    parseLine: (line) => {
+      const m = line.match(SATELLITE_EVENT);
+      return m ? { kind: m[1] as MemberEventKind, who: m[2] as string } : null;
+    },
+    leaveArgv: (spec) => [options.satelliteBinary, "leave", "--rpc-port", String(spec.rpcPort)],
+    describe: () => `satellite (${firstLine([options.satelliteBinary, "version"])}; built-in checks ${options.satelliteChecks ? "on" : "off"})`,
+  };
+}
+
+function firstLine(argv: string[]): string {
+  try {
+    const r = Bun.spawnSync(argv, { stdout: "pipe", stderr: "pipe", timeout: 10_000 });
+    return (r.stdout.toString() || r.stderr.toString()).split("\n")[0]?.trim() || `exit ${r.exitCode}`;
+  } catch (error) {
+    return `cannot run ${argv[0]}: ${String(error)}`;
+  }
+}

@@ -1,0 +1,111 @@
+/**
+ * Real gossip agents, serf and Satellite side by side in one run: join convergence, failure
+ * detection after kill -9, graceful-leave propagation (and observers that wrongly saw "failed"),
+ * gossip bytes/s, RSS and CPU per agent, and a join burst. Every agent runs in one private network
+ * namespace on 127.0.0.1 with its own ports (how serf's reference figures were measured).
+ *
+ * Usage (root): bun bench/gossip/real.ts [--sizes=5,20,50] [--impls=serf,satellite] [--reps=3]
+ *   [--settle=3] [--window=30] [--burst=100] [--burst-timeout=180] [--satellite-checks]
+ *   [--serf=serf] [--satellite=dist/satellite]
+ * Writes bench/gossip/out/real.json (and real-<impl>.json).
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createTestNetwork, netnsUnavailableReason, type TestHost } from "../../test/support/netns.ts";
+import { BenchCluster } from "./real-cluster.ts";
+import { runBurst, type BurstResult } from "./real-burst.ts";
+import { satelliteDriver, serfDriver, type Driver, type DriverOptions, type Impl } from "./real-drivers.ts";
+import { log, runSize, type SizeResult } from "./real-size.ts";
+import { printResults } from "./real-report.ts";
+
+const args = new Map(process.argv.slice(2).map((a) => { const [k, v] = a.replace(/^--/, "").split("="); return [k as string, v ?? "true"]; }));
+const num = (key: string, fallback: number) => {
+  const value = Number(args.get(key) ?? fallback);
+  if (!Number.isFinite(value) || value < 0) throw new Error(`--${key}=${args.get(key)}: expected a non-negative number`);
+  return value;
+};
+const sizes = (args.get("sizes") ?? "5,20,50").split(",").map(Number);
+if (sizes.some((n) => !Number.isInteger(n) || n < 3 || n > 250)) throw new Error(`--sizes=${args.get("sizes")}: expected integers within 3..250`);
+const impls = (args.get("impls") ?? "serf,satellite").split(",") as Impl[];
+if (impls.some((i) => i !== "serf" && i !== "satellite")) throw new Error(`--impls=${args.get("impls")}: expected serf and/or satellite`);
+const options = {
+  reps: num("reps", 3),
+  settleMs: num("settle", 3) * 1000,
+  windowMs: num("window", 30) * 1000,
+  burst: num("burst", 100),
+  burstTimeoutMs: num("burst-timeout", 180) * 1000,
+};
+const driverOptions: DriverOptions = {
+  serfBinary: args.get("serf") ?? "serf",
+  satelliteBinary: args.get("satellite") ?? join(import.meta.dir, "../../dist/satellite"),
+  satelliteChecks: args.get("satellite-checks") === "true",
+};
+const drivers: Record<Impl, Driver> = { serf: serfDriver(driverOptions), satellite: satelliteDriver(driverOptions) };
+
+const unavailable = netnsUnavailableReason();
+if (unavailable) {
+  console.error(`bench/gossip/real.ts: ${unavailable}`);
+  process.exit(2);
+}
+for (const impl of impls) {
+  const binary = impl === "serf" ? driverOptions.serfBinary : driverOptions.satelliteBinary;
+  if (!Bun.which(binary)) {
+    console.error(`bench/gossip/real.ts: ${impl} binary '${binary}' not found (${impl === "serf" ? "scripts/install-test-deps.sh installs serf" : "build it with: npx bun scripts/build.ts"})`);
+    process.exit(2);
+  }
+}
+
+const work = mkdtempSync(join(tmpdir(), "satellite-gossip-bench-"));
+process.on("exit", () => rmSync(work, { recursive: true, force: true }));
+// The network harness's own exit hook kills the agents and deletes the namespace.
+for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => process.exit(130));
+
+/** A fresh namespace and agent set for one measurement, always torn down. */
+async function withCluster<T>(impl: Impl, label: string, body: (cluster: BenchCluster) => Promise<T>): Promise<T> {
+  const net = await createTestNetwork({ hosts: 1, prefix: "satbench", maxLifetimeMs: 40 * 60_000 });
+  const cluster = new BenchCluster(net, net.hosts[0] as TestHost, drivers[impl], join(work, `${impl}-${label}`), 30 * 60_000);
+  try {
+    return await body(cluster);
+  } finally {
+    await cluster.stopAll();
+    await net.destroy();
+  }
+}
+
+const results: Record<Impl, SizeResult[]> = { serf: [], satellite: [] };
+const bursts: Partial<Record<Impl, BurstResult | { error: string }>> = {};
+for (const n of sizes) {
+  for (const impl of impls) {
+    log(`${impl} N=${n}: start`);
+    try {
+      const r = await withCluster(impl, `n${n}`, (cluster) => runSize(cluster, n, options, driverOptions.serfBinary));
+      results[impl].push(r);
+      log(`${impl} N=${n}: done ${JSON.stringify(r.summary)}`);
+    } catch (error) {
+      log(`${impl} N=${n}: FAILED ${String(error)}`);
+      results[impl].push({ n, error: String(error) } as SizeResult);
+    }
+  }
+}
+if (options.burst > 0) {
+  for (const impl of impls) {
+    log(`${impl} burst of ${options.burst}: start`);
+    try {
+      bursts[impl] = await withCluster(impl, "burst", (cluster) => runBurst(cluster, options.burst, options.burstTimeoutMs, driverOptions.serfBinary));
+      log(`${impl} burst: ${JSON.stringify(bursts[impl])}`);
+    } catch (error) {
+      log(`${impl} burst: FAILED ${String(error)}`);
+      bursts[impl] = { error: String(error) };
+    }
+  }
+}
+printResults({
+  impls,
+  results,
+  bursts,
+  options,
+  versions: Object.fromEntries(impls.map((i) => [i, drivers[i].describe()])),
+  outDir: join(import.meta.dir, "out"),
+});
+process.exit(0);
