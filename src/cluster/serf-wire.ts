@@ -131,7 +131,12 @@ export function encodeSerfMessage(msg: SerfMessage): Uint8Array {
         ["Addr", (x) => x.bin(ipToBytes(msg.addr))],
         ["Port", (x) => x.uint(msg.port)],
         ["SourceNode", (x) => x.str(msg.sourceNode)],
+        // serf leaves Filters nil when there are none, which Go encodes as msgpack nil.
         ["Filters", (x) => {
+          if (msg.filters.length === 0) {
+            x.nil();
+            return;
+          }
           x.arrayHeader(msg.filters.length);
           for (const f of msg.filters) x.bin(f);
         }],
