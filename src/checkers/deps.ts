@@ -5,6 +5,7 @@ import { type HostFiles, systemHostFiles } from "../platform/host-files.ts";
 import { type HttpFetch, bunHttpFetch } from "../platform/http-fetch.ts";
 import { type InotifyProbe, systemInotifyProbe } from "../platform/inotify.ts";
 import { type NetDialer, systemNetDialer } from "../platform/net-dial.ts";
+import { type KubeConnector, createKubeConnector } from "../kube/kube-api.ts";
 
 /** Every side effect a checker may cause, injected when the checker kinds are built. */
 export interface CheckerDeps {
@@ -15,6 +16,7 @@ export interface CheckerDeps {
   exec: Exec;
   inotify: InotifyProbe;
   dns: DnsClient;
+  kube: KubeConnector;
 }
 
 /** The real host; built once in the composition root (or by the default registry). */
@@ -26,4 +28,5 @@ export const systemCheckerDeps: CheckerDeps = {
   exec: bunExec,
   inotify: systemInotifyProbe,
   dns: udpDnsClient,
+  kube: createKubeConnector(bunHttpFetch),
 };

@@ -16,6 +16,9 @@ import { dockerKind } from "./docker.ts";
 import { etcdHealthzKind } from "./etcd-healthz.ts";
 import { hostMetricsKind } from "./host-metrics.ts";
 import { httpKind } from "./http.ts";
+import { kubeCanaryKind } from "./kube-canary.ts";
+import { kubeNodeConditionsKind } from "./kube-node-conditions.ts";
+import { kubeSystemPodsKind } from "./kube-system-pods.ts";
 import { kubeApiserverKind } from "./kube-apiserver.ts";
 import { kubeControllerManagerKind } from "./kube-controller-manager.ts";
 import { kubeSchedulerKind } from "./kube-scheduler.ts";
@@ -52,6 +55,9 @@ export function createCheckerKinds(deps: CheckerDeps): readonly CheckerKind<any>
     cgroupMountsKind(deps),
     dnsKind(deps),
     hostMetricsKind(deps),
+    kubeNodeConditionsKind(deps),
+    kubeSystemPodsKind(deps),
+    kubeCanaryKind(deps),
   ];
 }
 

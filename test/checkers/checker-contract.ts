@@ -1,6 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import type { CheckerDeps } from "../../src/checkers/deps.ts";
 import { TEXT_BYTES_MAX } from "../../src/checkers/_outcome.ts";
+import { createKubeConnector } from "../../src/kube/kube-api.ts";
 import type { Disk } from "../../src/platform/disk.ts";
 import type { Exec } from "../../src/platform/exec.ts";
 import type { HostFiles } from "../../src/platform/host-files.ts";
@@ -44,7 +45,7 @@ function hangingDeps(real: CheckerDeps): CheckerDeps {
       untilAborted(options.signal).catch(() => ({ exitCode: null, signalCode: "SIGKILL", stdout: "", stderr: "", truncated: false, aborted: true })),
   };
   const dns = { query: (_s: unknown, _n: string, _t: string, signal: AbortSignal) => untilAborted(signal) };
-  return { ...real, http, net, exec, dns };
+  return { ...real, http, net, exec, dns, kube: createKubeConnector(http) };
 }
 
 /** Every dependency fails or answers with 100 KB of text. */
@@ -65,7 +66,7 @@ function hostileDeps(real: CheckerDeps): CheckerDeps {
   const exec: Exec = { run: async () => ({ exitCode: 2, signalCode: null, stdout: HUGE, stderr: HUGE, truncated: true, aborted: false }) };
   const inotify = { tryWatch: () => Promise.reject(new Error(HUGE)) };
   const dns = { query: () => Promise.reject(new Error(HUGE)) };
-  return { ...real, files, disk, http, net, exec, inotify, dns };
+  return { ...real, files, disk, http, net, exec, inotify, dns, kube: createKubeConnector(http) };
 }
 
 function utf8Bytes(text: string): number {

@@ -1,5 +1,5 @@
 import { afterAll } from "bun:test";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { systemCheckerDeps } from "../../src/checkers/deps.ts";
@@ -8,6 +8,13 @@ import { type ContractCase, runCheckerContract } from "./checker-contract.ts";
 
 const stateDir = mkdtempSync(join(tmpdir(), "satellite-contract-"));
 afterAll(() => rmSync(stateDir, { recursive: true, force: true }));
+
+// A kubeconfig whose API server is a closed loopback port.
+const kubeconfigAt9 = join(stateDir, "kubeconfig");
+writeFileSync(
+  kubeconfigAt9,
+  "apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster:\n    server: https://127.0.0.1:9\n    insecure-skip-tls-verify: true\nusers:\n- name: u\n  user:\n    token: t\ncontexts:\n- name: x\n  context:\n    cluster: c\n    user: u\ncurrent-context: x\n",
+);
 
 // Port 9 on loopback (discard) is closed on this host; the contract only needs "nothing answers".
 const cases: Record<string, ContractCase> = {
@@ -34,6 +41,9 @@ const cases: Record<string, ContractCase> = {
   "file-nr": { unreachable: {} },
   "cgroup-mounts": { unreachable: { controllers: ["satellite_none"] } },
   dns: { unreachable: { nameservers: ["127.0.0.1:9", "[::1]:9"] } },
+  "kube-node-conditions": { unreachable: {}, agent: { kubeconfig: kubeconfigAt9 } },
+  "kube-system-pods": { unreachable: { kubeconfig: kubeconfigAt9 } },
+  "kube-canary": { unreachable: { kubeconfig: kubeconfigAt9, pollIntervalMs: 10, readyTimeoutMs: 200 } },
   "host-metrics": { unreachable: { diskPath: "/nonexistent/satellite", criticalIf: "disk.usedPercent > 99" } },
 };
 

@@ -1,0 +1,107 @@
+import {
+  ApiException,
+  AppsV1Api,
+  CoreV1Api,
+  KubeConfig,
+  ServerConfiguration,
+  type V1Deployment,
+  type V1DeploymentList,
+  type V1Node,
+  type V1PodList,
+  createConfiguration,
+  wrapHttpLibrary,
+} from "@kubernetes/client-node";
+import { SatelliteError } from "../platform/errors.ts";
+import type { HttpFetch } from "../platform/http-fetch.ts";
+import { createBunHttpLibrary, kubeTls } from "./bun-http-library.ts";
+
+/** The slice of the Kubernetes API the checks use; every call carries the check's signal. */
+export interface KubeApi {
+  readNode(name: string): Promise<V1Node>;
+  listPods(namespace: string, labelSelector?: string): Promise<V1PodList>;
+  listDeployments(namespace: string, labelSelector: string): Promise<V1DeploymentList>;
+  readDeployment(namespace: string, name: string): Promise<V1Deployment>;
+  createDeployment(namespace: string, deployment: V1Deployment): Promise<V1Deployment>;
+  /** Deletes with background propagation (pods go with it); a missing deployment is not an error. */
+  deleteDeployment(namespace: string, name: string): Promise<void>;
+}
+
+/** Opens a KubeApi for one check run. */
+export interface KubeConnector {
+  /** `kubeconfig` undefined means in-cluster configuration (service account). */
+  connect(kubeconfig: string | undefined, signal: AbortSignal): Promise<KubeApi>;
+}
+
+/** Reads the kubeconfig file (every run, so rotated credentials are picked up) or the in-cluster config. */
+export function loadKubeConfig(kubeconfig: string | undefined): KubeConfig {
+  const kc = new KubeConfig();
+  try {
+    if (kubeconfig) kc.loadFromFile(kubeconfig);
+    else if (process.env.KUBERNETES_SERVICE_HOST) kc.loadFromCluster();
+    else throw new Error("no kubeconfig given and not running inside a pod (KUBERNETES_SERVICE_HOST is unset)");
+  } catch (error) {
+    throw new SatelliteError("kubeconfig", `cannot load Kubernetes client configuration${kubeconfig ? ` from ${kubeconfig}` : ""}: ${(error as Error).message}`, {
+      hint: "pass --kubeconfig with a readable kubeconfig file",
+      cause: error,
+    });
+  }
+  if (!kc.getCurrentCluster()) {
+    throw new SatelliteError("kubeconfig", `kubeconfig ${kubeconfig ?? "(in-cluster)"} has no current cluster`, { hint: "set current-context in the kubeconfig" });
+  }
+  return kc;
+}
+
+/** "404 Not Found: nodes \"x\" not found" from client-node's ApiException, without its body dump. */
+export function describeKubeError(error: unknown): string {
+  if (error instanceof ApiException) {
+    let message = "";
+    try {
+      const body = (typeof error.body === "string" ? JSON.parse(error.body) : error.body) as { message?: unknown };
+      if (typeof body?.message === "string") message = body.message;
+    } catch {
+      // body was not JSON
+    }
+    if (!message && error.code === 401) message = "Unauthorized (check the credentials in the kubeconfig)";
+    if (!message && error.code === 403) message = "Forbidden (the kubeconfig user lacks RBAC permission)";
+    return `API answered ${error.code}${message ? `: ${message}` : ""}`;
+  }
+  if (error instanceof Error && error.name === "AbortError") return "aborted (check timed out)";
+  const code = (error as { code?: unknown } | null)?.code;
+  const text = error instanceof Error ? error.message : String(error);
+  return typeof code === "string" && !text.includes(code) ? `${text} (${code})` : text;
+}
+
+export function isNotFound(error: unknown): boolean {
+  return error instanceof ApiException && error.code === 404;
+}
+
+export function createKubeConnector(http: HttpFetch): KubeConnector {
+  return {
+    async connect(kubeconfig, signal) {
+      const kc = loadKubeConfig(kubeconfig);
+      const tls = await kubeTls(kc);
+      const cluster = kc.getCurrentCluster();
+      const config = createConfiguration({
+        baseServer: new ServerConfiguration((cluster as { server: string }).server, {}),
+        authMethods: { default: kc },
+        httpApi: wrapHttpLibrary(createBunHttpLibrary(http, tls, signal)),
+      });
+      const core = new CoreV1Api(config);
+      const apps = new AppsV1Api(config);
+      return {
+        readNode: (name) => core.readNode({ name }),
+        listPods: (namespace, labelSelector) => core.listNamespacedPod({ namespace, labelSelector }),
+        listDeployments: (namespace, labelSelector) => apps.listNamespacedDeployment({ namespace, labelSelector }),
+        readDeployment: (namespace, name) => apps.readNamespacedDeployment({ namespace, name }),
+        createDeployment: (namespace, body) => apps.createNamespacedDeployment({ namespace, body }),
+        async deleteDeployment(namespace, name) {
+          try {
+            await apps.deleteNamespacedDeployment({ namespace, name, propagationPolicy: "Background" });
+          } catch (error) {
+            if (!isNotFound(error)) throw error;
+          }
+        },
+      };
+    },
+  };
+}
