@@ -45,6 +45,7 @@ async function run(n: number): Promise<Result> {
     tagCodec: { encode: encodeTags, decode: decodeTags },
     encodedSize: (m) => encodeMessage(m).length,
   });
+  sim.recordFilter = (e) => e.type === "member-failed" || e.type === "member-leave";
   const pick = createSeededRandom(n + 99);
   await sim.add(0);
   await clock.advance(500);

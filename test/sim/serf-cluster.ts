@@ -57,7 +57,8 @@ export class SerfSim {
   readonly network: SimNetwork;
   readonly nodes = new Map<string, SerfSimNode>();
   readonly events: RecordedEvent[] = [];
-  recordUserEventsOnly = false;
+  /** Which events to keep (large benches keep only failures and leaves). */
+  recordFilter: (event: SerfEvent) => boolean = () => true;
 
   constructor(private readonly options: SerfSimOptions) {
     this.clock = options.clock ?? new ManualClock();
@@ -88,7 +89,7 @@ export class SerfSim {
       snapshots,
     });
     serf.onEvent((event) => {
-      if (this.recordUserEventsOnly && event.type !== "user") return;
+      if (!this.recordFilter(event)) return;
       this.events.push({ atMs: this.clock.monotonicMs(), observer: name, event });
     });
     const node = { name, address, net, serf, snapshots, incarnation };
