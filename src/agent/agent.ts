@@ -2,7 +2,6 @@ import { join } from "node:path";
 import type { ApiDeps, ReadinessCheck } from "../api/api-deps.ts";
 import { createApp } from "../api/create-app.ts";
 import { buildInfo } from "../build-info.ts";
-import { ClusterView } from "../cluster/cluster-view.ts";
 import { parseHostPort, type HostPort } from "../config/addresses.ts";
 import type { AgentConfig } from "../config/load.ts";
 import { SatelliteError, describeError } from "../platform/errors.ts";
@@ -13,16 +12,12 @@ import { outcomesToProbes } from "../probes/outcome-to-probe.ts";
 import { Scheduler } from "../probes/scheduler.ts";
 import { createSqliteHistoryStore } from "../store/sqlite/sqlite-history-store.ts";
 import { planChecks } from "./check-setup.ts";
-import { createClusterTracking } from "./cluster-tracking.ts";
-import { createDigestPublisher } from "./digest-publisher.ts";
-import { startGossip, tagCodec } from "./gossip.ts";
+import { startGossip } from "./gossip.ts";
 import { createHistoryRecorder } from "./history-recorder.ts";
 import type { AgentPlatform } from "./platform-deps.ts";
 
 /** Runs allowed at once; enough for hundreds of checks, bounded so a stuck host is not flooded. */
 const CHECK_CONCURRENCY_MAX = 32;
-/** A Satellite member that reported no status this long after joining counts as silent. */
-const STATUS_STALENESS_MS = 60_000;
 /** How often the cluster view is re-read for timeline events that no message announces (staleness). */
 const CLUSTER_TICK_MS = 1000;
 
@@ -59,18 +54,8 @@ export async function startAgent(config: AgentConfig, platform: AgentPlatform, k
     const recorder = createHistoryRecorder(store, config.name, plan.tracked, logger);
     const local = () => ({ name: config.name, node_name: config.name, status: health.nodeStatus() === "unknown" ? undefined : (health.nodeStatus() as "running" | "degraded"), probes: health.probes() });
 
-    let setTags: (tags: Record<string, string>) => Promise<void> = async () => {};
-    const publisher = createDigestPublisher({ clock, logger, tagCodec, userTags: config.tags, setTags: (t) => setTags(t), health: () => ({ status: health.nodeStatus(), probes: health.probes() }), coalesceMs: 200 });
-    let tracking: ReturnType<typeof createClusterTracking> | undefined;
-    const gossip = await startGossip(config, platform, publisher.initialTags(), (event) => {
-      if (event.type !== "user") tracking?.refresh(clock.nowMs());
-    });
-    closers.push(async () => publisher.stop());
-    setTags = (t) => gossip.serf.setTags(t);
-    const view = new ClusterView({ localName: config.name, members: gossip.members, local, monotonicMs: () => clock.monotonicMs(), wallMs: () => clock.nowMs(), stalenessLimitMs: STATUS_STALENESS_MS });
-    tracking = createClusterTracking(config.name, view, logger, (events) => void store.appendEvents(events));
-    tracking.refresh(clock.nowMs());
-
+    const gossip = await startGossip(config, platform, () => ({ status: health.nodeStatus(), probes: health.probes() }), (events) => void store.appendEvents(events));
+    const member = gossip.member;
     const scheduler = new Scheduler({
       clock,
       random,
@@ -80,9 +65,8 @@ export async function startAgent(config: AgentConfig, platform: AgentPlatform, k
       onReport: (report) => {
         const events = health.apply(report);
         for (const e of events) logger.info("state change", { type: e.type, probe: e.probe, state: e.newState });
-        tracking?.refresh(report.startedAtMs + report.durationMs, events);
+        member.healthChanged(report.startedAtMs + report.durationMs, events);
         recorder.record(report, events);
-        publisher.changed();
       },
     });
     for (const check of plan.scheduled) scheduler.add(check);
@@ -96,7 +80,7 @@ export async function startAgent(config: AgentConfig, platform: AgentPlatform, k
     };
     const deps: ApiDeps = {
       clock,
-      status: { cluster: async () => view.status(), local: () => ({ ...local(), member_status: view.status().nodes?.find((n) => n.name === config.name)?.member_status }) },
+      status: { cluster: async () => member.view.status(), local: () => ({ ...local(), member_status: member.view.status().nodes?.find((n) => n.name === config.name)?.member_status }) },
       history: store,
       readiness,
       version: buildInfo,
@@ -129,7 +113,7 @@ export async function startAgent(config: AgentConfig, platform: AgentPlatform, k
     scheduler.start();
     gossip.joinInitialCluster();
     let tick = clock.setTimer(CLUSTER_TICK_MS, function onTick() {
-      tracking?.refresh(clock.nowMs());
+      member.tick();
       tick = clock.setTimer(CLUSTER_TICK_MS, onTick);
     });
     closers.push(async () => tick.cancel());

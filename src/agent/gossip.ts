@@ -1,14 +1,10 @@
 import { join as joinPath } from "node:path";
 import type { MemberView, MembershipSource, ReadinessCheck } from "../api/api-deps.ts";
-import { appendWallClock, clockOffsetMs, readWallClock } from "../cluster/ack-clock.ts";
 import { withoutDigestTags } from "../cluster/health-digest.ts";
 import type { MemberInfo } from "../cluster/cluster-view.ts";
-import { PeerMeasurements } from "../cluster/peer-measurements.ts";
-import { createSerf, type Serf } from "../cluster/serf.ts";
-import { defaultSerfConfig } from "../cluster/serf-config.ts";
-import type { SerfEvent } from "../cluster/serf-core.ts";
 import type { SerfCodec, TagCodec } from "../cluster/serf-messages.ts";
-import { decodeSerfMessage, decodeTags, encodeAckPayload, encodeSerfMessage, encodeTags, zeroCoordinate } from "../cluster/serf-wire.ts";
+import { decodeSerfMessage, decodeTags, encodeSerfMessage, encodeTags } from "../cluster/serf-wire.ts";
+import { createClusterMember, type ClusterMember, type ClusterMemberDeps } from "../cluster/cluster-member.ts";
 import { parseHostPort, type HostPort } from "../config/addresses.ts";
 import type { AgentConfig } from "../config/load.ts";
 import { lanConfig, localConfig, wanConfig } from "../membership/config-presets.ts";
@@ -26,8 +22,7 @@ export const tagCodec: TagCodec = { encode: encodeTags, decode: decodeTags };
 const PRESETS = { lan: lanConfig, wan: wanConfig, local: localConfig } as const;
 
 export interface Gossip {
-  serf: Serf;
-  peers: PeerMeasurements;
+  member: ClusterMember;
   advertised: HostPort;
   members(): MemberInfo[];
   membershipSource(onLeft: () => void): MembershipSource;
@@ -39,7 +34,17 @@ export interface Gossip {
 }
 
 /** Starts the gossip layer: UDP/TCP net, SWIM membership, serf layer, known-peer snapshot. */
-export async function startGossip(config: AgentConfig, platform: AgentPlatform, initialTags: Record<string, string>, onEvent: (event: SerfEvent) => void): Promise<Gossip> {
+/** A Satellite member that reported no status this long after joining counts as silent. */
+const STATUS_STALENESS_MS = 60_000;
+/** Health changes within this window are gossiped as one digest update. */
+const DIGEST_COALESCE_MS = 200;
+
+export async function startGossip(
+  config: AgentConfig,
+  platform: AgentPlatform,
+  health: ClusterMemberDeps["health"],
+  record: ClusterMemberDeps["record"],
+): Promise<Gossip> {
   const { clock, random } = platform;
   const logger = platform.logger.child({ part: "gossip" });
   const bind = parseHostPort(config.gossipAddr, 7946) as HostPort;
@@ -63,34 +68,11 @@ export async function startGossip(config: AgentConfig, platform: AgentPlatform, 
     });
   }
   const advertised = { host: net.localAddress.ip, port: advertise?.port || net.localAddress.port };
-  const peers = new PeerMeasurements();
-  const membershipConfig = PRESETS[config.profile](config.name);
-  const serf = createSerf(defaultSerfConfig(membershipConfig, initialTags), {
-    net,
-    clock,
-    random,
-    logger,
-    codec: serfCodec,
-    tagCodec,
-    snapshots: createPeerSnapshotFile(joinPath(config.stateDir, "peers.json"), logger),
-    ping: {
-      ackPayload: () => appendWallClock(encodeAckPayload(zeroCoordinate()), clock.nowMs()),
-      notifyPingComplete: (node, rttMs, payload) => {
-        const peerWall = readWallClock(payload);
-        peers.recordAck(node.name, rttMs, clock.monotonicMs(), peerWall === undefined ? undefined : clockOffsetMs(peerWall, rttMs, clock.nowMs()));
-      },
-      notifyPingMissed: (node) => peers.recordMiss(node.name, clock.monotonicMs()),
-    },
-  });
-  serf.onEvent((event) => {
-    if (event.type !== "user") {
-      const m = event.member;
-      // One stable line per membership change (member-join name=... addr=...): tools parse it.
-      platform.logger.info(event.type, { name: m.name, addr: `${m.addr}:${m.port}` });
-      if (event.type === "member-leave" || event.type === "member-reap") peers.forget(m.name);
-    }
-    onEvent(event);
-  });
+  const member = createClusterMember(
+    { membership: PRESETS[config.profile](config.name), tags: config.tags, stalenessLimitMs: STATUS_STALENESS_MS, digestCoalesceMs: DIGEST_COALESCE_MS },
+    { net, clock, random, logger: platform.logger, codec: serfCodec, tagCodec, snapshots: createPeerSnapshotFile(joinPath(config.stateDir, "peers.json"), logger), health, record },
+  );
+  const { serf } = member;
   const rejoined = await serf.start();
   if (rejoined > 0) logger.info("rejoined known peers from the last run", { answered: rejoined });
 
@@ -119,10 +101,9 @@ export async function startGossip(config: AgentConfig, platform: AgentPlatform, 
   };
 
   let stopped = false;
-  const members = (): MemberInfo[] => serf.members().map((m) => ({ name: m.name, addr: m.addr, port: m.port, tags: m.tags, status: m.status }));
+  const members = member.members;
   return {
-    serf,
-    peers,
+    member,
     advertised,
     members,
     membershipSource: (onLeft) => ({
@@ -159,6 +140,7 @@ export async function startGossip(config: AgentConfig, platform: AgentPlatform, 
     stop: async (leave) => {
       stopped = true;
       if (leave && serf.localMember().status === "alive") await serf.leave().catch((error: unknown) => logger.warn("graceful leave failed", { error: describeError(error) }));
+      member.stop();
       await serf.shutdown();
     },
   };

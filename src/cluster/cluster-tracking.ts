@@ -1,6 +1,6 @@
-import { clusterVerdict } from "../cluster/cluster-status.ts";
-import { ClusterTimeline, type TimelineNode } from "../cluster/cluster-timeline.ts";
-import type { ClusterView } from "../cluster/cluster-view.ts";
+import { clusterVerdict } from "./cluster-status.ts";
+import { ClusterTimeline, type TimelineNode } from "./cluster-timeline.ts";
+import type { ClusterView } from "./cluster-view.ts";
 import type { Logger } from "../platform/logger.ts";
 import type { TimelineEvent } from "../store/history-store.ts";
 

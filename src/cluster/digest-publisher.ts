@@ -1,5 +1,5 @@
-import { digestOf, encodeDigestTags } from "../cluster/health-digest.ts";
-import type { TagCodec } from "../cluster/serf-messages.ts";
+import { digestOf, encodeDigestTags } from "./health-digest.ts";
+import type { TagCodec } from "./serf-messages.ts";
 import type { Clock, Timer } from "../platform/clock.ts";
 import { describeError } from "../platform/errors.ts";
 import type { Logger } from "../platform/logger.ts";

@@ -1,0 +1,119 @@
+import type { MembershipConfig } from "../membership/config.ts";
+import type { GossipNet } from "../membership/gossip-net.ts";
+import type { Clock } from "../platform/clock.ts";
+import type { Logger } from "../platform/logger.ts";
+import type { Random } from "../platform/random.ts";
+import type { NodeStatus, Probe } from "../probes/probe.ts";
+import type { TimelineEvent } from "../store/history-store.ts";
+import { appendWallClock, clockOffsetMs, readWallClock } from "./ack-clock.ts";
+import { createClusterTracking } from "./cluster-tracking.ts";
+import { ClusterView, type MemberInfo } from "./cluster-view.ts";
+import { createDigestPublisher } from "./digest-publisher.ts";
+import { PeerMeasurements } from "./peer-measurements.ts";
+import { defaultSerfConfig } from "./serf-config.ts";
+import type { SerfCodec, TagCodec } from "./serf-messages.ts";
+import type { MemberSnapshotStore } from "./serf-snapshot.ts";
+import { encodeAckPayload, zeroCoordinate } from "./serf-wire-meta.ts";
+import { createSerf, type Serf } from "./serf.ts";
+
+export interface ClusterMemberDeps {
+  net: GossipNet;
+  clock: Clock;
+  random: Random;
+  logger: Logger;
+  codec: SerfCodec;
+  tagCodec: TagCodec;
+  snapshots?: MemberSnapshotStore;
+  /** This node's own health (its probes after flap damping). */
+  health: () => { status: NodeStatus; probes: Probe[] };
+  /** Timeline events the cluster view produced (history). */
+  record: (events: TimelineEvent[]) => void;
+}
+
+export interface ClusterMemberOptions {
+  membership: MembershipConfig;
+  /** The operator's tags; the health digest is added to them. */
+  tags: Record<string, string>;
+  /** A Satellite member that reported no status this long after joining counts as silent. */
+  stalenessLimitMs: number;
+  /** Health changes within this window are gossiped as one digest. */
+  digestCoalesceMs: number;
+}
+
+export interface ClusterMember {
+  serf: Serf;
+  peers: PeerMeasurements;
+  view: ClusterView;
+  members(): MemberInfo[];
+  /** Call after this node's health may have changed (every probe report); `collect` takes the timeline events instead of `record`. */
+  healthChanged(atMs: number, collect?: TimelineEvent[]): void;
+  /** Re-reads the view for events no message announces (staleness); call about once a second. */
+  tick(): void;
+  stop(): void;
+}
+
+/**
+ * One Satellite node's part of the cluster, independent of sockets: the serf layer over any
+ * GossipNet, its health digest in the tags, the wall clock in acks (time drift), RTT and loss
+ * per peer, and the cluster view with its timeline. The agent runs it over UDP/TCP; the
+ * simulation over a simulated network.
+ */
+export function createClusterMember(options: ClusterMemberOptions, deps: ClusterMemberDeps): ClusterMember {
+  const { clock, logger } = deps;
+  const name = options.membership.name;
+  const peers = new PeerMeasurements();
+  let serf: Serf | undefined;
+  const publisher = createDigestPublisher({
+    clock,
+    logger,
+    tagCodec: deps.tagCodec,
+    userTags: options.tags,
+    setTags: (tags) => serf?.setTags(tags) ?? Promise.resolve(),
+    health: deps.health,
+    coalesceMs: options.digestCoalesceMs,
+  });
+  serf = createSerf(defaultSerfConfig(options.membership, publisher.initialTags()), {
+    net: deps.net,
+    clock,
+    random: deps.random,
+    logger,
+    codec: deps.codec,
+    tagCodec: deps.tagCodec,
+    snapshots: deps.snapshots,
+    ping: {
+      ackPayload: () => appendWallClock(encodeAckPayload(zeroCoordinate()), clock.nowMs()),
+      notifyPingComplete: (node, rttMs, payload) => {
+        const peerWall = readWallClock(payload);
+        peers.recordAck(node.name, rttMs, clock.monotonicMs(), peerWall === undefined ? undefined : clockOffsetMs(peerWall, rttMs, clock.nowMs()));
+      },
+      notifyPingMissed: (node) => peers.recordMiss(node.name, clock.monotonicMs()),
+    },
+  });
+  const members = (): MemberInfo[] => (serf as Serf).members().map((m) => ({ name: m.name, addr: m.addr, port: m.port, tags: m.tags, status: m.status }));
+  const local = () => {
+    const { status, probes } = deps.health();
+    return { name, node_name: name, status: status === "unknown" ? undefined : status, probes };
+  };
+  const view = new ClusterView({ localName: name, members, local, monotonicMs: () => clock.monotonicMs(), wallMs: () => clock.nowMs(), stalenessLimitMs: options.stalenessLimitMs });
+  const tracking = createClusterTracking(name, view, logger, deps.record);
+  serf.onEvent((event) => {
+    if (event.type === "user") return;
+    const m = event.member;
+    // One stable line per membership change (member-join name=... addr=...): tools parse it.
+    logger.info(event.type, { name: m.name, addr: `${m.addr}:${m.port}` });
+    if (event.type === "member-leave" || event.type === "member-reap") peers.forget(m.name);
+    tracking.refresh(clock.nowMs());
+  });
+  return {
+    serf,
+    peers,
+    view,
+    members,
+    healthChanged(atMs, collect) {
+      tracking.refresh(atMs, collect);
+      publisher.changed();
+    },
+    tick: () => tracking.refresh(clock.nowMs()),
+    stop: () => publisher.stop(),
+  };
+}
