@@ -68,6 +68,11 @@ describe.skipIf(!serfAvailable())("interop with the real serf agent (encrypted k
     }
   });
 
+  test("an encrypted TCP ping is answered with an encrypted ack", async () => {
+    const ack = await net.sendStream(serf.bind, { type: "ping", seqNo: 303, node: "s1" }, { timeoutMs: 5000, expectReply: true });
+    expect(ack).toMatchObject({ type: "ack", seqNo: 303 });
+  });
+
   test("an encrypted push/pull join works both ways and serf lists our node", async () => {
     const reply = (await net.sendStream(serf.bind, fakePushPull(net, FAKE, true), { timeoutMs: 5000, expectReply: true })) as PushPullMessage;
     const s1 = reply.nodes.find((n) => n.name === "s1");

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { decodeAckPayload, decodeSerfMessage, decodeTags, encodeSerfMessage, type SerfMessage } from "../../src/cluster/serf-wire.ts";
 import type { AckMessage, GossipMessage, PushPullMessage } from "../../src/membership/messages.ts";
-import { decodePacket, encodePacket, encodeStream, lzwCompress, lzwDecompress, memorySource, MsgpackReader, readStreamMessage } from "../../src/membership/wire/index.ts";
+import { decodePacket, encodePacket, encodeStream, encodeStreamBody, lzwCompress, lzwDecompress, memorySource, MsgpackReader, readStreamMessage } from "../../src/membership/wire/index.ts";
 import { systemClock } from "../../src/platform/clock.ts";
 import { silentLogger } from "../../src/platform/logger.ts";
 import { createSeededRandom } from "../../src/platform/random.ts";
@@ -77,6 +77,11 @@ describe.skipIf(!serfAvailable())("interop with the real serf agent (plaintext)"
     }
   });
 
+  test("a TCP ping (memberlist's fallback probe) is answered with an ack on the stream", async () => {
+    const ack = await net.sendStream(serf.bind, { type: "ping", seqNo: 104, node: "s1" }, { timeoutMs: 5000, expectReply: true });
+    expect(ack).toMatchObject({ type: "ack", seqNo: 104 });
+  });
+
   test("TCP push/pull join: serf answers with itself and its tags, then lists our node alive", async () => {
     const reply = (await net.sendStream(serf.bind, fakePushPull(net, FAKE, true), { timeoutMs: 5000, expectReply: true })) as PushPullMessage;
     expect(reply.type).toBe("pushPull");
@@ -137,6 +142,8 @@ describe.skipIf(!serfAvailable())("interop with the real serf agent (plaintext)"
     expect(plain.length).toBeGreaterThan(12000);
     expect(Buffer.from(lzwCompress(plain)).equals(Buffer.from(goLzw))).toBe(true);
     const reply = (await readStreamMessage(memorySource(raw), {})) as PushPullMessage;
+    // The push/pull body (header, node states, user state) re-encodes to serf's exact bytes.
+    expect(Buffer.from(encodeStreamBody(reply)).equals(Buffer.from(plain))).toBe(true);
     const state = decodeSerfMessage(reply.userState);
     expect(state.type === "pushPull" && state.events.some((e) => e.events.some((ev) => ev.name === "bulk-39" && ev.payload.length === 400))).toBe(true);
   });
