@@ -27,9 +27,14 @@ export interface SqliteHistoryStoreOptions {
   aggregateRetentionMs?: number;
   /** See Durability; default "process-crash" (WAL + synchronous=NORMAL). */
   durability?: Durability;
+  /**
+   * WAL pages (4 KiB) written before a checkpoint copies them into the database file, inside
+   * the append that crosses the mark. More pages: higher write rate, longer worst append.
+   */
+  walAutocheckpointPages?: number;
   /** The store prunes itself this often using `clock` (default 60 s; 0 turns it off). */
   pruneIntervalMs?: number;
-  /** Rows per retention batch (default 2000): a smaller batch holds the write lock less long. */
+  /** Rows per retention batch (default 500): a smaller batch holds the event loop and write lock less long. */
   pruneBatchRows?: number;
   /** Samples and events kept in memory while writes fail, retried with the next write (default 100000). */
   pendingRowsMax?: number;
@@ -40,6 +45,7 @@ export interface SqliteHistoryStoreOptions {
 }
 
 const DEFAULT_PRUNE_INTERVAL_MS = 60_000;
+const DEFAULT_WAL_AUTOCHECKPOINT_PAGES = 10_000;
 const DEFAULT_SAMPLE_RETENTION_MAX_MS = 24 * 3600_000;
 
 /**
@@ -57,7 +63,10 @@ export function createSqliteHistoryStore(options: SqliteHistoryStoreOptions): Se
   writeErrors(): number;
 } {
   const { path, clock, logger } = options;
-  const db: Database = openHistoryDatabase(path, options.durability ?? "process-crash");
+  const db: Database = openHistoryDatabase(path, {
+    durability: options.durability ?? "process-crash",
+    walAutocheckpointPages: options.walAutocheckpointPages ?? DEFAULT_WAL_AUTOCHECKPOINT_PAGES,
+  });
   const knownSeries = loadSeries(db);
   const writer = createSqliteWriter(db, knownSeries);
   const writeHealth = createWriteHealth({
@@ -112,7 +121,7 @@ export function createSqliteHistoryStore(options: SqliteHistoryStoreOptions): Se
         eventsBeforeMs: nowMs - options.retentionMs,
       },
       {
-        batchRows: options.pruneBatchRows ?? 2000,
+        batchRows: options.pruneBatchRows ?? 500,
         pause: pauseFn,
         stopped: () => closed,
         runBatch: (fn) => {
