@@ -40,6 +40,17 @@ describe("serf scenarios (simulated)", () => {
     for (const name of leavers) expect(sim.nodes.get(name)!.snapshots.peers).toEqual([]);
   });
 
+  test("five concurrent graceful leaves under 30% loss are never reported failed", async () => {
+    const sim = new SerfSim({ seed: 101, link: { delayMs: 1, jitterMs: 4, lossRate: 0.3 } });
+    await sim.startCluster(30);
+    await converge(sim, 60_000);
+    const leavers = [3, 7, 11, 15, 19].map((i) => sim.nodes.get(`node-${i}`)!);
+    await sim.settle(Promise.all(leavers.map((n) => n.serf.leave().then(() => n.serf.shutdown()))));
+    expect(await sim.advanceUntil(() => sim.allSee(Object.fromEntries(leavers.map((n) => [n.name, "left"]))), 30_000)).toBeGreaterThanOrEqual(0);
+    await sim.clock.advance(60_000);
+    expect(sim.memberEvents("member-failed")).toEqual([]);
+  });
+
   test("10% packet loss for 3 simulated minutes: no false failures", async () => {
     const sim = new SerfSim({ seed: 14, link: { delayMs: 1, jitterMs: 4, lossRate: 0.1 } });
     await sim.startCluster(30);
