@@ -9,6 +9,7 @@ import { SatelliteError } from "../../src/platform/errors.ts";
 import { createSqliteHistoryStore } from "../../src/store/sqlite/sqlite-history-store.ts";
 import { SCHEMA_VERSION } from "../../src/store/sqlite/schema.ts";
 import { event, runHistoryStoreContract, sample } from "./history-store.contract.ts";
+import type { ProbeSample, TimelineEvent } from "../../src/store/history-store.ts";
 import { runSeriesStoreContract } from "./series.contract.ts";
 
 const root = mkdtempSync(join(tmpdir(), "satellite-sqlite-"));
@@ -93,6 +94,24 @@ describe("sqlite history: opening", () => {
       { ts: T0, count: 1, failures: 1, minMs: 3, avgMs: 3, maxMs: 3 },
     ]);
     expect((await store.queryLatest()).length).toBe(1);
+    await store.close();
+  });
+});
+
+describe("sqlite history: malformed rows", () => {
+  test("a malformed row is refused and counted and never blocks later writes", async () => {
+    const store = open(freshPath());
+    const bad = { ts: Number.NaN, node: "n1", checker: "docker", status: "running", durationMs: 1 } as ProbeSample;
+    const noNode = { ts: T0, checker: "docker", status: "running", durationMs: 1 } as unknown as ProbeSample;
+    await store.appendSamples([bad, noNode, sample({ ts: T0, durationMs: Number.POSITIVE_INFINITY })]);
+    await store.appendEvents([{ timestamp: T0 } as TimelineEvent]);
+    await store.appendSamples([sample({ ts: T0 + 1.4 })]);
+    expect(store.health()).toEqual({ ok: true });
+    expect(store.droppedRows()).toBe(3);
+    expect((await store.querySamples({})).map((s) => [s.ts - T0, s.durationMs])).toEqual([
+      [0, 0],
+      [1, 5],
+    ]);
     await store.close();
   });
 });

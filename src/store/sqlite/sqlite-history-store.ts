@@ -8,6 +8,7 @@ import { createWriteHealth, sqliteWriteAdvice } from "../write-health.ts";
 import { openHistoryDatabase, sqliteCode, type Durability } from "./open-database.ts";
 import { queryEvents, queryLatest, querySamples, querySeries } from "./sqlite-queries.ts";
 import { enforceRetention } from "./sqlite-retention.ts";
+import { isTransientSqliteError, sanitizeEvent, sanitizeSample } from "./sanitize.ts";
 import { createSqliteWriter, loadSeries } from "./sqlite-writes.ts";
 
 export interface SqliteHistoryStoreOptions {
@@ -57,7 +58,10 @@ const DEFAULT_SAMPLE_RETENTION_MAX_MS = 24 * 3600_000;
  * HISTORY_SCHEMA_TOO_NEW, HISTORY_OPEN_FAILED) when the database cannot be opened.
  */
 export function createSqliteHistoryStore(options: SqliteHistoryStoreOptions): SeriesHistoryStore & {
-  /** Rows given up on because writes kept failing and the pending buffer was full. */
+  /**
+   * Rows given up on: malformed rows, rows SQLite refused outright, and rows that did not fit
+   * the retry buffer while writes kept failing.
+   */
   droppedRows(): number;
   /** Failed writes since start. */
   writeErrors(): number;
@@ -82,13 +86,17 @@ export function createSqliteHistoryStore(options: SqliteHistoryStoreOptions): Se
   let pendingSamples: ProbeSample[] = [];
   let pendingEvents: TimelineEvent[] = [];
   let dropped = 0;
+  let invalid = 0;
+  let invalidLogged = false;
   let closed = false;
   let pruneChain: Promise<number> = Promise.resolve(0);
   let pruneTimer: Timer | undefined;
 
   const flush = (what: string, samples: readonly ProbeSample[], events: readonly TimelineEvent[]): void => {
-    const allSamples = pendingSamples.length > 0 ? [...pendingSamples, ...samples] : samples;
-    const allEvents = pendingEvents.length > 0 ? [...pendingEvents, ...events] : events;
+    const cleanSamples = sanitizeAll(samples, sanitizeSample);
+    const cleanEvents = sanitizeAll(events, sanitizeEvent);
+    const allSamples = pendingSamples.length > 0 ? [...pendingSamples, ...cleanSamples] : cleanSamples;
+    const allEvents = pendingEvents.length > 0 ? [...pendingEvents, ...cleanEvents] : cleanEvents;
     if (allSamples.length === 0 && allEvents.length === 0) return;
     try {
       writer.write(allSamples, allEvents);
@@ -96,9 +104,33 @@ export function createSqliteHistoryStore(options: SqliteHistoryStoreOptions): Se
       pendingEvents = [];
       writeHealth.succeeded();
     } catch (error) {
-      writeHealth.failed(what, sqliteCode(error) || "unknown", error);
-      keepPending(allSamples, allEvents);
+      const kind = sqliteCode(error) || "unknown";
+      writeHealth.failed(what, kind, error);
+      if (isTransientSqliteError(kind)) {
+        keepPending(allSamples, allEvents);
+      } else {
+        // Retrying cannot help (the rows themselves are refused): count them instead of
+        // letting them block every later write.
+        dropped += allSamples.length + allEvents.length;
+        pendingSamples = [];
+        pendingEvents = [];
+      }
     }
+  };
+
+  const sanitizeAll = <T>(rows: readonly T[], fn: (row: T) => T | undefined): T[] => {
+    const out: T[] = [];
+    for (const row of rows) {
+      const clean = fn(row);
+      if (clean) out.push(clean);
+      else invalid++;
+    }
+    if (invalid > 0 && !invalidLogged) {
+      // Once: the count keeps going up in droppedRows().
+      logger.warn("malformed history rows refused (no time, node, checker, status or type)", { path });
+      invalidLogged = true;
+    }
+    return out;
   };
 
   // Keeps the newest rows up to the bound; what falls off is counted, never silently lost.
@@ -183,7 +215,7 @@ export function createSqliteHistoryStore(options: SqliteHistoryStoreOptions): Se
     health(): StoreHealth {
       return writeHealth.health();
     },
-    droppedRows: () => dropped,
+    droppedRows: () => dropped + invalid,
     writeErrors: () => writeHealth.errorCount(),
     async close() {
       if (closed) return;
