@@ -1,9 +1,10 @@
 import type { HostProbe } from "../platform/host-probe.ts";
 import type { CheckSpec } from "../probes/check-spec.ts";
+import { DEFAULT_DOCKER_ADDR } from "./docker.ts";
 
 export interface DefaultChecksInput {
   role: "master" | "node";
-  /** The agent's parsed configuration (camelCase keys: kubeconfig, dockerAddr, etcdServers...). */
+  /** The agent's parsed configuration (camelCase keys: kubeconfig, kubeletAddr, dockerAddr, etcdServers...). */
   agent: Record<string, unknown>;
   stateDir: string;
   probeHost: HostProbe;
@@ -20,11 +21,146 @@ export interface DefaultChecks {
   skipped: SkippedCheck[];
 }
 
-/** The built-in checks for a node of `role`, leaving out (and listing) those whose component is absent. */
+/** Processes (as /proc/<pid>/comm, 15 characters at most) that may hold the cluster's ports. */
+export const CLUSTER_PROCESSES = ["kubelet", "kube-apiserver", "kube-scheduler", "kube-controller", "kube-proxy", "etcd", "coredns", "satellite", "dockerd", "containerd"];
+
+/** Modules and kernel options a Kubernetes node's networking and overlay storage need. */
+export const KUBE_KERNEL_MODULES = ["br_netfilter|bridge", "overlay", "ip_tables|iptable_filter|nf_tables", "nf_conntrack|nf_conntrack_ipv4"];
+export const KUBE_BOOT_CONFIG = ["CONFIG_OVERLAY_FS", "CONFIG_BRIDGE", "CONFIG_NETFILTER", "CONFIG_NF_CONNTRACK", "CONFIG_CGROUPS", "CONFIG_NAMESPACES"];
+
+const LOOPBACK = /^(https?:\/\/)?(127\.|localhost|\[::1\])/;
+
+function text(agent: Record<string, unknown>, key: string): string | undefined {
+  const v = agent[key];
+  return typeof v === "string" && v !== "" ? v : undefined;
+}
+
+function list(agent: Record<string, unknown>, key: string): string[] {
+  const v = agent[key];
+  return Array.isArray(v) ? v.filter((x): x is string => typeof x === "string" && x !== "") : [];
+}
+
+/** What is installed here, learned once through the injected probe. */
+interface HostFacts {
+  kubelet: string | undefined;
+  docker: string | undefined;
+  systemd: string | undefined;
+  kubeconfig: string | undefined;
+  resolvConf: boolean;
+  etcd: string | undefined;
+  controlPlane: Record<"kube-apiserver" | "kube-scheduler" | "kube-controller-manager", string | undefined>;
+}
+
+/** Each fact is either where the component was found (for logs) or undefined with `why` saying what was looked at. */
+async function learn(input: DefaultChecksInput, why: Map<string, string>): Promise<HostFacts> {
+  const { probeHost: host, agent } = input;
+  const firstFound = async (key: string, candidates: { path?: string; command?: string }[], reason: string): Promise<string | undefined> => {
+    for (const c of candidates) {
+      if (c.command) {
+        const found = await host.which(c.command);
+        if (found) return found;
+      }
+      if (c.path && (await host.exists(c.path))) return c.path;
+    }
+    why.set(key, reason);
+    return undefined;
+  };
+
+  const kubeletAddr = text(agent, "kubeletAddr");
+  const kubelet = kubeletAddr && !LOOPBACK.test(kubeletAddr) ? kubeletAddr
+    : await firstFound("kubelet", [{ command: "kubelet" }, { path: "/var/lib/kubelet" }], "kubelet is not installed (no kubelet on PATH, no /var/lib/kubelet)");
+
+  const dockerAddr = text(agent, "dockerAddr") ?? DEFAULT_DOCKER_ADDR;
+  const socketPath = dockerAddr.startsWith("unix://") ? dockerAddr.slice("unix://".length) : dockerAddr.startsWith("/") ? dockerAddr : undefined;
+  const docker = socketPath === undefined ? dockerAddr : await firstFound("docker", [{ path: socketPath }], `no Docker API socket at ${socketPath}`);
+
+  const systemd = (await host.exists("/run/systemd/system")) ? await firstFound("systemd", [{ command: "systemctl" }], "systemctl is not on PATH") : undefined;
+  if (!systemd && !why.has("systemd")) why.set("systemd", "systemd is not the init system (no /run/systemd/system)");
+
+  const kubeconfigPath = text(agent, "kubeconfig");
+  let kubeconfig: string | undefined;
+  if (kubeconfigPath) {
+    kubeconfig = (await host.exists(kubeconfigPath)) ? kubeconfigPath : undefined;
+    if (!kubeconfig) why.set("kube", `kubeconfig ${kubeconfigPath} does not exist`);
+  } else {
+    kubeconfig = await firstFound("kube", [{ path: "/var/run/secrets/kubernetes.io/serviceaccount/token" }], "no kubeconfig (--kubeconfig not set, not running in a pod)");
+  }
+
+  const etcdServers = list(agent, "etcdServers");
+  const remoteEtcd = etcdServers.find((s) => !LOOPBACK.test(s));
+  const etcd = remoteEtcd ?? (await firstFound("etcd", [{ command: "etcd" }, { path: "/var/lib/etcd" }], "no etcd here (etcd not on PATH, no /var/lib/etcd) and no remote --etcd-servers"));
+
+  const controlPlane = {} as HostFacts["controlPlane"];
+  for (const name of ["kube-apiserver", "kube-scheduler", "kube-controller-manager"] as const) {
+    controlPlane[name] = await firstFound(
+      name,
+      [{ command: name }, { path: `/etc/kubernetes/manifests/${name}.yaml` }],
+      `${name} is not installed (not on PATH, no static pod manifest /etc/kubernetes/manifests/${name}.yaml)`,
+    );
+  }
+  const resolvConf = await host.exists("/etc/resolv.conf");
+  if (!resolvConf) why.set("dns", "no /etc/resolv.conf");
+  return { kubelet, docker, systemd, kubeconfig, resolvConf, etcd, controlPlane };
+}
+
+/**
+ * The built-in checks for a node of `role`. A check whose component is absent here (no Docker
+ * socket, no kubeconfig, systemd not running...) is left out and listed in `skipped` with why.
+ * Masters get the node set plus etcd, the control-plane components and the cluster-wide API checks.
+ */
 export async function defaultChecks(input: DefaultChecksInput): Promise<DefaultChecks> {
-  const checks: CheckSpec[] = [
-    { name: "disk-space", kind: "disk-space", path: input.stateDir },
-    { name: "disk-latency", kind: "disk-latency", path: input.stateDir },
-  ];
-  return { checks, skipped: [] };
+  const why = new Map<string, string>();
+  const facts = await learn(input, why);
+  const checks: CheckSpec[] = [];
+  const skipped: SkippedCheck[] = [];
+  const add = (present: unknown, spec: CheckSpec, reasonKey: string): void => {
+    if (present) checks.push(spec);
+    else skipped.push({ name: spec.name, kind: spec.kind, reason: why.get(reasonKey) ?? `${reasonKey} is not present` });
+  };
+  const kubeNode = facts.kubelet ?? facts.kubeconfig;
+  if (!kubeNode) why.set("kubernetes", `not a Kubernetes node: ${why.get("kubelet")}`);
+  const runtime = facts.docker ?? facts.kubelet;
+  if (!runtime) why.set("runtime", `no container runtime: ${why.get("docker")}; ${why.get("kubelet")}`);
+
+  // Every node.
+  checks.push({ name: "disk-space", kind: "disk-space", path: input.stateDir });
+  checks.push({ name: "disk-latency", kind: "disk-latency", path: input.stateDir, intervalMs: 60_000 });
+  checks.push({ name: "kernel-version", kind: "kernel-version", minimum: "3.10.0", intervalMs: 300_000 });
+  checks.push({ name: "inotify", kind: "inotify", path: input.stateDir });
+  checks.push({ name: "file-nr", kind: "file-nr" });
+  checks.push({
+    name: "host-metrics",
+    kind: "host-metrics",
+    diskPath: input.stateDir,
+    warningIf: "memory.usedPercent > 90 || load.perCpu1 > 4",
+    criticalIf: "memory.usedPercent > 97",
+  });
+  checks.push({ name: "port-conflicts", kind: "port-conflicts", allowedProcesses: CLUSTER_PROCESSES, intervalMs: 60_000 });
+  add(facts.resolvConf, { name: "dns", kind: "dns" }, "dns");
+  add(facts.systemd, { name: "systemd", kind: "systemd" }, "systemd");
+  add(facts.docker, { name: "docker", kind: "docker" }, "docker");
+  add(runtime, { name: "cgroup-mounts", kind: "cgroup-mounts" }, "runtime");
+
+  // Kubernetes nodes.
+  add(facts.kubelet, { name: "kubelet", kind: "kubelet" }, "kubelet");
+  add(kubeNode, { name: "sysctl-ip-forward", kind: "sysctl", parameter: "net.ipv4.ip_forward" }, "kubernetes");
+  add(kubeNode, { name: "sysctl-bridge-nf-call-iptables", kind: "sysctl", parameter: "net.bridge.bridge-nf-call-iptables" }, "kubernetes");
+  add(kubeNode, { name: "sysctl-may-detach-mounts", kind: "sysctl", parameter: "fs.may_detach_mounts" }, "kubernetes");
+  add(kubeNode, { name: "kernel-modules", kind: "kernel-modules", modules: KUBE_KERNEL_MODULES, intervalMs: 300_000 }, "kubernetes");
+  add(kubeNode, { name: "boot-config", kind: "boot-config", options: KUBE_BOOT_CONFIG, intervalMs: 300_000 }, "kubernetes");
+  add(facts.kubeconfig, { name: "kube-node-conditions", kind: "kube-node-conditions" }, "kube");
+
+  if (input.role === "master") {
+    add(facts.etcd, { name: "etcd", kind: "etcd-healthz" }, "etcd");
+    add(facts.controlPlane["kube-apiserver"], { name: "kube-apiserver", kind: "kube-apiserver" }, "kube-apiserver");
+    add(facts.controlPlane["kube-scheduler"], { name: "kube-scheduler", kind: "kube-scheduler" }, "kube-scheduler");
+    add(facts.controlPlane["kube-controller-manager"], { name: "kube-controller-manager", kind: "kube-controller-manager" }, "kube-controller-manager");
+    add(facts.kubeconfig, { name: "kube-system-pods", kind: "kube-system-pods", intervalMs: 30_000 }, "kube");
+    add(facts.kubeconfig, { name: "kube-canary", kind: "kube-canary", intervalMs: 300_000, timeoutMs: 120_000 }, "kube");
+  }
+  return { checks: checks.map(dropUndefined), skipped };
+}
+
+function dropUndefined(spec: CheckSpec): CheckSpec {
+  return Object.fromEntries(Object.entries(spec).filter(([, v]) => v !== undefined)) as CheckSpec;
 }

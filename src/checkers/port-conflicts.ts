@@ -24,6 +24,8 @@ export const portConflictsOptions = z.strictObject({
   protocols: z.array(z.enum(["tcp", "tcp6", "udp", "udp6"])).min(1).default(["tcp", "tcp6", "udp", "udp6"]),
   /** Process names (/proc/<pid>/comm) allowed to hold these ports: the cluster's own components. */
   allowedProcesses: z.array(z.string().min(1)).default([]),
+  /** Listeners of the agent process itself are allowed. */
+  allowSelf: z.boolean().default(true),
 });
 
 export type PortConflictsOptions = z.output<typeof portConflictsOptions>;
@@ -71,9 +73,13 @@ export function portConflictsKind(deps: Pick<CheckerDeps, "files">): CheckerKind
         }
         if (listeners.length === 0) return [running({ detail: "no listeners on the watched ports" })];
         const owners = await socketOwners(deps.files, new Set(listeners.map((l) => l.inode))).catch(() => new Map<string, string>());
+        // The agent's own listeners (its RPC port is on the list) are never a conflict.
+        const self = await deps.files.readLink("/proc/self").catch(() => undefined);
         const conflicts = listeners.filter((l) => {
           const owner = owners.get(l.inode);
-          return !(owner && allowed.has(owner.replace(/ \(pid \d+\)$/, "")));
+          if (!owner) return true;
+          if (self && owner.endsWith(` (pid ${self})`) && options.allowSelf) return false;
+          return !allowed.has(owner.replace(/ \(pid \d+\)$/, ""));
         });
         if (conflicts.length === 0) return [running({ detail: `${listeners.length} listener(s), all by allowed processes` })];
         return conflicts.slice(0, 50).map((l) => {

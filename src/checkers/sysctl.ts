@@ -7,17 +7,20 @@ const PROC_SYS = "/proc/sys/";
 
 export const sysctlOptions = z
   .strictObject({
-    /** Dotted (net.ipv4.ip_forward) or slashed (net/ipv4/conf/eth0.100/forwarding) sysctl name. */
-    name: z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_.\-/]*$/, "expected a sysctl name such as net.ipv4.ip_forward").optional(),
+    /**
+     * Dotted (net.ipv4.ip_forward) or slashed (net/ipv4/conf/eth0.100/forwarding) sysctl name.
+     * Not called `name`: that key of a check entry is the check's own name.
+     */
+    parameter: z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_.\-/]*$/, "expected a sysctl name such as net.ipv4.ip_forward").optional(),
     /** Or the file itself, under /proc/sys. */
     path: z.string().startsWith(PROC_SYS, "expected a path under /proc/sys/").optional(),
     expected: z.union([z.string(), z.number().transform(String)]).default("1"),
     /** A missing sysctl (module not loaded, older kernel) is reported as running "skipped: absent" unless this is true. */
     failIfAbsent: z.boolean().default(false),
   })
-  .refine((o) => (o.name === undefined) !== (o.path === undefined), {
-    message: "give exactly one of name or path",
-    path: ["name"],
+  .refine((o) => (o.parameter === undefined) !== (o.path === undefined), {
+    message: "give exactly one of parameter or path",
+    path: ["parameter"],
   })
   .refine((o) => o.path === undefined || !o.path.includes(".."), { message: "path must not contain ..", path: ["path"] });
 
@@ -39,8 +42,8 @@ export function sysctlKind(deps: Pick<CheckerDeps, "files">): CheckerKind<Sysctl
     description: "A kernel parameter under /proc/sys has the expected value (absent is skipped unless failIfAbsent)",
     options: sysctlOptions,
     create(options) {
-      const path = options.path ?? sysctlPath(options.name as string);
-      const label = options.name ?? path.slice(PROC_SYS.length).replaceAll("/", ".");
+      const path = options.path ?? sysctlPath(options.parameter as string);
+      const label = options.parameter ?? path.slice(PROC_SYS.length).replaceAll("/", ".");
       const expected = normaliseSysctl(options.expected);
       return async () => {
         let raw: string | undefined;

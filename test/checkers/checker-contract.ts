@@ -7,6 +7,7 @@ import type { Exec } from "../../src/platform/exec.ts";
 import type { HostFiles } from "../../src/platform/host-files.ts";
 import type { HttpFetch } from "../../src/platform/http-fetch.ts";
 import type { NetDialer } from "../../src/platform/net-dial.ts";
+import { COMMON_CHECK_KEYS } from "../../src/probes/check-spec.ts";
 import type { CheckerEnvironment, CheckerKind } from "../../src/probes/checker.ts";
 import type { CheckOutcome } from "../../src/probes/probe.ts";
 import { testContext } from "./_helpers.ts";
@@ -128,6 +129,12 @@ export function runCheckerContract(setup: ContractSetup): void {
     const c = setup.cases[kind.kind];
     if (!c) continue;
     describe(`contract: ${kind.kind}`, () => {
+      test("no option shares a name with the keys common to every check entry", () => {
+        const shape = (kind.options as unknown as { shape?: Record<string, unknown> }).shape;
+        expect(shape).toBeDefined();
+        expect(Object.keys(shape ?? {}).filter((k) => (COMMON_CHECK_KEYS as readonly string[]).includes(k))).toEqual([]);
+      });
+
       test("has a description and a strict options schema", () => {
         expect(kind.description.length).toBeGreaterThan(10);
         expect(kind.options.safeParse({ ...c.unreachable, surelyNotAnOption: 1 }).success).toBe(false);

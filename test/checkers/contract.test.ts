@@ -22,7 +22,7 @@ const cases: Record<string, ContractCase> = {
   "disk-latency": { unreachable: { path: "/nonexistent/satellite-contract", iterations: 2 } },
   http: { unreachable: { url: "http://127.0.0.1:9/healthz" } },
   tcp: { unreachable: { address: "127.0.0.1:9" } },
-  sysctl: { unreachable: { name: "net.satellite.absent" } },
+  sysctl: { unreachable: { parameter: "net.satellite.absent" } },
   docker: { unreachable: {}, agent: { dockerAddr: "/nonexistent/docker.sock" } },
   "docker-registry": { unreachable: { address: "http://127.0.0.1:9" } },
   "etcd-healthz": { unreachable: {}, agent: { etcdServers: ["http://127.0.0.1:9", "https://127.0.0.1:9"] } },

@@ -1,19 +1,99 @@
 import { describe, expect, test } from "bun:test";
 import { defaultChecks } from "../../src/checkers/defaults.ts";
 import { findCheckerKind } from "../../src/checkers/registry.ts";
-import { createFakeHostProbe } from "../../src/platform/host-probe.ts";
+import { COMMON_CHECK_KEYS } from "../../src/probes/check-spec.ts";
+import { createFakeHostProbe, createSystemHostProbe } from "../../src/platform/host-probe.ts";
+
+const stateDir = "/var/lib/satellite";
+
+/** A full Kubernetes master: binaries, sockets, manifests and a kubeconfig. */
+const MASTER_HOST = createFakeHostProbe(
+  [
+    "/var/run/docker.sock",
+    "/run/systemd/system",
+    "/etc/resolv.conf",
+    "/etc/kubernetes/admin.conf",
+    "/var/lib/kubelet",
+    "/var/lib/etcd",
+    "/etc/kubernetes/manifests/kube-apiserver.yaml",
+    "/etc/kubernetes/manifests/kube-scheduler.yaml",
+    "/etc/kubernetes/manifests/kube-controller-manager.yaml",
+  ],
+  { systemctl: "/usr/bin/systemctl", kubelet: "/usr/bin/kubelet" },
+);
+const AGENT = { kubeconfig: "/etc/kubernetes/admin.conf", dockerAddr: "/var/run/docker.sock", etcdServers: ["https://127.0.0.1:2379"] };
+
+function expectValidForTheirKinds(checks: { name: string; kind: string }[]): void {
+  for (const spec of checks) {
+    const options = Object.fromEntries(Object.entries(spec).filter(([k]) => !(COMMON_CHECK_KEYS as readonly string[]).includes(k)));
+    const kind = findCheckerKind(spec.kind);
+    expect(kind, `kind ${spec.kind}`).toBeDefined();
+    const parsed = kind?.options.safeParse(options);
+    expect(parsed?.success, `${spec.name}: ${JSON.stringify(parsed?.error?.issues)}`).toBe(true);
+  }
+  expect(new Set(checks.map((c) => c.name)).size).toBe(checks.length);
+}
 
 describe("defaultChecks", () => {
-  test("a bare host gets disk-space and disk-latency of the state dir, each valid for its kind", async () => {
-    const result = await defaultChecks({ role: "node", agent: {}, stateDir: "/var/lib/satellite", probeHost: createFakeHostProbe([]) });
-    const names = result.checks.map((c) => c.name);
-    expect(names).toContain("disk-space");
-    expect(names).toContain("disk-latency");
-    for (const spec of result.checks) {
-      const { name: _n, kind, ...options } = spec;
-      const k = findCheckerKind(kind);
-      expect(k).toBeDefined();
-      expect(k?.options.safeParse(options).success).toBe(true);
+  test("bare host (nothing installed): host checks only; every component check skipped with its reason", async () => {
+    const { checks, skipped } = await defaultChecks({ role: "node", agent: {}, stateDir, probeHost: createFakeHostProbe([]) });
+    expect(checks.map((c) => c.name)).toEqual(["disk-space", "disk-latency", "kernel-version", "inotify", "file-nr", "host-metrics", "port-conflicts"]);
+    expect(checks[0]).toMatchObject({ kind: "disk-space", path: stateDir });
+    const reasons = Object.fromEntries(skipped.map((s) => [s.name, s.reason]));
+    expect(reasons.docker).toBe("no Docker API socket at /var/run/docker.sock");
+    expect(reasons.systemd).toBe("systemd is not the init system (no /run/systemd/system)");
+    expect(reasons.kubelet).toBe("kubelet is not installed (no kubelet on PATH, no /var/lib/kubelet)");
+    expect(reasons["kube-node-conditions"]).toBe("no kubeconfig (--kubeconfig not set, not running in a pod)");
+    expect(reasons["sysctl-ip-forward"]).toStartWith("not a Kubernetes node: kubelet is not installed");
+    expect(reasons.dns).toBe("no /etc/resolv.conf");
+    expect(skipped.map((s) => s.name)).not.toContain("etcd");
+    expectValidForTheirKinds(checks);
+  });
+
+  test("Kubernetes worker: node set, no control-plane or cluster-wide checks", async () => {
+    const { checks, skipped } = await defaultChecks({ role: "node", agent: AGENT, stateDir, probeHost: MASTER_HOST });
+    const names = checks.map((c) => c.name);
+    for (const n of ["kubelet", "docker", "systemd", "dns", "cgroup-mounts", "sysctl-ip-forward", "sysctl-bridge-nf-call-iptables", "sysctl-may-detach-mounts", "kernel-modules", "boot-config", "kube-node-conditions"]) {
+      expect(names).toContain(n);
     }
+    for (const n of ["etcd", "kube-apiserver", "kube-scheduler", "kube-controller-manager", "kube-system-pods", "kube-canary"]) expect(names).not.toContain(n);
+    expect(skipped).toEqual([]);
+    expectValidForTheirKinds(checks);
+  });
+
+  test("master: node set plus etcd, control plane, system pods and the canary", async () => {
+    const { checks, skipped } = await defaultChecks({ role: "master", agent: AGENT, stateDir, probeHost: MASTER_HOST });
+    const names = checks.map((c) => c.name);
+    for (const n of ["etcd", "kube-apiserver", "kube-scheduler", "kube-controller-manager", "kube-system-pods", "kube-canary", "kubelet", "docker"]) expect(names).toContain(n);
+    expect(checks.find((c) => c.name === "etcd")?.kind).toBe("etcd-healthz");
+    expect(skipped).toEqual([]);
+    expectValidForTheirKinds(checks);
+  });
+
+  test("master without etcd or control-plane components here: those are skipped, with reasons", async () => {
+    const host = createFakeHostProbe(["/etc/resolv.conf", "/var/lib/kubelet", "/etc/kubernetes/admin.conf"]);
+    const { skipped } = await defaultChecks({ role: "master", agent: AGENT, stateDir, probeHost: host });
+    const reasons = Object.fromEntries(skipped.map((s) => [s.name, s.reason]));
+    expect(reasons.etcd).toBe("no etcd here (etcd not on PATH, no /var/lib/etcd) and no remote --etcd-servers");
+    expect(reasons["kube-scheduler"]).toBe("kube-scheduler is not installed (not on PATH, no static pod manifest /etc/kubernetes/manifests/kube-scheduler.yaml)");
+    expect(reasons["kube-system-pods"]).toBeUndefined();
+  });
+
+  test("remote etcd servers enable the etcd check without a local etcd; a missing kubeconfig file is named", async () => {
+    const host = createFakeHostProbe([]);
+    const { checks, skipped } = await defaultChecks({ role: "master", agent: { etcdServers: ["https://10.0.0.5:2379"], kubeconfig: "/nope/kubeconfig" }, stateDir, probeHost: host });
+    expect(checks.map((c) => c.name)).toContain("etcd");
+    expect(skipped.find((s) => s.name === "kube-canary")?.reason).toBe("kubeconfig /nope/kubeconfig does not exist");
+  });
+
+  test("docker over TCP needs no socket file", async () => {
+    const { checks } = await defaultChecks({ role: "node", agent: { dockerAddr: "tcp://10.0.0.9:2375" }, stateDir, probeHost: createFakeHostProbe([]) });
+    expect(checks.map((c) => c.name)).toContain("docker");
+  });
+
+  test("this machine through the real host probe: every default is valid for its kind", async () => {
+    const { checks, skipped } = await defaultChecks({ role: "master", agent: {}, stateDir: "/tmp", probeHost: createSystemHostProbe() });
+    expectValidForTheirKinds(checks);
+    expect(checks.length + skipped.length).toBeGreaterThan(15);
   });
 });

@@ -89,15 +89,16 @@ describe("boot-config", () => {
 });
 
 describe("port-conflicts", () => {
-  test("real listener on a watched port is found with its owner (this test process)", async () => {
+  test("real listener on a watched port: the agent's own is allowed; otherwise found with its owner", async () => {
     const server = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data() {} } });
     try {
-      const outcomes = await runOnce(portConflictsKind(real), { ports: [server.port], protocols: ["tcp"] }, env);
+      expect((await runOnce(portConflictsKind(real), { ports: [server.port], protocols: ["tcp"] }, env))[0]?.status).toBe("running");
+      const outcomes = await runOnce(portConflictsKind(real), { ports: [server.port], protocols: ["tcp"], allowSelf: false }, env);
       expect(outcomes).toHaveLength(1);
       expect(outcomes[0]?.error).toContain(`port ${server.port}/tcp on 127.0.0.1 is taken by`);
       expect(outcomes[0]?.error).toContain(`(pid ${process.pid})`);
       const comm = readFileSync("/proc/self/comm", "utf8").trim();
-      const allowed = await runOnce(portConflictsKind(real), { ports: [server.port], allowedProcesses: [comm] }, env);
+      const allowed = await runOnce(portConflictsKind(real), { ports: [server.port], allowedProcesses: [comm], allowSelf: false }, env);
       expect(allowed[0]?.status).toBe("running");
     } finally {
       server.stop(true);
