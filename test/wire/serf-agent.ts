@@ -26,27 +26,29 @@ export function serfAvailable(): boolean {
 }
 
 /** A port free for both TCP and UDP on 127.0.0.1. */
-export async function freePort(): Promise<number> {
+export async function freePort(host = "127.0.0.1"): Promise<number> {
   for (let i = 0; i < 20; i++) {
-    const l = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data() {} } });
+    const l = Bun.listen({ hostname: host, port: 0, socket: { data() {} } });
     const port = l.port;
     l.stop(true);
     try {
-      const u = await Bun.udpSocket({ hostname: "127.0.0.1", port });
+      const u = await Bun.udpSocket({ hostname: host, port });
       u.close();
       return port;
     } catch {
       // taken for UDP: try another
     }
   }
-  throw new Error("no free port for TCP+UDP on 127.0.0.1");
+  throw new Error(`no free port for TCP+UDP on ${host}`);
 }
 
-export async function startSerf(opts: { name: string; tags?: Record<string, string>; keyringKeys?: string[] }): Promise<SerfAgent> {
+export async function startSerf(opts: { name: string; tags?: Record<string, string>; keyringKeys?: string[]; bindIp?: string }): Promise<SerfAgent> {
   const dir = mkdtempSync(join(tmpdir(), "satellite-serf-"));
-  const port = await freePort();
+  const bindIp = opts.bindIp ?? "127.0.0.1";
+  const port = await freePort(bindIp);
   const rpcPort = await freePort();
-  const args = ["agent", `-node=${opts.name}`, `-bind=127.0.0.1:${port}`, `-rpc-addr=127.0.0.1:${rpcPort}`, "-log-level=debug"];
+  const bindText = bindIp.includes(":") ? `[${bindIp}]:${port}` : `${bindIp}:${port}`;
+  const args = ["agent", `-node=${opts.name}`, `-bind=${bindText}`, `-rpc-addr=127.0.0.1:${rpcPort}`, "-log-level=debug"];
   for (const [k, v] of Object.entries(opts.tags ?? {})) args.push(`-tag`, `${k}=${v}`);
   if (opts.keyringKeys) {
     const file = join(dir, "keyring.json");
@@ -64,7 +66,7 @@ export async function startSerf(opts: { name: string; tags?: Record<string, stri
   const rpcAddr = `127.0.0.1:${rpcPort}`;
   const agent: SerfAgent = {
     name: opts.name,
-    bind: { ip: "127.0.0.1", port },
+    bind: { ip: bindIp, port },
     rpcAddr,
     log: () => output,
     async members() {
