@@ -20,13 +20,19 @@ export class InfluxWriteError extends Error {
   readonly retryable: boolean;
   readonly status?: number;
   readonly hint: string;
+  /** For a 1.x "partial write": how many lines InfluxDB dropped (the rest were stored). */
+  readonly droppedLines?: number;
 
-  constructor(message: string, options: { retryable: boolean; status?: number; hint: string; cause?: unknown }) {
+  constructor(
+    message: string,
+    options: { retryable: boolean; status?: number; hint: string; droppedLines?: number; cause?: unknown },
+  ) {
     super(message, { cause: options.cause });
     this.name = "InfluxWriteError";
     this.retryable = options.retryable;
     this.status = options.status;
     this.hint = options.hint;
+    this.droppedLines = options.droppedLines;
   }
 }
 
@@ -76,7 +82,13 @@ export async function writeLines(fetchFn: FetchFn, config: InfluxConfig, lines: 
     throw new InfluxWriteError(detail, { retryable: true, status, hint: `create the database (CREATE DATABASE "${config.database}"); points are queued on disk meanwhile` });
   }
   if (status >= 400 && status < 500) {
-    throw new InfluxWriteError(detail, { retryable: false, status, hint: "InfluxDB refused these points; they are dropped and counted" });
+    const partial = /partial write.*dropped=(\d+)/.exec(body);
+    throw new InfluxWriteError(detail, {
+      retryable: false,
+      status,
+      hint: "InfluxDB refused these points; they are dropped and counted",
+      droppedLines: partial ? Number(partial[1]) : undefined,
+    });
   }
   throw new InfluxWriteError(detail, { retryable: true, status, hint: "check the InfluxDB server logs; points are queued on disk meanwhile" });
 }

@@ -111,7 +111,7 @@ export function createInfluxSink(options: InfluxSinkOptions): InfluxSink {
     } catch (error) {
       failed(error);
       if (error instanceof InfluxWriteError && !error.retryable) {
-        drop(lines.length, "rejected");
+        drop(Math.min(lines.length, error.droppedLines ?? lines.length), "rejected");
         return true;
       }
       return false;

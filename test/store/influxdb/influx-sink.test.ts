@@ -181,6 +181,58 @@ describe.skipIf(!influxdAvailable)("InfluxDB sink against a real influxd", () =>
   });
 });
 
+describe.skipIf(!influxdAvailable)("InfluxDB sink: refused points and credentials", () => {
+  test("points InfluxDB refuses (400, field type conflict) are dropped and counted, not retried", async () => {
+    const config = await newDatabase();
+    const drops: [number, string][] = [];
+    const sink = createInfluxSink(sinkOptions(config, { onDrop: (n, reason) => drops.push([n, reason]) }));
+    sink.writePoints(probes(0, 1));
+    await sink.flush();
+    // One bad line in a batch of three: a 1.x "partial write" stores the two good ones.
+    sink.writePoints([
+      ...probes(10, 1),
+      { measurement: "probe", tags: { checker: "docker", node: "n1", status: "running" }, fields: { seq: "not a number" }, tsMs: T0 + 5 },
+      ...probes(11, 1),
+    ]);
+    await sink.flush();
+    expect(drops).toEqual([[1, "rejected"]]);
+    const h = sink.health();
+    expect(h.ok).toBe(false);
+    expect(h.error).toContain("400");
+    expect(h.queuedLines).toBe(0);
+    sink.writePoints(probes(1, 1));
+    await sink.flush();
+    expect(sink.health().ok).toBe(true);
+    expect(await countProbes(config)).toBe(4);
+    await sink.close();
+  });
+
+  test("user and password are sent; refused credentials keep points queued and say what to check", async () => {
+    const secured = createInfluxd({ auth: true });
+    try {
+      await secured.start();
+      await influxQuery(fetch, { url: secured.url, database: "" }, "CREATE USER admin WITH PASSWORD 's3cret' WITH ALL PRIVILEGES");
+      const config = { url: secured.url, database: "authed", user: "admin", password: "s3cret" };
+      await influxQuery(fetch, config, `CREATE DATABASE "authed"`);
+      const wrong = createInfluxSink(sinkOptions({ ...config, password: "wrong" }));
+      wrong.writePoints(probes(0, 2));
+      await wrong.flush();
+      expect(wrong.health().ok).toBe(false);
+      expect(wrong.health().error).toContain("--influxdb-password");
+      expect(wrong.health().queuedLines).toBe(2);
+      await wrong.close();
+      const right = createInfluxSink(sinkOptions(config));
+      right.writePoints(probes(2, 3));
+      await right.flush();
+      expect(right.health().ok).toBe(true);
+      expect(await countProbes(config)).toBe(3);
+      await right.close();
+    } finally {
+      await secured.cleanup();
+    }
+  }, 30_000);
+});
+
 async function waitUntil(cond: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
   const deadline = performance.now() + timeoutMs;
   while (!(await cond())) {

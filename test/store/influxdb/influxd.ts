@@ -23,7 +23,8 @@ export function freePort(): number {
   return port;
 }
 
-export function createInfluxd(): Influxd {
+/** `auth`: HTTP authentication on (create the first admin user before anything else). */
+export function createInfluxd(options: { auth?: boolean } = {}): Influxd {
   const dir = mkdtempSync(join(tmpdir(), "satellite-influxd-"));
   const httpPort = freePort();
   const rpcPort = freePort();
@@ -41,6 +42,7 @@ bind-address = "127.0.0.1:${rpcPort}"
 [http]
   bind-address = "127.0.0.1:${httpPort}"
   log-enabled = false
+  auth-enabled = ${options.auth === true}
 [monitor]
   store-enabled = false
 [continuous_queries]
