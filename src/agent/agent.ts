@@ -6,7 +6,7 @@ import { parseHostPort, type HostPort } from "../config/addresses.ts";
 import type { AgentConfig } from "../config/load.ts";
 import { SatelliteError, describeError } from "../platform/errors.ts";
 import { startHttpServer, type RunningHttpServer } from "../platform/http-server.ts";
-import type { CheckerKind } from "../probes/checker.ts";
+import type { CheckerKind, PeerLinkView } from "../probes/checker.ts";
 import { NodeHealth } from "../probes/node-health.ts";
 import { outcomesToProbes } from "../probes/outcome-to-probe.ts";
 import { Scheduler } from "../probes/scheduler.ts";
@@ -49,13 +49,15 @@ export async function startAgent(config: AgentConfig, platform: AgentPlatform, k
     for (const close of closers.reverse()) await close().catch((error: unknown) => logger.error("error while stopping", { error: describeError(error) }));
   };
   try {
-    const plan = await planChecks(config, kinds, platform.hostProbe, logger);
+    let peers: () => PeerLinkView[] = () => [];
+    const plan = await planChecks(config, kinds, platform.hostProbe, logger, () => peers());
     const health = new NodeHealth(config.name, plan.tracked);
     const recorder = createHistoryRecorder(store, config.name, plan.tracked, logger);
     const local = () => ({ name: config.name, node_name: config.name, status: health.nodeStatus() === "unknown" ? undefined : (health.nodeStatus() as "running" | "degraded"), probes: health.probes() });
 
     const gossip = await startGossip(config, platform, () => ({ status: health.nodeStatus(), probes: health.probes() }), (events) => void store.appendEvents(events));
     const member = gossip.member;
+    peers = () => member.peers.snapshot();
     const scheduler = new Scheduler({
       clock,
       random,

@@ -28,6 +28,7 @@ export async function planChecks(
   kinds: { find: (kind: string) => CheckerKind<any> | undefined; names: readonly string[] },
   hostProbe: HostProbe,
   logger: Logger,
+  peers?: CheckerEnvironment["peers"],
 ): Promise<CheckPlan> {
   const configuredNames = new Set(config.checks.map((c) => c.spec.name));
   let builtIn: ValidatedCheck[] = [];
@@ -46,6 +47,7 @@ export async function planChecks(
     stateDir: config.stateDir,
     agent: config as unknown as Record<string, unknown>,
     logger,
+    peers,
   };
   const all = [...builtIn, ...config.checks];
   const scheduled: ScheduledCheck[] = [];

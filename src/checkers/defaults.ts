@@ -136,6 +136,9 @@ export async function defaultChecks(input: DefaultChecksInput): Promise<DefaultC
     criticalIf: "memory.usedPercent > 97",
   });
   checks.push({ name: "port-conflicts", kind: "port-conflicts", allowedProcesses: CLUSTER_PROCESSES, intervalMs: 60_000 });
+  // Measured from gossip traffic: latency/loss and clock drift to every peer.
+  checks.push({ name: "latency", kind: "latency", severity: "warning" });
+  checks.push({ name: "time-drift", kind: "time-drift" });
   add(facts.resolvConf, { name: "dns", kind: "dns" }, "dns");
   add(facts.systemd, { name: "systemd", kind: "systemd" }, "systemd");
   add(facts.docker, { name: "docker", kind: "docker" }, "docker");

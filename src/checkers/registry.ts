@@ -27,6 +27,8 @@ import { scriptKind } from "./script.ts";
 import { sysctlKind } from "./sysctl.ts";
 import { systemdKind } from "./systemd.ts";
 import { tcpKind } from "./tcp.ts";
+import { peerLatencyKind } from "./peer-latency.ts";
+import { timeDriftKind } from "./time-drift.ts";
 
 /** Every kind of check, built over `deps`; listed explicitly, a config `kind` not here is a config error. */
 export function createCheckerKinds(deps: CheckerDeps): readonly CheckerKind<any>[] {
@@ -58,6 +60,8 @@ export function createCheckerKinds(deps: CheckerDeps): readonly CheckerKind<any>
     kubeNodeConditionsKind(deps),
     kubeSystemPodsKind(deps),
     kubeCanaryKind(deps),
+    peerLatencyKind(),
+    timeDriftKind(),
   ];
 }
 

@@ -18,6 +18,18 @@ export interface CheckContext {
  */
 export type CheckRun = (ctx: CheckContext) => Promise<CheckOutcome[]>;
 
+/** What gossip measured about one peer (see cluster/peer-measurements.ts). */
+export interface PeerLinkView {
+  name: string;
+  rttSamples: number;
+  p95RttMs?: number;
+  /** Lost direct probes over a full window, 0..100. */
+  lossPercent?: number;
+  probesInWindow: number;
+  /** Peer clock minus ours, RTT/2-corrected; undefined for peers that do not send their clock. */
+  clockOffsetMs?: number;
+}
+
 /** Facts about the host and agent that checkers may need when they are built. */
 export interface CheckerEnvironment {
   nodeName: string;
@@ -25,6 +37,8 @@ export interface CheckerEnvironment {
   /** The agent's parsed configuration, for checkers that read agent-level settings (etcd, docker...). */
   agent: Record<string, unknown>;
   logger: Logger;
+  /** Current measurements of every peer, from gossip traffic; absent when gossip does not run. */
+  peers?: () => PeerLinkView[];
 }
 
 /**

@@ -45,6 +45,9 @@ const cases: Record<string, ContractCase> = {
   "kube-system-pods": { unreachable: { kubeconfig: kubeconfigAt9 } },
   "kube-canary": { unreachable: { kubeconfig: kubeconfigAt9, pollIntervalMs: 10, readyTimeoutMs: 200 } },
   "host-metrics": { unreachable: { diskPath: "/nonexistent/satellite", criticalIf: "disk.usedPercent > 99" } },
+  // Gossip-fed: without gossip (no peers function) they have nothing to measure.
+  latency: { unreachable: {} },
+  "time-drift": { unreachable: {} },
 };
 
 runCheckerContract({ kinds: createCheckerKinds, realDeps: systemCheckerDeps, cases, stateDir });

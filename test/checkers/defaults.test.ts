@@ -37,7 +37,7 @@ function expectValidForTheirKinds(checks: { name: string; kind: string }[]): voi
 describe("defaultChecks", () => {
   test("bare host (nothing installed): host checks only; every component check skipped with its reason", async () => {
     const { checks, skipped } = await defaultChecks({ role: "node", agent: {}, stateDir, probeHost: createFakeHostProbe([]) });
-    expect(checks.map((c) => c.name)).toEqual(["disk-space", "disk-latency", "kernel-version", "inotify", "file-nr", "host-metrics", "port-conflicts"]);
+    expect(checks.map((c) => c.name)).toEqual(["disk-space", "disk-latency", "kernel-version", "inotify", "file-nr", "host-metrics", "port-conflicts", "latency", "time-drift"]);
     expect(checks[0]).toMatchObject({ kind: "disk-space", path: stateDir });
     const reasons = Object.fromEntries(skipped.map((s) => [s.name, s.reason]));
     expect(reasons.docker).toBe("no Docker API socket at /var/run/docker.sock");
