@@ -1,4 +1,6 @@
 import { describe, expect, test } from "bun:test";
+import { timeDriftKind, timeDriftOptions } from "../../src/checkers/time-drift.ts";
+import { silentLogger } from "../../src/platform/logger.ts";
 import { HealthSim } from "./health-cluster.ts";
 
 /**
@@ -28,6 +30,10 @@ describe("cluster status from any node, fed by gossip (simulation, 50 agents)", 
     expect(await sim.advanceUntil(() => offsetsOfNode3().length === 49, 120_000)).toBeGreaterThanOrEqual(0);
     const offsets = offsetsOfNode3();
     for (const o of offsets) expect(Math.abs(o - 1500)).toBeLessThan(10);
+    const observer = sim.nodes.get("node-20")!;
+    const drift = timeDriftKind().create(timeDriftOptions.parse({}), { nodeName: "node-20", stateDir: "/", agent: {}, logger: silentLogger, peers: () => observer.member.peers.snapshot() });
+    const found = await drift({ signal: new AbortController().signal, clock: sim.clock, logger: silentLogger });
+    expect(found.map((o) => [o.status, o.detail])).toEqual([["failed", "node-3"]]);
 
     // Kill the master: every survivor says so.
     await sim.kill("node-0");
