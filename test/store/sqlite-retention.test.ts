@@ -77,6 +77,8 @@ test("retention deletes in bounded batches and lets writes in between", async ()
 
 test("close during a retention pass stops it at the next batch and releases the file", async () => {
   let release: (() => void) | undefined;
+  let paused: () => void = () => {};
+  const firstPause = new Promise<void>((resolve) => (paused = resolve));
   const store = createSqliteHistoryStore({
     path: join(root, "c.db"),
     retentionMs: H,
@@ -84,11 +86,15 @@ test("close during a retention pass stops it at the next batch and releases the 
     logger: silentLogger,
     pruneIntervalMs: 0,
     pruneBatchRows: 10,
-    yieldToEventLoop: () => new Promise<void>((resolve) => (release = resolve)),
+    yieldToEventLoop: () =>
+      new Promise<void>((resolve) => {
+        release = resolve;
+        paused();
+      }),
   });
   await store.appendSamples(minutes(100));
   const pass = store.prune(T0 + 10 * 24 * H);
-  await Promise.resolve();
+  await firstPause;
   const closing = store.close();
   release?.();
   expect(await pass).toBe(10);

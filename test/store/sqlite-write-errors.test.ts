@@ -75,6 +75,41 @@ describe("sqlite history: write failures never throw", () => {
     await store.close();
   });
 
+  test.skipIf(!chattrWorks)("a backlog larger than one chunk drains in chunks after recovery, nothing lost", async () => {
+    const dir = mkdtempSync(join(root, "backlog-"));
+    const path = join(dir, "history.db");
+    let turns = 0;
+    const store = createSqliteHistoryStore({
+      path,
+      retentionMs: 3600_000,
+      clock: new ManualClock(T0),
+      logger: createMemoryLogger(),
+      pruneIntervalMs: 0,
+      yieldToEventLoop: () => new Promise((resolve) => setImmediate(() => resolve(void turns++))),
+    });
+    await store.appendSamples([sample({ ts: T0 })]);
+    const locked = [path, `${path}-wal`, dir];
+    try {
+      expect(sh(["chattr", "+i", ...locked]).ok).toBe(true);
+      for (let i = 0; i < 12; i++) {
+        await store.appendSamples(Array.from({ length: 1000 }, (_, j) => sample({ ts: T0 + 1 + i * 1000 + j })));
+      }
+      expect(store.health().ok).toBe(false);
+    } finally {
+      sh(["chattr", "-i", ...locked]);
+    }
+    await store.appendSamples([sample({ ts: T0 + 50_000 })]);
+    const deadline = performance.now() + 5000;
+    while ((await store.querySamples({ limit: 1e6 })).length < 12_002) {
+      if (performance.now() > deadline) throw new Error("backlog not drained within 5 s");
+      await new Promise((r) => setImmediate(r));
+    }
+    expect(turns).toBeGreaterThanOrEqual(2);
+    expect(store.droppedRows()).toBe(0);
+    expect(store.health()).toEqual({ ok: true });
+    await store.close();
+  });
+
   test.skipIf(!chattrWorks)("a read-only directory at start is a clear open error", () => {
     const dir = mkdtempSync(join(root, "ro-open-"));
     const path = join(dir, "history.db");

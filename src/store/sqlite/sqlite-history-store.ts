@@ -47,6 +47,7 @@ export interface SqliteHistoryStoreOptions {
 
 const DEFAULT_PRUNE_INTERVAL_MS = 60_000;
 const DEFAULT_WAL_AUTOCHECKPOINT_PAGES = 10_000;
+const PENDING_CHUNK_ROWS = 5000;
 const DEFAULT_SAMPLE_RETENTION_MAX_MS = 24 * 3600_000;
 
 /**
@@ -92,29 +93,65 @@ export function createSqliteHistoryStore(options: SqliteHistoryStoreOptions): Se
   let pruneChain: Promise<number> = Promise.resolve(0);
   let pruneTimer: Timer | undefined;
 
-  const flush = (what: string, samples: readonly ProbeSample[], events: readonly TimelineEvent[]): void => {
-    const cleanSamples = sanitizeAll(samples, sanitizeSample);
-    const cleanEvents = sanitizeAll(events, sanitizeEvent);
-    const allSamples = pendingSamples.length > 0 ? [...pendingSamples, ...cleanSamples] : cleanSamples;
-    const allEvents = pendingEvents.length > 0 ? [...pendingEvents, ...cleanEvents] : cleanEvents;
-    if (allSamples.length === 0 && allEvents.length === 0) return;
+  // One transaction; on failure the rows join the bounded retry buffer (or are dropped and
+  // counted when SQLite refuses the rows themselves). Returns whether it committed.
+  const tryWrite = (
+    what: string,
+    samples: readonly ProbeSample[],
+    events: readonly TimelineEvent[],
+    fromPending = false,
+  ): boolean => {
     try {
-      writer.write(allSamples, allEvents);
-      pendingSamples = [];
-      pendingEvents = [];
+      writer.write(samples, events);
       writeHealth.succeeded();
+      return true;
     } catch (error) {
       const kind = sqliteCode(error) || "unknown";
       writeHealth.failed(what, kind, error);
       if (isTransientSqliteError(kind)) {
-        keepPending(allSamples, allEvents);
-      } else {
-        // Retrying cannot help (the rows themselves are refused): count them instead of
-        // letting them block every later write.
-        dropped += allSamples.length + allEvents.length;
-        pendingSamples = [];
-        pendingEvents = [];
+        if (!fromPending) keepPending(samples, events);
+        return false;
       }
+      // Retrying cannot help when the rows themselves are refused: count them instead of
+      // letting them block every later write.
+      dropped += samples.length + events.length;
+      if (fromPending) removeFromPending(samples.length, events.length);
+      return false;
+    }
+  };
+
+  const flush = (what: string, samples: readonly ProbeSample[], events: readonly TimelineEvent[]): void => {
+    const cleanSamples = sanitizeAll(samples, sanitizeSample);
+    const cleanEvents = sanitizeAll(events, sanitizeEvent);
+    if (cleanSamples.length === 0 && cleanEvents.length === 0) return;
+    // While writes fail only the new rows are tried, so a failing disk costs one small
+    // transaction per append; the backlog follows in chunks once a write succeeds.
+    if (tryWrite(what, cleanSamples, cleanEvents) && pendingSamples.length + pendingEvents.length > 0) void drainPending();
+  };
+
+  const removeFromPending = (samples: number, events: number): void => {
+    pendingSamples.splice(0, samples);
+    pendingEvents.splice(0, events);
+  };
+
+  // Writes one chunk of the backlog, oldest first; false when there is nothing left or it failed.
+  const drainChunk = (): boolean => {
+    const samples = pendingSamples.slice(0, PENDING_CHUNK_ROWS);
+    const events = pendingEvents.slice(0, Math.max(0, PENDING_CHUNK_ROWS - samples.length));
+    if (samples.length + events.length === 0) return false;
+    if (!tryWrite("writing retried history rows", samples, events, true)) return false;
+    removeFromPending(samples.length, events.length);
+    return true;
+  };
+
+  let draining = false;
+  const drainPending = async (): Promise<void> => {
+    if (draining) return;
+    draining = true;
+    try {
+      while (!closed && drainChunk()) await pauseFn();
+    } finally {
+      draining = false;
     }
   };
 
@@ -133,17 +170,20 @@ export function createSqliteHistoryStore(options: SqliteHistoryStoreOptions): Se
     return out;
   };
 
-  // Keeps the newest rows up to the bound; what falls off is counted, never silently lost.
+  // Keeps the newest rows up to the bound (events before samples: they are few and carry the
+  // timeline); what falls off is counted, never silently lost.
   const keepPending = (samples: readonly ProbeSample[], events: readonly TimelineEvent[]): void => {
-    const eventRoom = Math.min(events.length, pendingRowsMax);
-    const sampleRoom = Math.min(samples.length, pendingRowsMax - eventRoom);
-    dropped += events.length - eventRoom + samples.length - sampleRoom;
-    pendingEvents = events.slice(events.length - eventRoom);
-    pendingSamples = samples.slice(samples.length - sampleRoom);
+    const allEvents = [...pendingEvents, ...events];
+    const allSamples = [...pendingSamples, ...samples];
+    const eventRoom = Math.min(allEvents.length, pendingRowsMax);
+    const sampleRoom = Math.min(allSamples.length, pendingRowsMax - eventRoom);
+    dropped += allEvents.length - eventRoom + allSamples.length - sampleRoom;
+    pendingEvents = allEvents.slice(allEvents.length - eventRoom);
+    pendingSamples = allSamples.slice(allSamples.length - sampleRoom);
   };
 
   const runPrune = async (nowMs: number): Promise<number> => {
-    flush("writing retried history rows", [], []);
+    await drainPending();
     return enforceRetention(
       db,
       knownSeries,
@@ -221,7 +261,7 @@ export function createSqliteHistoryStore(options: SqliteHistoryStoreOptions): Se
       if (closed) return;
       pruneTimer?.cancel();
       // Last chance for rows that failed before; anything still failing is reported.
-      flush("writing retried history rows", [], []);
+      while (drainChunk());
       closed = true;
       await pruneChain;
       const lost = pendingSamples.length + pendingEvents.length;
