@@ -21,6 +21,7 @@ export function lanConfig(name: string): MembershipConfig {
     vsn: [1, 5, 2, 2, 5, 5],
     broadcastQueueMax: 4096,
     joinSyncDelaysMs: [1500, 4000],
+    leaveSyncPeers: 2,
     udpBlockedAfterProbes: 3,
   };
 }

@@ -95,6 +95,13 @@ export interface MembershipConfig {
   joinSyncDelaysMs: number[];
 
   /**
+   * On a graceful leave, push/pull with this many random alive peers besides gossiping the
+   * leave. Gossip alone can spend all retransmits on recently dead peers; the state exchange
+   * over TCP makes sure some live peer knows we left (and serf peers get the leave intent).
+   */
+  leaveSyncPeers: number;
+
+  /**
    * Consecutive probes that only succeeded over TCP before `udpSeemsBlocked` is reported.
    * One TCP-only probe can be a single bad peer; several in a row mean our own UDP is broken.
    */

@@ -6,7 +6,7 @@ import { AckRegistry } from "./ack-registry.ts";
 import { Awareness } from "./awareness.ts";
 import { BroadcastQueue } from "./broadcast-queue.ts";
 import type { MembershipConfig } from "./config.ts";
-import { sendWithPiggyback, startLoop, type MembershipCore } from "./core.ts";
+import { addressOf, sendWithPiggyback, startLoop, type MembershipCore } from "./core.ts";
 import type { MembershipDelegates } from "./delegates.ts";
 import { gossipRound, pushPullIntervalFor } from "./gossip.ts";
 import { formatAddress, type GossipNet, type NetAddress } from "./gossip-net.ts";
@@ -215,7 +215,18 @@ export function createMembership(config: MembershipConfig, deps: MembershipDeps,
       const othersAlive = core.table.aliveCount() > 1;
       const sent = waitDone(timeoutMs, (done) => core.table.leave(done));
       if (!othersAlive) return;
-      if (!(await sent)) logger.warn("leave: the leave message may not have reached everyone", { timeoutMs });
+      const peers = core.table.randomNodes(config.leaveSyncPeers, (n) => n.name !== config.name && n.state === "alive");
+      const synced = peers.map((peer) =>
+        pushPullWith(core, addressOf(peer), false, Math.min(config.tcpTimeoutMs, timeoutMs)).then(
+          () => true,
+          (error: unknown) => {
+            logger.warn("leave: state exchange with a peer failed", { node: peer.name, error: describeError(error) });
+            return false;
+          },
+        ),
+      );
+      const [gossiped, ...exchanged] = await Promise.all([sent, ...synced]);
+      if (!gossiped && !exchanged.some(Boolean)) logger.warn("leave: the leave may not have reached everyone", { timeoutMs });
     },
 
     async shutdown() {

@@ -15,11 +15,11 @@ export function mergePushPull(core: MembershipCore, remote: PushPullMessage, joi
 }
 
 /** Full state exchange with `to` over a stream; rejects with a SatelliteError naming the peer. */
-export async function pushPullWith(core: MembershipCore, to: NetAddress, join: boolean): Promise<void> {
+export async function pushPullWith(core: MembershipCore, to: NetAddress, join: boolean, timeoutMs = core.config.tcpTimeoutMs): Promise<void> {
   const target = formatAddress(to);
   let reply;
   try {
-    reply = await core.net.sendStream(to, localPushPull(core, join), { timeoutMs: core.config.tcpTimeoutMs, expectReply: true });
+    reply = await core.net.sendStream(to, localPushPull(core, join), { timeoutMs, expectReply: true });
   } catch (error) {
     throw new SatelliteError("push_pull_failed", `state exchange with ${target} failed: ${describeError(error)}`, {
       hint: "check that the peer runs and that TCP to its gossip port is allowed",

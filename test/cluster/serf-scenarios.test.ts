@@ -51,6 +51,21 @@ describe("serf scenarios (simulated)", () => {
     expect(sim.memberEvents("member-failed")).toEqual([]);
   });
 
+  test("a leave right after peers died still reaches the one live peer (gossip to the dead would eat the retransmits)", async () => {
+    for (let seed = 1; seed <= 12; seed++) {
+      const sim = new SerfSim({ seed: 200 + seed });
+      await sim.startCluster(4);
+      await converge(sim);
+      await sim.kill("node-2");
+      await sim.kill("node-3");
+      expect(await sim.advanceUntil(() => sim.allSee({ "node-2": "failed", "node-3": "failed" }), 60_000)).toBeGreaterThan(0);
+      await sim.leaveAndStop("node-1");
+      await sim.clock.advance(30_000);
+      expect([seed, sim.statusOf("node-0", "node-1")]).toEqual([seed, "left"]);
+      expect(sim.memberEvents("member-failed", "node-1")).toEqual([]);
+    }
+  });
+
   test("10% packet loss for 3 simulated minutes: no false failures", async () => {
     const sim = new SerfSim({ seed: 14, link: { delayMs: 1, jitterMs: 4, lossRate: 0.1 } });
     await sim.startCluster(30);
