@@ -42,7 +42,7 @@ export async function freePort(host = "127.0.0.1"): Promise<number> {
   throw new Error(`no free port for TCP+UDP on ${host}`);
 }
 
-export async function startSerf(opts: { name: string; tags?: Record<string, string>; keyringKeys?: string[]; bindIp?: string }): Promise<SerfAgent> {
+export async function startSerf(opts: { name: string; tags?: Record<string, string>; keyringKeys?: string[]; encryptKey?: string; bindIp?: string }): Promise<SerfAgent> {
   const dir = mkdtempSync(join(tmpdir(), "satellite-serf-"));
   const bindIp = opts.bindIp ?? "127.0.0.1";
   const port = await freePort(bindIp);
@@ -50,6 +50,7 @@ export async function startSerf(opts: { name: string; tags?: Record<string, stri
   const bindText = bindIp.includes(":") ? `[${bindIp}]:${port}` : `${bindIp}:${port}`;
   const args = ["agent", `-node=${opts.name}`, `-bind=${bindText}`, `-rpc-addr=127.0.0.1:${rpcPort}`, "-log-level=debug"];
   for (const [k, v] of Object.entries(opts.tags ?? {})) args.push(`-tag`, `${k}=${v}`);
+  if (opts.encryptKey) args.push(`-encrypt=${opts.encryptKey}`);
   if (opts.keyringKeys) {
     const file = join(dir, "keyring.json");
     writeFileSync(file, JSON.stringify(opts.keyringKeys));

@@ -95,6 +95,19 @@ describe.skipIf(!serfAvailable())("interop with the real serf agent (encrypted k
     });
   });
 
+  test("serf started with -encrypt=<base64> (the same key) talks to us too", async () => {
+    const s2 = await startSerf({ name: "s2", encryptKey: Buffer.from(serfKey.keys[0] as Uint8Array).toString("base64") });
+    try {
+      expect(s2.log()).toContain("Encrypted: true");
+      net.sendPacket(s2.bind, [{ ...ping(net, 501), node: "s2" }]);
+      await nextPacket(inbox, isAck(501), "the -encrypt serf's ack");
+      const reply = (await net.sendStream(s2.bind, fakePushPull(net, FAKE, true), { timeoutMs: 5000, expectReply: true })) as PushPullMessage;
+      expect(reply.nodes.some((n) => n.name === "s2")).toBe(true);
+    } finally {
+      await s2.stop();
+    }
+  }, 15_000);
+
   test("a node with the wrong key is ignored by serf and cannot push/pull", async () => {
     const wrongInbox: Received[] = [];
     const wrong = await makeNet(createKeyring([secureRandomBytes(32)]), wrongInbox, "intruder");
