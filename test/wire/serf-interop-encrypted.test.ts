@@ -99,7 +99,7 @@ describe.skipIf(!serfAvailable())("interop with the real serf agent (encrypted k
     const s2 = await startSerf({ name: "s2", encryptKey: Buffer.from(serfKey.keys[0] as Uint8Array).toString("base64") });
     try {
       expect(s2.log()).toContain("Encrypted: true");
-      net.sendPacket(s2.bind, [{ ...ping(net, 501), node: "s2" }]);
+      net.sendPacket(s2.bind, [{ type: "ping", seqNo: 501, node: "s2", sourceAddr: net.localAddress.ip, sourcePort: net.localAddress.port, sourceNode: FAKE }]);
       await nextPacket(inbox, isAck(501), "the -encrypt serf's ack");
       const reply = (await net.sendStream(s2.bind, fakePushPull(net, FAKE, true), { timeoutMs: 5000, expectReply: true })) as PushPullMessage;
       expect(reply.nodes.some((n) => n.name === "s2")).toBe(true);
