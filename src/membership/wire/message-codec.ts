@@ -37,20 +37,20 @@ export function encodeMessage(msg: GossipMessage): Uint8Array {
 export function writeMessage(w: MsgpackWriter, msg: GossipMessage): void {
   switch (msg.type) {
     case "ping":
-      w.byte(MessageType.ping).struct([["SeqNo", (x) => x.uint(msg.seqNo)], ["Node", (x) => x.str(msg.node)], ...sourceFields(msg)]);
+      w.byte(MessageType.ping).struct([["Node", (x) => x.str(msg.node)], ["SeqNo", (x) => x.uint(msg.seqNo)], ...sourceFields(msg)]);
       return;
     case "indirectPing":
       w.byte(MessageType.indirectPing).struct([
-        ["SeqNo", (x) => x.uint(msg.seqNo)],
-        ["Target", (x) => x.bin(ipToBytes(msg.targetAddr))],
-        ["Port", (x) => x.uint(msg.targetPort)],
-        ["Node", (x) => x.str(msg.node)],
         ["Nack", (x) => x.bool(msg.nack)],
+        ["Node", (x) => x.str(msg.node)],
+        ["Port", (x) => x.uint(msg.targetPort)],
+        ["SeqNo", (x) => x.uint(msg.seqNo)],
         ...sourceFields(msg),
+        ["Target", (x) => x.bin(ipToBytes(msg.targetAddr))],
       ]);
       return;
     case "ack":
-      w.byte(MessageType.ack).struct([["SeqNo", (x) => x.uint(msg.seqNo)], ["Payload", (x) => x.binOrNil(msg.payload)]]);
+      w.byte(MessageType.ack).struct([["Payload", (x) => x.binOrNil(msg.payload)], ["SeqNo", (x) => x.uint(msg.seqNo)]]);
       return;
     case "nack":
       w.byte(MessageType.nack).struct([["SeqNo", (x) => x.uint(msg.seqNo)]]);
@@ -61,18 +61,18 @@ export function writeMessage(w: MsgpackWriter, msg: GossipMessage): void {
     case "suspect":
     case "dead":
       w.byte(msg.type === "suspect" ? MessageType.suspect : MessageType.dead).struct([
+        ["From", (x) => x.str(msg.from)],
         ["Incarnation", (x) => x.uint(msg.incarnation)],
         ["Node", (x) => x.str(msg.node)],
-        ["From", (x) => x.str(msg.from)],
       ]);
       return;
     case "alive":
       w.byte(MessageType.alive).struct([
-        ["Incarnation", (x) => x.uint(msg.incarnation)],
-        ["Node", (x) => x.str(msg.node)],
         ["Addr", (x) => x.bin(ipToBytes(msg.addr))],
-        ["Port", (x) => x.uint(msg.port)],
+        ["Incarnation", (x) => x.uint(msg.incarnation)],
         ["Meta", (x) => x.binOrNil(msg.meta)],
+        ["Node", (x) => x.str(msg.node)],
+        ["Port", (x) => x.uint(msg.port)],
         ["Vsn", (x) => x.bin(Uint8Array.from(msg.vsn))],
       ]);
       return;
@@ -91,8 +91,8 @@ function sourceFields(m: Pick<PingMessage, "sourceAddr" | "sourcePort" | "source
   const node = m.sourceNode;
   return [
     ["SourceAddr", addr ? (x) => x.bin(ipToBytes(addr)) : undefined],
-    ["SourcePort", port ? (x) => x.uint(port) : undefined],
     ["SourceNode", node ? (x) => x.str(node) : undefined],
+    ["SourcePort", port ? (x) => x.uint(port) : undefined],
   ];
 }
 

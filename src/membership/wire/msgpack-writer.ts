@@ -203,7 +203,10 @@ export class MsgpackWriter {
 
   /** A Go struct as a map, fields in Go's sorted-name order, omitted fields left out. */
   struct(fields: readonly StructField[]): this {
-    const present = fields.filter((f) => f[1] !== undefined).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+    let present = fields.filter((f) => f[1] !== undefined);
+    let sorted = true;
+    for (let i = 1; i < present.length && sorted; i++) sorted = (present[i - 1] as StructField)[0] < (present[i] as StructField)[0];
+    if (!sorted) present = present.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
     this.mapHeader(present.length);
     for (const [name, write] of present) {
       this.key(name);
