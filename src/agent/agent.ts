@@ -11,7 +11,9 @@ import { NodeHealth } from "../probes/node-health.ts";
 import { outcomesToProbes } from "../probes/outcome-to-probe.ts";
 import { Scheduler } from "../probes/scheduler.ts";
 import { createSqliteHistoryStore } from "../store/sqlite/sqlite-history-store.ts";
+import { metricsRoute } from "../metrics/index.ts";
 import { planChecks } from "./check-setup.ts";
+import { createObservability } from "./observability.ts";
 import { startGossip } from "./gossip.ts";
 import { createHistoryRecorder } from "./history-recorder.ts";
 import type { AgentPlatform } from "./platform-deps.ts";
@@ -43,7 +45,14 @@ export async function startAgent(config: AgentConfig, platform: AgentPlatform, k
   } catch (error) {
     throw new SatelliteError("STATE_DIR_UNUSABLE", `cannot create state directory ${config.stateDir}: ${describeError(error)}`, { hint: "pick a writable directory with --state-dir", cause: error });
   }
-  const store = createSqliteHistoryStore({ path: join(config.stateDir, "history.db"), retentionMs: config.retentionMs, clock, logger: logger.child({ part: "history" }) });
+  let onHistoryWriteError: () => void = () => {};
+  const store = createSqliteHistoryStore({
+    path: join(config.stateDir, "history.db"),
+    retentionMs: config.retentionMs,
+    clock,
+    logger: logger.child({ part: "history" }),
+    onWriteError: () => onHistoryWriteError(),
+  });
   const closers: (() => Promise<void>)[] = [() => store.close()];
   const closeAll = async () => {
     for (const close of closers.reverse()) await close().catch((error: unknown) => logger.error("error while stopping", { error: describeError(error) }));
@@ -58,6 +67,10 @@ export async function startAgent(config: AgentConfig, platform: AgentPlatform, k
     const gossip = await startGossip(config, platform, () => ({ status: health.nodeStatus(), probes: health.probes() }), (events) => void store.appendEvents(events));
     const member = gossip.member;
     peers = () => member.peers.snapshot();
+    const localWithMember = () => ({ ...local(), member_status: member.view.status().nodes?.find((n) => n.name === config.name)?.member_status });
+    const observability = createObservability({ config, clock, logger, gossip, clusterStatus: () => member.view.status(), localStatus: localWithMember });
+    onHistoryWriteError = () => observability.metrics.historyWriteErrors.inc({ store: "sqlite" });
+    closers.push(() => observability.close());
     const scheduler = new Scheduler({
       clock,
       random,
@@ -69,6 +82,7 @@ export async function startAgent(config: AgentConfig, platform: AgentPlatform, k
         for (const e of events) logger.info("state change", { type: e.type, probe: e.probe, state: e.newState });
         member.healthChanged(report.startedAtMs + report.durationMs, events);
         recorder.record(report, events);
+        observability.recordRun(report);
       },
     });
     for (const check of plan.scheduled) scheduler.add(check);
@@ -78,11 +92,11 @@ export async function startAgent(config: AgentConfig, platform: AgentPlatform, k
     const left = new Promise<void>((resolve) => (onLeft = resolve));
     const readiness = (): ReadinessCheck[] => {
       const storeHealth = store.health();
-      return [{ name: "history", ok: storeHealth.ok, message: storeHealth.error }, gossip.readiness(), { name: "probes", ok: true }];
+      return [{ name: "history", ok: storeHealth.ok, message: storeHealth.error }, gossip.readiness(), ...observability.readiness(), { name: "probes", ok: true }];
     };
     const deps: ApiDeps = {
       clock,
-      status: { cluster: async () => member.view.status(), local: () => ({ ...local(), member_status: member.view.status().nodes?.find((n) => n.name === config.name)?.member_status }) },
+      status: { cluster: async () => member.view.status(), local: localWithMember },
       history: store,
       readiness,
       version: buildInfo,
@@ -100,10 +114,15 @@ export async function startAgent(config: AgentConfig, platform: AgentPlatform, k
         },
       },
     };
-    const app = createApp(deps);
+    const metricsApp = metricsRoute(observability.metrics);
+    const app = createApp(deps, [metricsApp]);
     const listen = config.rpcAddr.map((a) => parseHostPort(a, 7575) as HostPort);
     const server: RunningHttpServer = startHttpServer(listen, (request, env) => app.fetch(request, env));
     closers.push(() => server.stop());
+    if (config.metricsAddr) {
+      const metricsServer = startHttpServer([parseHostPort(config.metricsAddr) as HostPort], (request) => metricsApp.fetch(request));
+      closers.push(() => metricsServer.stop());
+    }
     let gossipStopped = false;
     const stopGossip = async (leave: boolean) => {
       if (gossipStopped) return;

@@ -11,7 +11,7 @@ import { lanConfig, localConfig, wanConfig } from "../membership/config-presets.
 import type { NetAddress } from "../membership/gossip-net.ts";
 import { SatelliteError, describeError } from "../platform/errors.ts";
 import { resolveHost } from "../platform/resolve-host.ts";
-import { createUdpTcpGossipNet } from "../platform/udp-tcp-net.ts";
+import { createUdpTcpGossipNet, type UdpTcpGossipNetStats } from "../platform/udp-tcp-net.ts";
 import { loadKeyring } from "./gossip-keyring.ts";
 import { createPeerSnapshotFile } from "./peer-snapshot-file.ts";
 import type { AgentPlatform } from "./platform-deps.ts";
@@ -23,6 +23,8 @@ const PRESETS = { lan: lanConfig, wan: wanConfig, local: localConfig } as const;
 
 export interface Gossip {
   member: ClusterMember;
+  /** Packet, byte and drop counters of the UDP/TCP net since start. */
+  netStats(): UdpTcpGossipNetStats;
   advertised: HostPort;
   members(): MemberInfo[];
   membershipSource(onLeft: () => void): MembershipSource;
@@ -104,6 +106,7 @@ export async function startGossip(
   const members = member.members;
   return {
     member,
+    netStats: () => net.stats(),
     advertised,
     members,
     membershipSource: (onLeft) => ({

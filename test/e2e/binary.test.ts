@@ -30,16 +30,17 @@ describe.skipIf(!existsSync(BINARY))("dist/satellite end to end", () => {
       await waitFor(async () => (await fetch(`${base}/livez`).catch(() => undefined))?.status === 200, 10_000, "the agent's /livez");
       await waitFor(async () => {
         const body = (await (await fetch(`${base}/status`)).json()) as { nodes?: { probes?: { checker: string }[] }[] };
-        return (body.nodes?.[0]?.probes?.length ?? 0) === 3;
-      }, 10_000, "three probes in /status");
+        const names = body.nodes?.[0]?.probes?.map((p) => p.checker) ?? [];
+        return names.includes("closed-port") && names.includes("disk-space");
+      }, 10_000, "the configured and the built-in probes in /status");
       const res = await fetch(`${base}/status`);
       expect(res.status).toBe(503);
       const status = (await res.json()) as { status: string; summary: string; timestamp: string; nodes: { name: string; probes: { checker: string; status: string }[] }[] };
       expect(status.status).toBe("degraded");
-      expect(status.summary).toStartWith("degraded nodes: e2e-1");
+      expect(status.summary).toContain("degraded nodes: e2e-1");
       expect(status.timestamp).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z$/);
-      // disk-latency may warn on a loaded machine; its status is not what this test is about.
-      expect(status.nodes[0]?.probes.map((p) => p.checker).sort()).toEqual(["closed-port", "disk-latency", "disk-space"]);
+      // Built-in checks run beside the configured one; which ones depends on the host.
+      expect(status.nodes[0]?.probes.map((p) => p.checker)).toContain("disk-space");
       expect(status.nodes[0]?.probes.find((p) => p.checker === "closed-port")?.status).toBe("failed");
 
       const cliStatus = run(["status", "--rpc-port", String(port)]);

@@ -1,0 +1,85 @@
+import { buildInfo } from "../build-info.ts";
+import type { ClusterStatusJson } from "../cluster/status-json.ts";
+import type { AgentConfig } from "../config/load.ts";
+import { createMetrics, type SatelliteMetrics } from "../metrics/index.ts";
+import type { Clock } from "../platform/clock.ts";
+import type { Logger } from "../platform/logger.ts";
+import type { CheckRunReport } from "../probes/scheduler.ts";
+import { createInfluxSink, type InfluxSink } from "../store/influxdb/influx-sink.ts";
+import type { Gossip } from "./gossip.ts";
+import type { ReadinessCheck } from "../api/api-deps.ts";
+
+/** How often this node's own status is written to InfluxDB (the original's collection period). */
+const INFLUX_STATUS_INTERVAL_MS = 10_000;
+
+export interface ObservabilityDeps {
+  config: AgentConfig;
+  clock: Clock;
+  logger: Logger;
+  gossip: Gossip;
+  clusterStatus: () => ClusterStatusJson;
+  localStatus: () => ClusterStatusJson["nodes"] extends (infer N)[] | undefined ? N : never;
+}
+
+/**
+ * Prometheus metrics and the optional InfluxDB sink: both read the same facts (probe runs,
+ * the cluster view, gossip counters) and neither may slow the probes down.
+ */
+export function createObservability(deps: ObservabilityDeps) {
+  const { config, clock, logger } = deps;
+  const metrics: SatelliteMetrics = createMetrics({ version: buildInfo.version, commit: buildInfo.gitCommit });
+  const last = { packetsSent: 0, packetsReceived: 0, bytesSent: 0, bytesReceived: 0, drops: {} as Record<string, number> };
+  metrics.addCollector(() => {
+    metrics.observeStatus(deps.clusterStatus() as Parameters<SatelliteMetrics["observeStatus"]>[0]);
+    const stats = deps.gossip.netStats();
+    metrics.gossipPacketsSent.inc(undefined, stats.packetsSent - last.packetsSent);
+    metrics.gossipPacketsReceived.inc(undefined, stats.packetsReceived - last.packetsReceived);
+    metrics.gossipBytesSent.inc(undefined, stats.bytesSent - last.bytesSent);
+    metrics.gossipBytesReceived.inc(undefined, stats.bytesReceived - last.bytesReceived);
+    Object.assign(last, { packetsSent: stats.packetsSent, packetsReceived: stats.packetsReceived, bytesSent: stats.bytesSent, bytesReceived: stats.bytesReceived });
+    for (const [reason, count] of Object.entries(stats.dropsByReason)) {
+      const delta = count - (last.drops[reason] ?? 0);
+      if (delta > 0) metrics.gossipPacketsDropped.inc({ reason }, delta);
+      last.drops[reason] = count;
+    }
+    if (influx) metrics.influxdbQueueLines.set(undefined, influx.health().queuedLines);
+  });
+
+  let influx: InfluxSink | undefined;
+  let influxTimer: { cancel(): void } | undefined;
+  if (config.influxdbUrl) {
+    influx = createInfluxSink({
+      url: config.influxdbUrl,
+      database: config.influxdbDatabase,
+      user: config.influxdbUser,
+      password: config.influxdbPassword,
+      queueDir: config.stateDir,
+      clock,
+      logger: logger.child({ part: "influxdb" }),
+      onDrop: (lines, reason) => metrics.influxdbPointsDropped.inc({ reason }, lines),
+    });
+    const writeStatus = (): void => {
+      influx?.writeNodeStatus([deps.localStatus() as Parameters<InfluxSink["writeNodeStatus"]>[0][number]], clock.nowMs());
+      influxTimer = clock.setTimer(INFLUX_STATUS_INTERVAL_MS, writeStatus);
+    };
+    influxTimer = clock.setTimer(INFLUX_STATUS_INTERVAL_MS, writeStatus);
+  }
+
+  return {
+    metrics,
+    /** Call for every finished probe run. */
+    recordRun(report: CheckRunReport): void {
+      const failed = report.outcomes.some((o) => o.status === "failed");
+      metrics.recordProbe(config.name, report.name, failed ? "failed" : "running", report.durationMs);
+    },
+    readiness(): ReadinessCheck[] {
+      if (!influx) return [];
+      const health = influx.health();
+      return [{ name: "influxdb", ok: health.ok, message: health.error }];
+    },
+    async close(): Promise<void> {
+      influxTimer?.cancel();
+      await influx?.close();
+    },
+  };
+}
