@@ -131,6 +131,7 @@ export async function openStream(
       connecting.then((c) => c.close(), () => {});
       throw connectError(what, error);
     }
+    if (ctx.isClosed()) throw new SatelliteError("GOSSIP_NET_CLOSED", `${what}: the gossip network closed while connecting`, { hint: "the agent is shutting down" });
     conns.add(conn);
     ctx.counters.streamsOpened++;
     await Promise.race([conn.write(bytes), timeout]);
