@@ -12,6 +12,7 @@ import { outcomesToProbes } from "../probes/outcome-to-probe.ts";
 import { Scheduler } from "../probes/scheduler.ts";
 import { createSqliteHistoryStore } from "../store/sqlite/sqlite-history-store.ts";
 import { metricsRoute } from "../metrics/index.ts";
+import { createRemoteDetails } from "../cluster/remote-details.ts";
 import { planChecks } from "./check-setup.ts";
 import { createObservability } from "./observability.ts";
 import { startGossip } from "./gossip.ts";
@@ -20,6 +21,9 @@ import type { AgentPlatform } from "./platform-deps.ts";
 
 /** Runs allowed at once; enough for hundreds of checks, bounded so a stuck host is not flooded. */
 const CHECK_CONCURRENCY_MAX = 32;
+/** A remote node's /local must answer within this, or its digest stands in (`/status?details`). */
+const REMOTE_DETAILS_TIMEOUT_MS = 500;
+const REMOTE_DETAILS_CACHE_MS = 5000;
 /** How often the cluster view is re-read for timeline events that no message announces (staleness). */
 const CLUSTER_TICK_MS = 1000;
 
@@ -71,6 +75,7 @@ export async function startAgent(config: AgentConfig, platform: AgentPlatform, k
     const observability = createObservability({ config, clock, logger, gossip, clusterStatus: () => member.view.status(), localStatus: localWithMember });
     onHistoryWriteError = () => observability.metrics.historyWriteErrors.inc({ store: "sqlite" });
     closers.push(() => observability.close());
+    const remoteDetails = createRemoteDetails({ clock, fetchJson: platform.fetchJson, timeoutMs: REMOTE_DETAILS_TIMEOUT_MS, cacheMs: REMOTE_DETAILS_CACHE_MS });
     const scheduler = new Scheduler({
       clock,
       random,
@@ -96,7 +101,14 @@ export async function startAgent(config: AgentConfig, platform: AgentPlatform, k
     };
     const deps: ApiDeps = {
       clock,
-      status: { cluster: async () => member.view.status(), local: localWithMember },
+      status: {
+        cluster: async (options) => {
+          const status = member.view.status();
+          if (!options?.details || !status.nodes) return status;
+          return { ...status, nodes: await remoteDetails.enrich(status.nodes, config.name) };
+        },
+        local: localWithMember,
+      },
       history: store,
       readiness,
       version: buildInfo,

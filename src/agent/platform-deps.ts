@@ -11,4 +11,6 @@ export interface AgentPlatform {
   hostProbe: HostProbe;
   /** Creates a directory and its parents; throws when it cannot. */
   makeDir(path: string): void;
+  /** GETs JSON with a deadline; rejects on refusal, timeout, non-2xx or bad JSON. */
+  fetchJson(url: string, timeoutMs: number): Promise<unknown>;
 }

@@ -19,7 +19,8 @@ export interface VersionInfo {
 }
 
 export interface StatusSource {
-  cluster(): Promise<ClusterStatusJson>;
+  /** `details`: fetch full probes of remote nodes from their own API (short timeout, cached). */
+  cluster(options?: { details?: boolean }): Promise<ClusterStatusJson>;
   local(): NodeStatusJson;
 }
 

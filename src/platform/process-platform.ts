@@ -37,5 +37,10 @@ export function createAgentPlatform(debug: boolean): AgentPlatform {
     logger: createLineLogger({ minLevel: debug ? "debug" : "info", write: (line) => void process.stderr.write(`${line}\n`), nowMs: () => Date.now() }),
     hostProbe: createSystemHostProbe(),
     makeDir: (path) => void mkdirSync(path, { recursive: true }),
+    fetchJson: async (url, timeoutMs) => {
+      const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
+      if (!response.ok && response.status !== 503) throw new Error(`${url} answered ${response.status}`);
+      return response.json();
+    },
   };
 }

@@ -9,11 +9,12 @@ export const statusCommand = defineCommand({
     ...AGENT_ADDRESS_ARGS,
     pretty: { type: "boolean", description: "Indent the JSON" },
     local: { type: "boolean", description: "Only this node's status (GET /local)" },
+    details: { type: "boolean", description: "Ask remote nodes that expose their API for their full probe details" },
   },
   async run(context) {
     const deps = depsOf(context);
     const { args } = context;
-    const response = await callAgent(deps.fetch, baseUrlOf(args), args.local ? "/local" : "/status");
+    const response = await callAgent(deps.fetch, baseUrlOf(args), args.local ? "/local" : args.details ? "/status?details" : "/status");
     if (response.status !== 200 && response.status !== 503) throw new CommandExit(2, `the agent answered ${response.status}: ${describeApiError(response.body)}`);
     deps.out(JSON.stringify(response.body, null, args.pretty ? 2 : undefined));
     const status = (response.body as { status?: string }).status;
