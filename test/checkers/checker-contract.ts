@@ -8,7 +8,11 @@ import type { HostFiles } from "../../src/platform/host-files.ts";
 import type { HttpFetch } from "../../src/platform/http-fetch.ts";
 import type { NetDialer } from "../../src/platform/net-dial.ts";
 import { COMMON_CHECK_KEYS } from "../../src/probes/check-spec.ts";
-import type { CheckerEnvironment, CheckerKind } from "../../src/probes/checker.ts";
+import type { CheckRun, CheckerEnvironment, CheckerKind } from "../../src/probes/checker.ts";
+import { type CheckRunReport, Scheduler } from "../../src/probes/scheduler.ts";
+import { systemClock } from "../../src/platform/clock.ts";
+import { silentLogger } from "../../src/platform/logger.ts";
+import { createSeededRandom } from "../../src/platform/random.ts";
 import type { CheckOutcome } from "../../src/probes/probe.ts";
 import { testContext } from "./_helpers.ts";
 
@@ -161,6 +165,26 @@ export function runCheckerContract(setup: ContractSetup): void {
         const controller = new AbortController();
         controller.abort();
         expectValidOutcomes(await within(grace, `${kind.kind} pre-aborted`, run(testContext(controller.signal))));
+      });
+
+      test("under the real Scheduler: its timeout aborts the run and the check settles promptly", async () => {
+        const run = build(hangingDeps(setup.realDeps), kind.kind, c);
+        let settled = false;
+        const tracked: CheckRun = (ctx) => {
+          const p = run(ctx);
+          void p.then(() => (settled = true), () => (settled = true));
+          return p;
+        };
+        const scheduler = new Scheduler({ clock: systemClock, random: createSeededRandom(1), logger: silentLogger, concurrencyMax: 1, jitterFraction: 0, onReport: () => {} });
+        scheduler.add({ name: kind.kind, intervalMs: 60_000, timeoutMs: 30, run: tracked });
+        const report = await within(grace, `${kind.kind} report`, scheduler.runNow(kind.kind) as Promise<CheckRunReport>);
+        await within(grace, `${kind.kind} settling after the scheduler's timeout`, new Promise<void>((resolve) => {
+          const poll = (): void => (settled ? resolve() : void setTimeout(poll, 5));
+          poll();
+        }));
+        await scheduler.stop();
+        // A hanging dependency means the timeout decided; a kind that needs no I/O may finish first.
+        if (report.error) expect(report.error).toContain("timed out");
       });
 
       test("hostile dependencies (100 KB errors and bodies): outputs stay bounded", async () => {
