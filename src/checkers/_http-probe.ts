@@ -25,7 +25,9 @@ export async function readBodyCapped(response: Response, bytesMax: number = BODY
     chunks.push(take);
     kept += take.length;
     if (kept >= bytesMax) {
-      truncated = take.length < value.length || !(await peekDone(reader));
+      // Do not wait for more: a streaming endpoint may never end. At exactly the limit this
+      // says truncated when it might not be, which only affects a message.
+      truncated = true;
       break;
     }
   }
@@ -37,11 +39,6 @@ export async function readBodyCapped(response: Response, bytesMax: number = BODY
     at += c.length;
   }
   return { text: new TextDecoder().decode(all), truncated };
-}
-
-async function peekDone(reader: { read(): Promise<{ done: boolean }> }): Promise<boolean> {
-  const next = await reader.read();
-  return next.done;
 }
 
 /** One request with a capped body; network errors and aborts reject (callers turn them into outcomes). */
