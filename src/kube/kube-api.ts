@@ -1,19 +1,6 @@
-import {
-  ApiException,
-  AppsV1Api,
-  CoreV1Api,
-  KubeConfig,
-  ServerConfiguration,
-  type V1Deployment,
-  type V1DeploymentList,
-  type V1Node,
-  type V1PodList,
-  createConfiguration,
-  wrapHttpLibrary,
-} from "@kubernetes/client-node";
+import type { KubeConfig, V1Deployment, V1DeploymentList, V1Node, V1PodList } from "@kubernetes/client-node";
 import { SatelliteError } from "../platform/errors.ts";
 import type { HttpFetch } from "../platform/http-fetch.ts";
-import { createBunHttpLibrary, kubeTls } from "./bun-http-library.ts";
 
 /** The slice of the Kubernetes API the checks use; every call carries the check's signal. */
 export interface KubeApi {
@@ -32,8 +19,21 @@ export interface KubeConnector {
   connect(kubeconfig: string | undefined, signal: AbortSignal): Promise<KubeApi>;
 }
 
+type ClientNode = typeof import("@kubernetes/client-node");
+
+/**
+ * client-node is large (tens of MB resident once loaded), so it is loaded on the first
+ * Kubernetes check run, never by merely building the registry.
+ */
+let clientNode: Promise<ClientNode> | undefined;
+export function loadClientNode(): Promise<ClientNode> {
+  clientNode ??= import("@kubernetes/client-node");
+  return clientNode;
+}
+
 /** Reads the kubeconfig file (every run, so rotated credentials are picked up) or the in-cluster config. */
-export function loadKubeConfig(kubeconfig: string | undefined): KubeConfig {
+export async function loadKubeConfig(kubeconfig: string | undefined): Promise<KubeConfig> {
+  const { KubeConfig } = await loadClientNode();
   const kc = new KubeConfig();
   try {
     if (kubeconfig) kc.loadFromFile(kubeconfig);
@@ -53,7 +53,7 @@ export function loadKubeConfig(kubeconfig: string | undefined): KubeConfig {
 
 /** "404 Not Found: nodes \"x\" not found" from client-node's ApiException, without its body dump. */
 export function describeKubeError(error: unknown): string {
-  if (error instanceof ApiException) {
+  if (isApiException(error)) {
     let message = "";
     try {
       const body = (typeof error.body === "string" ? JSON.parse(error.body) : error.body) as { message?: unknown };
@@ -71,14 +71,21 @@ export function describeKubeError(error: unknown): string {
   return typeof code === "string" && !text.includes(code) ? `${text} (${code})` : text;
 }
 
+/** client-node's ApiException, recognised by shape so this module need not load client-node. */
+function isApiException(error: unknown): error is { code: number; body: unknown } {
+  return error instanceof Error && typeof (error as { code?: unknown }).code === "number" && "body" in error;
+}
+
 export function isNotFound(error: unknown): boolean {
-  return error instanceof ApiException && error.code === 404;
+  return isApiException(error) && error.code === 404;
 }
 
 export function createKubeConnector(http: HttpFetch): KubeConnector {
   return {
     async connect(kubeconfig, signal) {
-      const kc = loadKubeConfig(kubeconfig);
+      const { AppsV1Api, CoreV1Api, ServerConfiguration, createConfiguration, wrapHttpLibrary } = await loadClientNode();
+      const { createBunHttpLibrary, kubeTls } = await import("./bun-http-library.ts");
+      const kc = await loadKubeConfig(kubeconfig);
       const tls = await kubeTls(kc);
       const cluster = kc.getCurrentCluster();
       const config = createConfiguration({
