@@ -72,26 +72,18 @@ export function querySeries(db: Database, q: SeriesQuery, nowMs: number): Series
   }));
 }
 
-/** One index seek per series: cheap even with millions of samples. */
+/** One statement, one index seek per series: cheap even with millions of samples. */
 export function queryLatest(db: Database, q: LatestQuery): ProbeSample[] {
   const where: string[] = [];
   const params: Param[] = [];
-  if (q.checker !== undefined) add(where, params, "checker = ?", q.checker);
-  if (q.node !== undefined) add(where, params, "node = ?", q.node);
-  const series = db.query(`SELECT checker, node FROM series ${clause(where)}`).all(...params) as {
-    checker: string;
-    node: string;
-  }[];
-  const last = db.query(
-    `SELECT ts, node, checker, status, severity, duration_ms, error FROM samples
-     WHERE checker = ? AND node = ? ORDER BY ts DESC, rowid DESC LIMIT 1`,
-  );
-  const out: ProbeSample[] = [];
-  for (const s of series) {
-    const row = last.get(s.checker, s.node) as SampleRow | null;
-    if (row) out.push(toSample(row));
-  }
-  return out.sort(compareNodeChecker);
+  if (q.checker !== undefined) add(where, params, "series.checker = ?", q.checker);
+  if (q.node !== undefined) add(where, params, "series.node = ?", q.node);
+  const sql = `SELECT s.ts, s.node, s.checker, s.status, s.severity, s.duration_ms, s.error
+               FROM series JOIN samples AS s ON s.rowid =
+                 (SELECT rowid FROM samples WHERE checker = series.checker AND node = series.node
+                  ORDER BY ts DESC, rowid DESC LIMIT 1)
+               ${clause(where)}`;
+  return (db.query(sql).all(...params) as SampleRow[]).map(toSample).sort(compareNodeChecker);
 }
 
 function add(where: string[], params: Param[], cond: string, value: Param): void {
