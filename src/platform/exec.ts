@@ -31,17 +31,48 @@ export interface Exec {
   run(argv: readonly string[], options: ExecOptions): Promise<ExecResult>;
 }
 
-async function collect(
-  stream: ReadableStream<Uint8Array>,
+/** How long output pipes may stay open after the process group was killed (a process that left the group). */
+const PIPE_GRACE_MS = 500;
+
+interface Collector {
+  result: Promise<{ text: string; truncated: boolean }>;
+  /** Stops reading; what was read so far is the result. */
+  stop(): void;
+}
+
+function collect(stream: ReadableStream<Uint8Array>, bytesMax: number): Collector {
+  const reader = stream.getReader();
+  let stopped = false;
+  return {
+    result: readCapped(reader, bytesMax, () => stopped),
+    stop() {
+      stopped = true;
+      reader.cancel().catch(() => undefined);
+    },
+  };
+}
+
+interface ByteReader {
+  read(): Promise<{ done: boolean; value?: Uint8Array }>;
+}
+
+async function readCapped(
+  reader: ByteReader,
   bytesMax: number,
+  stopped: () => boolean,
 ): Promise<{ text: string; truncated: boolean }> {
   const chunks: Uint8Array[] = [];
   let kept = 0;
   let truncated = false;
-  const reader = stream.getReader();
   for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
+    let next: { done: boolean; value?: Uint8Array };
+    try {
+      next = await reader.read();
+    } catch {
+      break; // cancelled
+    }
+    const { done, value } = next;
+    if (done || stopped() || !value) break;
     if (kept < bytesMax) {
       const take = value.subarray(0, bytesMax - kept);
       chunks.push(take);
@@ -103,7 +134,13 @@ export const bunExec: Exec = {
       await proc.exited;
       // Children that outlive the leader would hold the pipes open and pile up between runs.
       killGroup(pid);
-      const [o, e] = await Promise.all([out, err]);
+      // A process that escaped the group (setsid) may still hold the pipes: stop reading after a grace.
+      const grace = setTimeout(() => {
+        out.stop();
+        err.stop();
+      }, PIPE_GRACE_MS);
+      const [o, e] = await Promise.all([out.result, err.result]);
+      clearTimeout(grace);
       return {
         exitCode: proc.signalCode != null ? null : proc.exitCode,
         signalCode: proc.signalCode != null ? String(proc.signalCode) : null,

@@ -109,6 +109,19 @@ describe("script (Nagios plugin)", () => {
     await waitFor(`leftover child ${child} to be gone`, () => isGoneOrReaped(child), 5000);
   });
 
+  test("a child that escapes the process group (setsid) and keeps stdout open does not hold the check", async () => {
+    if (!Bun.which("setsid")) throw new Error("setsid (util-linux) is not installed; this test needs it");
+    const pidFile = join(dir, "escaped-pid");
+    const path = script("escapes.sh", `setsid sh -c 'echo $$ > ${pidFile}; exec sleep 300' &\nwhile [ ! -s ${pidFile} ]; do :; done\necho OK`);
+    try {
+      const [o] = await runOnce(kind, { command: [path] }, env, AbortSignal.timeout(5000));
+      expect(o).toMatchObject({ status: "running", detail: "OK" });
+    } finally {
+      const escaped = Number(readFileSync(pidFile, "utf8").trim());
+      if (escaped > 0) process.kill(escaped, "SIGKILL");
+    }
+  });
+
   test("missing program -> failed naming it", async () => {
     const [o] = await runOnce(kind, { command: ["/nonexistent/check_thing"] }, env);
     expect(o?.status).toBe("failed");
