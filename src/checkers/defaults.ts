@@ -22,7 +22,7 @@ export interface DefaultChecks {
 }
 
 /** Processes (as /proc/<pid>/comm, 15 characters at most) that may hold the cluster's ports. */
-export const CLUSTER_PROCESSES = ["kubelet", "kube-apiserver", "kube-scheduler", "kube-controller", "kube-proxy", "etcd", "coredns", "satellite", "dockerd", "containerd"];
+export const CLUSTER_PROCESSES = ["kubelet", "kube-apiserver", "kube-scheduler", "kube-controller", "kube-proxy", "etcd", "coredns", "satellite", "dockerd", "containerd", "systemd-resolve"];
 
 /** Modules and kernel options a Kubernetes node's networking and overlay storage need. */
 export const KUBE_KERNEL_MODULES = ["br_netfilter|bridge", "overlay", "ip_tables|iptable_filter|nf_tables", "nf_conntrack|nf_conntrack_ipv4"];
@@ -135,7 +135,8 @@ export async function defaultChecks(input: DefaultChecksInput): Promise<DefaultC
     warningIf: "memory.usedPercent > 90 || load.perCpu1 > 4",
     criticalIf: "memory.usedPercent > 97",
   });
-  checks.push({ name: "port-conflicts", kind: "port-conflicts", allowedProcesses: CLUSTER_PROCESSES, intervalMs: 60_000 });
+  // A foreign listener is a warning: it breaks the next component start, not the running cluster.
+  checks.push({ name: "port-conflicts", kind: "port-conflicts", allowedProcesses: CLUSTER_PROCESSES, intervalMs: 60_000, severity: "warning" });
   // Measured from gossip traffic: latency/loss and clock drift to every peer.
   checks.push({ name: "latency", kind: "latency", severity: "warning" });
   checks.push({ name: "time-drift", kind: "time-drift" });
