@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { kubeCanaryKind } from "../../src/checkers/kube-canary.ts";
@@ -81,6 +81,19 @@ describe.skipIf(!hasOpenssl())("Kubernetes checks over client-certificate TLS", 
     expect(calls[1]).toBe("DELETE /apis/apps/v1/namespaces/default/deployments/satellite-canary-node-1");
     expect(calls[2]).toBe("POST /apis/apps/v1/namespaces/default/deployments");
     expect(calls.at(-1)).toBe("DELETE /apis/apps/v1/namespaces/default/deployments/satellite-canary-node-1");
+  });
+
+  test("kubeconfig with embedded *-data certificates (as kubeadm writes them)", async () => {
+    const b64 = (path: string) => Buffer.from(readFileSync(path)).toString("base64");
+    const embedded = kubeconfigYaml(api.url, pki, { kind: "cert" })
+      .replace(`certificate-authority: ${pki.caFile}`, `certificate-authority-data: ${b64(pki.caFile)}`)
+      .replace(`client-certificate: ${pki.clientCertFile}`, `client-certificate-data: ${b64(pki.clientCertFile)}`)
+      .replace(`client-key: ${pki.clientKeyFile}`, `client-key-data: ${b64(pki.clientKeyFile)}`);
+    expect(embedded).not.toContain(dir);
+    const path = join(dir, "kubeconfig-embedded");
+    writeFileSync(path, embedded);
+    const [o] = await runOnce(kubeNodeConditionsKind(deps), { kubeconfig: path, nodeName: "node-1" }, testEnv(dir));
+    expect(o?.status).toBe("running");
   });
 
   test("missing kubeconfig file -> failed naming it", async () => {
