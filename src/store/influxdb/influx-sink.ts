@@ -133,7 +133,9 @@ export function createInfluxSink(options: InfluxSinkOptions): InfluxSink {
     }
   };
 
+  let sendScheduled = false;
   const sendBuffer = async (): Promise<void> => {
+    sendScheduled = false;
     const lines = buffer;
     buffer = [];
     flushTimer?.cancel();
@@ -174,7 +176,10 @@ export function createInfluxSink(options: InfluxSinkOptions): InfluxSink {
       if (line !== undefined) buffer.push(line);
     }
     if (buffer.length >= batchLinesMax) {
-      void runExclusive(sendBuffer);
+      if (!sendScheduled) {
+        sendScheduled = true;
+        void runExclusive(sendBuffer);
+      }
       // A send in progress may take up to the request timeout: spill what keeps coming to disk.
       if (buffer.length >= batchLinesMax * 10) enqueue(buffer.splice(0));
     } else if (buffer.length > 0 && !flushTimer) {
