@@ -3,6 +3,9 @@ import { Database } from "bun:sqlite";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { ManualClock } from "../../src/platform/manual-clock.ts";
+import { silentLogger } from "../../src/platform/logger.ts";
+import { createSqliteHistoryStore } from "../../src/store/sqlite/sqlite-history-store.ts";
 
 const root = mkdtempSync(join(tmpdir(), "satellite-crash-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -52,4 +55,12 @@ test("kill -9 mid-write: integrity ok and every acknowledged sample is present",
   } finally {
     db.close();
   }
+  // And the store itself opens the crashed file and keeps appending.
+  const store = createSqliteHistoryStore({ path, retentionMs: 1e12, clock: new ManualClock(0), logger: silentLogger, pruneIntervalMs: 0 });
+  expect((await store.querySamples({ node: "n0", checker: "c0", untilMs: lastAck + 1, limit: 1e6 })).length).toBe(
+    Math.floor(lastAck / 91) + 1,
+  );
+  await store.appendSamples([{ ts: lastAck + 1_000_000, node: "after", checker: "crash", status: "running", durationMs: 1 }]);
+  expect(store.health()).toEqual({ ok: true });
+  await store.close();
 });
