@@ -61,8 +61,8 @@ export function describeKubeError(error: unknown): string {
     } catch {
       // body was not JSON
     }
-    if (!message && error.code === 401) message = "Unauthorized (check the credentials in the kubeconfig)";
-    if (!message && error.code === 403) message = "Forbidden (the kubeconfig user lacks RBAC permission)";
+    if (error.code === 401) message = `${message || "Unauthorized"} (check the credentials in the kubeconfig)`;
+    if (error.code === 403) message = `${message || "Forbidden"} (the kubeconfig user lacks RBAC permission)`;
     return `API answered ${error.code}${message ? `: ${message}` : ""}`;
   }
   if (error instanceof Error && error.name === "AbortError") return "aborted (check timed out)";

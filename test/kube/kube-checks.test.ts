@@ -6,6 +6,7 @@ import { kubeCanaryKind } from "../../src/checkers/kube-canary.ts";
 import { kubeNodeConditionsKind } from "../../src/checkers/kube-node-conditions.ts";
 import { kubeSystemPodsKind } from "../../src/checkers/kube-system-pods.ts";
 import { createKubeConnector } from "../../src/kube/kube-api.ts";
+import { createRestKubeConnector } from "../../src/kube/rest-connector.ts";
 import { bunHttpFetch } from "../../src/platform/http-fetch.ts";
 import { type TestPki, hasOpenssl, makeTestPki } from "../checkers/_certs.ts";
 import { runOnce, testEnv } from "../checkers/_helpers.ts";
@@ -13,9 +14,16 @@ import { type FakeApiServer, kubeconfigYaml, startFakeApiServer } from "./fake-a
 
 // The API server here is a local HTTPS Bun.serve replaying representative API responses
 // (test/fixtures/kube), because no real API server runs on this machine.
-const deps = { kube: createKubeConnector(bunHttpFetch) };
+// Both connectors (client-node with the Bun fetch wrapper, and the small REST client) run the same suite.
+const CONNECTORS = [
+  ["client-node", createKubeConnector(bunHttpFetch)],
+  ["rest", createRestKubeConnector(bunHttpFetch)],
+] as const;
 
-describe.skipIf(!hasOpenssl())("Kubernetes checks over client-certificate TLS", () => {
+for (const [connectorName, connector] of CONNECTORS) {
+const deps = { kube: connector };
+
+describe.skipIf(!hasOpenssl())(`${connectorName}: Kubernetes checks over client-certificate TLS`, () => {
   let dir = "";
   let pki: TestPki;
   let api: FakeApiServer;
@@ -110,7 +118,7 @@ describe.skipIf(!hasOpenssl())("Kubernetes checks over client-certificate TLS", 
   });
 });
 
-describe.skipIf(!hasOpenssl())("Kubernetes checks with a bearer token", () => {
+describe.skipIf(!hasOpenssl())(`${connectorName}: Kubernetes checks with a bearer token`, () => {
   let dir = "";
   let pki: TestPki;
   let api: FakeApiServer;
@@ -163,3 +171,4 @@ describe.skipIf(!hasOpenssl())("Kubernetes checks with a bearer token", () => {
     expect(api.deployments.size).toBe(0);
   });
 });
+}
