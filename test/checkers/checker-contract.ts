@@ -2,6 +2,7 @@ import { describe, expect, test } from "bun:test";
 import type { CheckerDeps } from "../../src/checkers/deps.ts";
 import { TEXT_BYTES_MAX } from "../../src/checkers/_outcome.ts";
 import { createKubeConnector } from "../../src/kube/kube-api.ts";
+import { createRestKubeConnector } from "../../src/kube/rest-connector.ts";
 import type { Disk } from "../../src/platform/disk.ts";
 import type { Exec } from "../../src/platform/exec.ts";
 import type { HostFiles } from "../../src/platform/host-files.ts";
@@ -71,7 +72,8 @@ function hostileDeps(real: CheckerDeps): CheckerDeps {
   const exec: Exec = { run: async () => ({ exitCode: 2, signalCode: null, stdout: HUGE, stderr: HUGE, truncated: true, aborted: false }) };
   const inotify = { tryWatch: () => Promise.reject(new Error(HUGE)) };
   const dns = { query: () => Promise.reject(new Error(HUGE)) };
-  return { ...real, files, disk, http, net, exec, inotify, dns, kube: createKubeConnector(http) };
+  // The REST connector here, client-node's in hangingDeps: both face the contract.
+  return { ...real, files, disk, http, net, exec, inotify, dns, kube: createRestKubeConnector(http) };
 }
 
 function utf8Bytes(text: string): number {
