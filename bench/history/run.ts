@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { Database } from "bun:sqlite";
 import { systemClock } from "../../src/platform/clock.ts";
 import { silentLogger } from "../../src/platform/logger.ts";
-import { createSqliteHistoryStore, type SqliteHistoryStoreOptions } from "../../src/store/sqlite/sqlite-history-store.ts";
+import { createSqliteHistoryStore, type SqliteHistoryStore, type SqliteHistoryStoreOptions } from "../../src/store/sqlite/sqlite-history-store.ts";
 import type { ProbeSample } from "../../src/store/history-store.ts";
 
 const args = process.argv.slice(2);
@@ -22,7 +22,7 @@ const DAY_S = 86_400;
 const T0 = Date.UTC(2026, 0, 1);
 const work = mkdtempSync(join(parent, "satellite-history-bench-"));
 
-type Store = ReturnType<typeof createSqliteHistoryStore>;
+type Store = SqliteHistoryStore;
 
 function probeName(p: number): { node: string; checker: string } {
   return { node: `node-${String(p % NODES).padStart(3, "0")}`, checker: `check-${String(Math.floor(p / NODES)).padStart(2, "0")}` };

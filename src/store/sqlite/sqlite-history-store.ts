@@ -45,6 +45,16 @@ export interface SqliteHistoryStoreOptions {
   yieldToEventLoop?: () => Promise<void>;
 }
 
+export interface SqliteHistoryStore extends SeriesHistoryStore {
+  /**
+   * Rows given up on: malformed rows, rows SQLite refused outright, and rows that did not fit
+   * the retry buffer while writes kept failing.
+   */
+  droppedRows(): number;
+  /** Failed writes since start. */
+  writeErrors(): number;
+}
+
 const DEFAULT_PRUNE_INTERVAL_MS = 60_000;
 const DEFAULT_WAL_AUTOCHECKPOINT_PAGES = 10_000;
 const PENDING_CHUNK_ROWS = 5000;
@@ -58,15 +68,7 @@ const DEFAULT_SAMPLE_RETENTION_MAX_MS = 24 * 3600_000;
  * Throws SatelliteError (HISTORY_DIR_MISSING, HISTORY_DIR_UNWRITABLE, HISTORY_NOT_A_DATABASE,
  * HISTORY_SCHEMA_TOO_NEW, HISTORY_OPEN_FAILED) when the database cannot be opened.
  */
-export function createSqliteHistoryStore(options: SqliteHistoryStoreOptions): SeriesHistoryStore & {
-  /**
-   * Rows given up on: malformed rows, rows SQLite refused outright, and rows that did not fit
-   * the retry buffer while writes kept failing.
-   */
-  droppedRows(): number;
-  /** Failed writes since start. */
-  writeErrors(): number;
-} {
+export function createSqliteHistoryStore(options: SqliteHistoryStoreOptions): SqliteHistoryStore {
   const { path, clock, logger } = options;
   const db: Database = openHistoryDatabase(path, {
     durability: options.durability ?? "process-crash",
