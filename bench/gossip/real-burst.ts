@@ -18,9 +18,13 @@ export interface BurstResult {
   apiRounds: number;
   /** Ordered pairs "a->b" (a does not see b) from the logs, at seconds after the first spawn. */
   missingPairsAt: Record<string, number>;
+  /** [seconds after the first spawn, missing pairs from the logs], sampled every 0.5 s. */
+  timeline: [number, number][];
   /** Up to 20 pairs still missing at the end, from the API. */
   missingAtEnd: string[];
   exitedEarly: string[];
+  /** "failed" events logged during the burst (nobody was killed: all of them are false), by member. */
+  falseFailed: Record<string, number>;
 }
 
 const CHECKPOINTS_S = [5, 10, 30, 60, 120, 180, 300];
@@ -39,14 +43,14 @@ export async function runBurst(cluster: BenchCluster, count: number, timeoutMs: 
   const spawnSpreadMs = performance.now() - t0;
   const everyone = () => [...cluster.agents.values()];
   const names = everyone().map((a) => a.spec.name);
-  const missingFromLogs = () => everyone().reduce((sum, a) => sum + names.filter((n) => n !== a.spec.name && !a.alive.has(n)).length, 0);
-
-  const missingPairsAt: Record<string, number> = {};
-  const timers = CHECKPOINTS_S.filter((s) => s * 1000 <= timeoutMs).map((s) =>
-    setTimeout(() => {
-      missingPairsAt[`${s}s`] = missingFromLogs();
-    }, t0 + s * 1000 - performance.now()),
-  );
+  // Runs on every membership log line of 100 agents: keep it O(agents). Alive sets only ever
+  // hold burst members, so the count of others an agent sees is its set size minus itself.
+  const pairs = names.length * (names.length - 1);
+  const missingFromLogs = () => pairs - everyone().reduce((sum, a) => sum + a.alive.size - (a.alive.has(a.spec.name) ? 1 : 0), 0);
+  const timeline: [number, number][] = [];
+  const sample = () => timeline.push([Number(((performance.now() - t0) / 1000).toFixed(1)), missingFromLogs()]);
+  sample();
+  const sampler = setInterval(sample, 500);
 
   let logConvergedMs: number | null = null;
   let apiConvergedMs: number | null = null;
@@ -66,10 +70,14 @@ export async function runBurst(cluster: BenchCluster, count: number, timeoutMs: 
     }
   })();
   await Promise.all([logWait, apiLoop]);
-  for (const timer of timers) clearTimeout(timer);
-  const convergedAt = logConvergedMs as number | null;
+  clearInterval(sampler);
+  sample();
+  const missingPairsAt: Record<string, number> = {};
   for (const s of CHECKPOINTS_S) {
-    if (convergedAt !== null && s * 1000 >= convergedAt && s * 1000 <= timeoutMs) missingPairsAt[`${s}s`] ??= 0;
+    // The last sample taken at or before the checkpoint; none once the run ended before it.
+    const last = timeline.filter(([t]) => t <= s).at(-1);
+    if (last && (timeline.at(-1)?.[0] ?? 0) >= s) missingPairsAt[`${s}s`] = last[1];
+    else if (last && last[1] === 0 && s * 1000 <= timeoutMs) missingPairsAt[`${s}s`] = 0;
   }
   return {
     agents: count,
@@ -79,9 +87,17 @@ export async function runBurst(cluster: BenchCluster, count: number, timeoutMs: 
     apiConvergedMs,
     apiRounds,
     missingPairsAt,
+    timeline,
     missingAtEnd: lastApiMissing.slice(0, 20),
     exitedEarly: everyone().filter((a) => !a.running).map((a) => a.spec.name),
+    falseFailed: countFailed(everyone()),
   };
+}
+
+function countFailed(agents: Agent[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const a of agents) for (const e of a.events) if (e.kind === "failed") counts[e.who] = (counts[e.who] ?? 0) + 1;
+  return counts;
 }
 
 async function missingFromApi(cluster: BenchCluster, agents: Agent[], names: string[], serfBinary: string): Promise<string[]> {

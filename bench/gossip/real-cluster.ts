@@ -4,6 +4,7 @@
  * waits, so nothing here sleeps to wait for a condition.
  */
 import type { Subprocess } from "bun";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { TestHost, TestNetwork } from "../../test/support/netns.ts";
 import type { AgentSpec, Driver, MemberEventKind } from "./real-drivers.ts";
@@ -31,6 +32,8 @@ export interface Agent {
   events: TimedEvent[];
   /** Last log lines, for diagnosing an agent that exits early. */
   tail: string[];
+  /** Every log line with its arrival time (ms since the agent was spawned), when logs are kept. */
+  log?: string[];
 }
 
 export class BenchCluster {
@@ -44,13 +47,18 @@ export class BenchCluster {
     readonly driver: Driver,
     private readonly dir: string,
     private readonly agentLifetimeMs: number,
+    private readonly keepLogs = false,
+    /** Added to the agents' nice value, so the observing bench is not starved by a burst. */
+    private readonly agentNice = 0,
   ) {}
 
   start(name: string, joinPort?: number): Agent {
     const index = this.nextIndex++;
     const spec: AgentSpec = { name, gossipPort: GOSSIP_BASE_PORT + index, rpcPort: RPC_BASE_PORT + index, joinPort, dir: join(this.dir, name) };
-    const proc = this.net.spawn(this.host, this.driver.agentArgv(spec), { lifetimeMs: this.agentLifetimeMs });
-    const agent: Agent = { spec, proc, pid: proc.pid, tSpawn: performance.now(), running: true, gone: false, alive: new Set(), events: [], tail: [] };
+    // `nice` execs the agent, so the pid stays the agent's own.
+    const argv = this.agentNice ? ["nice", "-n", String(this.agentNice), ...this.driver.agentArgv(spec)] : this.driver.agentArgv(spec);
+    const proc = this.net.spawn(this.host, argv, { lifetimeMs: this.agentLifetimeMs });
+    const agent: Agent = { spec, proc, pid: proc.pid, tSpawn: performance.now(), running: true, gone: false, alive: new Set(), events: [], tail: [], log: this.keepLogs ? [] : undefined };
     this.agents.set(name, agent);
     void proc.exited.then(() => {
       agent.running = false;
@@ -120,9 +128,22 @@ export class BenchCluster {
     await Promise.race([Promise.all([...this.agents.values()].map((a) => a.proc.exited)), Bun.sleep(10_000)]);
   }
 
+  /** Writes each agent's kept log to `<dir>/<name>.log`; returns how many files were written. */
+  writeLogs(dir: string): number {
+    mkdirSync(dir, { recursive: true });
+    let written = 0;
+    for (const agent of this.agents.values()) {
+      if (!agent.log) continue;
+      writeFileSync(join(dir, `${agent.spec.name}.log`), `${agent.log.join("\n")}\n`);
+      written++;
+    }
+    return written;
+  }
+
   private onLine(agent: Agent, line: string): void {
     const t = performance.now();
     agent.tail.push(line);
+    agent.log?.push(`+${(t - agent.tSpawn).toFixed(0)}ms ${line}`);
     if (agent.tail.length > 20) agent.tail.shift();
     const event = this.driver.parseLine(line);
     if (!event) return;

@@ -63,6 +63,7 @@ function burstRow(impl: Impl, b: BurstResult | { error: string }): Record<string
     "@60s": at("60s"),
     "@120s": at("120s"),
     "exited early": b.exitedEarly.length,
+    "false failed": Object.entries(b.falseFailed).map(([who, count]) => `${who} x${count}`).join(" ").slice(0, 60) || 0,
   };
 }
 
