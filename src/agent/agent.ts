@@ -21,6 +21,8 @@ import type { AgentPlatform } from "./platform-deps.ts";
 
 /** Runs allowed at once; enough for hundreds of checks, bounded so a stuck host is not flooded. */
 const CHECK_CONCURRENCY_MAX = 32;
+/** /status is rendered at most this often; adds at most this much to how fast a change shows. */
+const STATUS_CACHE_MS = 100;
 /** A remote node's /local must answer within this, or its digest stands in (`/status?details`). */
 const REMOTE_DETAILS_TIMEOUT_MS = 500;
 const REMOTE_DETAILS_CACHE_MS = 5000;
@@ -113,6 +115,7 @@ export async function startAgent(config: AgentConfig, platform: AgentPlatform, k
       readiness,
       version: buildInfo,
       apiToken: config.apiToken,
+      statusCacheMs: STATUS_CACHE_MS,
       membership: gossip.membershipSource(() => onLeft()),
       checks: {
         list: () => health.checks(),

@@ -55,6 +55,8 @@ export interface ApiDeps {
   checks?: ChecksSource;
   membership?: MembershipSource;
   version: VersionInfo;
+  /** A rendered /status is reused this long (0: render every request). */
+  statusCacheMs?: number;
   /** When set, a request with `Authorization: Bearer <token>` may mutate from any address. */
   apiToken?: string;
 }

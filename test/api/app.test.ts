@@ -118,3 +118,16 @@ describe("checks and members", () => {
     expect(((await none.json()) as { error: string }).error).toBe("could not join any of bad:1");
   });
 });
+
+describe("status rendering cache", () => {
+  test("with statusCacheMs, /status is rendered once per window", async () => {
+    const { app, state, clock } = makeApp({ statusCacheMs: 100 });
+    expect((await app.request("/status")).status).toBe(200);
+    state.cluster = { status: "degraded", timestamp: "t2", summary: "master node unavailable" };
+    expect((await app.request("/status")).status).toBe(200);
+    await clock.advance(100);
+    const res = await app.request("/status");
+    expect(res.status).toBe(503);
+    expect(res.headers.get("content-type")).toBe("application/json");
+  });
+});
