@@ -34,6 +34,8 @@ const sizes = process.argv.slice(2).map(Number).filter((n) => n > 1);
 
 async function run(n: number): Promise<Result> {
   const wallStart = performance.now();
+  const phase = (what: string) =>
+    console.error(`N=${n} ${what} at ${((performance.now() - wallStart) / 1000).toFixed(1)}s wall, ${Math.round(process.memoryUsage().rss / 2 ** 20)} MB`);
   const reps = REPS[n] ?? 2;
   const clock = new HeapClock();
   // Real serf encodings and real message sizes (uncompressed, unencrypted).
@@ -56,8 +58,11 @@ async function run(n: number): Promise<Result> {
     void node.serf.join([seed]).catch(() => {});
     if (i % 10 === 0) await clock.advance(20);
   }
+  phase("nodes started");
   const clusterFormMs = await sim.advanceUntil(() => sim.converged(), 120_000, 100);
-  await clock.advance(30_000);
+  phase("cluster formed");
+  // Let the join burst's broadcasts drain (a joiner re-gossips every member it learned).
+  await clock.advance(90_000);
 
   // One full (scaled) push/pull period, so every node does about one exchange in the window.
   const windowMs = pushPullIntervalFor(30_000, n);
@@ -69,6 +74,7 @@ async function run(n: number): Promise<Result> {
   const udpBytesPerSecPerNode = (after.udpBytes - before.udpBytes) / alive / (windowMs / 1000);
   const packetsPerSecPerNode = (after.packets - before.packets) / alive / (windowMs / 1000);
 
+  phase("traffic measured");
   const joinTimes: number[] = [];
   let nextIndex = n;
   for (let r = 0; r < reps; r++) {
@@ -79,6 +85,7 @@ async function run(n: number): Promise<Result> {
     await clock.advance(5000);
   }
 
+  phase("joins measured");
   const killAll: number[] = [];
   const killObserver: number[] = [];
   const victims = new Set<string>();
@@ -93,6 +100,7 @@ async function run(n: number): Promise<Result> {
     await clock.advance(5000);
   }
 
+  phase("kills measured");
   const leaveTimes: number[] = [];
   const leavers = new Set<string>();
   for (let r = 0; r < reps; r++) {
