@@ -145,11 +145,13 @@ export class BenchCluster {
     agent.tail.push(line);
     agent.log?.push(`+${(t - agent.tSpawn).toFixed(0)}ms ${line}`);
     if (agent.tail.length > 20) agent.tail.shift();
-    const event = this.driver.parseLine(line);
-    if (!event) return;
-    agent.events.push({ ...event, t });
-    if (event.kind === "join") agent.alive.add(event.who);
-    else if (event.kind !== "update") agent.alive.delete(event.who);
+    const events = this.driver.parseLine(line);
+    if (events.length === 0) return;
+    for (const event of events) {
+      agent.events.push({ ...event, t });
+      if (event.kind === "join") agent.alive.add(event.who);
+      else if (event.kind !== "update") agent.alive.delete(event.who);
+    }
     this.notify();
   }
 

@@ -27,8 +27,11 @@ export interface Driver {
   impl: Impl;
   /** Command line that runs the agent in the foreground, logging membership events. */
   agentArgv(spec: AgentSpec): string[];
-  /** The membership event a log line reports, if any. */
-  parseLine(line: string): MemberEvent | null;
+  /**
+   * The membership events a log line reports. More than one is possible: serf's concurrent log
+   * writes occasionally lose the newline between two entries.
+   */
+  parseLine(line: string): MemberEvent[];
   /** Command line that makes the running agent leave gracefully. */
   leaveArgv(spec: AgentSpec): string[];
   /** Name and version, for the report. */
@@ -42,8 +45,8 @@ export interface DriverOptions {
   satelliteChecks: boolean;
 }
 
-const SERF_EVENT = /serf: EventMember(Join|Failed|Leave|Update)(?: \(forced\))?: (\S+)/;
-const SATELLITE_EVENT = /\bINFO member-(join|failed|leave|update) name=(\S+)/;
+const SERF_EVENT = /serf: EventMember(Join|Failed|Leave|Update)(?: \(forced\))?: (\S+)/g;
+const SATELLITE_EVENT = /\bINFO member-(join|failed|leave|update) name=(\S+)/g;
 
 export function serfDriver(options: DriverOptions): Driver {
   return {
@@ -53,10 +56,7 @@ export function serfDriver(options: DriverOptions): Driver {
       if (spec.joinPort !== undefined) argv.push(`-join=127.0.0.1:${spec.joinPort}`);
       return argv;
     },
-    parseLine: (line) => {
-      const m = line.match(SERF_EVENT);
-      return m ? { kind: (m[1] as string).toLowerCase() as MemberEventKind, who: m[2] as string } : null;
-    },
+    parseLine: (line) => [...line.matchAll(SERF_EVENT)].map((m) => ({ kind: (m[1] as string).toLowerCase() as MemberEventKind, who: m[2] as string })),
     leaveArgv: (spec) => [options.serfBinary, "leave", `-rpc-addr=127.0.0.1:${spec.rpcPort}`],
     describe: () => `serf (${firstLine([options.serfBinary, "version"])})`,
   };
@@ -83,10 +83,7 @@ export function satelliteDriver(options: DriverOptions): Driver {
       if (spec.joinPort !== undefined) argv.push("--initial-cluster", `127.0.0.1:${spec.joinPort}`);
       return argv;
     },
-    parseLine: (line) => {
-      const m = line.match(SATELLITE_EVENT);
-      return m ? { kind: m[1] as MemberEventKind, who: m[2] as string } : null;
-    },
+    parseLine: (line) => [...line.matchAll(SATELLITE_EVENT)].map((m) => ({ kind: m[1] as MemberEventKind, who: m[2] as string })),
     leaveArgv: (spec) => [options.satelliteBinary, "leave", "--rpc-port", String(spec.rpcPort)],
     describe: () => `satellite (${firstLine([options.satelliteBinary, "version"])}; built-in checks ${options.satelliteChecks ? "on" : "off"})`,
   };
