@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import { rfc3339Nano } from "../cluster/status-json.ts";
 import { parseDurationMs } from "../config/duration.ts";
-import type { SeriesHistoryStore } from "../store/series.ts";
+import { normaliseStepMs, type SeriesHistoryStore } from "../store/series.ts";
 import type { ApiDeps, ApiEnv } from "./api-deps.ts";
 import { parseEventQuery, parseSince } from "./history-query.ts";
 import { jsonError } from "./json-error.ts";
@@ -25,7 +25,7 @@ export function historyRoutes(deps: ApiDeps): Hono<{ Bindings: ApiEnv }> {
     const stepMs = parseDurationMs(step);
     if (stepMs === undefined || stepMs < 1000) return jsonError(c, 400, `step "${step}" must be a duration of at least 1s, e.g. 1m`);
     const points = await store.querySeries({ checker, node, sinceMs, stepMs });
-    return c.json({ checker, node, stepMs, points });
+    return c.json({ checker, node, stepMs: normaliseStepMs(stepMs), points });
   });
   return app;
 }
