@@ -55,6 +55,8 @@ export async function startAgent(config: AgentConfig, platform: AgentPlatform, k
   const store = createSqliteHistoryStore({
     path: join(config.stateDir, "history.db"),
     retentionMs: config.retentionMs,
+    sampleRetentionMs: config.sampleRetentionMs,
+    aggregateRetentionMs: config.retentionMs,
     clock,
     logger: logger.child({ part: "history" }),
     onWriteError: () => onHistoryWriteError(),

@@ -39,7 +39,8 @@ export const AGENT_FLAGS: readonly AgentFlag[] = [
   { flag: "influxdb-user", key: "influxdbUser", kind: "string", description: "InfluxDB user" },
   { flag: "influxdb-password", key: "influxdbPassword", kind: "string", description: "InfluxDB password (prefer SATELLITE_INFLUXDB_PASSWORD or the config file)" },
   { flag: "metrics-addr", key: "metricsAddr", kind: "string", valueHint: "host:port", description: "Also serve /metrics on this address (it is always on the API address)" },
-  { flag: "retention", key: "retention", kind: "string", valueHint: "duration", description: "How long history is kept, e.g. 7d, 36h (default 7d)" },
+  { flag: "retention", key: "retention", kind: "string", valueHint: "duration", description: "How long timeline events and one-minute aggregates are kept, e.g. 7d, 36h (default 7d)" },
+  { flag: "sample-retention", key: "sampleRetention", kind: "string", valueHint: "duration", description: "How long raw probe samples are kept (default 24h; at most --retention)" },
   { flag: "api-token", key: "apiToken", kind: "string", description: "Bearer token that allows mutating API calls (join, leave) from non-loopback clients" },
   { flag: "debug", key: "debug", kind: "boolean", description: "Log at debug level" },
 ];

@@ -12,6 +12,7 @@ import { describeSource, layerConfig } from "./sources.ts";
 export interface AgentConfig extends Omit<ParsedAgentConfig, "checks" | "name"> {
   name: string;
   retentionMs: number;
+  sampleRetentionMs: number;
   /** Checks from the config file, validated against the registry. */
   checks: ValidatedCheck[];
 }
@@ -52,6 +53,7 @@ export function loadAgentConfig(input: LoadConfigInput): AgentConfig {
     ...config,
     name: config.name ?? input.hostname(),
     retentionMs: parseDurationMs(config.retention) ?? 0,
+    sampleRetentionMs: Math.min(parseDurationMs(config.sampleRetention) ?? 0, parseDurationMs(config.retention) ?? 0),
     checks,
   };
 }

@@ -71,6 +71,7 @@ export const agentConfigSchema = z.strictObject({
   influxdbPassword: z.string().optional(),
   metricsAddr: hostPort().optional(),
   retention: duration.default("7d"),
+  sampleRetention: duration.default("24h"),
   apiToken: z.string().min(16, "use at least 16 characters").optional(),
   debug: z.boolean().default(false),
   /** false turns off the built-in checks; only `checks` run. */
