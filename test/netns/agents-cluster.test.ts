@@ -26,7 +26,7 @@ describe.skipIf(unavailable !== null)("five agents in network namespaces", () =>
   // Only a check whose result this test controls: the built-in set depends on the host.
   const config = join(work, "satellite.yaml");
   writeFileSync(config, `defaultChecks: false\nchecks:\n  - {name: disk, kind: disk-space, path: "${work}"}\n`);
-  const agents = new Map<string, { kill(signal?: string): void; exited: Promise<number> }>();
+  const agents = new Map<string, { kill(signal?: NodeJS.Signals): void; exited: Promise<number> }>();
 
   function start(host: TestHost, join: boolean): void {
     const role = host.index === 0 ? "role:master" : "role:node";

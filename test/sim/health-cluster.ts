@@ -50,7 +50,7 @@ export class HealthSim {
       monotonicMs: () => this.clock.monotonicMs(),
       setTimer: (ms, fn) => this.clock.setTimer(ms, fn),
     };
-    const node: HealthSimNode = { name, ip, health, skewMs, events: [], running: true } as HealthSimNode;
+    const node = { name, ip, health, skewMs, events: [], running: true } as unknown as HealthSimNode;
     node.member = createClusterMember(
       { membership: lanConfig(name), tags: { role }, stalenessLimitMs: 60_000, digestCoalesceMs: 200 },
       {
