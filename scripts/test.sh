@@ -14,11 +14,17 @@ fi
 
 bun scripts/build.ts || exit 1
 
+# Strict TypeScript is part of the suite: a type error counts as one failed test.
+typecheck=0
+tsc --noEmit -p . || { echo "test: typecheck failed (errors above)"; typecheck=1; }
+
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 bun test "$@" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 passed=$(grep -Eo '^ *[0-9]+ pass$' "$log" | tail -1 | grep -Eo '[0-9]+' || echo 0)
 failed=$(grep -Eo '^ *[0-9]+ fail$' "$log" | tail -1 | grep -Eo '[0-9]+' || echo 0)
-echo "tests: ${passed:-0} passed, ${failed:-0} failed"
+failed=$(( ${failed:-0} + typecheck ))
+echo "tests: ${passed:-0} passed, ${failed} failed"
+[ "$typecheck" -eq 0 ] || exit 1
 exit "$status"
