@@ -20,6 +20,8 @@ import { WireError } from "../membership/wire/wire-error.ts";
  * the push/pull user state: `[serf type byte]` + msgpack with Go field names (sorted, as Go's
  * codec writes them). Tags and the ack-payload coordinate are in serf-wire-meta.ts.
  */
+import type { SerfUserEventEntry, SerfUserEvents } from "./serf-messages.ts";
+
 export const SerfMessageType = {
   leave: 0,
   join: 1,
@@ -33,15 +35,7 @@ export const SerfMessageType = {
   relay: 9,
 } as const;
 
-export interface SerfUserEventEntry {
-  name: string;
-  payload: Uint8Array;
-}
-
-export interface SerfUserEvents {
-  ltime: number;
-  events: SerfUserEventEntry[];
-}
+export type { SerfUserEventEntry, SerfUserEvents } from "./serf-messages.ts";
 
 export type SerfMessage =
   | { type: "leave"; ltime: number; node: string; prune: boolean }
