@@ -16,6 +16,8 @@ export interface BurstResult {
   /** ms from the first burst spawn to the start of the first API round where all lists are complete. */
   apiConvergedMs: number | null;
   apiRounds: number;
+  /** ms from the first burst spawn until the last agent logged that it started. */
+  lastReadyMs: number | null;
   /** Ordered pairs "a->b" (a does not see b) from the logs, at seconds after the first spawn. */
   missingPairsAt: Record<string, number>;
   /** [seconds after the first spawn, missing pairs from the logs], sampled every 0.5 s. */
@@ -86,6 +88,7 @@ export async function runBurst(cluster: BenchCluster, count: number, timeoutMs: 
     logConvergedMs,
     apiConvergedMs,
     apiRounds,
+    lastReadyMs: everyone().every((a) => a.tReady !== undefined) ? Math.max(...everyone().map((a) => (a.tReady as number) - t0)) : null,
     missingPairsAt,
     timeline,
     missingAtEnd: lastApiMissing.slice(0, 20),

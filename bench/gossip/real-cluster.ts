@@ -23,6 +23,8 @@ export interface Agent {
   proc: Subprocess<"ignore", "pipe", "pipe">;
   pid: number;
   tSpawn: number;
+  /** When its "started" log line arrived. */
+  tReady?: number;
   tExit?: number;
   running: boolean;
   /** Set once we asked it to leave or killed it: no longer counted as a live observer. */
@@ -144,6 +146,7 @@ export class BenchCluster {
     const t = performance.now();
     agent.tail.push(line);
     agent.log?.push(`+${(t - agent.tSpawn).toFixed(0)}ms ${line}`);
+    if (agent.tReady === undefined && this.driver.readyLine.test(line)) agent.tReady = t;
     if (agent.tail.length > 20) agent.tail.shift();
     const events = this.driver.parseLine(line);
     if (events.length === 0) return;

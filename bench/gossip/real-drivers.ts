@@ -32,6 +32,8 @@ export interface Driver {
    * writes occasionally lose the newline between two entries.
    */
   parseLine(line: string): MemberEvent[];
+  /** A log line meaning the agent has started (its gossip socket is open). */
+  readyLine: RegExp;
   /** Command line that makes the running agent leave gracefully. */
   leaveArgv(spec: AgentSpec): string[];
   /** Name and version, for the report. */
@@ -56,6 +58,7 @@ export function serfDriver(options: DriverOptions): Driver {
       if (spec.joinPort !== undefined) argv.push(`-join=127.0.0.1:${spec.joinPort}`);
       return argv;
     },
+    readyLine: /Serf agent running!/,
     parseLine: (line) => [...line.matchAll(SERF_EVENT)].map((m) => ({ kind: (m[1] as string).toLowerCase() as MemberEventKind, who: m[2] as string })),
     leaveArgv: (spec) => [options.serfBinary, "leave", `-rpc-addr=127.0.0.1:${spec.rpcPort}`],
     describe: () => `serf (${firstLine([options.serfBinary, "version"])})`,
@@ -83,6 +86,7 @@ export function satelliteDriver(options: DriverOptions): Driver {
       if (spec.joinPort !== undefined) argv.push("--initial-cluster", `127.0.0.1:${spec.joinPort}`);
       return argv;
     },
+    readyLine: /\bINFO agent started\b/,
     parseLine: (line) => [...line.matchAll(SATELLITE_EVENT)].map((m) => ({ kind: m[1] as MemberEventKind, who: m[2] as string })),
     leaveArgv: (spec) => [options.satelliteBinary, "leave", "--rpc-port", String(spec.rpcPort)],
     describe: () => `satellite (${firstLine([options.satelliteBinary, "version"])}; built-in checks ${options.satelliteChecks ? "on" : "off"})`,

@@ -8,7 +8,7 @@ import type { SizeResult, SizeSummary } from "./real-size.ts";
 export interface ReportInput {
   impls: Impl[];
   results: Record<Impl, SizeResult[]>;
-  bursts: Partial<Record<Impl, BurstResult | { error: string }>>;
+  bursts: Record<Impl, (BurstResult | { error: string })[]>;
   options: Record<string, number>;
   versions: Record<string, string>;
   outDir: string;
@@ -48,13 +48,14 @@ const RATIO_KEYS: [string, (s: SizeSummary) => number | null][] = [
   ["UDP B/s", (s) => s.udpBytesPerSec],
 ];
 
-function burstRow(impl: Impl, b: BurstResult | { error: string }): Record<string, string | number> {
+function burstRow(impl: string, b: BurstResult | { error: string }): Record<string, string | number> {
   if ("error" in b) return { impl, error: b.error.slice(0, 160) };
   const at = (k: string) => b.missingPairsAt[k] ?? "-";
   return {
     impl,
     agents: b.agents,
     "spawn spread ms": num(b.spawnSpreadMs),
+    "all started s": num(b.lastReadyMs === null ? null : b.lastReadyMs / 1000, 1),
     "all see all (log) s": num(b.logConvergedMs === null ? null : b.logConvergedMs / 1000, 1),
     "all see all (API) s": num(b.apiConvergedMs === null ? null : b.apiConvergedMs / 1000, 1),
     "missing @5s": at("5s"),
@@ -87,7 +88,7 @@ export function printResults(input: ReportInput): void {
       ratioRows.push(row);
     }
   }
-  const burstRows = impls.filter((i) => bursts[i]).map((i) => burstRow(i, bursts[i] as BurstResult | { error: string }));
+  const burstRows = impls.flatMap((i) => bursts[i].map((b, rep) => burstRow(`${i} #${rep + 1}`, b)));
   if (burstRows.length) console.log("\njoin burst (missing = ordered pairs a->b where a's log does not show b alive)");
   if (burstRows.length) console.table(burstRows);
   report("satellite / serf (lower is better for every column)", ratioRows.length ? ratioRows : [{ note: "needs both serf and satellite results" }], join(outDir, "real.json"), {

@@ -5,7 +5,7 @@
  * namespace on 127.0.0.1 with its own ports (how serf's reference figures were measured).
  *
  * Usage (root): bun bench/gossip/real.ts [--sizes=5,20,50] [--impls=serf,satellite] [--reps=3]
- *   [--settle=3] [--window=30] [--burst=100] [--burst-timeout=180] [--satellite-checks]
+ *   [--settle=3] [--window=30] [--burst=100] [--burst-reps=1] [--burst-timeout=180] [--satellite-checks]
  *   [--serf=serf] [--satellite=dist/satellite] [--keep-logs]
  * --sizes=none runs only the burst, --burst=0 skips it. --keep-logs writes every agent's log
  * (lines prefixed with ms since its spawn) to bench/gossip/out/logs/<impl>-<run>/.
@@ -37,6 +37,7 @@ const options = {
   settleMs: num("settle", 3) * 1000,
   windowMs: num("window", 30) * 1000,
   burst: num("burst", 100),
+  burstReps: num("burst-reps", 1),
   burstTimeoutMs: num("burst-timeout", 180) * 1000,
 };
 const driverOptions: DriverOptions = {
@@ -90,7 +91,7 @@ async function withCluster<T>(impl: Impl, label: string, body: (cluster: BenchCl
 }
 
 const results: Record<Impl, SizeResult[]> = { serf: [], satellite: [] };
-const bursts: Partial<Record<Impl, BurstResult | { error: string }>> = {};
+const bursts: Record<Impl, (BurstResult | { error: string })[]> = { serf: [], satellite: [] };
 for (const n of sizes) {
   for (const impl of impls) {
     log(`${impl} N=${n}: start`);
@@ -105,14 +106,18 @@ for (const n of sizes) {
   }
 }
 if (options.burst > 0) {
-  for (const impl of impls) {
-    log(`${impl} burst of ${options.burst}: start`);
-    try {
-      bursts[impl] = await withCluster(impl, "burst", (cluster) => runBurst(cluster, options.burst, options.burstTimeoutMs, driverOptions.serfBinary));
-      log(`${impl} burst: ${JSON.stringify(bursts[impl])}`);
-    } catch (error) {
-      log(`${impl} burst: FAILED ${String(error)}`);
-      bursts[impl] = { error: String(error) };
+  // Alternate the implementations, so a slow phase of the machine does not hit one of them only.
+  for (let rep = 0; rep < options.burstReps; rep++) {
+    for (const impl of impls) {
+      log(`${impl} burst of ${options.burst} (#${rep + 1}): start`);
+      try {
+        const b = await withCluster(impl, `burst${rep + 1}`, (cluster) => runBurst(cluster, options.burst, options.burstTimeoutMs, driverOptions.serfBinary));
+        bursts[impl].push(b);
+        log(`${impl} burst #${rep + 1}: ${JSON.stringify({ ...b, timeline: undefined })}`);
+      } catch (error) {
+        log(`${impl} burst #${rep + 1}: FAILED ${String(error)}`);
+        bursts[impl].push({ error: String(error) });
+      }
     }
   }
 }
