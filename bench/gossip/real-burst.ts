@@ -4,7 +4,7 @@
  * (polled in rounds), and how many member pairs are still missing at checkpoints.
  */
 import type { Agent, BenchCluster } from "./real-cluster.ts";
-import { waitBound } from "./real-measure.ts";
+import { cpuTicks, spread, waitBound, type Spread } from "./real-measure.ts";
 
 export interface BurstResult {
   agents: number;
@@ -25,6 +25,8 @@ export interface BurstResult {
   /** Up to 20 pairs still missing at the end, from the API. */
   missingAtEnd: string[];
   exitedEarly: string[];
+  /** CPU seconds used from spawn to the end of the burst: the seed, and the spread over the others. */
+  cpuSeconds: { seed: number | null; others: Spread };
   /** "failed" events logged during the burst (nobody was killed: all of them are false), by member. */
   falseFailed: Record<string, number>;
 }
@@ -94,7 +96,13 @@ export async function runBurst(cluster: BenchCluster, count: number, timeoutMs: 
     missingAtEnd: lastApiMissing.slice(0, 20),
     exitedEarly: everyone().filter((a) => !a.running).map((a) => a.spec.name),
     falseFailed: countFailed(everyone()),
+    cpuSeconds: { seed: cpuSecondsOf(seed), others: spread(everyone().filter((a) => a !== seed).map(cpuSecondsOf)) },
   };
+}
+
+function cpuSecondsOf(agent: Agent): number | null {
+  const ticks = cpuTicks(agent.pid);
+  return ticks === null ? null : ticks / 100;
 }
 
 function countFailed(agents: Agent[]): Record<string, number> {

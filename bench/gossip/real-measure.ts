@@ -159,7 +159,8 @@ async function readCounters(cluster: BenchCluster): Promise<Counters> {
   return c;
 }
 
-function cpuTicks(pid: number): number | null {
+/** CPU time (user + system, clock ticks of 10 ms) a process used so far. */
+export function cpuTicks(pid: number): number | null {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
     const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");

@@ -64,6 +64,7 @@ function burstRow(impl: string, b: BurstResult | { error: string }): Record<stri
     "@60s": at("60s"),
     "@120s": at("120s"),
     "exited early": b.exitedEarly.length,
+    "CPU s seed/p50": `${num(b.cpuSeconds.seed, 1)}/${num(b.cpuSeconds.others.p50, 2)}`,
     "false failed": Object.entries(b.falseFailed).map(([who, count]) => `${who} x${count}`).join(" ").slice(0, 60) || 0,
   };
 }
