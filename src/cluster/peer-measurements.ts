@@ -1,17 +1,11 @@
+import type { PeerLinkView } from "../probes/checker.ts";
+
 /**
  * What gossip traffic tells us about each peer, with no extra packets: round-trip times and
  * lost direct probes (from our SWIM probes) and the peer's clock offset (from the wall clock
  * it appends to its acks). Bounded: a fixed window per peer, peers forgotten on removal.
  */
-export interface PeerSnapshot {
-  name: string;
-  rttSamples: number;
-  p95RttMs?: number;
-  /** Lost direct probes over the window, 0..100; undefined until the window is full. */
-  lossPercent?: number;
-  probesInWindow: number;
-  /** Peer clock minus ours, RTT/2-corrected; undefined for peers that send no clock (plain serf). */
-  clockOffsetMs?: number;
+export interface PeerSnapshot extends PeerLinkView {
   /** Our monotonic ms at the last measurement. */
   lastSeenMs: number;
 }
