@@ -13,6 +13,7 @@ import { Scheduler } from "../probes/scheduler.ts";
 import { createSqliteHistoryStore } from "../store/sqlite/sqlite-history-store.ts";
 import { metricsRoute } from "../metrics/index.ts";
 import { createRemoteDetails } from "../cluster/remote-details.ts";
+import { memberStatusJson } from "../cluster/cluster-view.ts";
 import { planChecks } from "./check-setup.ts";
 import { createObservability } from "./observability.ts";
 import { startGossip } from "./gossip.ts";
@@ -75,7 +76,10 @@ export async function startAgent(config: AgentConfig, platform: AgentPlatform, k
     const gossip = await startGossip(config, platform, () => ({ status: health.nodeStatus(), probes: health.probes() }), (events) => void store.appendEvents(events));
     const member = gossip.member;
     peers = () => member.peers.snapshot();
-    const localWithMember = () => ({ ...local(), member_status: member.view.status().nodes?.find((n) => n.name === config.name)?.member_status });
+    const localWithMember = () => {
+      const self = gossip.members().find((m) => m.name === config.name);
+      return { ...local(), member_status: self ? memberStatusJson(self) : undefined };
+    };
     const observability = createObservability({ config, clock, logger, gossip, clusterStatus: () => member.view.status(), localStatus: localWithMember });
     onHistoryWriteError = () => observability.metrics.historyWriteErrors.inc({ store: "sqlite" });
     closers.push(() => observability.close());

@@ -1,7 +1,7 @@
 import type { NodeStatus } from "../probes/probe.ts";
 import { clusterVerdict, type NodeFacts } from "./cluster-status.ts";
 import { decodeDigestTags, probesFromDigest, withoutDigestTags, type HealthDigest } from "./health-digest.ts";
-import { rfc3339Nano, type ClusterStatusJson, type MemberState, type NodeStatusJson } from "./status-json.ts";
+import { rfc3339Nano, type ClusterStatusJson, type MemberState, type MemberStatusJson, type NodeStatusJson } from "./status-json.ts";
 
 /** A member as the gossip layer reports it. */
 export interface MemberInfo {
@@ -73,19 +73,18 @@ export class ClusterView {
     const verdict = clusterVerdict(facts);
     const local = this.deps.local();
     const nodes: NodeStatusJson[] = facts.map((f) => {
-      const member_status = {
-        name: f.name,
-        node_name: f.name,
-        addr: formatMemberAddr(f.member),
-        status: f.memberStatus,
-        tags: f.tags,
-      };
+      const member_status = memberStatusJson(f.member);
       if (f.name === this.deps.localName) return { ...local, member_status };
       const status = f.memberStatus === "failed" ? "degraded" : f.nodeStatus === "unknown" ? undefined : f.nodeStatus;
       return { name: f.name, node_name: f.name, member_status, status, probes: f.digest ? probesFromDigest(f.digest) : undefined };
     });
     return { status: verdict.status, nodes, timestamp: rfc3339Nano(this.deps.wallMs()), summary: verdict.summary };
   }
+}
+
+/** A member as the status JSON's `member_status` (operator tags only; the digest is shown as probes). */
+export function memberStatusJson(m: MemberInfo): MemberStatusJson {
+  return { name: m.name, node_name: m.name, addr: formatMemberAddr(m), status: m.status, tags: withoutDigestTags(m.tags) };
 }
 
 function formatMemberAddr(m: MemberInfo): string {
