@@ -1,7 +1,7 @@
 /**
  * One cluster size: N-1 base agents joined one after another, then per rep a join that is later
  * killed and a join that later leaves gracefully (so N agents during each action), and one
- * steady-state window.
+ * steady-state window (60 s by default: at least one push/pull per agent falls inside it).
  */
 import type { BenchCluster } from "./real-cluster.ts";
 import { installCounters, measureFail, measureJoin, measureLeave, measureSteady, seesAll, spread, waitBound, type FailResult, type JoinResult, type LeaveResult, type Spread, type SteadyResult } from "./real-measure.ts";

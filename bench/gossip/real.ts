@@ -5,7 +5,7 @@
  * namespace on 127.0.0.1 with its own ports (how serf's reference figures were measured).
  *
  * Usage (root): bun bench/gossip/real.ts [--sizes=5,20,50] [--impls=serf,satellite] [--reps=3]
- *   [--settle=3] [--window=30] [--burst=100] [--burst-reps=1] [--burst-timeout=180] [--satellite-checks]
+ *   [--settle=3] [--window=60] [--burst=100] [--burst-reps=1] [--burst-timeout=180] [--satellite-checks]
  *   [--serf=serf] [--satellite=dist/satellite] [--keep-logs]
  * --sizes=none runs only the burst, --burst=0 skips it. --keep-logs writes every agent's log
  * (lines prefixed with ms since its spawn) to bench/gossip/out/logs/<impl>-<run>/.
@@ -35,7 +35,7 @@ if (impls.some((i) => i !== "serf" && i !== "satellite")) throw new Error(`--imp
 const options = {
   reps: num("reps", 3),
   settleMs: num("settle", 3) * 1000,
-  windowMs: num("window", 30) * 1000,
+  windowMs: num("window", 60) * 1000,
   burst: num("burst", 100),
   burstReps: num("burst-reps", 1),
   burstTimeoutMs: num("burst-timeout", 180) * 1000,
