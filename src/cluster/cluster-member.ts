@@ -1,6 +1,6 @@
 import type { MembershipConfig } from "../membership/config.ts";
 import type { GossipNet } from "../membership/gossip-net.ts";
-import type { Clock } from "../platform/clock.ts";
+import type { Clock, Timer } from "../platform/clock.ts";
 import type { Logger } from "../platform/logger.ts";
 import type { Random } from "../platform/random.ts";
 import type { NodeStatus, Probe } from "../probes/probe.ts";
@@ -15,6 +15,9 @@ import type { SerfCodec, TagCodec } from "./serf-messages.ts";
 import type { MemberSnapshotStore } from "./serf-snapshot.ts";
 import { encodeAckPayload, zeroCoordinate } from "./serf-wire-meta.ts";
 import { createSerf, type Serf } from "./serf.ts";
+
+/** Member events within this window produce one timeline look (and so one set of events). */
+const MEMBER_EVENT_COALESCE_MS = 250;
 
 export interface ClusterMemberDeps {
   net: GossipNet;
@@ -96,13 +99,19 @@ export function createClusterMember(options: ClusterMemberOptions, deps: Cluster
   };
   const view = new ClusterView({ localName: name, members, local, monotonicMs: () => clock.monotonicMs(), wallMs: () => clock.nowMs(), stalenessLimitMs: options.stalenessLimitMs });
   const tracking = createClusterTracking(name, view, logger, deps.record);
+  let pendingRefresh: Timer | undefined;
   serf.onEvent((event) => {
     if (event.type === "user") return;
     const m = event.member;
     // One stable line per membership change (member-join name=... addr=...): tools parse it.
     logger.info(event.type, { name: m.name, addr: `${m.addr}:${m.port}` });
     if (event.type === "member-leave" || event.type === "member-reap") peers.forget(m.name);
-    tracking.refresh(clock.nowMs());
+    // A join burst brings hundreds of member events; re-reading the whole view for each one
+    // is O(members) apiece, so events within a short window share one look.
+    pendingRefresh ??= clock.setTimer(MEMBER_EVENT_COALESCE_MS, () => {
+      pendingRefresh = undefined;
+      tracking.refresh(clock.nowMs());
+    });
   });
   return {
     serf,
@@ -114,6 +123,9 @@ export function createClusterMember(options: ClusterMemberOptions, deps: Cluster
       publisher.changed();
     },
     tick: () => tracking.refresh(clock.nowMs()),
-    stop: () => publisher.stop(),
+    stop: () => {
+      publisher.stop();
+      pendingRefresh?.cancel();
+    },
   };
 }
