@@ -4,7 +4,7 @@ import { createMembership, type Membership, type MembershipHealth } from "../mem
 import type { Clock, Timer } from "../platform/clock.ts";
 import { SatelliteError, describeError } from "../platform/errors.ts";
 import type { Logger } from "../platform/logger.ts";
-import type { Random } from "../platform/random.ts";
+import { shuffle, type Random } from "../platform/random.ts";
 import type { SerfConfig } from "./serf-config.ts";
 import { SerfCore, type SerfEvent } from "./serf-core.ts";
 import type { SerfMember } from "./serf-members.ts";
@@ -90,6 +90,19 @@ export function createSerf(config: SerfConfig, deps: SerfDeps): Serf {
         .map((m) => ({ name: m.name, addr: m.addr, port: m.port })),
     );
   }
+
+  /** Sends our leave intent as a memberlist user message over TCP to up to leaveSyncPeers live peers. */
+  const deliverLeaveIntent = async (payload: Uint8Array): Promise<void> => {
+    const alive = ml.members().filter((m) => m.name !== name && m.state === "alive");
+    const peers = shuffle(alive, random).slice(0, config.membership.leaveSyncPeers);
+    await Promise.all(
+      peers.map((peer) =>
+        deps.net
+          .sendStream({ ip: peer.addr, port: peer.port }, { type: "user", payload }, { timeoutMs: Math.min(config.broadcastTimeoutMs, config.membership.tcpTimeoutMs), expectReply: false })
+          .catch((error: unknown) => logger.debug("leave: could not hand the leave intent to a peer over TCP", { node: peer.name, error: describeError(error) })),
+      ),
+    );
+  };
 
   const every = (intervalMs: number, fn: () => void): void => {
     const tick = (): void => {
@@ -182,6 +195,10 @@ export function createSerf(config: SerfConfig, deps: SerfDeps): Serf {
       core.memberClock.increment();
       core.members.onLeaveIntent(msg);
       if (ml.numAlive() > 1) await wait(config.broadcastTimeoutMs, (done) => core.broadcastIntent(msg, done));
+      // Hand the intent over TCP to a few live peers before memberlist says we are gone: a peer
+      // that learns "dead" before "leaving" reports the node failed (serf 0.9 does, in its
+      // push/pull merge), and gossip alone may spend its retransmits on recently dead peers.
+      await deliverLeaveIntent(deps.codec.encode(msg));
       await ml.leave(config.broadcastTimeoutMs);
       if (ml.numAlive() > 0) await wait(config.leavePropagateDelayMs);
       state = "left";
