@@ -16,6 +16,9 @@ import type { MemberSnapshotStore } from "./serf-snapshot.ts";
 import { encodeAckPayload, zeroCoordinate } from "./serf-wire-meta.ts";
 import { createSerf, type Serf } from "./serf.ts";
 
+/** We keep no Vivaldi coordinate: every ack carries serf's fresh one, encoded once (acks are the hot path). */
+const ZERO_COORDINATE_PAYLOAD = encodeAckPayload(zeroCoordinate());
+
 /** Member events within this window produce one timeline look (and so one set of events). */
 const MEMBER_EVENT_COALESCE_MS = 250;
 
@@ -84,7 +87,7 @@ export function createClusterMember(options: ClusterMemberOptions, deps: Cluster
     tagCodec: deps.tagCodec,
     snapshots: deps.snapshots,
     ping: {
-      ackPayload: () => appendWallClock(encodeAckPayload(zeroCoordinate()), clock.nowMs()),
+      ackPayload: () => appendWallClock(ZERO_COORDINATE_PAYLOAD, clock.nowMs()),
       notifyPingComplete: (node, rttMs, payload) => {
         const peerWall = readWallClock(payload);
         peers.recordAck(node.name, rttMs, clock.monotonicMs(), peerWall === undefined ? undefined : clockOffsetMs(peerWall, rttMs, clock.nowMs()));
