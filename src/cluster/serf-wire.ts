@@ -20,7 +20,7 @@ import { WireError } from "../membership/wire/wire-error.ts";
  * the push/pull user state: `[serf type byte]` + msgpack with Go field names (sorted, as Go's
  * codec writes them). Tags and the ack-payload coordinate are in serf-wire-meta.ts.
  */
-import type { SerfUserEventEntry, SerfUserEvents } from "./serf-messages.ts";
+import type { SerfOutgoingMessage, SerfUserEventEntry, SerfUserEvents } from "./serf-messages.ts";
 
 export const SerfMessageType = {
   leave: 0,
@@ -37,19 +37,9 @@ export const SerfMessageType = {
 
 export type { SerfUserEventEntry, SerfUserEvents } from "./serf-messages.ts";
 
+/** Every serf message on the wire: the ones the serf layer acts on, plus those it only carries. */
 export type SerfMessage =
-  | { type: "leave"; ltime: number; node: string; prune: boolean }
-  | { type: "join"; ltime: number; node: string }
-  | {
-      type: "pushPull";
-      ltime: number;
-      statusLTimes: Map<string, number>;
-      leftMembers: string[];
-      eventLTime: number;
-      events: SerfUserEvents[];
-      queryLTime: number;
-    }
-  | { type: "userEvent"; ltime: number; name: string; payload: Uint8Array; cc: boolean }
+  | SerfOutgoingMessage
   | {
       type: "query";
       ltime: number;
