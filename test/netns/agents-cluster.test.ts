@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { waitFor } from "../support/processes.ts";
 import { createTestNetwork, netnsUnavailableReason, type TestHost, type TestNetwork } from "../support/netns.ts";
 
 /**
@@ -45,16 +46,17 @@ describe.skipIf(unavailable !== null)("five agents in network namespaces", () =>
     }
   }
 
-  /** Polls every `on` host's /status until `accept` holds for all of them (bounded). */
+  /** Waits (bounded) until `accept` holds for every `on` host's /status; the error shows what they said last. */
   async function eventually(on: readonly TestHost[], accept: (s: StatusJson) => boolean, limitMs: number, what: string): Promise<void> {
-    const deadline = performance.now() + limitMs;
     let last: (StatusJson | undefined)[] = [];
-    while (performance.now() < deadline) {
-      last = await Promise.all(on.map(status));
-      if (last.every((s) => s !== undefined && accept(s))) return;
-      await Bun.sleep(300);
+    try {
+      await waitFor(async () => {
+        last = await Promise.all(on.map(status));
+        return last.every((s) => s !== undefined && accept(s));
+      }, limitMs, what);
+    } catch (error) {
+      throw new Error(`${(error as Error).message}; last: ${JSON.stringify(last.map((s) => [s?.status, s?.summary]))}`);
     }
-    throw new Error(`timed out after ${limitMs} ms waiting for ${what}; last: ${JSON.stringify(last.map((s) => [s?.status, s?.summary]))}`);
   }
 
   const aliveCount = (s: StatusJson) => (s.nodes ?? []).filter((n) => n.member_status?.status === "alive").length;
