@@ -26,6 +26,10 @@ const command = [
   "--compile",
   "--minify",
   "--bytecode",
+  // Code only reached through import() (client-node for the Kubernetes checks) stays in its
+  // own chunk inside the executable and loads on first use: 10 MB RSS and a third of the
+  // start-up CPU saved on agents without Kubernetes checks.
+  "--splitting",
   "--format=esm",
   "--no-compile-autoload-dotenv",
   "--no-compile-autoload-bunfig",

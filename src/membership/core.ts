@@ -15,6 +15,8 @@ import type { UdpHealthTracker } from "./udp-health.ts";
 /** Per-message overhead inside a compound packet (the u16 length entry). */
 export const COMPOUND_PART_OVERHEAD_BYTES = 2;
 
+const EMPTY_USER_MESSAGE: GossipMessage = { type: "user", payload: new Uint8Array(0) };
+
 /** The shared state the probe, gossip and push/pull loops work on. */
 export interface MembershipCore {
   config: MembershipConfig;
@@ -47,7 +49,8 @@ export function collectBroadcasts(core: MembershipCore, limitBytes: number): Gos
   const delegate = core.delegates.delegate;
   const remaining = limitBytes - usedBytes;
   if (delegate && remaining > 0) {
-    const sizeOf = (payload: Uint8Array): number => core.net.encodedSize({ type: "user", payload }) + COMPOUND_PART_OVERHEAD_BYTES;
+    const userOverhead = core.net.encodedSize(EMPTY_USER_MESSAGE) + COMPOUND_PART_OVERHEAD_BYTES;
+    const sizeOf = (payload: Uint8Array): number => userOverhead + payload.length;
     for (const payload of delegate.getBroadcasts(remaining, sizeOf)) msgs.push({ type: "user", payload });
   }
   return msgs;

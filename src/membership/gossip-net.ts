@@ -37,7 +37,9 @@ export interface GossipNetStats {
  * The membership layer's view of the network: typed messages in, typed messages out.
  * Implemented over real UDP/TCP with the memberlist wire codec (src/membership/wire/) and,
  * for deterministic tests, over a simulated network. Sending never throws: a packet that
- * cannot be sent is dropped and counted.
+ * cannot be sent is dropped and counted. A message handed to `encodedSize` or a send is
+ * immutable from then on (a net may cache its encoding or hand the object over as is).
+ * A user message's size is its size with an empty payload plus the payload's length.
  */
 export interface GossipNet {
   readonly localAddress: NetAddress;

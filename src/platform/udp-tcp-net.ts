@@ -117,6 +117,18 @@ export async function createUdpTcpGossipNet(options: UdpTcpGossipNetOptions): Pr
   const { udp, tcp } = await bindBoth(options.bindAddr, options.bindPort, onPacket, (conn) => acceptStream(ctx, conn), log);
   const localAddress: NetAddress = { ip: options.advertiseAddr ?? advertiseFor(options.bindAddr), port: tcp.port };
 
+  // Messages are immutable once handed to the net (GossipNet's contract), and a broadcast is
+  // sized when queued and sent up to retransmitMult x log10(n) times: encode it once.
+  const encodedParts = new WeakMap<GossipMessage, Uint8Array>();
+  const encodeOnce = (msg: GossipMessage): Uint8Array => {
+    let part = encodedParts.get(msg);
+    if (part === undefined) {
+      part = encodeMessage(msg);
+      encodedParts.set(msg, part);
+    }
+    return part;
+  };
+
   const sendOne = (to: NetAddress, parts: Uint8Array[], probeTraffic: boolean): void => {
     // memberlist adds the CRC when it knows the peer speaks protocol 5, which in practice is
     // for gossip packets (it sends probes and acks by address and finds no node for them).
@@ -146,7 +158,7 @@ export async function createUdpTcpGossipNet(options: UdpTcpGossipNetOptions): Pr
       handlers = h;
     },
     encodedSize(msg: GossipMessage) {
-      return msg.type === "pushPull" ? encodeStreamBody(msg).length : encodeMessage(msg).length;
+      return msg.type === "pushPull" ? encodeStreamBody(msg).length : encodeOnce(msg).length;
     },
     sendPacket(to, msgs) {
       if (closed || msgs.length === 0) return;
@@ -157,7 +169,7 @@ export async function createUdpTcpGossipNet(options: UdpTcpGossipNetOptions): Pr
       for (const msg of msgs) {
         let part: Uint8Array;
         try {
-          part = encodeMessage(msg);
+          part = encodeOnce(msg);
         } catch (error) {
           counters.sendFailures++;
           log.warn("could not encode message", { type: msg.type, to: formatAddress(to), error: describeError(error) });

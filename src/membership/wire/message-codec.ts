@@ -28,10 +28,16 @@ import { WireError } from "./wire-error.ts";
 const U32 = 0xffffffff;
 const U16 = 0xffff;
 
+/** Reused by encodeMessage, which is synchronous and never nested: saves two allocations per message. */
+const scratchWriter = new MsgpackWriter(2048);
+
 export function encodeMessage(msg: GossipMessage): Uint8Array {
-  const w = new MsgpackWriter(64);
-  writeMessage(w, msg);
-  return w.bytes();
+  try {
+    writeMessage(scratchWriter.reset(), msg);
+    return scratchWriter.bytes();
+  } finally {
+    scratchWriter.reset();
+  }
 }
 
 export function writeMessage(w: MsgpackWriter, msg: GossipMessage): void {

@@ -26,6 +26,12 @@ export class MsgpackWriter {
     return this.len;
   }
 
+  /** Starts over, keeping the buffer (for a writer reused across messages). */
+  reset(): this {
+    this.len = 0;
+    return this;
+  }
+
   /** A copy of everything written so far. */
   bytes(): Uint8Array {
     return this.buf.slice(0, this.len);

@@ -40,6 +40,12 @@ const MAX_NESTING = 4;
 /** Total bytes decompression may produce for one packet. */
 const MAX_PACKET_EXPANSION = 256 * 1024;
 
+/**
+ * Below this, LZW's 9-bit codes plus the compress wrapper's ~16 bytes practically never come
+ * out smaller (memberlist would try and send the plain bytes): a bare ping or ack skips it.
+ */
+const MIN_COMPRESSIBLE_BYTES = 128;
+
 export function encodePacket(msgs: readonly GossipMessage[], opts: PacketEncodeOptions): Uint8Array {
   return encodePacketParts(msgs.map(encodeMessage), opts);
 }
@@ -48,7 +54,7 @@ export function encodePacket(msgs: readonly GossipMessage[], opts: PacketEncodeO
 export function encodePacketParts(parts: readonly Uint8Array[], opts: PacketEncodeOptions): Uint8Array {
   if (parts.length === 0) throw new RangeError("a packet needs at least one message");
   let buf = parts.length === 1 ? (parts[0] as Uint8Array) : makeCompound(parts);
-  if (opts.compression) {
+  if (opts.compression && buf.length >= MIN_COMPRESSIBLE_BYTES) {
     const packed = compressMessage(buf);
     if (packed.length < buf.length) buf = packed;
   }
