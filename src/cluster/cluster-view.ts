@@ -8,7 +8,8 @@ export interface MemberInfo {
   name: string;
   addr: string;
   port: number;
-  tags: Record<string, string>;
+  /** Treated as immutable: the view caches what it derives from a tags object by identity. */
+  tags: Readonly<Record<string, string>>;
   status: MemberState;
 }
 
@@ -22,6 +23,27 @@ export interface ClusterViewDeps {
   wallMs: () => number;
   /** An alive Satellite member that has not reported a status for this long counts as silent. */
   stalenessLimitMs: number;
+}
+
+interface DecodedTags {
+  digest: HealthDigest | undefined;
+  operatorTags: Record<string, string>;
+}
+
+/**
+ * Tags change only when a member updates its meta, but the view is read every second and on
+ * every status request: decode each tags object once (O(members) string parsing per look
+ * was most of an idle agent's CPU in a 100-member cluster).
+ */
+const decodedTags = new WeakMap<Readonly<Record<string, string>>, DecodedTags>();
+
+function decode(tags: Readonly<Record<string, string>>): DecodedTags {
+  let decoded = decodedTags.get(tags);
+  if (decoded === undefined) {
+    decoded = { digest: decodeDigestTags(tags), operatorTags: withoutDigestTags(tags) };
+    decodedTags.set(tags, decoded);
+  }
+  return decoded;
 }
 
 interface Tracked {
@@ -50,14 +72,14 @@ export class ClusterView {
         tracked = { firstSeenMs: now };
         this.tracked.set(member.name, tracked);
       }
-      const digest = decodeDigestTags(member.tags);
+      const { digest, operatorTags } = decode(member.tags);
       if (digest && (!tracked.digest || digest.version >= tracked.digest.version)) tracked.digest = digest;
       const isLocal = member.name === this.deps.localName;
       const nodeStatus: NodeStatus | undefined = isLocal ? this.deps.local().status : tracked.digest?.status === "unknown" ? undefined : tracked.digest?.status;
       return {
         name: member.name,
         memberStatus: member.status,
-        tags: withoutDigestTags(member.tags),
+        tags: operatorTags,
         nodeStatus,
         runsSatellite: isLocal || digest !== undefined,
         stale: !isLocal && nodeStatus === undefined && now - tracked.firstSeenMs >= this.deps.stalenessLimitMs,
@@ -84,7 +106,7 @@ export class ClusterView {
 
 /** A member as the status JSON's `member_status` (operator tags only; the digest is shown as probes). */
 export function memberStatusJson(m: MemberInfo): MemberStatusJson {
-  return { name: m.name, node_name: m.name, addr: formatMemberAddr(m), status: m.status, tags: withoutDigestTags(m.tags) };
+  return { name: m.name, node_name: m.name, addr: formatMemberAddr(m), status: m.status, tags: { ...decode(m.tags).operatorTags } };
 }
 
 function formatMemberAddr(m: MemberInfo): string {

@@ -8,7 +8,8 @@ export interface SerfMember {
   name: string;
   addr: string;
   port: number;
-  tags: Record<string, string>;
+  /** Frozen, and the same object until the member's tags change: consumers may cache by identity. */
+  tags: Readonly<Record<string, string>>;
   status: SerfMemberStatus;
 }
 
@@ -77,7 +78,7 @@ export class SerfMembers {
   onNodeJoin(node: MemberNode): void {
     let m = this.members.get(node.name);
     if (!m) {
-      m = { name: node.name, addr: node.addr, port: node.port, tags: this.deps.decodeTags(node.meta), status: "alive", statusLTime: 0, leftAtMs: 0 };
+      m = { name: node.name, addr: node.addr, port: node.port, tags: Object.freeze(this.deps.decodeTags(node.meta)), status: "alive", statusLTime: 0, leftAtMs: 0 };
       this.members.set(node.name, m);
       const intent = this.intents.get(node.name);
       if (intent) {
@@ -86,7 +87,7 @@ export class SerfMembers {
         if (intent.type === "leave") m.status = "leaving";
       }
     } else {
-      Object.assign(m, { addr: node.addr, port: node.port, tags: this.deps.decodeTags(node.meta), status: "alive", leftAtMs: 0 });
+      Object.assign(m, { addr: node.addr, port: node.port, tags: Object.freeze(this.deps.decodeTags(node.meta)), status: "alive", leftAtMs: 0 });
     }
     this.deps.emit({ type: "member-join", member: view(m) });
   }
@@ -94,7 +95,7 @@ export class SerfMembers {
   onNodeUpdate(node: MemberNode): void {
     const m = this.members.get(node.name);
     if (!m) return;
-    Object.assign(m, { addr: node.addr, port: node.port, tags: this.deps.decodeTags(node.meta) });
+    Object.assign(m, { addr: node.addr, port: node.port, tags: Object.freeze(this.deps.decodeTags(node.meta)) });
     this.deps.emit({ type: "member-update", member: view(m) });
   }
 
@@ -167,5 +168,5 @@ export class SerfMembers {
 }
 
 function view(m: MemberRecord): SerfMember {
-  return { name: m.name, addr: m.addr, port: m.port, tags: { ...m.tags }, status: m.status };
+  return { name: m.name, addr: m.addr, port: m.port, tags: m.tags, status: m.status };
 }

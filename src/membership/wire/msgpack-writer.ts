@@ -209,14 +209,22 @@ export class MsgpackWriter {
 
   /** A Go struct as a map, fields in Go's sorted-name order, omitted fields left out. */
   struct(fields: readonly StructField[]): this {
-    let present = fields.filter((f) => f[1] !== undefined);
+    // Callers list fields sorted; checking that without allocating keeps the per-packet path lean.
+    let count = 0;
     let sorted = true;
-    for (let i = 1; i < present.length && sorted; i++) sorted = (present[i - 1] as StructField)[0] < (present[i] as StructField)[0];
-    if (!sorted) present = present.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-    this.mapHeader(present.length);
+    let previous = "";
+    for (const [name, write] of fields) {
+      if (write === undefined) continue;
+      if (count > 0 && !(previous < name)) sorted = false;
+      previous = name;
+      count++;
+    }
+    const present = sorted ? fields : fields.filter((f) => f[1] !== undefined).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+    this.mapHeader(count);
     for (const [name, write] of present) {
+      if (write === undefined) continue;
       this.key(name);
-      (write as (w: MsgpackWriter) => void)(this);
+      write(this);
     }
     return this;
   }
