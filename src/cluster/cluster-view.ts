@@ -48,7 +48,6 @@ function decode(tags: Readonly<Record<string, string>>): DecodedTags {
 
 interface Tracked {
   firstSeenMs: number;
-  digest?: HealthDigest;
 }
 
 /**
@@ -73,9 +72,8 @@ export class ClusterView {
         this.tracked.set(member.name, tracked);
       }
       const { digest, operatorTags } = decode(member.tags);
-      if (digest && (!tracked.digest || digest.version >= tracked.digest.version)) tracked.digest = digest;
       const isLocal = member.name === this.deps.localName;
-      const nodeStatus: NodeStatus | undefined = isLocal ? this.deps.local().status : tracked.digest?.status === "unknown" ? undefined : tracked.digest?.status;
+      const nodeStatus: NodeStatus | undefined = isLocal ? this.deps.local().status : digest?.status === "unknown" ? undefined : digest?.status;
       return {
         name: member.name,
         memberStatus: member.status,
@@ -84,7 +82,7 @@ export class ClusterView {
         runsSatellite: isLocal || digest !== undefined,
         stale: !isLocal && nodeStatus === undefined && now - tracked.firstSeenMs >= this.deps.stalenessLimitMs,
         member,
-        digest: tracked.digest,
+        digest,
       };
     });
   }

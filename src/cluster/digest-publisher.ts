@@ -27,14 +27,13 @@ export interface DigestPublisherDeps {
  * failing checks changes (not on every run: a digest costs an alive broadcast cluster-wide).
  */
 export function createDigestPublisher(deps: DigestPublisherDeps) {
-  let version = 0;
   let lastKey = "";
   let pending: Timer | undefined;
   const budget = META_LIMIT_BYTES - deps.tagCodec.encode(deps.userTags).length - META_FRAMING_BYTES;
 
   const tagsFor = (status: NodeStatus, probes: Probe[]): Record<string, string> => ({
     ...deps.userTags,
-    ...encodeDigestTags(digestOf(status, probes, version, deps.clock.nowMs()), budget),
+    ...encodeDigestTags(digestOf(status, probes), budget),
   });
 
   const publish = (): void => {
@@ -43,7 +42,6 @@ export function createDigestPublisher(deps: DigestPublisherDeps) {
     const key = keyOf(status, probes);
     if (key === lastKey) return;
     lastKey = key;
-    version++;
     deps.setTags(tagsFor(status, probes)).catch((error: unknown) => {
       lastKey = "";
       deps.logger.warn("could not gossip the health digest; will retry with the next change", { error: describeError(error) });

@@ -5,16 +5,14 @@ import type { NodeStatus, Probe, Severity } from "../probes/probe.ts";
  * memberlist's alive messages and push/pull (a node that joins late gets every digest in its
  * first push/pull; nothing is lost on a lossy link). The tags are small and readable in
  * `serf members`:
- *   sat      = "<r|d|u>;<version>;<published wall ms, base 36>"
+ *   sat      = "<r|d|u>"                (running, degraded, unknown yet)
  *   sat-fail = "docker:c,ntp:w,+3"   (failing checks with severity; "+N" = N more not listed)
- * A member without the `sat` tag does not run Satellite.
+ * A member without the `sat` tag does not run Satellite. No version or timestamp: tags are
+ * node meta, which memberlist already orders by incarnation, and every byte here is repeated
+ * for every member in every push/pull. Fields after a `;` in `sat` are ignored (reserved).
  */
 export interface HealthDigest {
   status: NodeStatus;
-  /** Increases with every published change; a receiver keeps the highest. */
-  version: number;
-  /** The publisher's wall clock when it published (Unix ms). */
-  publishedAtMs: number;
   failing: { checker: string; severity: Severity }[];
   /** Failing checks that did not fit into the tag. */
   failingOmitted: number;
@@ -27,14 +25,14 @@ const STATUS_CODE: Record<NodeStatus, string> = { running: "r", degraded: "d", u
 const CODE_STATUS: Record<string, NodeStatus> = { r: "running", d: "degraded", u: "unknown" };
 
 /** The digest of this node's probes. */
-export function digestOf(status: NodeStatus, probes: readonly Probe[], version: number, nowMs: number): HealthDigest {
+export function digestOf(status: NodeStatus, probes: readonly Probe[]): HealthDigest {
   const failing = new Map<string, Severity>();
   for (const p of probes) {
     if (p.status !== "failed") continue;
     const severity = p.severity ?? "critical";
     if (failing.get(p.checker) !== "critical") failing.set(p.checker, severity);
   }
-  return { status, version, publishedAtMs: nowMs, failing: [...failing].map(([checker, severity]) => ({ checker, severity })), failingOmitted: 0 };
+  return { status, failing: [...failing].map(([checker, severity]) => ({ checker, severity })), failingOmitted: 0 };
 }
 
 /**
@@ -42,7 +40,7 @@ export function digestOf(status: NodeStatus, probes: readonly Probe[], version: 
  * whole meta is at most 512 bytes and the operator's tags come first).
  */
 export function encodeDigestTags(digest: HealthDigest, budgetBytes: number): Record<string, string> {
-  const head = `${STATUS_CODE[digest.status]};${digest.version};${digest.publishedAtMs.toString(36)}`;
+  const head = STATUS_CODE[digest.status];
   const tags: Record<string, string> = { [DIGEST_TAG]: head };
   let remaining = budgetBytes - DIGEST_TAG.length - head.length - 2 - FAILING_TAG.length - 2;
   const listed: string[] = [];
@@ -65,11 +63,9 @@ export function encodeDigestTags(digest: HealthDigest, budgetBytes: number): Rec
 export function decodeDigestTags(tags: Readonly<Record<string, string>>): HealthDigest | undefined {
   const head = tags[DIGEST_TAG];
   if (head === undefined) return undefined;
-  const [code, versionText, atText] = head.split(";");
-  const status = CODE_STATUS[code ?? ""];
-  const version = Number(versionText);
-  const publishedAtMs = Number.parseInt(atText ?? "", 36);
-  if (!status || !Number.isSafeInteger(version) || !Number.isSafeInteger(publishedAtMs)) return undefined;
+  const end = head.indexOf(";");
+  const status = CODE_STATUS[end < 0 ? head : head.slice(0, end)];
+  if (!status) return undefined;
   const failing: HealthDigest["failing"] = [];
   let failingOmitted = 0;
   for (const item of (tags[FAILING_TAG] ?? "").split(",")) {
@@ -81,7 +77,7 @@ export function decodeDigestTags(tags: Readonly<Record<string, string>>): Health
     const at = item.lastIndexOf(":");
     failing.push({ checker: item.slice(0, at), severity: item.slice(at + 1) === "w" ? "warning" : "critical" });
   }
-  return { status, version, publishedAtMs, failing, failingOmitted };
+  return { status, failing, failingOmitted };
 }
 
 /** Tags without the digest: what the operator configured. */

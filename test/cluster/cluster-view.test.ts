@@ -16,7 +16,7 @@ function world() {
   });
   const member = (name: string, role: string, extra: Partial<MemberInfo> = {}, digest?: { status: "running" | "degraded" | "unknown"; failing?: string[] }): MemberInfo => ({
     name, addr: "10.0.0.1", port: 7946, status: "alive",
-    tags: { role, ...(digest ? encodeDigestTags(digestOf(digest.status, (digest.failing ?? []).map((c) => ({ checker: c, status: "failed" as const })), 1, 0), 300) : {}) },
+    tags: { role, ...(digest ? encodeDigestTags(digestOf(digest.status, (digest.failing ?? []).map((c) => ({ checker: c, status: "failed" as const }))), 300) : {}) },
     ...extra,
   });
   return { state, view, member };
@@ -41,6 +41,16 @@ describe("ClusterView", () => {
     expect(view.status().status).toBe("running");
     state.now = 61_000;
     expect(view.status().summary).toBe("no status received from nodes (n1)");
+  });
+
+  test("a member's current tags are its status, also when it restarted and published from scratch", () => {
+    const { state, view, member } = world();
+    state.members = [member("m1", "master", {}, { status: "running" }), member("n1", "node", {}, { status: "degraded", failing: ["docker"] })];
+    expect(view.status().status).toBe("degraded");
+    state.members = [state.members[0] as MemberInfo, member("n1", "node", {}, { status: "unknown" })];
+    expect(view.status().nodes?.[1]?.status).toBeUndefined();
+    state.members = [state.members[0] as MemberInfo, member("n1", "node", {}, { status: "running" })];
+    expect(view.status().status).toBe("running");
   });
 
   test("a failed master", () => {

@@ -4,7 +4,7 @@ import { decodeDigestTags, digestOf, encodeDigestTags, probesFromDigest, without
 import { encodeAckPayload, decodeAckPayload, zeroCoordinate } from "../../src/cluster/serf-wire.ts";
 
 describe("health digest tags", () => {
-  test("round trip: status, version, time and failing checks with severity", () => {
+  test("round trip: status and failing checks with severity", () => {
     const digest = digestOf(
       "degraded",
       [
@@ -12,18 +12,16 @@ describe("health digest tags", () => {
         { checker: "ntp", status: "failed", severity: "warning" },
         { checker: "disk", status: "running" },
       ],
-      7,
-      Date.UTC(2026, 10, 22),
     );
     const tags = encodeDigestTags(digest, 400);
-    expect(tags).toEqual({ sat: `d;7;${Date.UTC(2026, 10, 22).toString(36)}`, "sat-fail": "docker:c,ntp:w" });
+    expect(tags).toEqual({ sat: "d", "sat-fail": "docker:c,ntp:w" });
     expect(decodeDigestTags({ role: "node", ...tags })).toEqual(digest);
     expect(withoutDigestTags({ role: "node", ...tags })).toEqual({ role: "node" });
   });
 
   test("a long failing list is cut to the budget, critical first, with a count of the rest", () => {
     const probes = Array.from({ length: 40 }, (_, i) => ({ checker: `check-number-${i}`, status: "failed" as const, severity: i % 2 ? ("warning" as const) : undefined }));
-    const tags = encodeDigestTags(digestOf("degraded", probes, 1, 0), 200);
+    const tags = encodeDigestTags(digestOf("degraded", probes), 200);
     const encoded = Object.entries(tags).map(([k, v]) => k.length + v.length + 2).reduce((a, b) => a + b, 0);
     expect(encoded).toBeLessThanOrEqual(200);
     const back = decodeDigestTags(tags);
@@ -35,7 +33,12 @@ describe("health digest tags", () => {
   test("members without the tag, or with a malformed one, have no digest", () => {
     expect(decodeDigestTags({ role: "node" })).toBeUndefined();
     expect(decodeDigestTags({ sat: "x;1;2" })).toBeUndefined();
-    expect(decodeDigestTags({ sat: "r;one;2" })).toBeUndefined();
+    expect(decodeDigestTags({ sat: "" })).toBeUndefined();
+  });
+
+  test("fields after a ';' are ignored, so a longer form from another version still reads", () => {
+    expect(decodeDigestTags({ sat: "r;7;mhx1" })).toEqual({ status: "running", failing: [], failingOmitted: 0 });
+    expect(decodeDigestTags({ sat: "u" })?.status).toBe("unknown");
   });
 });
 

@@ -65,15 +65,15 @@ export class HealthSim {
       },
     );
     this.nodes.set(name, node);
-    void node.member.serf.start();
+    // Like an agent after its first probe run: publishes a first digest.
+    void node.member.serf.start().then(() => node.member.healthChanged(this.clock.nowMs()));
     return node;
   }
 
-  /** node-0 is the master; everyone joins it. Each publishes a first digest. */
+  /** node-0 is the master; everyone joins it. */
   async startCluster(n: number): Promise<void> {
     this.add(0, "master");
     for (let i = 1; i < n; i++) void this.add(i, "node").member.serf.join([{ ip: HealthSim.ipOf(0), port: 7946 }]).catch(() => {});
-    for (const node of this.nodes.values()) node.member.healthChanged(this.clock.nowMs());
   }
 
   setHealth(name: string, status: NodeStatus, probes: Probe[]): void {
