@@ -64,8 +64,11 @@ export function sendWithPiggyback(core: MembershipCore, to: NetAddress, msgs: Go
   core.net.sendPacket(to, extra.length > 0 ? [...msgs, ...extra] : msgs);
 }
 
-/** Runs `fn` every `intervalMs()` after a random initial stagger, until the core stops. */
-export function startLoop(core: MembershipCore, intervalMs: () => number, fn: () => Promise<void> | void): void {
+/**
+ * Runs `fn` every `intervalMs()` after a random initial stagger (plus `firstExtraMs`), until
+ * the core stops.
+ */
+export function startLoop(core: MembershipCore, intervalMs: () => number, fn: () => Promise<void> | void, firstExtraMs = 0): void {
   const run = (): void => {
     if (core.isStopped()) return;
     const startedAt = core.clock.monotonicMs();
@@ -77,5 +80,5 @@ export function startLoop(core: MembershipCore, intervalMs: () => number, fn: ()
         core.clock.setTimer(Math.max(0, intervalMs() - elapsed), run);
       });
   };
-  core.clock.setTimer(core.random.int(Math.max(1, intervalMs())), run);
+  core.clock.setTimer(core.random.int(Math.max(1, intervalMs())) + firstExtraMs, run);
 }

@@ -179,7 +179,10 @@ export function createMembership(config: MembershipConfig, deps: MembershipDeps,
       });
       startLoop(core, () => config.gossipIntervalMs, () => gossipRound(core));
       if (config.pushPullIntervalMs > 0) {
-        startLoop(core, () => pushPullIntervalFor(config.pushPullIntervalMs, core.table.size()), () => periodicPushPull(core));
+        // As memberlist: the first periodic exchange comes a whole interval after the stagger;
+        // a joining node has just synced (join and joinSync exchanges), a seed has nobody yet.
+        const pushPullEvery = () => pushPullIntervalFor(config.pushPullIntervalMs, core.table.size());
+        startLoop(core, pushPullEvery, () => periodicPushPull(core), pushPullEvery());
       }
     },
 
