@@ -56,6 +56,8 @@ export interface SteadyResult {
   agents: number;
   windowS: number;
   rssMiB: Spread;
+  /** RssAnon: memory private to the process (RSS minus pages of the executable shared with other processes). */
+  privateMiB: Spread;
   cpuPct: Spread;
   udpBytesPerSecPerAgent: number;
   udpPacketsPerSecPerAgent: number;
@@ -170,9 +172,9 @@ export function cpuTicks(pid: number): number | null {
   }
 }
 
-function rss(pid: number): number | null {
+function rss(pid: number, field = "VmRSS"): number | null {
   try {
-    const kb = Number(readFileSync(`/proc/${pid}/status`, "utf8").match(/VmRSS:\s+(\d+)/)?.[1]);
+    const kb = Number(readFileSync(`/proc/${pid}/status`, "utf8").match(new RegExp(`${field}:\\s+(\\d+)`))?.[1]);
     return kb / 1024;
   } catch {
     return null;
@@ -203,6 +205,7 @@ export async function measureSteady(cluster: BenchCluster, windowMs: number): Pr
     agents: agents.length,
     windowS: Number(dt.toFixed(1)),
     rssMiB: spread(agents.map((a) => rss(a.pid))),
+    privateMiB: spread(agents.map((a) => rss(a.pid, "RssAnon"))),
     cpuPct: spread(cpu),
     udpBytesPerSecPerAgent: per(c1.udpBytes - c0.udpBytes),
     udpPacketsPerSecPerAgent: per(c1.udpPackets - c0.udpPackets),

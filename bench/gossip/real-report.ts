@@ -30,6 +30,7 @@ function sizeRow(r: SizeResult): Record<string, string | number> {
     "leave->failed": `${s.leaveSeenAsFailed} in ${r.leaves.length}`,
     "false failed": s.falseFailures,
     "RSS MiB": num(s.rssMiB, 1),
+    "private MiB": num(s.privateMiB, 1),
     "CPU %": num(s.cpuPct, 2),
     "UDP B/s": num(s.udpBytesPerSec),
     "TCP B/s": num(s.tcpBytesPerSec),
@@ -44,8 +45,11 @@ const RATIO_KEYS: [string, (s: SizeSummary) => number | null][] = [
   ["fail all", (s) => s.failAllMs],
   ["leave all", (s) => s.leaveAllMs],
   ["RSS", (s) => s.rssMiB],
+  ["private", (s) => s.privateMiB],
   ["CPU", (s) => s.cpuPct],
   ["UDP B/s", (s) => s.udpBytesPerSec],
+  ["TCP B/s", (s) => s.tcpBytesPerSec],
+  ["all B/s", (s) => (s.udpBytesPerSec === null || s.tcpBytesPerSec === null ? null : s.udpBytesPerSec + s.tcpBytesPerSec)],
 ];
 
 function burstRow(impl: string, b: BurstResult | { error: string }): Record<string, string | number> {

@@ -27,6 +27,7 @@ export interface SizeSummary {
   /** "failed" logged about an agent that was never killed (left ones included). */
   falseFailures: number;
   rssMiB: number | null;
+  privateMiB: number | null;
   cpuPct: number | null;
   udpBytesPerSec: number | null;
   tcpBytesPerSec: number | null;
@@ -115,6 +116,7 @@ export async function runSize(cluster: BenchCluster, n: number, options: SizeOpt
       leaveSeenAsFailed: leaves.reduce((sum, l) => sum + l.sawFailed.length, 0),
       falseFailures: falseFailureEvents.length,
       rssMiB: steady?.rssMiB.p50 ?? null,
+      privateMiB: steady?.privateMiB.p50 ?? null,
       cpuPct: steady?.cpuPct.p50 ?? null,
       udpBytesPerSec: steady?.udpBytesPerSecPerAgent ?? null,
       tcpBytesPerSec: steady?.tcpBytesPerSecPerAgent ?? null,
