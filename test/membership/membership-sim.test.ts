@@ -26,6 +26,22 @@ describe("membership over the simulated network", () => {
   });
 });
 
+describe("push/pull timing", () => {
+  test("like memberlist, the first periodic exchange comes one whole interval after the stagger", async () => {
+    const sim = new MembershipSim({ seed: 9, configure: (c) => ({ ...c, joinSyncDelaysMs: [] }) });
+    await sim.startCluster(3);
+    const streams = () => sim.live().reduce((sum, m) => sum + m.net.stats().streamsOpened, 0);
+    expect(await sim.advanceUntil(() => sim.converged([...sim.nodes.keys()]), 5_000)).toBeGreaterThanOrEqual(0);
+    expect(streams()).toBe(2); // the two joins
+    await sim.clock.advance(29_900 - sim.clock.monotonicMs());
+    expect(streams()).toBe(2);
+    await sim.clock.advance(60_000 - sim.clock.monotonicMs());
+    expect(streams()).toBe(2 + 3);
+    await sim.clock.advance(90_000 - sim.clock.monotonicMs());
+    expect(streams()).toBe(2 + 6);
+  });
+});
+
 describe("membership probes", () => {
   test("a broken direct path is bridged by indirect pings (no TCP), so nobody is suspected", async () => {
     const sim = new MembershipSim({ seed: 5, configure: (c) => ({ ...c, disableTcpPings: true }) });

@@ -38,6 +38,17 @@ describe("LZW (Go compress/lzw, LSB, 8-bit literals)", () => {
     }
   });
 
+  test("calls share tables without leaking state: interleaved inputs give the same bytes as fresh ones", () => {
+    const inputs = [randomBytes(4, 9000, 8), new TextEncoder().encode("TOBEORNOTTOBEORTOBEORNOT"), randomBytes(5, 1400, 64)];
+    const first = inputs.map((c) => lzwCompress(c));
+    for (let round = 0; round < 3; round++) {
+      for (const [i, c] of inputs.entries()) {
+        expect(lzwCompress(c)).toEqual(first[i] as Uint8Array);
+        expect(lzwDecompress(first[i] as Uint8Array, c.length)).toEqual(c);
+      }
+    }
+  });
+
   test("KwKwK case (code == next code) decodes", () => {
     const c = new TextEncoder().encode("aaaaaaaaaaaaaaaaaaaaaaaaaaaaab");
     expect(lzwDecompress(lzwCompress(c), 100)).toEqual(c);

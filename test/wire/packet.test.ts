@@ -37,6 +37,13 @@ describe("packet pipeline", () => {
     }
   });
 
+  test("a packet too small to shrink is not even tried (a bare ping or ack)", () => {
+    const ping: GossipMessage = { type: "ping", seqNo: 7, node: "node-a", sourceAddr: "10.0.0.1", sourcePort: 7946, sourceNode: "node-b" };
+    expect(encodePacket([ping], { compression: true, crc: false })).toEqual(encodeMessage(ping));
+    const zeros: GossipMessage = { type: "user", payload: new Uint8Array(400) };
+    expect(encodePacket([zeros], { compression: true, crc: false })[0]).toBe(MessageType.compress);
+  });
+
   test("compression only when smaller", () => {
     const small = encodePacket([{ type: "nack", seqNo: 1 }], { compression: true, crc: false });
     expect(small[0]).toBe(MessageType.nack);
