@@ -65,10 +65,11 @@ export function sendWithPiggyback(core: MembershipCore, to: NetAddress, msgs: Go
 }
 
 /**
- * Runs `fn` every `intervalMs()` after a random initial stagger (plus `firstExtraMs`), until
- * the core stops.
+ * Runs `fn` every `intervalMs()` after a random initial stagger, until the core stops. With
+ * `intervalAfterStagger`, the first run waits one more interval, read when the stagger ends
+ * (memberlist's push/pull trigger: by then a joined node knows the cluster's size).
  */
-export function startLoop(core: MembershipCore, intervalMs: () => number, fn: () => Promise<void> | void, firstExtraMs = 0): void {
+export function startLoop(core: MembershipCore, intervalMs: () => number, fn: () => Promise<void> | void, intervalAfterStagger = false): void {
   const run = (): void => {
     if (core.isStopped()) return;
     const startedAt = core.clock.monotonicMs();
@@ -80,5 +81,6 @@ export function startLoop(core: MembershipCore, intervalMs: () => number, fn: ()
         core.clock.setTimer(Math.max(0, intervalMs() - elapsed), run);
       });
   };
-  core.clock.setTimer(core.random.int(Math.max(1, intervalMs())) + firstExtraMs, run);
+  const stagger = core.random.int(Math.max(1, intervalMs()));
+  core.clock.setTimer(stagger, intervalAfterStagger ? () => void core.clock.setTimer(intervalMs(), run) : run);
 }

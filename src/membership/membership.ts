@@ -179,10 +179,9 @@ export function createMembership(config: MembershipConfig, deps: MembershipDeps,
       });
       startLoop(core, () => config.gossipIntervalMs, () => gossipRound(core));
       if (config.pushPullIntervalMs > 0) {
-        // As memberlist: the first periodic exchange comes a whole interval after the stagger;
-        // a joining node has just synced (join and joinSync exchanges), a seed has nobody yet.
-        const pushPullEvery = () => pushPullIntervalFor(config.pushPullIntervalMs, core.table.size());
-        startLoop(core, pushPullEvery, () => periodicPushPull(core), pushPullEvery());
+        // As memberlist: the first periodic exchange comes a whole (scaled) interval after the
+        // stagger; a joining node has just synced (join and joinSync exchanges).
+        startLoop(core, () => pushPullIntervalFor(config.pushPullIntervalMs, core.table.size()), () => periodicPushPull(core), true);
       }
     },
 
@@ -209,7 +208,13 @@ export function createMembership(config: MembershipConfig, deps: MembershipDeps,
           cause: errors[0],
         });
       }
-      for (const delayMs of joined > 0 ? config.joinSyncDelaysMs : []) later(delayMs, () => void periodicPushPull(core));
+      if (joined > 0) {
+        // Our own alive message is queued and we now know peers: send it out at once instead of
+        // at the next gossip tick (memberlist waits up to a gossip interval; this is the
+        // difference between 2 and 3 gossip rounds for a join to reach 50 nodes).
+        if (!stopped) gossipRound(core);
+        for (const delayMs of config.joinSyncDelaysMs) later(delayMs, () => void periodicPushPull(core));
+      }
       return joined;
     },
 
