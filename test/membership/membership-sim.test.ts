@@ -26,6 +26,23 @@ describe("membership over the simulated network", () => {
   });
 });
 
+describe("join dissemination", () => {
+  test("a joiner gossips its alive message as soon as its join exchange succeeded", async () => {
+    const sim = new MembershipSim({ seed: 12, configure: (c) => ({ ...c, joinSyncDelaysMs: [] }) });
+    await sim.startCluster(2);
+    expect(await sim.advanceUntil(() => sim.converged(["node-0", "node-1"]), 5_000)).toBeGreaterThanOrEqual(0);
+    await sim.clock.advance(10_000);
+    const joiner = sim.add(2);
+    let joinedAt = -1;
+    void joiner.membership.join([sim.nodes.get("node-0")!.address]).then(() => (joinedAt = sim.clock.monotonicMs()));
+    expect(await sim.advanceUntil(() => joinedAt >= 0, 1_000, 1)).toBeGreaterThanOrEqual(0);
+    // node-1 can only hear of node-2 by gossip; the next regular gossip tick may be 200 ms away.
+    const heard = await sim.advanceUntil(() => sim.nodes.get("node-1")!.membership.member("node-2")?.state === "alive", 1_000, 1);
+    expect(heard).toBeGreaterThanOrEqual(0);
+    expect(heard).toBeLessThanOrEqual(10);
+  });
+});
+
 describe("push/pull timing", () => {
   test("like memberlist, the first periodic exchange comes one whole interval after the stagger", async () => {
     const sim = new MembershipSim({ seed: 9, configure: (c) => ({ ...c, joinSyncDelaysMs: [] }) });
