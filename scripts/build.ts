@@ -4,6 +4,7 @@
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync } from "node:fs";
+import { AGENT_JIT_POLICY } from "../src/platform/jit-policy.ts";
 
 function git(args: string[]): string {
   try {
@@ -30,11 +31,8 @@ const command = [
   // own chunk inside the executable and loads on first use: 10 MB RSS and a third of the
   // start-up CPU saved on agents without Kubernetes checks.
   "--splitting",
-  // JavaScriptCore's tier-up thresholds x64: an agent is mostly idle with short bursts of
-  // gossip, and compiling lukewarm code in every fresh process cost more than it saved. In a
-  // burst of 100 agents on 2 cores: 0.32 -> 0.18-0.21 CPU-s per agent; steady state at 20
-  // nodes: 0.43 -> 0.38 % CPU, 15.5 -> 12.8 MiB private memory. Truly hot code still tiers up.
-  "--compile-jit-policy=64",
+  // See src/platform/jit-policy.ts for why and what it measured.
+  `--compile-jit-policy=${AGENT_JIT_POLICY}`,
   "--format=esm",
   "--no-compile-autoload-dotenv",
   "--no-compile-autoload-bunfig",

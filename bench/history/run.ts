@@ -9,6 +9,9 @@ import { systemClock } from "../../src/platform/clock.ts";
 import { silentLogger } from "../../src/platform/logger.ts";
 import { createSqliteHistoryStore, type SqliteHistoryStore, type SqliteHistoryStoreOptions } from "../../src/store/sqlite/sqlite-history-store.ts";
 import type { ProbeSample } from "../../src/store/history-store.ts";
+import { useAgentJitPolicy } from "../../src/platform/jit-policy.ts";
+
+useAgentJitPolicy();
 
 const args = process.argv.slice(2);
 const quick = args.includes("--quick");

@@ -16,6 +16,9 @@ import { createSystemRandom } from "../../src/platform/random.ts";
 import type { CheckRun } from "../../src/probes/checker.ts";
 import { type CheckRunReport, Scheduler } from "../../src/probes/scheduler.ts";
 import { percentile, report } from "../support/report.ts";
+import { useAgentJitPolicy } from "../../src/platform/jit-policy.ts";
+
+useAgentJitPolicy();
 
 const args = Object.fromEntries(process.argv.slice(2).map((a) => a.replace(/^--/, "").split("=") as [string, string]));
 const checkCount = Number(args.checks ?? 1000);
