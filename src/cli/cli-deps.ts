@@ -9,6 +9,8 @@ export interface CliDeps {
   /** Reads a config file as text; throws when it cannot. */
   readFile(path: string): string;
   hostname(): string;
+  /** The working directory relative paths (the state dir) are taken from. */
+  cwd(): string;
   /** Builds the platform for `satellite agent` (logger level depends on --debug). */
   agentPlatform(debug: boolean): AgentPlatform;
   /** Resolves when the process receives SIGTERM or SIGINT; returns the signal's name. */

@@ -19,7 +19,7 @@ export const AGENT_FLAGS: readonly AgentFlag[] = [
   { flag: "rpc-addr", key: "rpcAddr", kind: "list", valueHint: "host:port,...", description: "Addresses the HTTP API listens on; a bare host gets port 7575 (default 127.0.0.1:7575)" },
   { flag: "name", key: "name", kind: "string", description: "This node's name in the cluster (default: hostname)" },
   { flag: "tags", key: "tags", kind: "tags", valueHint: "k:v,...", description: "Node tags; role:master or role:node is required (default role:master)" },
-  { flag: "state-dir", key: "stateDir", kind: "string", valueHint: "dir", description: "Directory for history (SQLite), known peers and work files (default ./.satellite)" },
+  { flag: "state-dir", key: "stateDir", kind: "string", valueHint: "dir", description: "Directory for history (SQLite), known peers and work files (default ./.satellite; a relative path is taken from the working directory at start)" },
   { flag: "config", key: "config", kind: "string", valueHint: "file", description: "YAML or JSON config file; flags override env, env overrides the file" },
   { flag: "initial-cluster", key: "initialCluster", kind: "list", valueHint: "host:port,...", description: "Peers to join at start, retried with backoff until one join works" },
   { flag: "gossip-addr", key: "gossipAddr", kind: "string", valueHint: "host:port", description: "Gossip bind address, UDP and TCP (default 0.0.0.0:7946)" },

@@ -1,3 +1,4 @@
+import { resolve } from "node:path";
 import { parse as parseYaml } from "yaml";
 import type { CheckSpec } from "../probes/check-spec.ts";
 import type { CheckerKind } from "../probes/checker.ts";
@@ -23,6 +24,8 @@ export interface LoadConfigInput {
   env: Record<string, string | undefined>;
   readFile: (path: string) => string;
   hostname: () => string;
+  /** Relative paths (the state dir) are resolved against this, once, so checks and stores get absolute paths. */
+  cwd: string;
   findKind: (kind: string) => CheckerKind<any> | undefined;
   kindNames: readonly string[];
 }
@@ -52,6 +55,7 @@ export function loadAgentConfig(input: LoadConfigInput): AgentConfig {
   return {
     ...config,
     name: config.name ?? input.hostname(),
+    stateDir: resolve(input.cwd, config.stateDir),
     retentionMs: parseDurationMs(config.retention) ?? 0,
     sampleRetentionMs: Math.min(parseDurationMs(config.sampleRetention) ?? 0, parseDurationMs(config.retention) ?? 0),
     checks,

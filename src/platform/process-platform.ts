@@ -16,6 +16,7 @@ export function createProcessCliDeps(): CliDeps {
     fetch: globalThis.fetch,
     readFile: (path) => readFileSync(path, "utf8"),
     hostname: () => hostname(),
+    cwd: () => process.cwd(),
     agentPlatform: (debug) => createAgentPlatform(debug),
     waitForStopSignal: () =>
       new Promise((resolve) => {

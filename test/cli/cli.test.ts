@@ -23,6 +23,7 @@ function cli(app?: ReturnType<typeof makeApp>["app"]) {
       throw new Error("no files here");
     },
     hostname: () => "h",
+    cwd: () => "/work",
     agentPlatform: () => {
       throw new Error("not in this test");
     },

@@ -14,6 +14,7 @@ function load(overrides: Partial<LoadConfigInput> & { files?: Record<string, str
       return text;
     },
     hostname: () => "host-1",
+    cwd: "/srv/satellite",
     findKind: (kind) => findCheckerKind(kind),
     kindNames: checkerKinds.map((k) => k.kind),
     ...overrides,
@@ -36,7 +37,8 @@ describe("loadAgentConfig defaults", () => {
     expect(config.name).toBe("host-1");
     expect(config.rpcAddr).toEqual(["127.0.0.1:7575"]);
     expect(config.tags).toEqual({ role: "master" });
-    expect(config.stateDir).toBe(".satellite");
+    // The relative default is resolved once against the working directory.
+    expect(config.stateDir).toBe("/srv/satellite/.satellite");
     expect(config.retentionMs).toBe(7 * 86_400_000);
     expect(config.kubeletAddr).toBe("http://127.0.0.1:10248");
     expect(config.dockerAddr).toBe("/var/run/docker.sock");

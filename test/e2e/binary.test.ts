@@ -73,6 +73,28 @@ describe.skipIf(!existsSync(BINARY))("dist/satellite end to end", () => {
     }
   });
 
+  test("without --state-dir, as `npm start` runs it: state goes to ./.satellite of the working directory", async () => {
+    const cwd = mkdtempSync(join(work, "bare-"));
+    const port = await freePort();
+    const agent = Bun.spawn([BINARY, "agent", "--rpc-addr", `127.0.0.1:${port}`, "--gossip-addr", "127.0.0.1:0"], {
+      cwd,
+      stdout: "ignore",
+      stderr: "pipe",
+      env: { PATH: process.env.PATH ?? "/usr/bin:/bin" },
+    });
+    try {
+      const up = await Promise.race([
+        waitFor(async () => (await fetch(`http://127.0.0.1:${port}/livez`).catch(() => undefined))?.status === 200, 10_000, "the bare agent's /livez").then(() => true),
+        agent.exited.then(async (code) => `exited ${code}: ${await new Response(agent.stderr).text()}`),
+      ]);
+      expect(up).toBe(true);
+      expect(existsSync(join(cwd, ".satellite", "history.db"))).toBe(true);
+    } finally {
+      agent.kill("SIGTERM");
+      await agent.exited;
+    }
+  });
+
   test("status exits 2 with a message when no agent runs there", async () => {
     const result = run(["status", "--rpc-port", String(await freePort())]);
     expect(result.code).toBe(2);

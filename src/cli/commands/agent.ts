@@ -30,6 +30,7 @@ export const agentCommand = defineCommand({
       env: deps.env,
       readFile: deps.readFile,
       hostname: deps.hostname,
+      cwd: deps.cwd(),
       findKind: (kind) => findCheckerKind(kind),
       kindNames: checkerKinds.map((k) => k.kind),
     });
