@@ -10,6 +10,8 @@ export const log = (message: string) => console.error(`[${(performance.now() / 1
 
 export interface SizeOptions {
   reps: number;
+  /** Kills beyond the reps (join, settle, kill -9), for a larger failure-detection sample. */
+  extraKills: number;
   settleMs: number;
   windowMs: number;
 }
@@ -92,6 +94,15 @@ export async function runSize(cluster: BenchCluster, n: number, options: SizeOpt
     const leave = await measureLeave(cluster, l.agent, LEAVE_TIMEOUT_MS, options.settleMs);
     leaves.push(leave);
     log(`N=${n} rep ${r}: leave all ${fmt(leave.seen.max)} ms, seen as failed by ${leave.sawFailed.length}`);
+  }
+  for (let k = 0; k < options.extraKills; k++) {
+    const j = await measureJoin(cluster, `k${k}`, seed, JOIN_TIMEOUT_MS);
+    await Bun.sleep(options.settleMs);
+    killed.add(j.agent.spec.name);
+    const f = await measureFail(cluster, j.agent, FAIL_TIMEOUT_MS);
+    fails.push(f);
+    log(`N=${n} extra kill ${k}: failed all ${fmt(f.seen.max)} ms (p50 ${fmt(f.seen.p50)})`);
+    await Bun.sleep(options.settleMs);
   }
 
   const falseFailureEvents = [...cluster.agents.values()].flatMap((o) =>

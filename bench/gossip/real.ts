@@ -4,7 +4,7 @@
  * gossip bytes/s, RSS and CPU per agent, and a join burst. Every agent runs in one private network
  * namespace on 127.0.0.1 with its own ports (how serf's reference figures were measured).
  *
- * Usage (root): bun bench/gossip/real.ts [--sizes=5,20,50] [--impls=serf,satellite] [--reps=3]
+ * Usage (root): bun bench/gossip/real.ts [--sizes=5,20,50] [--impls=serf,satellite] [--reps=3] [--extra-kills=0]
  *   [--settle=3] [--window=60] [--burst=100] [--burst-reps=1] [--burst-timeout=180] [--satellite-checks]
  *   [--serf=serf] [--satellite=dist/satellite] [--keep-logs]
  * --sizes=none runs only the burst, --burst=0 skips it. --keep-logs writes every agent's log
@@ -34,6 +34,7 @@ const impls = (args.get("impls") ?? "serf,satellite").split(",") as Impl[];
 if (impls.some((i) => i !== "serf" && i !== "satellite")) throw new Error(`--impls=${args.get("impls")}: expected serf and/or satellite`);
 const options = {
   reps: num("reps", 3),
+  extraKills: num("extra-kills", 0),
   settleMs: num("settle", 3) * 1000,
   windowMs: num("window", 60) * 1000,
   burst: num("burst", 100),
