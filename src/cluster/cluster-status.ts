@@ -5,7 +5,8 @@ import type { MemberState } from "./status-json.ts";
 export interface NodeFacts {
   name: string;
   memberStatus: MemberState;
-  tags: Record<string, string>;
+  /** Shared with the view's cache: read only. */
+  tags: Readonly<Record<string, string>>;
   /** The node's own status from its latest digest; undefined when none arrived. */
   nodeStatus?: NodeStatus;
   /** True when the member runs Satellite (advertises it in its tags), so a digest is expected. */

@@ -27,7 +27,7 @@ export interface ClusterViewDeps {
 
 interface DecodedTags {
   digest: HealthDigest | undefined;
-  operatorTags: Record<string, string>;
+  operatorTags: Readonly<Record<string, string>>;
 }
 
 /**
@@ -40,7 +40,7 @@ const decodedTags = new WeakMap<Readonly<Record<string, string>>, DecodedTags>()
 function decode(tags: Readonly<Record<string, string>>): DecodedTags {
   let decoded = decodedTags.get(tags);
   if (decoded === undefined) {
-    decoded = { digest: decodeDigestTags(tags), operatorTags: withoutDigestTags(tags) };
+    decoded = { digest: decodeDigestTags(tags), operatorTags: Object.freeze(withoutDigestTags(tags)) };
     decodedTags.set(tags, decoded);
   }
   return decoded;

@@ -78,7 +78,7 @@ export class SerfMembers {
   onNodeJoin(node: MemberNode): void {
     let m = this.members.get(node.name);
     if (!m) {
-      m = { name: node.name, addr: node.addr, port: node.port, tags: Object.freeze(this.deps.decodeTags(node.meta)), status: "alive", statusLTime: 0, leftAtMs: 0 };
+      m = { name: node.name, addr: node.addr, port: node.port, tags: this.tagsOf(node), status: "alive", statusLTime: 0, leftAtMs: 0 };
       this.members.set(node.name, m);
       const intent = this.intents.get(node.name);
       if (intent) {
@@ -87,15 +87,20 @@ export class SerfMembers {
         if (intent.type === "leave") m.status = "leaving";
       }
     } else {
-      Object.assign(m, { addr: node.addr, port: node.port, tags: Object.freeze(this.deps.decodeTags(node.meta)), status: "alive", leftAtMs: 0 });
+      Object.assign(m, { addr: node.addr, port: node.port, tags: this.tagsOf(node), status: "alive", leftAtMs: 0 });
     }
     this.deps.emit({ type: "member-join", member: view(m) });
+  }
+
+  /** Decoded once per meta change and frozen, so consumers can cache by the object's identity. */
+  private tagsOf(node: MemberNode): Readonly<Record<string, string>> {
+    return Object.freeze(this.deps.decodeTags(node.meta));
   }
 
   onNodeUpdate(node: MemberNode): void {
     const m = this.members.get(node.name);
     if (!m) return;
-    Object.assign(m, { addr: node.addr, port: node.port, tags: Object.freeze(this.deps.decodeTags(node.meta)) });
+    Object.assign(m, { addr: node.addr, port: node.port, tags: this.tagsOf(node) });
     this.deps.emit({ type: "member-update", member: view(m) });
   }
 
