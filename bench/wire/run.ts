@@ -18,7 +18,7 @@ import {
 import { systemClock } from "../../src/platform/clock.ts";
 import { silentLogger } from "../../src/platform/logger.ts";
 import { secureRandomBytes } from "../../src/platform/secure-random.ts";
-import { createUdpTcpGossipNet } from "../../src/platform/udp-tcp-net.ts";
+import { createUdpTcpGossipNet } from "../../src/membership/udp-tcp-net.ts";
 import { median, report } from "../support/report.ts";
 
 const args = Object.fromEntries(process.argv.slice(2).map((a) => a.replace(/^--/, "").split("=") as [string, string]));

@@ -12,7 +12,7 @@ import { lanConfig, localConfig, wanConfig } from "../membership/config-presets.
 import type { NetAddress } from "../membership/gossip-net.ts";
 import { SatelliteError, describeError } from "../platform/errors.ts";
 import { resolveHost } from "../platform/resolve-host.ts";
-import { createUdpTcpGossipNet, type UdpTcpGossipNetStats } from "../platform/udp-tcp-net.ts";
+import { createUdpTcpGossipNet, type UdpTcpGossipNetStats } from "../membership/udp-tcp-net.ts";
 import { loadKeyring } from "./gossip-keyring.ts";
 import { createPeerSnapshotFile } from "./peer-snapshot-file.ts";
 import type { AgentPlatform } from "./platform-deps.ts";

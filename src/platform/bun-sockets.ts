@@ -1,22 +1,28 @@
 import type { Socket, TCPSocketListener } from "bun";
-import type { NetAddress } from "../membership/gossip-net.ts";
 
 /**
  * Thin wrappers over Bun's UDP and TCP sockets with the rough edges handled: UDP send needs
  * an IP literal and may throw synchronously; TCP writes may be partial and must wait for
  * drain; IPv4-mapped IPv6 peer addresses are normalised to dotted IPv4.
  */
+
+/** A peer's IP literal and port. Structurally the same as membership's NetAddress. */
+export interface SocketAddress {
+  ip: string;
+  port: number;
+}
+
 export interface UdpEndpoint {
   readonly port: number;
   /** Returns an error message instead of throwing. */
-  send(data: Uint8Array, to: NetAddress): string | undefined;
+  send(data: Uint8Array, to: SocketAddress): string | undefined;
   close(): void;
 }
 
 export async function openUdp(
   bindAddr: string,
   port: number,
-  onPacket: (data: Uint8Array, from: NetAddress) => void,
+  onPacket: (data: Uint8Array, from: SocketAddress) => void,
   onError: (error: Error) => void,
 ): Promise<UdpEndpoint> {
   const socket = await Bun.udpSocket({
@@ -47,7 +53,7 @@ export async function openUdp(
 
 /** One TCP connection, push-style: bytes arrive through onData, writes resolve once handed to the kernel. */
 export interface TcpConn {
-  readonly remote: NetAddress;
+  readonly remote: SocketAddress;
   write(data: Uint8Array): Promise<void>;
   /** Half-close after pending writes (sends FIN). */
   end(): void;
@@ -171,7 +177,7 @@ export function listenTcp(bindAddr: string, port: number, onConnection: (conn: T
   return { port: listener.port, stop: () => listener.stop(true) };
 }
 
-export async function connectTcp(to: NetAddress, handlers: TcpConnHandlers): Promise<TcpConn> {
+export async function connectTcp(to: SocketAddress, handlers: TcpConnHandlers): Promise<TcpConn> {
   const state: ConnState = { pending: [], closed: false, handlers };
   const socket = await Bun.connect<ConnState>({
     hostname: to.ip,

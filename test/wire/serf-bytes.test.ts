@@ -13,7 +13,7 @@ import {
 } from "../../src/membership/wire/index.ts";
 import { systemClock } from "../../src/platform/clock.ts";
 import { silentLogger } from "../../src/platform/logger.ts";
-import { createUdpTcpGossipNet, type UdpTcpGossipNet } from "../../src/platform/udp-tcp-net.ts";
+import { createUdpTcpGossipNet, type UdpTcpGossipNet } from "../../src/membership/udp-tcp-net.ts";
 import { toHex } from "./hex.ts";
 import { type SerfAgent, serfAvailable, startSerf, waitFor } from "./serf-agent.ts";
 import { VSN } from "./serf-fake-node.ts";

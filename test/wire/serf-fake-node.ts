@@ -1,7 +1,7 @@
 import { encodeAckPayload, encodeSerfMessage, encodeTags, zeroCoordinate } from "../../src/cluster/serf-wire.ts";
 import type { GossipNetHandlers, NetAddress } from "../../src/membership/gossip-net.ts";
 import type { GossipMessage, PushPullMessage } from "../../src/membership/messages.ts";
-import type { UdpTcpGossipNet } from "../../src/platform/udp-tcp-net.ts";
+import type { UdpTcpGossipNet } from "../../src/membership/udp-tcp-net.ts";
 import { waitFor } from "./serf-agent.ts";
 
 /** A fake serf node played by our GossipNet, for interop tests against the real serf binary. */

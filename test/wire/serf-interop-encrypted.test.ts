@@ -5,7 +5,7 @@ import { createKeyring, decodePacket, decryptPayload, encodePacket, formatKeyrin
 import { systemClock } from "../../src/platform/clock.ts";
 import { silentLogger } from "../../src/platform/logger.ts";
 import { secureRandomBytes } from "../../src/platform/secure-random.ts";
-import { createUdpTcpGossipNet, type UdpTcpGossipNet } from "../../src/platform/udp-tcp-net.ts";
+import { createUdpTcpGossipNet, type UdpTcpGossipNet } from "../../src/membership/udp-tcp-net.ts";
 import { type SerfAgent, serfAvailable, startSerf, waitFor } from "./serf-agent.ts";
 import { FAKE, fakeNodeHandlers, fakePushPull, nextPacket, type Received } from "./serf-fake-node.ts";
 

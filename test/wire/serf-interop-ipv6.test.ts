@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { PushPullMessage } from "../../src/membership/messages.ts";
 import { systemClock } from "../../src/platform/clock.ts";
 import { silentLogger } from "../../src/platform/logger.ts";
-import { createUdpTcpGossipNet, type UdpTcpGossipNet } from "../../src/platform/udp-tcp-net.ts";
+import { createUdpTcpGossipNet, type UdpTcpGossipNet } from "../../src/membership/udp-tcp-net.ts";
 import { type SerfAgent, serfAvailable, startSerf, waitFor } from "./serf-agent.ts";
 import { fakeNodeHandlers, fakePushPull, nextPacket, type Received } from "./serf-fake-node.ts";
 

@@ -5,7 +5,7 @@ import { decodePacket, encodePacket, encodeStream, encodeStreamBody, lzwCompress
 import { systemClock } from "../../src/platform/clock.ts";
 import { silentLogger } from "../../src/platform/logger.ts";
 import { createSeededRandom } from "../../src/platform/random.ts";
-import { createUdpTcpGossipNet, type UdpTcpGossipNet } from "../../src/platform/udp-tcp-net.ts";
+import { createUdpTcpGossipNet, type UdpTcpGossipNet } from "../../src/membership/udp-tcp-net.ts";
 import { type SerfAgent, serfAvailable, startSerf, waitFor } from "./serf-agent.ts";
 import { FAKE, FAKE_TAGS, fakeNodeHandlers, fakePushPull, nextPacket, rawExchange, type Received, VSN } from "./serf-fake-node.ts";
 

@@ -1,7 +1,7 @@
 import { systemClock } from "../../src/platform/clock.ts";
 import { silentLogger } from "../../src/platform/logger.ts";
 import { createKeyring } from "../../src/membership/wire/keyring.ts";
-import { createUdpTcpGossipNet } from "../../src/platform/udp-tcp-net.ts";
+import { createUdpTcpGossipNet } from "../../src/membership/udp-tcp-net.ts";
 import { runGossipNetContract } from "../contract/gossip-net.contract.ts";
 
 const makePair = (opts: { compression: boolean; encrypted: boolean }) => async () => {

@@ -4,7 +4,7 @@ import type { GossipMessage, PushPullMessage } from "../../src/membership/messag
 import { createKeyring, encodePacket } from "../../src/membership/wire/index.ts";
 import { systemClock } from "../../src/platform/clock.ts";
 import { createMemoryLogger, silentLogger } from "../../src/platform/logger.ts";
-import { createUdpTcpGossipNet, type UdpTcpGossipNet, type UdpTcpGossipNetOptions } from "../../src/platform/udp-tcp-net.ts";
+import { createUdpTcpGossipNet, type UdpTcpGossipNet, type UdpTcpGossipNetOptions } from "../../src/membership/udp-tcp-net.ts";
 import { waitFor } from "./serf-agent.ts";
 import { vsn } from "./samples.ts";
 

@@ -1,14 +1,14 @@
-import { formatAddress, type GossipNetHandlers, type NetAddress } from "../membership/gossip-net.ts";
-import type { GossipMessage } from "../membership/messages.ts";
-import type { Keyring } from "../membership/wire/keyring.ts";
-import { StreamBuffer } from "../membership/wire/stream-buffer.ts";
-import { encodeStream, readStreamMessage } from "../membership/wire/stream-codec.ts";
-import { WireError } from "../membership/wire/wire-error.ts";
-import { connectTcp, type TcpConn, type TcpConnHandlers } from "./bun-sockets.ts";
-import type { Clock } from "./clock.ts";
-import { describeError, SatelliteError } from "./errors.ts";
-import type { Logger } from "./logger.ts";
-import type { SecureRandomBytes } from "./secure-random.ts";
+import { formatAddress, type GossipNetHandlers, type NetAddress } from "./gossip-net.ts";
+import type { GossipMessage } from "./messages.ts";
+import type { Keyring } from "./wire/keyring.ts";
+import { StreamBuffer } from "./wire/stream-buffer.ts";
+import { encodeStream, readStreamMessage } from "./wire/stream-codec.ts";
+import { WireError } from "./wire/wire-error.ts";
+import { connectTcp, type TcpConn, type TcpConnHandlers } from "../platform/bun-sockets.ts";
+import type { Clock } from "../platform/clock.ts";
+import { describeError, SatelliteError } from "../platform/errors.ts";
+import type { Logger } from "../platform/logger.ts";
+import type { SecureRandomBytes } from "../platform/secure-random.ts";
 
 /** Both directions of memberlist's stream exchange: one message in, at most one reply out, then close. */
 export interface StreamContext {

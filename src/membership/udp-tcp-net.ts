@@ -1,8 +1,8 @@
 import { networkInterfaces } from "node:os";
-import { formatAddress, type GossipNet, type GossipNetHandlers, type GossipNetStats, type NetAddress } from "../membership/gossip-net.ts";
-import type { GossipMessage } from "../membership/messages.ts";
-import type { Keyring } from "../membership/wire/keyring.ts";
-import { encodeMessage } from "../membership/wire/message-codec.ts";
+import { formatAddress, type GossipNet, type GossipNetHandlers, type GossipNetStats, type NetAddress } from "./gossip-net.ts";
+import type { GossipMessage } from "./messages.ts";
+import type { Keyring } from "./wire/keyring.ts";
+import { encodeMessage } from "./wire/message-codec.ts";
 import {
   COMPOUND_HEADER_OVERHEAD,
   COMPOUND_PART_OVERHEAD,
@@ -10,15 +10,15 @@ import {
   ENCRYPT_OVERHEAD,
   MAX_STREAM_BYTES,
   UDP_PACKET_LIMIT,
-} from "../membership/wire/message-type.ts";
-import { decodePacket, encodePacketParts } from "../membership/wire/packet.ts";
-import { encodeStreamBody } from "../membership/wire/stream-codec.ts";
-import type { DropReason } from "../membership/wire/wire-error.ts";
-import { type TcpListener, type UdpEndpoint, listenTcp, openUdp } from "./bun-sockets.ts";
-import type { Clock } from "./clock.ts";
-import { describeError, SatelliteError } from "./errors.ts";
-import type { Logger } from "./logger.ts";
-import { secureRandomBytes, type SecureRandomBytes } from "./secure-random.ts";
+} from "./wire/message-type.ts";
+import { decodePacket, encodePacketParts } from "./wire/packet.ts";
+import { encodeStreamBody } from "./wire/stream-codec.ts";
+import type { DropReason } from "./wire/wire-error.ts";
+import { type TcpListener, type UdpEndpoint, listenTcp, openUdp } from "../platform/bun-sockets.ts";
+import type { Clock } from "../platform/clock.ts";
+import { describeError, SatelliteError } from "../platform/errors.ts";
+import type { Logger } from "../platform/logger.ts";
+import { secureRandomBytes, type SecureRandomBytes } from "../platform/secure-random.ts";
 import { acceptStream, closeAllStreams, openStream, type StreamContext } from "./udp-tcp-streams.ts";
 
 /**

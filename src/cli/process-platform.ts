@@ -1,11 +1,11 @@
 import { mkdirSync, readFileSync } from "node:fs";
 import { hostname } from "node:os";
 import type { AgentPlatform } from "../agent/platform-deps.ts";
-import type { CliDeps } from "../cli/cli-deps.ts";
-import { systemClock } from "./clock.ts";
-import { createSystemHostProbe } from "./host-probe.ts";
-import { createLineLogger } from "./logger.ts";
-import { createSystemRandom } from "./random.ts";
+import type { CliDeps } from "./cli-deps.ts";
+import { systemClock } from "../platform/clock.ts";
+import { createSystemHostProbe } from "../platform/host-probe.ts";
+import { createLineLogger } from "../platform/logger.ts";
+import { createSystemRandom } from "../platform/random.ts";
 
 /** The real process: stdout/stderr, environment, files, signals. Built once by main. */
 export function createProcessCliDeps(): CliDeps {
