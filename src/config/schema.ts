@@ -35,6 +35,20 @@ const base64Key = z.string().superRefine((value, ctx) => {
   }
 });
 
+/** Port of the HTTP API for an rpcAddr entry that names only a host. */
+export const API_PORT_DEFAULT = 7575;
+
+/** What a check entry (configured or built in) gets for a common key it does not set. */
+export const CHECK_ENTRY_DEFAULTS = {
+  /** kunai's interval. */
+  intervalMs: 10_000,
+  /** Well inside the interval; a timeout longer than the interval is cut to it. */
+  timeoutMs: 5_000,
+  severity: "critical",
+  failuresBeforeCritical: 1,
+  successesBeforePassing: 1,
+} as const;
+
 /** A configured check as written; kind options are checked against the registry later (checks.ts). */
 const checkEntry = z.looseObject({
   name: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/i, "use letters, digits, '.', '_' or '-'"),
@@ -48,7 +62,7 @@ const checkEntry = z.looseObject({
 
 export const agentConfigSchema = z.strictObject({
   config: z.string().optional(),
-  rpcAddr: z.array(hostPort(7575)).min(1).default(["127.0.0.1:7575"]),
+  rpcAddr: z.array(hostPort(API_PORT_DEFAULT)).min(1).default(["127.0.0.1:7575"]),
   name: z.string().regex(/^[^\s]+$/, "no whitespace allowed").optional(),
   tags: tags.default({ role: "master" }),
   stateDir: z.string().min(1).default(".satellite"),
@@ -60,8 +74,8 @@ export const agentConfigSchema = z.strictObject({
   profile: z.enum(["lan", "wan", "local"]).default("lan"),
   kubeconfig: z.string().optional(),
   kubeletAddr: z.url().default("http://127.0.0.1:10248"),
-  dockerAddr: z.string().default("/var/run/docker.sock"),
-  etcdServers: z.array(z.url()).default(["http://127.0.0.1:2379"]),
+  dockerAddr: z.string().min(1, "expected a socket path, unix:///path, tcp://host:port or http://host:port").default("/var/run/docker.sock"),
+  etcdServers: z.array(z.url()).min(1, "give at least one etcd client URL, e.g. https://127.0.0.1:2379").default(["http://127.0.0.1:2379"]),
   etcdCafile: z.string().optional(),
   etcdCertfile: z.string().optional(),
   etcdKeyfile: z.string().optional(),
