@@ -1,7 +1,7 @@
 import type { ClusterStatusJson, NodeStatusJson } from "../cluster/status-json.ts";
 import type { Clock } from "../platform/clock.ts";
 import type { CheckView } from "../probes/node-health.ts";
-import type { Probe } from "../probes/probe.ts";
+import type { Probe } from "../events/health-state.ts";
 import type { HistoryStore } from "../store/history-store.ts";
 
 /** One line of /readyz. */

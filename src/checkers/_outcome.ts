@@ -1,5 +1,6 @@
 import { describeError } from "../platform/errors.ts";
-import type { CheckOutcome, Severity } from "../probes/probe.ts";
+import type { Severity } from "../events/health-state.ts";
+import type { CheckOutcome } from "../probes/check-outcome.ts";
 
 /** Longest error/detail text a checker reports, in bytes of UTF-8. */
 export const TEXT_BYTES_MAX = 4096;

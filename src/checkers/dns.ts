@@ -1,7 +1,7 @@
 import { isIP } from "node:net";
 import { z } from "zod";
 import type { CheckerKind } from "../probes/checker.ts";
-import type { CheckOutcome } from "../probes/probe.ts";
+import type { CheckOutcome } from "../probes/check-outcome.ts";
 import type { DnsType } from "../platform/dns-client.ts";
 import type { CheckerDeps } from "./deps.ts";
 import { capText, describeCause, failed, running } from "./_outcome.ts";

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { CheckerEnvironment, CheckerKind } from "../probes/checker.ts";
-import type { CheckOutcome } from "../probes/probe.ts";
+import type { CheckOutcome } from "../probes/check-outcome.ts";
 import type { CheckerDeps } from "./deps.ts";
 import { agentString } from "./_healthz.ts";
 import { describeHttpError, exchange, quoteBody } from "./_http-probe.ts";

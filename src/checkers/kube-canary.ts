@@ -2,7 +2,7 @@ import type { V1Deployment, V1Pod } from "@kubernetes/client-node";
 import { z } from "zod";
 import { sleep } from "../platform/clock.ts";
 import type { CheckContext, CheckerKind } from "../probes/checker.ts";
-import type { CheckOutcome } from "../probes/probe.ts";
+import type { CheckOutcome } from "../probes/check-outcome.ts";
 import { type KubeApi, describeKubeError } from "../kube/kube-api.ts";
 import type { CheckerDeps } from "./deps.ts";
 import { agentString } from "./_healthz.ts";

@@ -1,7 +1,8 @@
 import type { V1NodeCondition } from "@kubernetes/client-node";
 import { z } from "zod";
 import type { CheckerKind } from "../probes/checker.ts";
-import type { CheckOutcome, Severity } from "../probes/probe.ts";
+import type { Severity } from "../events/health-state.ts";
+import type { CheckOutcome } from "../probes/check-outcome.ts";
 import { describeKubeError } from "../kube/kube-api.ts";
 import type { CheckerDeps } from "./deps.ts";
 import { agentString } from "./_healthz.ts";

@@ -1,7 +1,7 @@
 import type { V1Pod } from "@kubernetes/client-node";
 import { z } from "zod";
 import type { CheckerKind } from "../probes/checker.ts";
-import type { CheckOutcome } from "../probes/probe.ts";
+import type { CheckOutcome } from "../probes/check-outcome.ts";
 import { describeKubeError } from "../kube/kube-api.ts";
 import type { CheckerDeps } from "./deps.ts";
 import { agentString } from "./_healthz.ts";

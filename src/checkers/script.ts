@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { CheckerKind } from "../probes/checker.ts";
-import type { CheckOutcome } from "../probes/probe.ts";
+import type { CheckOutcome } from "../probes/check-outcome.ts";
 import type { CheckerDeps } from "./deps.ts";
 import { capText, describeCause, failed, running } from "./_outcome.ts";
 import { parsePluginOutput } from "./_perfdata.ts";

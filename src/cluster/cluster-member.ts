@@ -3,7 +3,7 @@ import type { GossipNet } from "../membership/gossip-net.ts";
 import type { Clock, Timer } from "../platform/clock.ts";
 import type { Logger } from "../platform/logger.ts";
 import type { Random } from "../platform/random.ts";
-import type { NodeStatus, Probe } from "../probes/probe.ts";
+import type { NodeStatus, Probe } from "../events/health-state.ts";
 import type { TimelineEvent } from "../store/history-store.ts";
 import { appendWallClock, clockOffsetMs, readWallClock } from "./ack-clock.ts";
 import { createClusterTracking } from "./cluster-tracking.ts";

@@ -1,4 +1,4 @@
-import type { NodeStatus } from "../probes/probe.ts";
+import type { NodeStatus } from "../events/health-state.ts";
 import type { MemberState } from "./status-json.ts";
 
 /** What the status rules need to know about one member. */

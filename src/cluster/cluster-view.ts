@@ -1,4 +1,4 @@
-import type { NodeStatus } from "../probes/probe.ts";
+import type { NodeStatus } from "../events/health-state.ts";
 import { clusterVerdict, type NodeFacts } from "./cluster-status.ts";
 import { decodeDigestTags, probesFromDigest, withoutDigestTags, type HealthDigest } from "./health-digest.ts";
 import { rfc3339Nano, type ClusterStatusJson, type MemberState, type MemberStatusJson, type NodeStatusJson } from "./status-json.ts";

@@ -3,7 +3,7 @@ import type { TagCodec } from "./serf-messages.ts";
 import type { Clock, Timer } from "../platform/clock.ts";
 import { describeError } from "../platform/errors.ts";
 import type { Logger } from "../platform/logger.ts";
-import type { NodeStatus, Probe } from "../probes/probe.ts";
+import type { NodeStatus, Probe } from "../events/health-state.ts";
 
 /** serf's limit on node meta (tags), bytes. */
 const META_LIMIT_BYTES = 512;

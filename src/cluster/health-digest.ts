@@ -1,4 +1,4 @@
-import type { NodeStatus, Probe, Severity } from "../probes/probe.ts";
+import type { NodeStatus, Probe, Severity } from "../events/health-state.ts";
 
 /**
  * A node's health as gossiped to every member, carried in two serf tags so that it rides on

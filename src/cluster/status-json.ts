@@ -1,4 +1,4 @@
-import type { NodeStatus, Probe } from "../probes/probe.ts";
+import type { NodeStatus, Probe } from "../events/health-state.ts";
 
 /** The original agent's status JSON (snake_case, lowercase enums, empty fields omitted). */
 

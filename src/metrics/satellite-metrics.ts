@@ -1,4 +1,4 @@
-import type { ProbeStatus } from "../probes/probe.ts";
+import type { ProbeStatus } from "../events/health-state.ts";
 import { createRegistry, type Counter, type Gauge, type Histogram } from "./registry.ts";
 
 /** The parts of the status JSON that the status gauges follow. */

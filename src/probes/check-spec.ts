@@ -1,4 +1,4 @@
-import type { Severity } from "./probe.ts";
+import type { Severity } from "../events/health-state.ts";
 
 /**
  * One check as configured (config file `checks:` entry or a built-in default). The keys below

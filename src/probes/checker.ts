@@ -1,7 +1,7 @@
 import type { z } from "zod";
 import type { Clock } from "../platform/clock.ts";
 import type { Logger } from "../platform/logger.ts";
-import type { CheckOutcome } from "./probe.ts";
+import type { CheckOutcome } from "./check-outcome.ts";
 
 /** What a check run gets from the scheduler. */
 export interface CheckContext {

@@ -2,7 +2,7 @@ import type { TimelineEvent } from "../store/history-store.ts";
 import { applyDamping, INITIAL_DAMPING, type DampingState, type DampingThresholds } from "./flap-damping.ts";
 import { nodeStatusOf } from "./node-status.ts";
 import { outcomesToProbes } from "./outcome-to-probe.ts";
-import type { NodeStatus, Probe, Severity } from "./probe.ts";
+import type { NodeStatus, Probe, Severity } from "../events/health-state.ts";
 import type { CheckRunReport } from "./scheduler.ts";
 
 export interface TrackedCheck extends DampingThresholds {

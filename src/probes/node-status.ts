@@ -1,4 +1,4 @@
-import type { NodeStatus, Probe } from "./probe.ts";
+import type { NodeStatus, Probe } from "../events/health-state.ts";
 
 /** A node is degraded when any probe failed with a severity other than warning. */
 export function nodeStatusOf(probes: readonly Probe[]): NodeStatus {

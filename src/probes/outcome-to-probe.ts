@@ -1,4 +1,5 @@
-import type { CheckOutcome, Probe, Severity } from "./probe.ts";
+import type { Probe, Severity } from "../events/health-state.ts";
+import type { CheckOutcome } from "./check-outcome.ts";
 
 /** Longest error/detail text kept in a probe; longer text is cut with a marker. */
 export const PROBE_TEXT_MAX_BYTES = 4096;

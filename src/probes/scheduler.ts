@@ -3,7 +3,7 @@ import { describeError } from "../platform/errors.ts";
 import type { Logger } from "../platform/logger.ts";
 import type { Random } from "../platform/random.ts";
 import type { CheckRun } from "./checker.ts";
-import type { CheckOutcome } from "./probe.ts";
+import type { CheckOutcome } from "./check-outcome.ts";
 
 export interface ScheduledCheck {
   name: string;

@@ -1,4 +1,4 @@
-import type { ProbeStatus, Severity } from "../probes/probe.ts";
+import type { ProbeStatus, Severity } from "../events/health-state.ts";
 
 /** One probe result as kept in history. Times are Unix milliseconds. */
 export interface ProbeSample {

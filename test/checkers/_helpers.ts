@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { systemClock } from "../../src/platform/clock.ts";
 import { silentLogger } from "../../src/platform/logger.ts";
 import type { CheckContext, CheckerEnvironment, CheckerKind } from "../../src/probes/checker.ts";
-import type { CheckOutcome } from "../../src/probes/probe.ts";
+import type { CheckOutcome } from "../../src/probes/check-outcome.ts";
 
 export function testEnv(stateDir: string, agent: Record<string, unknown> = {}): CheckerEnvironment {
   return { nodeName: "node-1", stateDir, agent, logger: silentLogger };

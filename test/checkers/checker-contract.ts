@@ -14,7 +14,7 @@ import { type CheckRunReport, Scheduler } from "../../src/probes/scheduler.ts";
 import { systemClock } from "../../src/platform/clock.ts";
 import { silentLogger } from "../../src/platform/logger.ts";
 import { createSeededRandom } from "../../src/platform/random.ts";
-import type { CheckOutcome } from "../../src/probes/probe.ts";
+import type { CheckOutcome } from "../../src/probes/check-outcome.ts";
 import { testContext } from "./_helpers.ts";
 
 /** How the contract suite exercises one kind. */

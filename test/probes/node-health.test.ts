@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { NodeHealth, type TrackedCheck } from "../../src/probes/node-health.ts";
-import type { CheckOutcome } from "../../src/probes/probe.ts";
+import type { CheckOutcome } from "../../src/probes/check-outcome.ts";
 
 const check = (name: string, extra: Partial<TrackedCheck> = {}): TrackedCheck => ({
   name, kind: "tcp", intervalMs: 1000, timeoutMs: 500, severity: "critical", failuresBeforeCritical: 1, successesBeforePassing: 1, ...extra,

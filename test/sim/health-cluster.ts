@@ -6,7 +6,7 @@ import { SimNetwork } from "../../src/membership/sim-net.ts";
 import type { Clock } from "../../src/platform/clock.ts";
 import { silentLogger } from "../../src/platform/logger.ts";
 import { createSeededRandom } from "../../src/platform/random.ts";
-import type { NodeStatus, Probe } from "../../src/probes/probe.ts";
+import type { NodeStatus, Probe } from "../../src/events/health-state.ts";
 import type { TimelineEvent } from "../../src/store/history-store.ts";
 import { encodeMessage } from "../../src/membership/wire/index.ts";
 import { HeapClock } from "./heap-clock.ts";

@@ -1,6 +1,6 @@
 import { defineCommand } from "citty";
 import type { CheckView } from "../../probes/node-health.ts";
-import type { Probe } from "../../probes/probe.ts";
+import type { Probe } from "../../events/health-state.ts";
 import { formatDurationMs } from "../../config/duration.ts";
 import { AGENT_ADDRESS_ARGS, callAgent, describeApiError } from "../agent-client.ts";
 import { baseUrlOf, CommandExit, depsOf } from "../command-context.ts";

@@ -1,6 +1,6 @@
 import type { Database } from "bun:sqlite";
 import type { EventQuery, ProbeSample, SampleQuery, TimelineEvent, TimelineEventType } from "../history-store.ts";
-import type { ProbeStatus, Severity } from "../../probes/probe.ts";
+import type { ProbeStatus, Severity } from "../../events/health-state.ts";
 import { compareNodeChecker, DEFAULT_EVENT_LIMIT, DEFAULT_SAMPLE_LIMIT, effectiveLimit } from "../filters.ts";
 import { bucketStart, normaliseStepMs, type LatestQuery, type SeriesPoint, type SeriesQuery } from "../series.ts";
 
