@@ -1,9 +1,14 @@
-import type { VersionInfo } from "./api/api-deps.ts";
-
 // Replaced by `bun build --define` (scripts/build.ts); absent when running from source.
 declare const SATELLITE_BUILD_VERSION: string | undefined;
 declare const SATELLITE_BUILD_COMMIT: string | undefined;
 declare const SATELLITE_BUILD_TREE_STATE: string | undefined;
+
+/** What `satellite version` and `/version` report. */
+export interface VersionInfo {
+  version: string;
+  gitCommit: string;
+  gitTreeState: string;
+}
 
 /** Version facts baked in at build time; "dev"/"unknown" when running from source. */
 export const buildInfo: VersionInfo = {

@@ -1,4 +1,5 @@
 import type { ClusterStatusJson, NodeStatusJson } from "../cluster/status-json.ts";
+import type { VersionInfo } from "../build-info.ts";
 import type { Clock } from "../platform/clock.ts";
 import type { CheckView } from "../probes/node-health.ts";
 import type { Probe } from "../events/health-state.ts";
@@ -10,12 +11,6 @@ export interface ReadinessCheck {
   ok: boolean;
   /** Why it is not ok, and what to do. */
   message?: string;
-}
-
-export interface VersionInfo {
-  version: string;
-  gitCommit: string;
-  gitTreeState: string;
 }
 
 export interface StatusSource {
