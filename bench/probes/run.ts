@@ -8,12 +8,14 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { checkerSettingsOf } from "../../src/agent/check-setup.ts";
 import { systemCheckerDeps } from "../../src/checkers/deps.ts";
 import { createCheckerKinds } from "../../src/checkers/registry.ts";
+import { agentConfigSchema } from "../../src/config/schema.ts";
 import { systemClock } from "../../src/platform/clock.ts";
 import { silentLogger } from "../../src/platform/logger.ts";
 import { createSystemRandom } from "../../src/platform/random.ts";
-import type { CheckRun } from "../../src/probes/checker.ts";
+import type { CheckRun, CheckerEnvironment } from "../../src/probes/checker.ts";
 import { type CheckRunReport, Scheduler } from "../../src/probes/scheduler.ts";
 import { percentile, report } from "../support/report.ts";
 import { useAgentJitPolicy } from "../../src/platform/jit-policy.ts";
@@ -32,7 +34,7 @@ const stateDir = mkdtempSync(join(tmpdir(), "satellite-probe-bench-"));
 const listener = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { open: (s) => void s.end(), data() {} } });
 const kinds = createCheckerKinds(systemCheckerDeps);
 const kind = (name: string) => kinds.find((k) => k.kind === name)!;
-const env = { nodeName: "bench", stateDir, agent: {}, logger: silentLogger };
+const env: CheckerEnvironment = { settings: checkerSettingsOf({ ...agentConfigSchema.parse({}), name: "bench", stateDir }), logger: silentLogger };
 const build = (k: string, options: Record<string, unknown>): CheckRun => kind(k).create(kind(k).options.parse(options), env);
 const ALL_MIX = [
   { kind: "tcp", options: { address: `127.0.0.1:${listener.port}` } },

@@ -1,22 +1,55 @@
 import { defaultChecks, type SkippedCheck } from "../checkers/defaults.ts";
+import { parseHostPort } from "../config/addresses.ts";
 import { validateChecks, type ValidatedCheck } from "../config/check-validation.ts";
 import { ConfigError } from "../config/config-error.ts";
 import type { AgentConfig } from "../config/load.ts";
+import { API_PORT_DEFAULT, CHECK_ENTRY_DEFAULTS } from "../config/schema.ts";
 import type { HostProbe } from "../platform/host-probe.ts";
 import type { Logger } from "../platform/logger.ts";
-import type { CheckerEnvironment, CheckerKind } from "../probes/checker.ts";
+import type { CheckerEnvironment, CheckerKind, CheckerSettings } from "../probes/checker.ts";
 import type { TrackedCheck } from "../probes/node-health.ts";
 import type { ScheduledCheck } from "../probes/scheduler.ts";
-
-/** Used when a check does not say; kunai's interval, and a timeout well inside it. */
-export const DEFAULT_CHECK_INTERVAL_MS = 10_000;
-export const DEFAULT_CHECK_TIMEOUT_MS = 5_000;
 
 export interface CheckPlan {
   scheduled: ScheduledCheck[];
   tracked: TrackedCheck[];
   /** Built-in checks not enabled on this host, with the reason (`satellite checks` shows them). */
   skipped: SkippedCheck[];
+}
+
+/** The configuration keys checkers may read; everything else (tokens, keys, credentials) stays out of their reach. */
+export type CheckerSettingsSource = Pick<
+  AgentConfig,
+  "name" | "stateDir" | "rpcAddr" | "kubeconfig" | "kubeletAddr" | "dockerAddr" | "etcdServers" | "etcdCafile" | "etcdCertfile" | "etcdKeyfile"
+>;
+
+/**
+ * The settings slice every checker gets, from a configuration whose defaults the schema already
+ * applied. Copies field by field (never spreads the configuration), so a key added to the config
+ * reaches checkers only when it is added here. Empty paths count as unset.
+ */
+export function checkerSettingsOf(config: CheckerSettingsSource): CheckerSettings {
+  return Object.freeze({
+    nodeName: config.name,
+    stateDir: config.stateDir,
+    apiPorts: Object.freeze([...new Set(config.rpcAddr.flatMap((text) => portOf(text)))]),
+    kubeconfig: nonEmpty(config.kubeconfig),
+    kubeletAddr: config.kubeletAddr,
+    dockerAddr: config.dockerAddr,
+    etcdServers: Object.freeze([...config.etcdServers]),
+    etcdCafile: nonEmpty(config.etcdCafile),
+    etcdCertfile: nonEmpty(config.etcdCertfile),
+    etcdKeyfile: nonEmpty(config.etcdKeyfile),
+  });
+}
+
+function portOf(rpcAddr: string): number[] {
+  const parsed = parseHostPort(rpcAddr, API_PORT_DEFAULT);
+  return typeof parsed === "string" ? [] : [parsed.port];
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value === "" ? undefined : value;
 }
 
 /**
@@ -30,40 +63,35 @@ export async function planChecks(
   logger: Logger,
   peers?: CheckerEnvironment["peers"],
 ): Promise<CheckPlan> {
+  const settings = checkerSettingsOf(config);
   const configuredNames = new Set(config.checks.map((c) => c.spec.name));
   let builtIn: ValidatedCheck[] = [];
   let skipped: SkippedCheck[] = [];
   if (config.defaultChecks) {
     const role = config.tags.role === "node" ? "node" : "master";
-    const defaults = await defaultChecks({ role, agent: config as unknown as Record<string, unknown>, stateDir: config.stateDir, probeHost: hostProbe });
+    const defaults = await defaultChecks({ role, settings, probeHost: hostProbe });
     skipped = defaults.skipped;
     const wanted = defaults.checks.filter((c) => !configuredNames.has(c.name));
     const validated = validateChecks(wanted, kinds.find, kinds.names, "built-in checks", "defaultChecks");
     if (validated.problems.length > 0) throw new ConfigError(validated.problems);
     builtIn = validated.checks;
   }
-  const env: CheckerEnvironment = {
-    nodeName: config.name,
-    stateDir: config.stateDir,
-    agent: config as unknown as Record<string, unknown>,
-    logger,
-    peers,
-  };
+  const env: CheckerEnvironment = { settings, logger, peers };
   const all = [...builtIn, ...config.checks];
   const scheduled: ScheduledCheck[] = [];
   const tracked: TrackedCheck[] = [];
   for (const { spec, kind, options } of all) {
-    const intervalMs = spec.intervalMs ?? DEFAULT_CHECK_INTERVAL_MS;
-    const timeoutMs = Math.min(spec.timeoutMs ?? DEFAULT_CHECK_TIMEOUT_MS, intervalMs);
+    const intervalMs = spec.intervalMs ?? CHECK_ENTRY_DEFAULTS.intervalMs;
+    const timeoutMs = Math.min(spec.timeoutMs ?? CHECK_ENTRY_DEFAULTS.timeoutMs, intervalMs);
     scheduled.push({ name: spec.name, intervalMs, timeoutMs, run: kind.create(options, env) });
     tracked.push({
       name: spec.name,
       kind: spec.kind,
       intervalMs,
       timeoutMs,
-      severity: spec.severity ?? "critical",
-      failuresBeforeCritical: spec.failuresBeforeCritical ?? 1,
-      successesBeforePassing: spec.successesBeforePassing ?? 1,
+      severity: spec.severity ?? CHECK_ENTRY_DEFAULTS.severity,
+      failuresBeforeCritical: spec.failuresBeforeCritical ?? CHECK_ENTRY_DEFAULTS.failuresBeforeCritical,
+      successesBeforePassing: spec.successesBeforePassing ?? CHECK_ENTRY_DEFAULTS.successesBeforePassing,
     });
   }
   return { scheduled, tracked, skipped };

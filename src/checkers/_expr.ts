@@ -1,3 +1,5 @@
+import { assertNever } from "../platform/assert-never.ts";
+
 /**
  * A small, safe expression language for threshold rules (`warningIf: "memory.usedPercent > 90"`):
  * numbers, variable names with dots, + - * / %, comparisons, && || !, parentheses. Hand-written
@@ -182,7 +184,10 @@ export function evaluate(expr: Expr, vars: Readonly<Record<string, number>>): nu
         case ">=": return a >= b ? 1 : 0;
         case "==": return a === b ? 1 : 0;
         case "!=": return a !== b ? 1 : 0;
+        default: return assertNever(expr.op, "operator");
       }
     }
+    default:
+      return assertNever(expr, "expression");
   }
 }

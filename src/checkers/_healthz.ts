@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { CheckerEnvironment, CheckerKind } from "../probes/checker.ts";
+import type { CheckerKind, CheckerSettings } from "../probes/checker.ts";
 import type { CheckerDeps } from "./deps.ts";
 import { describeHttpError, exchange, quoteBody } from "./_http-probe.ts";
 import { failed, failedFrom, running } from "./_outcome.ts";
@@ -19,7 +19,7 @@ export interface HealthzSpec {
   description: string;
   /** What the probe checks, for messages ("kubelet"). */
   component: string;
-  defaultUrl: (env: CheckerEnvironment) => string;
+  defaultUrl: (settings: CheckerSettings) => string;
   /** Used when the config gives no tls block; local components serve self-signed certificates. */
   defaultTls?: z.input<typeof tlsOptions>;
   hint: string;
@@ -32,7 +32,7 @@ export function healthzKind(spec: HealthzSpec, deps: Pick<CheckerDeps, "http" | 
     description: spec.description,
     options: healthzOptions,
     create(options, env) {
-      const url = options.url ?? spec.defaultUrl(env);
+      const url = options.url ?? spec.defaultUrl(env.settings);
       const tlsConfig = options.tls ?? (spec.defaultTls ? tlsOptions.parse(spec.defaultTls) : undefined);
       return async (ctx) => {
         let tls;
@@ -61,10 +61,4 @@ export function healthzKind(spec: HealthzSpec, deps: Pick<CheckerDeps, "http" | 
       };
     },
   };
-}
-
-/** Reads a string setting of the agent config, if set. */
-export function agentString(env: CheckerEnvironment, key: string): string | undefined {
-  const value = env.agent[key];
-  return typeof value === "string" && value !== "" ? value : undefined;
 }

@@ -1,12 +1,11 @@
 import type { HostProbe } from "../platform/host-probe.ts";
 import type { CheckSpec } from "../probes/check-spec.ts";
-import { DEFAULT_DOCKER_ADDR } from "./docker.ts";
+import type { CheckerSettings } from "../probes/checker.ts";
 
 export interface DefaultChecksInput {
   role: "master" | "node";
-  /** The agent's parsed configuration (camelCase keys: kubeconfig, kubeletAddr, dockerAddr, etcdServers...). */
-  agent: Record<string, unknown>;
-  stateDir: string;
+  /** Where the components are configured to be (kubeletAddr, dockerAddr, etcdServers, kubeconfig) and the state dir. */
+  settings: CheckerSettings;
   probeHost: HostProbe;
 }
 
@@ -30,16 +29,6 @@ export const KUBE_BOOT_CONFIG = ["CONFIG_OVERLAY_FS", "CONFIG_BRIDGE", "CONFIG_N
 
 const LOOPBACK = /^(https?:\/\/)?(127\.|localhost|\[::1\])/;
 
-function text(agent: Record<string, unknown>, key: string): string | undefined {
-  const v = agent[key];
-  return typeof v === "string" && v !== "" ? v : undefined;
-}
-
-function list(agent: Record<string, unknown>, key: string): string[] {
-  const v = agent[key];
-  return Array.isArray(v) ? v.filter((x): x is string => typeof x === "string" && x !== "") : [];
-}
-
 /** What is installed here, learned once through the injected probe. */
 interface HostFacts {
   kubelet: string | undefined;
@@ -53,7 +42,7 @@ interface HostFacts {
 
 /** Each fact is either where the component was found (for logs) or undefined with `why` saying what was looked at. */
 async function learn(input: DefaultChecksInput, why: Map<string, string>): Promise<HostFacts> {
-  const { probeHost: host, agent } = input;
+  const { probeHost: host, settings } = input;
   const firstFound = async (key: string, candidates: { path?: string; command?: string }[], reason: string): Promise<string | undefined> => {
     for (const c of candidates) {
       if (c.command) {
@@ -66,18 +55,17 @@ async function learn(input: DefaultChecksInput, why: Map<string, string>): Promi
     return undefined;
   };
 
-  const kubeletAddr = text(agent, "kubeletAddr");
-  const kubelet = kubeletAddr && !LOOPBACK.test(kubeletAddr) ? kubeletAddr
+  const { kubeletAddr, dockerAddr } = settings;
+  const kubelet = !LOOPBACK.test(kubeletAddr) ? kubeletAddr
     : await firstFound("kubelet", [{ command: "kubelet" }, { path: "/var/lib/kubelet" }], "kubelet is not installed (no kubelet on PATH, no /var/lib/kubelet)");
 
-  const dockerAddr = text(agent, "dockerAddr") ?? DEFAULT_DOCKER_ADDR;
   const socketPath = dockerAddr.startsWith("unix://") ? dockerAddr.slice("unix://".length) : dockerAddr.startsWith("/") ? dockerAddr : undefined;
   const docker = socketPath === undefined ? dockerAddr : await firstFound("docker", [{ path: socketPath }], `no Docker API socket at ${socketPath}`);
 
   const systemd = (await host.exists("/run/systemd/system")) ? await firstFound("systemd", [{ command: "systemctl" }], "systemctl is not on PATH") : undefined;
   if (!systemd && !why.has("systemd")) why.set("systemd", "systemd is not the init system (no /run/systemd/system)");
 
-  const kubeconfigPath = text(agent, "kubeconfig");
+  const kubeconfigPath = settings.kubeconfig;
   let kubeconfig: string | undefined;
   if (kubeconfigPath) {
     kubeconfig = (await host.exists(kubeconfigPath)) ? kubeconfigPath : undefined;
@@ -86,8 +74,7 @@ async function learn(input: DefaultChecksInput, why: Map<string, string>): Promi
     kubeconfig = await firstFound("kube", [{ path: "/var/run/secrets/kubernetes.io/serviceaccount/token" }], "no kubeconfig (--kubeconfig not set, not running in a pod)");
   }
 
-  const etcdServers = list(agent, "etcdServers");
-  const remoteEtcd = etcdServers.find((s) => !LOOPBACK.test(s));
+  const remoteEtcd = settings.etcdServers.find((s) => !LOOPBACK.test(s));
   const etcd = remoteEtcd ?? (await firstFound("etcd", [{ command: "etcd" }, { path: "/var/lib/etcd" }], "no etcd here (etcd not on PATH, no /var/lib/etcd) and no remote --etcd-servers"));
 
   const controlPlane = {} as HostFacts["controlPlane"];
@@ -123,15 +110,15 @@ export async function defaultChecks(input: DefaultChecksInput): Promise<DefaultC
   if (!runtime) why.set("runtime", `no container runtime: ${why.get("docker")}; ${why.get("kubelet")}`);
 
   // Every node.
-  checks.push({ name: "disk-space", kind: "disk-space", path: input.stateDir });
-  checks.push({ name: "disk-latency", kind: "disk-latency", path: input.stateDir, intervalMs: 60_000 });
+  checks.push({ name: "disk-space", kind: "disk-space", path: input.settings.stateDir });
+  checks.push({ name: "disk-latency", kind: "disk-latency", path: input.settings.stateDir, intervalMs: 60_000 });
   checks.push({ name: "kernel-version", kind: "kernel-version", minimum: "3.10.0", intervalMs: 300_000 });
-  checks.push({ name: "inotify", kind: "inotify", path: input.stateDir });
+  checks.push({ name: "inotify", kind: "inotify", path: input.settings.stateDir });
   checks.push({ name: "file-nr", kind: "file-nr" });
   checks.push({
     name: "host-metrics",
     kind: "host-metrics",
-    diskPath: input.stateDir,
+    diskPath: input.settings.stateDir,
     warningIf: "memory.usedPercent > 90 || load.perCpu1 > 4",
     criticalIf: "memory.usedPercent > 97",
   });

@@ -30,7 +30,7 @@ export function diskLatencyKind(deps: Pick<CheckerDeps, "disk">): CheckerKind<Di
     description: "Write + fsync latency (p99) of a small file in a directory, against warning/critical limits",
     options: diskLatencyOptions,
     create(options, env) {
-      const dir = options.path ?? env.stateDir;
+      const dir = options.path ?? env.settings.stateDir;
       probeFileCounter += 1;
       const file = join(dir, `.satellite-disk-latency-${process.pid}-${probeFileCounter}`);
       const payload = new Uint8Array(options.sizeBytes).fill(0x5a);

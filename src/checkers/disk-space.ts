@@ -33,7 +33,7 @@ export function diskSpaceKind(deps: Pick<CheckerDeps, "disk">): CheckerKind<Disk
     description: "Filesystem usage of a path: warning above the low watermark, critical above the high one",
     options: diskSpaceOptions,
     create(options, env) {
-      const path = options.path ?? env.stateDir;
+      const path = options.path ?? env.settings.stateDir;
       return async () => {
         let usage;
         try {

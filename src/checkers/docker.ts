@@ -2,11 +2,8 @@ import { z } from "zod";
 import type { CheckerKind } from "../probes/checker.ts";
 import type { HttpRequest } from "../platform/http-fetch.ts";
 import type { CheckerDeps } from "./deps.ts";
-import { agentString } from "./_healthz.ts";
 import { describeHttpError, exchange, quoteBody } from "./_http-probe.ts";
 import { failed, running } from "./_outcome.ts";
-
-export const DEFAULT_DOCKER_ADDR = "/var/run/docker.sock";
 
 export const dockerOptions = z.strictObject({
   /** Socket path, unix:///path, tcp://host:port or http(s)://host:port; defaults to the agent's dockerAddr. */
@@ -26,10 +23,10 @@ export function dockerEndpoint(address: string): { base: string; unixSocket?: st
 export function dockerKind(deps: Pick<CheckerDeps, "http">): CheckerKind<DockerOptions> {
   return {
     kind: "docker",
-    description: "Docker (or podman) API answers /_ping and /version over its socket (agent dockerAddr)",
+    description: "Docker (or podman) API answers /_ping and /version over its socket (agent setting dockerAddr)",
     options: dockerOptions,
     create(options, env) {
-      const address = options.address ?? agentString(env, "dockerAddr") ?? DEFAULT_DOCKER_ADDR;
+      const address = options.address ?? env.settings.dockerAddr;
       const { base, unixSocket } = dockerEndpoint(address);
       const hint = `check the container runtime: systemctl status docker; is ${address} the right socket?`;
       return async (ctx) => {

@@ -1,13 +1,10 @@
 import { z } from "zod";
-import type { CheckerEnvironment, CheckerKind } from "../probes/checker.ts";
+import type { CheckerKind, CheckerSettings } from "../probes/checker.ts";
 import type { CheckOutcome } from "../probes/check-outcome.ts";
 import type { CheckerDeps } from "./deps.ts";
-import { agentString } from "./_healthz.ts";
 import { describeHttpError, exchange, quoteBody } from "./_http-probe.ts";
 import { failed, failedFrom, running } from "./_outcome.ts";
 import { type TlsOptions, loadTls, tlsOptions } from "./_tls.ts";
-
-export const DEFAULT_ETCD_SERVERS = ["http://127.0.0.1:2379"];
 
 export const etcdHealthzOptions = z.strictObject({
   /** Client URLs; default: the agent's etcdServers. */
@@ -29,29 +26,22 @@ export function isHealthyBody(body: string): { healthy: boolean; reason?: string
   }
 }
 
-function agentTls(env: CheckerEnvironment): TlsOptions | undefined {
-  const caFile = agentString(env, "etcdCafile");
-  const certFile = agentString(env, "etcdCertfile");
-  const keyFile = agentString(env, "etcdKeyfile");
+/** The agent's etcd client TLS files, when any is set. */
+function agentTls(settings: CheckerSettings): TlsOptions | undefined {
+  const { etcdCafile: caFile, etcdCertfile: certFile, etcdKeyfile: keyFile } = settings;
   if (!caFile && !certFile && !keyFile) return undefined;
   return { caFile, certFile, keyFile, insecureSkipVerify: false };
-}
-
-function agentEndpoints(env: CheckerEnvironment): string[] {
-  const value = env.agent.etcdServers;
-  if (Array.isArray(value) && value.length > 0 && value.every((v) => typeof v === "string")) return value as string[];
-  return DEFAULT_ETCD_SERVERS;
 }
 
 /** Asks every endpoint in parallel; one failed outcome per unhealthy endpoint (detail = endpoint). */
 export function etcdHealthzKind(deps: Pick<CheckerDeps, "http" | "files">): CheckerKind<EtcdHealthzOptions> {
   return {
     kind: "etcd-healthz",
-    description: "Every etcd endpoint (agent etcdServers) answers /health with health true, optionally over client TLS",
+    description: "Every etcd endpoint (agent setting etcdServers) answers /health with health true, optionally over client TLS",
     options: etcdHealthzOptions,
     create(options, env) {
-      const endpoints = options.endpoints ?? agentEndpoints(env);
-      const tlsConfig = options.tls ?? agentTls(env);
+      const endpoints = options.endpoints ?? env.settings.etcdServers;
+      const tlsConfig = options.tls ?? agentTls(env.settings);
       return async (ctx) => {
         let tls;
         try {

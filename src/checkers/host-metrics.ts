@@ -58,7 +58,7 @@ export function hostMetricsKind(deps: Pick<CheckerDeps, "files" | "disk">): Chec
     options: hostMetricsOptions,
     create(options, env) {
       const collectors = new HostCollectors(deps.files, deps.disk);
-      const diskPath = options.diskPath ?? env.stateDir;
+      const diskPath = options.diskPath ?? env.settings.stateDir;
       return async (ctx) => {
         let vars: Record<string, number>;
         try {

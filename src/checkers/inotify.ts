@@ -16,7 +16,7 @@ export function inotifyKind(deps: Pick<CheckerDeps, "inotify" | "files">): Check
     description: "A new inotify instance can be created (kubelet and containers need them)",
     options: inotifyOptions,
     create(options, env) {
-      const path = options.path ?? env.stateDir;
+      const path = options.path ?? env.settings.stateDir;
       return async () => {
         const limit = Number((await deps.files.readText("/proc/sys/fs/inotify/max_user_instances").catch(() => undefined))?.trim());
         const data = Number.isFinite(limit) ? { maxUserInstances: limit } : undefined;

@@ -5,7 +5,6 @@ import type { CheckContext, CheckerKind } from "../probes/checker.ts";
 import type { CheckOutcome } from "../probes/check-outcome.ts";
 import { type KubeApi, describeKubeError } from "../kube/kube-api.ts";
 import type { CheckerDeps } from "./deps.ts";
-import { agentString } from "./_healthz.ts";
 import { failed, running } from "./_outcome.ts";
 import { round2 } from "./_stats.ts";
 
@@ -73,8 +72,8 @@ export function kubeCanaryKind(deps: Pick<CheckerDeps, "kube">): CheckerKind<Kub
     description: "Creates a small Deployment of pause pods, times scheduling and start, deletes it (khealth canary)",
     options: kubeCanaryOptions,
     create(options, env) {
-      const kubeconfig = options.kubeconfig ?? agentString(env, "kubeconfig");
-      const name = canaryName(env.nodeName);
+      const kubeconfig = options.kubeconfig ?? env.settings.kubeconfig;
+      const name = canaryName(env.settings.nodeName);
       const selector = `app=${name}`;
       return async (ctx) => {
         let api: KubeApi;
@@ -95,7 +94,7 @@ export function kubeCanaryKind(deps: Pick<CheckerDeps, "kube">): CheckerKind<Kub
         const start = ctx.clock.monotonicMs();
         let outcome: CheckOutcome;
         try {
-          await api.createDeployment(options.namespace, canaryDeployment(name, env.nodeName, options));
+          await api.createDeployment(options.namespace, canaryDeployment(name, env.settings.nodeName, options));
           outcome = await waitForPods(api, options, selector, ctx, start, leftovers);
         } catch (error) {
           outcome = failed(`canary: ${describeKubeError(error)}`, { detail: `deployment ${options.namespace}/${name}` });

@@ -5,7 +5,6 @@ import type { Severity } from "../events/health-state.ts";
 import type { CheckOutcome } from "../probes/check-outcome.ts";
 import { describeKubeError } from "../kube/kube-api.ts";
 import type { CheckerDeps } from "./deps.ts";
-import { agentString } from "./_healthz.ts";
 import { capText, failed, running } from "./_outcome.ts";
 
 /** Condition -> the status it must have and how bad it is otherwise. */
@@ -61,8 +60,8 @@ export function kubeNodeConditionsKind(deps: Pick<CheckerDeps, "kube">): Checker
     description: "This node's Kubernetes conditions: Ready and no pressure (critical), node-problem-detector conditions (warning)",
     options: kubeNodeConditionsOptions,
     create(options, env) {
-      const nodeName = options.nodeName ?? env.nodeName;
-      const kubeconfig = options.kubeconfig ?? agentString(env, "kubeconfig");
+      const nodeName = options.nodeName ?? env.settings.nodeName;
+      const kubeconfig = options.kubeconfig ?? env.settings.kubeconfig;
       return async (ctx) => {
         let node;
         try {

@@ -4,7 +4,6 @@ import type { CheckerKind } from "../probes/checker.ts";
 import type { CheckOutcome } from "../probes/check-outcome.ts";
 import { describeKubeError } from "../kube/kube-api.ts";
 import type { CheckerDeps } from "./deps.ts";
-import { agentString } from "./_healthz.ts";
 import { capText, failed, running } from "./_outcome.ts";
 
 const BAD_WAITING = new Set(["CrashLoopBackOff", "ImagePullBackOff", "ErrImagePull"]);
@@ -41,7 +40,7 @@ export function kubeSystemPodsKind(deps: Pick<CheckerDeps, "kube">): CheckerKind
     description: "Pods in kube-system are not Failed, crash-looping, failing image pulls or exiting non-zero (warning)",
     options: kubeSystemPodsOptions,
     create(options, env) {
-      const kubeconfig = options.kubeconfig ?? agentString(env, "kubeconfig");
+      const kubeconfig = options.kubeconfig ?? env.settings.kubeconfig;
       return async (ctx): Promise<CheckOutcome[]> => {
         let pods: V1Pod[];
         try {

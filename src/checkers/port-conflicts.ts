@@ -1,12 +1,22 @@
 import { z } from "zod";
-import type { CheckerKind } from "../probes/checker.ts";
+import type { CheckerKind, CheckerSettings } from "../probes/checker.ts";
 import type { HostFiles } from "../platform/host-files.ts";
 import type { CheckerDeps } from "./deps.ts";
 import { capText, describeCause, failed, running } from "./_outcome.ts";
 import { type Listener, parseProcNet } from "./_proc.ts";
 
-/** Ports the cluster needs free for its own components (DNS, etcd, API server, kubelet, satellite). */
-export const CLUSTER_PORTS = [53, "2379-2380", 6443, "10248-10255", 7575] as const;
+/** Ports the cluster's components need free (DNS, etcd, API server, kubelet); the agent's own API ports are added. */
+export const CLUSTER_PORT_RANGES: readonly (readonly [number, number])[] = [
+  [53, 53],
+  [2379, 2380],
+  [6443, 6443],
+  [10248, 10255],
+];
+
+/** The default watch list: the cluster's ports and this agent's API ports (rpcAddr). */
+export function clusterPorts(settings: Pick<CheckerSettings, "apiPorts">): [number, number][] {
+  return [...CLUSTER_PORT_RANGES.map(([lo, hi]): [number, number] => [lo, hi]), ...settings.apiPorts.map((p): [number, number] => [p, p])];
+}
 
 const portRange = z
   .union([z.number().int().min(1).max(65535), z.string().regex(/^\d{1,5}-\d{1,5}$/, 'expected a port or a range such as "10248-10255"')])
@@ -20,7 +30,8 @@ const portRange = z
   });
 
 export const portConflictsOptions = z.strictObject({
-  ports: z.array(portRange).min(1).default([...CLUSTER_PORTS].map((p) => (typeof p === "number" ? [p, p] : (p.split("-").map(Number) as [number, number])))),
+  /** Default: the cluster's ports and the agent's API ports (clusterPorts). */
+  ports: z.array(portRange).min(1).optional(),
   protocols: z.array(z.enum(["tcp", "tcp6", "udp", "udp6"])).min(1).default(["tcp", "tcp6", "udp", "udp6"]),
   /** Process names (/proc/<pid>/comm) allowed to hold these ports: the cluster's own components. */
   allowedProcesses: z.array(z.string().min(1)).default([]),
@@ -58,8 +69,9 @@ export function portConflictsKind(deps: Pick<CheckerDeps, "files">): CheckerKind
     kind: "port-conflicts",
     description: "No foreign process listens on the cluster's ports (/proc/net/{tcp,tcp6,udp,udp6})",
     options: portConflictsOptions,
-    create(options) {
-      const inRange = (port: number): boolean => options.ports.some(([lo, hi]) => port >= lo && port <= hi);
+    create(options, env) {
+      const ports = options.ports ?? clusterPorts(env.settings);
+      const inRange = (port: number): boolean => ports.some(([lo, hi]) => port >= lo && port <= hi);
       const allowed = new Set(options.allowedProcesses);
       return async () => {
         const listeners: Listener[] = [];

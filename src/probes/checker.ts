@@ -30,12 +30,34 @@ export interface PeerLinkView {
   clockOffsetMs?: number;
 }
 
-/** Facts about the host and agent that checkers may need when they are built. */
+/**
+ * The agent-level settings checkers read, and nothing else: the agent's configuration also holds
+ * secrets (API token, gossip keys, InfluxDB credentials) that no checker may see. Values are
+ * resolved: defaults were applied by the config schema (src/config/schema.ts), so a checker never
+ * restates one. Names are the config keys (docs/configuration.md). Built once per agent.
+ */
+export interface CheckerSettings {
+  readonly nodeName: string;
+  /** Absolute. */
+  readonly stateDir: string;
+  /** Ports this agent's HTTP API listens on (rpcAddr). */
+  readonly apiPorts: readonly number[];
+  /** Unset: the in-cluster configuration, when the agent runs in a pod. */
+  readonly kubeconfig: string | undefined;
+  /** kubelet health endpoint base URL. */
+  readonly kubeletAddr: string;
+  /** Docker API: socket path, unix:///path, tcp://host:port or http(s)://host:port. */
+  readonly dockerAddr: string;
+  /** etcd client URLs; at least one. */
+  readonly etcdServers: readonly string[];
+  readonly etcdCafile: string | undefined;
+  readonly etcdCertfile: string | undefined;
+  readonly etcdKeyfile: string | undefined;
+}
+
+/** What checkers may use when they are built. */
 export interface CheckerEnvironment {
-  nodeName: string;
-  stateDir: string;
-  /** The agent's parsed configuration, for checkers that read agent-level settings (etcd, docker...). */
-  agent: Record<string, unknown>;
+  settings: CheckerSettings;
   logger: Logger;
   /** Current measurements of every peer, from gossip traffic; absent when gossip does not run. */
   peers?: () => PeerLinkView[];

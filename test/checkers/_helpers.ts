@@ -1,13 +1,20 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { checkerSettingsOf } from "../../src/agent/check-setup.ts";
+import { agentConfigSchema } from "../../src/config/schema.ts";
 import { systemClock } from "../../src/platform/clock.ts";
 import { silentLogger } from "../../src/platform/logger.ts";
-import type { CheckContext, CheckerEnvironment, CheckerKind } from "../../src/probes/checker.ts";
+import type { CheckContext, CheckerEnvironment, CheckerKind, CheckerSettings } from "../../src/probes/checker.ts";
 import type { CheckOutcome } from "../../src/probes/check-outcome.ts";
 
-export function testEnv(stateDir: string, agent: Record<string, unknown> = {}): CheckerEnvironment {
-  return { nodeName: "node-1", stateDir, agent, logger: silentLogger };
+/** The slice an agent with only default settings would give its checkers (defaults from the config schema), node node-1. */
+export function testSettings(stateDir: string, overrides: Partial<CheckerSettings> = {}): CheckerSettings {
+  return { ...checkerSettingsOf({ ...agentConfigSchema.parse({}), name: "node-1", stateDir }), ...overrides };
+}
+
+export function testEnv(stateDir: string, settings: Partial<CheckerSettings> = {}, peers?: CheckerEnvironment["peers"]): CheckerEnvironment {
+  return { settings: testSettings(stateDir, settings), logger: silentLogger, peers };
 }
 
 export function testContext(signal: AbortSignal = new AbortController().signal): CheckContext {

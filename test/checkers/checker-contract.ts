@@ -9,20 +9,20 @@ import type { HostFiles } from "../../src/platform/host-files.ts";
 import type { HttpFetch } from "../../src/platform/http-fetch.ts";
 import type { NetDialer } from "../../src/platform/net-dial.ts";
 import { COMMON_CHECK_KEYS } from "../../src/probes/check-spec.ts";
-import type { CheckRun, CheckerEnvironment, CheckerKind } from "../../src/probes/checker.ts";
+import type { CheckRun, CheckerEnvironment, CheckerKind, CheckerSettings } from "../../src/probes/checker.ts";
 import { type CheckRunReport, Scheduler } from "../../src/probes/scheduler.ts";
 import { systemClock } from "../../src/platform/clock.ts";
 import { silentLogger } from "../../src/platform/logger.ts";
 import { createSeededRandom } from "../../src/platform/random.ts";
 import type { CheckOutcome } from "../../src/probes/check-outcome.ts";
-import { testContext } from "./_helpers.ts";
+import { testContext, testEnv } from "./_helpers.ts";
 
 /** How the contract suite exercises one kind. */
 export interface ContractCase {
   /** Options aimed at something that does not answer here (closed port, missing file...). */
   unreachable: Record<string, unknown>;
   /** Agent settings the kind reads (etcdServers, kubeconfig...), aimed at nothing. */
-  agent?: Record<string, unknown>;
+  settings?: Partial<CheckerSettings>;
 }
 
 export interface ContractSetup {
@@ -116,12 +116,7 @@ async function within<T>(ms: number, what: string, promise: Promise<T>): Promise
 export function runCheckerContract(setup: ContractSetup): void {
   const grace = setup.abortGraceMs ?? 1000;
   const kinds = setup.kinds(setup.realDeps);
-  const envFor = (c: ContractCase): CheckerEnvironment => ({
-    nodeName: "contract-node",
-    stateDir: setup.stateDir,
-    agent: c.agent ?? {},
-    logger: testContext().logger,
-  });
+  const envFor = (c: ContractCase): CheckerEnvironment => testEnv(setup.stateDir, { nodeName: "contract-node", ...c.settings });
   const build = (deps: CheckerDeps, kindName: string, c: ContractCase) => {
     const kind = setup.kinds(deps).find((k) => k.kind === kindName) as CheckerKind<any>;
     return kind.create(kind.options.parse(c.unreachable), envFor(c));

@@ -3,6 +3,7 @@ import { defaultChecks } from "../../src/checkers/defaults.ts";
 import { findCheckerKind } from "../../src/checkers/registry.ts";
 import { COMMON_CHECK_KEYS } from "../../src/probes/check-spec.ts";
 import { createFakeHostProbe, createSystemHostProbe } from "../../src/platform/host-probe.ts";
+import { testSettings } from "./_helpers.ts";
 
 const stateDir = "/var/lib/satellite";
 
@@ -36,7 +37,7 @@ function expectValidForTheirKinds(checks: { name: string; kind: string }[]): voi
 
 describe("defaultChecks", () => {
   test("bare host (nothing installed): host checks only; every component check skipped with its reason", async () => {
-    const { checks, skipped } = await defaultChecks({ role: "node", agent: {}, stateDir, probeHost: createFakeHostProbe([]) });
+    const { checks, skipped } = await defaultChecks({ role: "node", settings: testSettings(stateDir), probeHost: createFakeHostProbe([]) });
     expect(checks.map((c) => c.name)).toEqual(["disk-space", "disk-latency", "kernel-version", "inotify", "file-nr", "host-metrics", "port-conflicts", "latency", "time-drift"]);
     expect(checks[0]).toMatchObject({ kind: "disk-space", path: stateDir });
     const reasons = Object.fromEntries(skipped.map((s) => [s.name, s.reason]));
@@ -51,7 +52,7 @@ describe("defaultChecks", () => {
   });
 
   test("Kubernetes worker: node set, no control-plane or cluster-wide checks", async () => {
-    const { checks, skipped } = await defaultChecks({ role: "node", agent: AGENT, stateDir, probeHost: MASTER_HOST });
+    const { checks, skipped } = await defaultChecks({ role: "node", settings: testSettings(stateDir, AGENT), probeHost: MASTER_HOST });
     const names = checks.map((c) => c.name);
     for (const n of ["kubelet", "docker", "systemd", "dns", "cgroup-mounts", "sysctl-ip-forward", "sysctl-bridge-nf-call-iptables", "sysctl-may-detach-mounts", "kernel-modules", "boot-config", "kube-node-conditions"]) {
       expect(names).toContain(n);
@@ -62,7 +63,7 @@ describe("defaultChecks", () => {
   });
 
   test("master: node set plus etcd, control plane, system pods and the canary", async () => {
-    const { checks, skipped } = await defaultChecks({ role: "master", agent: AGENT, stateDir, probeHost: MASTER_HOST });
+    const { checks, skipped } = await defaultChecks({ role: "master", settings: testSettings(stateDir, AGENT), probeHost: MASTER_HOST });
     const names = checks.map((c) => c.name);
     for (const n of ["etcd", "kube-apiserver", "kube-scheduler", "kube-controller-manager", "kube-system-pods", "kube-canary", "kubelet", "docker"]) expect(names).toContain(n);
     expect(checks.find((c) => c.name === "etcd")?.kind).toBe("etcd-healthz");
@@ -72,7 +73,7 @@ describe("defaultChecks", () => {
 
   test("master without etcd or control-plane components here: those are skipped, with reasons", async () => {
     const host = createFakeHostProbe(["/etc/resolv.conf", "/var/lib/kubelet", "/etc/kubernetes/admin.conf"]);
-    const { skipped } = await defaultChecks({ role: "master", agent: AGENT, stateDir, probeHost: host });
+    const { skipped } = await defaultChecks({ role: "master", settings: testSettings(stateDir, AGENT), probeHost: host });
     const reasons = Object.fromEntries(skipped.map((s) => [s.name, s.reason]));
     expect(reasons.etcd).toBe("no etcd here (etcd not on PATH, no /var/lib/etcd) and no remote --etcd-servers");
     expect(reasons["kube-scheduler"]).toBe("kube-scheduler is not installed (not on PATH, no static pod manifest /etc/kubernetes/manifests/kube-scheduler.yaml)");
@@ -81,18 +82,18 @@ describe("defaultChecks", () => {
 
   test("remote etcd servers enable the etcd check without a local etcd; a missing kubeconfig file is named", async () => {
     const host = createFakeHostProbe([]);
-    const { checks, skipped } = await defaultChecks({ role: "master", agent: { etcdServers: ["https://10.0.0.5:2379"], kubeconfig: "/nope/kubeconfig" }, stateDir, probeHost: host });
+    const { checks, skipped } = await defaultChecks({ role: "master", settings: testSettings(stateDir, { etcdServers: ["https://10.0.0.5:2379"], kubeconfig: "/nope/kubeconfig" }), probeHost: host });
     expect(checks.map((c) => c.name)).toContain("etcd");
     expect(skipped.find((s) => s.name === "kube-canary")?.reason).toBe("kubeconfig /nope/kubeconfig does not exist");
   });
 
   test("docker over TCP needs no socket file", async () => {
-    const { checks } = await defaultChecks({ role: "node", agent: { dockerAddr: "tcp://10.0.0.9:2375" }, stateDir, probeHost: createFakeHostProbe([]) });
+    const { checks } = await defaultChecks({ role: "node", settings: testSettings(stateDir, { dockerAddr: "tcp://10.0.0.9:2375" }), probeHost: createFakeHostProbe([]) });
     expect(checks.map((c) => c.name)).toContain("docker");
   });
 
   test("this machine through the real host probe: every default is valid for its kind", async () => {
-    const { checks, skipped } = await defaultChecks({ role: "master", agent: {}, stateDir: "/tmp", probeHost: createSystemHostProbe() });
+    const { checks, skipped } = await defaultChecks({ role: "master", settings: testSettings("/tmp"), probeHost: createSystemHostProbe() });
     expectValidForTheirKinds(checks);
     expect(checks.length + skipped.length).toBeGreaterThan(15);
   });

@@ -117,6 +117,16 @@ describe("port-conflicts", () => {
     ]);
   });
 
+  test("default watch list: the cluster's ports and this agent's API ports from the settings", async () => {
+    const files = createRecordedHostFiles(
+      { "/proc/net/tcp": RECORDED_TCP, "/proc/net/tcp6": RECORDED_TCP6, "/proc/812/comm": "dnsmasq\n", "/proc/900/comm": "kubelet\n" },
+      { "/proc/812/fd/4": "socket:[40404]", "/proc/900/fd/7": "socket:[31337]" },
+    );
+    const errors = async (apiPorts: number[]) => (await runOnce(portConflictsKind({ files }), { allowedProcesses: ["kubelet"] }, testEnv("/tmp", { apiPorts }))).map((o) => o.error);
+    expect(await errors([7575])).toEqual(["port 53/tcp on 0.0.0.0 is taken by dnsmasq (pid 812)"]);
+    expect(await errors([8080])).toEqual(["port 53/tcp on 0.0.0.0 is taken by dnsmasq (pid 812)", "port 8080/tcp6 on ::1 is taken by an unknown process"]);
+  });
+
   test("parsers", () => {
     expect(parseProcNet(RECORDED_TCP, "tcp").map((l) => `${l.address}:${l.port}`)).toEqual(["127.0.0.1:10008", "0.0.0.0:53", "0.0.0.0:22"]);
     expect(optionErrors(portConflictsKind(real), { ports: ["20-10"] })).toEqual(["ports.0: port range 20-10 is not within 1-65535 low-high"]);

@@ -4,8 +4,9 @@ import { timeDriftKind, timeDriftOptions } from "../../src/checkers/time-drift.t
 import { silentLogger } from "../../src/platform/logger.ts";
 import { ManualClock } from "../../src/platform/manual-clock.ts";
 import type { CheckerEnvironment, PeerLinkView } from "../../src/probes/checker.ts";
+import { testEnv } from "./_helpers.ts";
 
-const env = (peers: PeerLinkView[]): CheckerEnvironment => ({ nodeName: "n1", stateDir: "/tmp", agent: {}, logger: silentLogger, peers: () => peers });
+const env = (peers: PeerLinkView[]): CheckerEnvironment => testEnv("/tmp", { nodeName: "n1" }, () => peers);
 const ctx = { signal: new AbortController().signal, clock: new ManualClock(), logger: silentLogger };
 const peer = (name: string, extra: Partial<PeerLinkView> = {}): PeerLinkView => ({ name, rttSamples: 20, p95RttMs: 1, probesInWindow: 20, lossPercent: 0, ...extra });
 

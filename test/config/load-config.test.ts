@@ -103,6 +103,8 @@ describe("every config error names the source, the key and what is allowed", () 
     { name: "bad encryption key", input: { env: { SATELLITE_ENCRYPT: "c2hvcnQ=" } }, problems: ["environment variable SATELLITE_ENCRYPT, key encrypt: expected base64 of a 16, 24 or 32-byte key (e.g. `openssl rand -base64 32`)"] },
     { name: "bad debug value", input: { env: { SATELLITE_DEBUG: "maybe" } }, problems: [expect.stringMatching(/^environment variable SATELLITE_DEBUG, key debug: .*boolean/) as unknown as string] },
     { name: "bad etcd url", input: { flags: { "etcd-servers": "not a url" } }, problems: [expect.stringMatching(/^flag --etcd-servers, key etcdServers\[0\]: .*URL/i) as unknown as string] },
+    { name: "no etcd servers", input: { flags: { "etcd-servers": "," } }, problems: ["flag --etcd-servers, key etcdServers: give at least one etcd client URL, e.g. https://127.0.0.1:2379"] },
+    { name: "empty docker address", input: file('dockerAddr: ""\n'), problems: ["config file /c.yaml, key dockerAddr: expected a socket path, unix:///path, tcp://host:port or http://host:port"] },
     { name: "unknown check kind", input: file("checks:\n  - {name: a, kind: ping}\n"), problems: [expect.stringMatching(/^config file \/c.yaml, key checks\[0\].kind: unknown kind "ping"; allowed: .*tcp/) as unknown as string] },
     { name: "missing option", input: file("checks:\n  - {name: a, kind: tcp}\n"), problems: [expect.stringMatching(/^config file \/c.yaml, key checks\[0\].address: required by kind tcp/) as unknown as string] },
     { name: "bad option value", input: file("checks:\n  - {name: a, kind: tcp, address: nowhere}\n"), problems: [expect.stringMatching(/^config file \/c.yaml, key checks\[0\].address: .*host:port/) as unknown as string] },

@@ -42,7 +42,7 @@ describe.skipIf(!hasOpenssl())(`${connectorName}: Kubernetes checks over client-
   });
 
   test("node conditions: a healthy node (with NPD conditions) -> running", async () => {
-    const outcomes = await runOnce(kubeNodeConditionsKind(deps), {}, { ...testEnv(dir, { kubeconfig }), nodeName: "node-1" });
+    const outcomes = await runOnce(kubeNodeConditionsKind(deps), {}, testEnv(dir, { kubeconfig, nodeName: "node-1" }));
     expect(outcomes).toEqual([expect.objectContaining({ status: "running" })]);
   });
 
@@ -75,7 +75,7 @@ describe.skipIf(!hasOpenssl())(`${connectorName}: Kubernetes checks over client-
   });
 
   test("canary: removes the leftover, creates, waits for Running, deletes; reports latencies", async () => {
-    const outcomes = await runOnce(kubeCanaryKind(deps), { kubeconfig, pollIntervalMs: 10, replicas: 3 }, { ...testEnv(dir), nodeName: "node-1" });
+    const outcomes = await runOnce(kubeCanaryKind(deps), { kubeconfig, pollIntervalMs: 10, replicas: 3 }, testEnv(dir, { nodeName: "node-1" }));
     expect(outcomes).toHaveLength(1);
     const o = outcomes[0];
     expect(o?.status).toBe("running");
@@ -150,7 +150,7 @@ describe.skipIf(!hasOpenssl())(`${connectorName}: Kubernetes checks with a beare
 
   test("canary pods that never start: fails after readyTimeoutMs and still deletes the deployment", async () => {
     const kubeconfig = join(dir, "kc");
-    const [o] = await runOnce(kubeCanaryKind(deps), { kubeconfig, pollIntervalMs: 20, readyTimeoutMs: 200 }, { ...testEnv(dir), nodeName: "node-7" });
+    const [o] = await runOnce(kubeCanaryKind(deps), { kubeconfig, pollIntervalMs: 20, readyTimeoutMs: 200 }, testEnv(dir, { nodeName: "node-7" }));
     expect(o?.status).toBe("failed");
     expect(o?.error).toContain("canary pods not running after 200 ms");
     expect(o?.detail).toContain("scheduled but did not start");
@@ -160,7 +160,7 @@ describe.skipIf(!hasOpenssl())(`${connectorName}: Kubernetes checks with a beare
   test("canary aborted mid-wait: resolves promptly and deletes in the background", async () => {
     const kubeconfig = join(dir, "kc");
     const controller = new AbortController();
-    const run = runOnce(kubeCanaryKind(deps), { kubeconfig, pollIntervalMs: 20 }, { ...testEnv(dir), nodeName: "node-8" }, controller.signal);
+    const run = runOnce(kubeCanaryKind(deps), { kubeconfig, pollIntervalMs: 20 }, testEnv(dir, { nodeName: "node-8" }), controller.signal);
     const deadline = Date.now() + 5000;
     while (api.deployments.size === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
     controller.abort();
