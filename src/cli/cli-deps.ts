@@ -6,8 +6,11 @@ export interface CliDeps {
   err(text: string): void;
   env: Record<string, string | undefined>;
   fetch: typeof fetch;
-  /** Reads a config file as text; throws when it cannot. */
-  readFile(path: string): string;
+  /**
+   * Reads a config (or token, key) file as text: only a regular file of at most `bytesMax`
+   * bytes; throws naming the file when it cannot, and never blocks on a FIFO or device.
+   */
+  readFile(path: string, bytesMax: number): string;
   hostname(): string;
   /** The working directory relative paths (the state dir) are taken from. */
   cwd(): string;

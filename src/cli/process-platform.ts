@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { hostname } from "node:os";
 import type { AgentPlatform } from "../agent/platform-deps.ts";
 import type { CliDeps } from "./cli-deps.ts";
@@ -6,6 +6,7 @@ import { systemClock } from "../platform/clock.ts";
 import { createSystemHostProbe } from "../platform/host-probe.ts";
 import { createLineLogger } from "../platform/logger.ts";
 import { createSystemRandom } from "../platform/random.ts";
+import { readRegularTextFile } from "../platform/regular-file.ts";
 
 /** The real process: stdout/stderr, environment, files, signals. Built once by main. */
 export function createProcessCliDeps(): CliDeps {
@@ -14,7 +15,7 @@ export function createProcessCliDeps(): CliDeps {
     err: (text) => void process.stderr.write(`${text}\n`),
     env: process.env,
     fetch: globalThis.fetch,
-    readFile: (path) => readFileSync(path, "utf8"),
+    readFile: (path, bytesMax) => readRegularTextFile(path, bytesMax),
     hostname: () => hostname(),
     cwd: () => process.cwd(),
     agentPlatform: (debug) => createAgentPlatform(debug),

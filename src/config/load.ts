@@ -2,12 +2,17 @@ import { resolve } from "node:path";
 import { parse as parseYaml } from "yaml";
 import type { CheckSpec } from "../probes/check-spec.ts";
 import type { CheckerKind } from "../probes/checker.ts";
-import { describeError } from "../platform/errors.ts";
+import { describeError, SatelliteError } from "../platform/errors.ts";
+import { resolveApiTokenFile } from "./api-token-file.ts";
 import { validateChecks, type ValidatedCheck } from "./check-validation.ts";
 import { ConfigError, formatKeyPath, type ConfigProblem } from "./config-error.ts";
 import { parseDurationMs } from "./duration.ts";
 import { agentConfigSchema, type ParsedAgentConfig } from "./schema.ts";
 import { describeSource, layerConfig } from "./sources.ts";
+import { findUnsafeKey } from "./unsafe-keys.ts";
+
+/** A config file larger than this is refused: real ones are a few KiB, and it bounds what parsing may cost. */
+export const CONFIG_FILE_BYTES_MAX = 1 << 20;
 
 /** The agent's configuration after validation, with derived values resolved. */
 export interface AgentConfig extends Omit<ParsedAgentConfig, "checks" | "name"> {
@@ -22,7 +27,8 @@ export interface LoadConfigInput {
   /** Only the flags the operator typed, keyed by flag name (rpc-addr). */
   flags: Record<string, string | boolean>;
   env: Record<string, string | undefined>;
-  readFile: (path: string) => string;
+  /** Reads a regular file of at most `bytesMax` bytes; throws naming the file otherwise (never blocks on a FIFO). */
+  readFile: (path: string, bytesMax: number) => string;
   hostname: () => string;
   /** Relative paths (the state dir) are resolved against this, once, so checks and stores get absolute paths. */
   cwd: string;
@@ -35,6 +41,12 @@ export function loadAgentConfig(input: LoadConfigInput): AgentConfig {
   const configPath = typeof input.flags.config === "string" ? input.flags.config : input.env.SATELLITE_CONFIG;
   const file = configPath ? { path: configPath, values: readConfigFile(configPath, input.readFile) } : undefined;
   const layered = layerConfig(input.flags, input.env, file);
+  resolveApiTokenFile(layered, input.readFile);
+  const unsafe = findUnsafeKey(layered.raw);
+  if (unsafe) {
+    const topKey = String(unsafe.path[0] ?? "");
+    throw new ConfigError([{ source: describeSource(layered.sources.get(topKey) ?? { kind: "default" }), path: formatKeyPath(unsafe.path), message: unsafe.message }]);
+  }
   const parsed = agentConfigSchema.safeParse(layered.raw);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue): ConfigProblem => {
@@ -62,12 +74,13 @@ export function loadAgentConfig(input: LoadConfigInput): AgentConfig {
   };
 }
 
-function readConfigFile(path: string, readFile: (path: string) => string): Record<string, unknown> {
+function readConfigFile(path: string, readFile: LoadConfigInput["readFile"]): Record<string, unknown> {
   let text: string;
   try {
-    text = readFile(path);
+    text = readFile(path, CONFIG_FILE_BYTES_MAX);
   } catch (error) {
-    throw new ConfigError([{ source: `config file ${path}`, path: "", message: `cannot read it: ${describeError(error)}` }]);
+    const hint = error instanceof SatelliteError && error.hint ? `; ${error.hint}` : "";
+    throw new ConfigError([{ source: `config file ${path}`, path: "", message: `cannot read it: ${describeError(error)}${hint}` }]);
   }
   let value: unknown;
   try {
@@ -79,5 +92,8 @@ function readConfigFile(path: string, readFile: (path: string) => string): Recor
   if (typeof value !== "object" || Array.isArray(value)) {
     throw new ConfigError([{ source: `config file ${path}`, path: "", message: "expected a mapping of keys (rpcAddr, tags, checks, ...) at the top level" }]);
   }
+  // Checked before the values are copied anywhere: copying is what would apply a `__proto__`.
+  const unsafe = findUnsafeKey(value);
+  if (unsafe) throw new ConfigError([{ source: `config file ${path}`, path: formatKeyPath(unsafe.path), message: unsafe.message }]);
   return value as Record<string, unknown>;
 }

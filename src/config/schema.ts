@@ -1,6 +1,8 @@
 import { z } from "zod";
 import { parseHostPort } from "./addresses.ts";
 import { parseDurationMs } from "./duration.ts";
+import { CONFIG_BOUNDS as B } from "./bounds.ts";
+import { tagsTooLarge } from "./tag-limits.ts";
 
 /**
  * The agent's configuration: the one place where defaults live. Flags, environment and the
@@ -8,18 +10,21 @@ import { parseDurationMs } from "./duration.ts";
  */
 
 const hostPort = (defaultPort?: number) =>
-  z.string().superRefine((value, ctx) => {
+  z.string().max(B.addressLengthMax).superRefine((value, ctx) => {
     const parsed = parseHostPort(value, defaultPort);
     if (typeof parsed === "string") ctx.addIssue({ code: "custom", message: parsed });
   });
 
-const duration = z.string().superRefine((value, ctx) => {
+const duration = z.string().max(B.durationLengthMax).superRefine((value, ctx) => {
   if (parseDurationMs(value) === undefined) {
     ctx.addIssue({ code: "custom", message: `"${value}" is not a duration; use e.g. 500ms, 30s, 5m, 36h, 7d` });
   }
 });
 
-const tags = z.record(z.string().min(1), z.string()).superRefine((value, ctx) => {
+const tags = z.record(z.string().min(1).max(B.tagKeyLengthMax), z.string()).superRefine((value, ctx) => {
+  if (Object.keys(value).length > B.tagsMax) ctx.addIssue({ code: "custom", message: `at most ${B.tagsMax} tags` });
+  const tooLarge = tagsTooLarge(value);
+  if (tooLarge) ctx.addIssue({ code: "custom", message: tooLarge });
   if (value.role !== "master" && value.role !== "node") {
     ctx.addIssue({
       code: "custom",
@@ -28,7 +33,7 @@ const tags = z.record(z.string().min(1), z.string()).superRefine((value, ctx) =>
   }
 });
 
-const base64Key = z.string().superRefine((value, ctx) => {
+const base64Key = z.string().max(B.secretLengthMax).superRefine((value, ctx) => {
   const bytes = Buffer.from(value, "base64");
   if (!/^[A-Za-z0-9+/]+={0,2}$/.test(value) || ![16, 24, 32].includes(bytes.length)) {
     ctx.addIssue({ code: "custom", message: "expected base64 of a 16, 24 or 32-byte key (e.g. `openssl rand -base64 32`)" });
@@ -51,8 +56,8 @@ export const CHECK_ENTRY_DEFAULTS = {
 
 /** A configured check as written; kind options are checked against the registry later (checks.ts). */
 const checkEntry = z.looseObject({
-  name: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/i, "use letters, digits, '.', '_' or '-'"),
-  kind: z.string().min(1),
+  name: z.string().max(B.nameLengthMax).regex(/^[a-z0-9][a-z0-9._-]*$/i, "use letters, digits, '.', '_' or '-'"),
+  kind: z.string().min(1).max(B.kindLengthMax),
   intervalMs: z.number().int().min(100).max(86_400_000).optional(),
   timeoutMs: z.number().int().min(10).max(3_600_000).optional(),
   severity: z.enum(["critical", "warning"]).optional(),
@@ -61,37 +66,37 @@ const checkEntry = z.looseObject({
 });
 
 export const agentConfigSchema = z.strictObject({
-  config: z.string().optional(),
-  rpcAddr: z.array(hostPort(API_PORT_DEFAULT)).min(1).default(["127.0.0.1:7575"]),
-  name: z.string().regex(/^[^\s]+$/, "no whitespace allowed").optional(),
+  config: z.string().max(B.pathLengthMax).optional(),
+  rpcAddr: z.array(hostPort(API_PORT_DEFAULT)).min(1).max(B.rpcAddrsMax).default(["127.0.0.1:7575"]),
+  name: z.string().max(B.nameLengthMax).regex(/^[^\s]+$/, "no whitespace allowed").optional(),
   tags: tags.default({ role: "master" }),
-  stateDir: z.string().min(1).default(".satellite"),
-  initialCluster: z.array(hostPort(7946)).default([]),
+  stateDir: z.string().min(1).max(B.pathLengthMax).default(".satellite"),
+  initialCluster: z.array(hostPort(7946)).max(B.initialClusterMax).default([]),
   gossipAddr: hostPort(7946).default("0.0.0.0:7946"),
   advertiseAddr: hostPort(0).optional(),
   encrypt: base64Key.optional(),
-  keyringFile: z.string().optional(),
+  keyringFile: z.string().max(B.pathLengthMax).optional(),
   profile: z.enum(["lan", "wan", "local"]).default("lan"),
-  kubeconfig: z.string().optional(),
-  kubeletAddr: z.url().default("http://127.0.0.1:10248"),
-  dockerAddr: z.string().min(1, "expected a socket path, unix:///path, tcp://host:port or http://host:port").default("/var/run/docker.sock"),
-  etcdServers: z.array(z.url()).min(1, "give at least one etcd client URL, e.g. https://127.0.0.1:2379").default(["http://127.0.0.1:2379"]),
-  etcdCafile: z.string().optional(),
-  etcdCertfile: z.string().optional(),
-  etcdKeyfile: z.string().optional(),
-  influxdbUrl: z.url().optional(),
-  influxdbDatabase: z.string().default("satellite"),
-  influxdbUser: z.string().optional(),
-  influxdbPassword: z.string().optional(),
+  kubeconfig: z.string().max(B.pathLengthMax).optional(),
+  kubeletAddr: z.url().max(B.urlLengthMax).default("http://127.0.0.1:10248"),
+  dockerAddr: z.string().max(B.pathLengthMax).min(1, "expected a socket path, unix:///path, tcp://host:port or http://host:port").default("/var/run/docker.sock"),
+  etcdServers: z.array(z.url().max(B.urlLengthMax)).min(1, "give at least one etcd client URL, e.g. https://127.0.0.1:2379").max(B.etcdServersMax).default(["http://127.0.0.1:2379"]),
+  etcdCafile: z.string().max(B.pathLengthMax).optional(),
+  etcdCertfile: z.string().max(B.pathLengthMax).optional(),
+  etcdKeyfile: z.string().max(B.pathLengthMax).optional(),
+  influxdbUrl: z.url().max(B.urlLengthMax).optional(),
+  influxdbDatabase: z.string().max(B.secretLengthMax).default("satellite"),
+  influxdbUser: z.string().max(B.secretLengthMax).optional(),
+  influxdbPassword: z.string().max(B.secretLengthMax).optional(),
   metricsAddr: hostPort().optional(),
   retention: duration.default("7d"),
   sampleRetention: duration.default("24h"),
-  apiToken: z.string().min(16, "use at least 16 characters").optional(),
+  apiToken: z.string().min(16, "use at least 16 characters").max(B.secretLengthMax).optional(),
   debug: z.boolean().default(false),
   /** false turns off the built-in checks; only `checks` run. */
   defaultChecks: z.boolean().default(true),
   /** A check with the name of a built-in one replaces it. */
-  checks: z.array(checkEntry).default([]),
+  checks: z.array(checkEntry).max(B.checksMax).default([]),
 });
 
 export type AgentConfigInput = z.input<typeof agentConfigSchema>;

@@ -1,4 +1,5 @@
 import { AGENT_FLAGS, envNameOf, type AgentFlag } from "./agent-flags.ts";
+import { assertNever } from "../platform/assert-never.ts";
 
 /** Where a configuration value came from, for error messages. */
 export type ValueSource = { kind: "flag"; name: string } | { kind: "env"; name: string } | { kind: "file"; path: string } | { kind: "default" };
@@ -13,6 +14,8 @@ export function describeSource(source: ValueSource): string {
       return `config file ${source.path}`;
     case "default":
       return "built-in default";
+    default:
+      return assertNever(source, "value source");
   }
 }
 
@@ -39,12 +42,17 @@ export function convertFlagValue(flag: AgentFlag, value: string | boolean): unkn
       return parseTags(String(value));
     case "string":
       return String(value);
+    default:
+      return assertNever(flag.kind, "flag kind");
   }
 }
 
-/** "role:master,zone:a" -> {role: "master", zone: "a"}; an entry without ':' becomes a key with an empty value. */
+/**
+ * "role:master,zone:a" -> {role: "master", zone: "a"}; an entry without ':' becomes a key with an
+ * empty value. The result has no prototype, so a `__proto__` tag stays a key for validation to refuse.
+ */
 export function parseTags(text: string): Record<string, string> {
-  const tags: Record<string, string> = {};
+  const tags = Object.create(null) as Record<string, string>;
   for (const part of text.split(",")) {
     const entry = part.trim();
     if (entry === "") continue;
@@ -64,7 +72,8 @@ export function layerConfig(
   env: Record<string, string | undefined>,
   file: { path: string; values: Record<string, unknown> } | undefined,
 ): LayeredConfig {
-  const raw: Record<string, unknown> = {};
+  // No prototype: every key, `__proto__` included, is an own key that validation sees.
+  const raw = Object.create(null) as Record<string, unknown>;
   const sources = new Map<string, ValueSource>();
   if (file) {
     for (const [key, value] of Object.entries(file.values)) {
