@@ -1,7 +1,9 @@
-import { expect, test } from "bun:test";
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
+import { describe, expect, test } from "bun:test";
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { checkerKinds, findCheckerKind } from "../../src/checkers/registry.ts";
 import { AGENT_FLAGS, envNameOf } from "../../src/config/agent-flags.ts";
+import { loadAgentConfig } from "../../src/config/load.ts";
 
 const root = join(import.meta.dir, "../..");
 const read = (path: string) => readFileSync(join(root, path), "utf8");
@@ -19,4 +21,55 @@ test("the README shows the two commands", () => {
   const readme = read("README.md");
   expect(readme).toContain("npm install && npm start");
   expect(readme).toContain("npm test");
+});
+
+/** `### \`kind\`` headings of docs/checks.md -> the text up to the next heading of that level or above. */
+function kindSections(doc: string): Map<string, string> {
+  const sections = new Map<string, string>();
+  const headings = [...doc.matchAll(/^### `([^`]+)`$/gm)];
+  headings.forEach((heading, i) => {
+    const start = (heading.index ?? 0) + heading[0].length;
+    const next = doc.slice(start).search(/^#{1,3} /m);
+    sections.set(heading[1] as string, doc.slice(start, next === -1 ? undefined : start + next));
+  });
+  return sections;
+}
+
+describe("docs/checks.md", () => {
+  const sections = kindSections(read("docs/checks.md"));
+
+  test("has one section per registered kind, and none for a kind that does not exist", () => {
+    expect([...sections.keys()].sort()).toEqual(checkerKinds.map((k) => k.kind).sort());
+  });
+
+  for (const kind of checkerKinds) {
+    test(`${kind.kind}: every option is documented and every YAML example loads as a config file`, () => {
+      const section = sections.get(kind.kind) ?? "";
+      const shape = (kind.options as unknown as { shape: Record<string, unknown> }).shape;
+      for (const option of Object.keys(shape)) expect(section, `option ${option}`).toContain(`| \`${option}\` |`);
+      const examples = [...section.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1] as string);
+      expect(examples.length).toBeGreaterThan(0);
+      for (const yaml of examples) {
+        const config = loadAgentConfig({
+          flags: { config: "/docs/example.yaml" },
+          env: {},
+          readFile: () => yaml,
+          hostname: () => "docs",
+          cwd: "/",
+          findKind: (name) => findCheckerKind(name),
+          kindNames: checkerKinds.map((k) => k.kind),
+        });
+        expect(config.checks.map((c) => c.kind.kind)).toEqual(config.checks.map(() => kind.kind));
+        expect(config.checks.length).toBeGreaterThan(0);
+      }
+    });
+  }
+});
+
+test("relative links in docs/configuration.md and docs/checks.md point at files that exist", () => {
+  for (const path of ["docs/configuration.md", "docs/checks.md"]) {
+    const targets = [...read(path).matchAll(/\]\(([^)#:\s]+)(#[^)]*)?\)/g)].map((m) => m[1] as string);
+    expect(targets.length).toBeGreaterThan(0);
+    for (const target of targets) expect(existsSync(join(root, dirname(path), target)), `${path} -> ${target}`).toBe(true);
+  }
 });
