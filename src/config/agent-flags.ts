@@ -41,7 +41,8 @@ export const AGENT_FLAGS: readonly AgentFlag[] = [
   { flag: "metrics-addr", key: "metricsAddr", kind: "string", valueHint: "host:port", description: "Also serve /metrics on this address (it is always on the API address)" },
   { flag: "retention", key: "retention", kind: "string", valueHint: "duration", description: "How long timeline events and one-minute aggregates are kept, e.g. 7d, 36h (default 7d)" },
   { flag: "sample-retention", key: "sampleRetention", kind: "string", valueHint: "duration", description: "How long raw probe samples are kept (default 24h; at most --retention)" },
-  { flag: "api-token", key: "apiToken", kind: "string", description: "Bearer token that allows mutating API calls (join, leave) from non-loopback clients" },
+  { flag: "api-token", key: "apiToken", kind: "string", valueHint: "token", description: "API token (16+ characters): when set, every mutating API call (join, leave, checks run) must send it, from loopback too; when unset, only loopback may mutate. A flag value is visible in the process list: prefer --api-token-file or SATELLITE_API_TOKEN" },
+  { flag: "api-token-file", key: "apiTokenFile", kind: "string", valueHint: "file", description: "File whose first line is the API token; keeps it out of the process list" },
   { flag: "debug", key: "debug", kind: "boolean", description: "Log at debug level" },
 ];
 
