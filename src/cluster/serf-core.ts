@@ -8,6 +8,7 @@ import { UserEventBuffer } from "./serf-event-buffer.ts";
 import { LamportClock } from "./serf-lamport.ts";
 import { SerfMembers, type SerfMemberEvent } from "./serf-members.ts";
 import type { SerfCodec, SerfOutgoingMessage, SerfPushPullMessage, SerfUserEventMessage, TagCodec } from "./serf-messages.ts";
+import { assertNever } from "../platform/assert-never.ts";
 
 export interface SerfUserEvent {
   type: "user";
@@ -118,8 +119,17 @@ export class SerfCore implements Delegate, EventDelegate {
       case "userEvent":
         if (this.handleUserEvent(msg)) this.eventQueue.enqueue(payload, payload.length);
         return;
-      default:
+      case "pushPull":
+      case "query":
+      case "queryResponse":
+      case "relay":
+      case "other":
+        // Push/pull state arrives through mergeRemoteState, not as a broadcast; queries,
+        // relays and newer types are not implemented and are dropped.
         this.deps.logger.debug("ignoring a serf message we do not handle", { type: msg.type });
+        return;
+      default:
+        assertNever(msg, "serf message");
     }
   }
 

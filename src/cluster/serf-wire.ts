@@ -21,6 +21,7 @@ import { WireError } from "../membership/wire/wire-error.ts";
  * codec writes them). Tags and the ack-payload coordinate are in serf-wire-meta.ts.
  */
 import type { SerfOutgoingMessage, SerfUserEventEntry, SerfUserEvents } from "./serf-messages.ts";
+import { assertNever } from "../platform/assert-never.ts";
 
 export const SerfMessageType = {
   leave: 0,
@@ -150,6 +151,8 @@ export function encodeSerfMessage(msg: SerfMessage): Uint8Array {
     case "other":
       w.byte(msg.serfType).raw(msg.body);
       break;
+    default:
+      assertNever(msg, "serf message");
   }
   return w.bytes();
 }

@@ -16,6 +16,7 @@ import type { MemberNode } from "./node.ts";
 import { probeNode, relayIndirectPing } from "./probe.ts";
 import { answerPushPull, periodicPushPull, pushPullWith } from "./push-pull.ts";
 import { UdpHealthTracker, type UdpHealth } from "./udp-health.ts";
+import { assertNever } from "../platform/assert-never.ts";
 
 export interface MembershipDeps {
   net: GossipNet;
@@ -147,6 +148,8 @@ export function createMembership(config: MembershipConfig, deps: MembershipDeps,
         return logger.warn("peer reported an error", { from: formatAddress(from), error: msg.error });
       case "pushPull":
         return logger.debug("ignoring a push/pull that came as a packet", { from: formatAddress(from) });
+      default:
+        return assertNever(msg, "gossip message");
     }
   };
 

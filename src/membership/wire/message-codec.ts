@@ -19,6 +19,7 @@ import { MessageType } from "./message-type.ts";
 import { MsgpackReader, type MsgMap } from "./msgpack-reader.ts";
 import { MsgpackWriter, type StructField } from "./msgpack-writer.ts";
 import { WireError } from "./wire-error.ts";
+import { assertNever } from "../../platform/assert-never.ts";
 
 /**
  * One memberlist message <-> `[type byte][msgpack body]` as sent in packets (user messages
@@ -87,6 +88,8 @@ export function writeMessage(w: MsgpackWriter, msg: GossipMessage): void {
       return;
     case "pushPull":
       throw new WireError("pushPull only travels over streams (use encodeStreamBody)", "unknown_type");
+    default:
+      assertNever(msg, "gossip message");
   }
 }
 
