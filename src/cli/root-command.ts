@@ -3,6 +3,7 @@ import { agentCommand } from "./commands/agent.ts";
 import { checksCommand } from "./commands/checks.ts";
 import { historyCommand } from "./commands/history.ts";
 import { joinCommand } from "./commands/join.ts";
+import { keygenCommand } from "./commands/keygen.ts";
 import { leaveCommand } from "./commands/leave.ts";
 import { membersCommand } from "./commands/members.ts";
 import { statusCommand } from "./commands/status.ts";
@@ -22,5 +23,6 @@ export const rootCommand = defineCommand({
     history: historyCommand,
     checks: checksCommand,
     version: versionCommand,
+    keygen: keygenCommand,
   },
 });

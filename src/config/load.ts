@@ -4,6 +4,7 @@ import type { CheckSpec } from "../probes/check-spec.ts";
 import type { CheckerKind } from "../probes/checker.ts";
 import { describeError, SatelliteError } from "../platform/errors.ts";
 import { resolveApiTokenFile } from "./api-token-file.ts";
+import { resolveEncryptFile } from "./encrypt-file.ts";
 import { validateChecks, type ValidatedCheck } from "./check-validation.ts";
 import { ConfigError, formatKeyPath, type ConfigProblem } from "./config-error.ts";
 import { parseDurationMs } from "./duration.ts";
@@ -42,6 +43,7 @@ export function loadAgentConfig(input: LoadConfigInput): AgentConfig {
   const file = configPath ? { path: configPath, values: readConfigFile(configPath, input.readFile) } : undefined;
   const layered = layerConfig(input.flags, input.env, file);
   resolveApiTokenFile(layered, input.readFile);
+  resolveEncryptFile(layered, input.readFile);
   const unsafe = findUnsafeKey(layered.raw);
   if (unsafe) {
     const topKey = String(unsafe.path[0] ?? "");

@@ -1,0 +1,76 @@
+import { describe, expect, test } from "bun:test";
+import { checkerKinds, findCheckerKind } from "../../src/checkers/registry.ts";
+import { ConfigError } from "../../src/config/config-error.ts";
+import { ENCRYPT_FILE_BYTES_MAX } from "../../src/config/encrypt-file.ts";
+import { loadAgentConfig, type LoadConfigInput } from "../../src/config/load.ts";
+
+const KEY_A = "pUqJrVyVRj5jsiYEkM/tFQYfWyJIv4s3XkvDwy7Cu5s=";
+const KEY_B = "w4YUfh0EpSCm6ZYsoGx6FnKmzrQTXa+bUZaoT5Uk4Ok=";
+
+function load(overrides: Partial<LoadConfigInput> & { files?: Record<string, string> } = {}) {
+  const files = overrides.files ?? {};
+  const reads: { path: string; bytesMax: number }[] = [];
+  const config = loadAgentConfig({
+    flags: {},
+    env: {},
+    readFile: (path, bytesMax) => {
+      reads.push({ path, bytesMax });
+      const text = files[path];
+      if (text === undefined) throw new Error(`ENOENT: no such file or directory, open '${path}'`);
+      return text;
+    },
+    hostname: () => "host-1",
+    cwd: "/srv/satellite",
+    findKind: (kind) => findCheckerKind(kind),
+    kindNames: checkerKinds.map((k) => k.kind),
+    ...overrides,
+  });
+  return { config, reads };
+}
+
+function problemsOf(fn: () => unknown): string[] {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof ConfigError) return error.message.split("\n").slice(1).map((l) => l.replace(/^  - /, ""));
+    throw error;
+  }
+  throw new Error("expected a ConfigError");
+}
+
+describe("--encrypt-file", () => {
+  test("the key comes from the file's first line (as `satellite keygen > FILE` writes it), read with a size bound", () => {
+    const { config, reads } = load({ flags: { "encrypt-file": "/etc/satellite/gossip.key" }, files: { "/etc/satellite/gossip.key": `${KEY_A}\n` } });
+    expect(config.encrypt).toBe(KEY_A);
+    expect(reads).toEqual([{ path: "/etc/satellite/gossip.key", bytesMax: ENCRYPT_FILE_BYTES_MAX }]);
+    expect("encryptFile" in config).toBe(false);
+  });
+
+  test("from SATELLITE_ENCRYPT_FILE and from the config file too", () => {
+    const files = { "/k": KEY_A, "/c.yaml": "encryptFile: /k\n" };
+    expect(load({ env: { SATELLITE_ENCRYPT_FILE: "/k" }, files }).config.encrypt).toBe(KEY_A);
+    expect(load({ flags: { config: "/c.yaml" }, files }).config.encrypt).toBe(KEY_A);
+  });
+
+  test("the stronger source wins between a key and a key file; both from one source is an error", () => {
+    const files = { "/k": KEY_A };
+    expect(load({ flags: { "encrypt-file": "/k" }, env: { SATELLITE_ENCRYPT: KEY_B }, files }).config.encrypt).toBe(KEY_A);
+    expect(load({ flags: { encrypt: KEY_B }, env: { SATELLITE_ENCRYPT_FILE: "/k" }, files }).config.encrypt).toBe(KEY_B);
+    expect(problemsOf(() => load({ flags: { encrypt: KEY_B, "encrypt-file": "/k" }, files }))).toEqual([
+      "flag --encrypt-file, key encryptFile: encrypt is set there too; set only one of them (prefer the file: it keeps the key out of the process list)",
+    ]);
+  });
+
+  test("an unreadable file or a line that is not a key is named, and the content is never echoed", () => {
+    expect(problemsOf(() => load({ flags: { "encrypt-file": "/missing" } }))).toEqual([
+      "flag --encrypt-file, key encryptFile: gossip key file /missing: cannot read it: ENOENT: no such file or directory, open '/missing'",
+    ]);
+    for (const text of ["", "not-a-key!", "c2hvcnQ=", `${KEY_A.slice(0, -1)}`]) {
+      const problems = problemsOf(() => load({ env: { SATELLITE_ENCRYPT_FILE: "/k" }, files: { "/k": text } }));
+      expect(problems).toEqual([
+        "environment variable SATELLITE_ENCRYPT_FILE, key encryptFile: gossip key file /k: its first line is not base64 of a 16, 24 or 32-byte key; write one with `satellite keygen > /k` (or `serf keygen`)",
+      ]);
+      if (text !== "") expect(problems[0]).not.toContain(text);
+    }
+  });
+});
