@@ -23,6 +23,8 @@ export function lanConfig(name: string): MembershipConfig {
     joinSyncDelaysMs: [1500, 4000],
     leaveSyncPeers: 2,
     udpBlockedAfterProbes: 3,
+    membersMax: 5000,
+    incarnationJumpMax: 1024,
   };
 }
 

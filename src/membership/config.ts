@@ -106,4 +106,21 @@ export interface MembershipConfig {
    * One TCP-only probe can be a single bad peer; several in a row mean our own UDP is broken.
    */
   udpBlockedAfterProbes: number;
+
+  /**
+   * Most nodes the member table holds, ourselves and dead ones included. A new node beyond it
+   * takes the place of the longest-dead one, or is dropped and counted when every slot is
+   * alive: forged members cannot grow memory, push/pull or /status without bound. Set it
+   * above the largest cluster you run; push/pull streams are sized to carry this many.
+   */
+  membersMax: number;
+
+  /**
+   * How far ahead of the incarnation we know for a node a claim from the network may be
+   * (an alive may be one more, as it answers an accusation). Honest nodes step by one, so
+   * gossip never jumps far; a forged suspect/dead at the top of the u32 range would leave the
+   * node unable to refute. Replies to push/pulls we start are not limited (a restarted node
+   * and a peer back from a long partition catch up through them).
+   */
+  incarnationJumpMax: number;
 }

@@ -28,6 +28,12 @@ export interface Delegate {
   localState(join: boolean): Uint8Array;
   /** The remote side's opaque state from a push/pull. */
   mergeRemoteState(state: Uint8Array, join: boolean): void;
+  /**
+   * Checks another node's meta before the node enters the member table (memberlist's merge
+   * and alive delegates refuse nodes the same way): a message saying what is wrong, or
+   * undefined when the meta is usable. Must be quick; called for every alive and push/pull entry.
+   */
+  validateMeta?(meta: Uint8Array): string | undefined;
 }
 
 /** Round-trip measurement of probes (latency, loss and clock-drift checks build on it). */

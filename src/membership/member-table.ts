@@ -5,9 +5,12 @@ import type { Awareness } from "./awareness.ts";
 import type { BroadcastQueue } from "./broadcast-queue.ts";
 import type { MembershipConfig } from "./config.ts";
 import type { EventDelegate } from "./delegates.ts";
+import { isPlausibleIncarnation, refutingIncarnation } from "./incarnation.ts";
+import { checkAliveClaim, isValidNodeName, newClaimCounts, type ClaimRejectReason } from "./member-claims.ts";
 import { NodeStateCode, type AliveMessage, type DeadMessage, type GossipMessage, type PushNodeState, type SuspectMessage } from "./messages.ts";
 import type { MemberNode, NodeStateName } from "./node.ts";
 import { Suspicion, suspicionMinTimeoutMs } from "./suspicion.ts";
+import { assertNever } from "../platform/assert-never.ts";
 
 interface NodeRecord extends MemberNode {
   suspicion: Suspicion | undefined;
@@ -22,7 +25,17 @@ export interface MemberTableDeps {
   broadcasts: BroadcastQueue<GossipMessage>;
   encodedSize: (msg: GossipMessage) => number;
   events: EventDelegate | undefined;
+  /** The layer above's check of a node's meta (see Delegate.validateMeta). */
+  validateMeta?: (meta: Uint8Array) => string | undefined;
 }
+
+/**
+ * Where a claim comes from. `gossip`: a packet, or a push/pull someone else started, limited
+ * by incarnationJumpMax. `reply`: the answer to a push/pull we started (a seed or a member we
+ * picked), taken as is, so a restarted node or one back from a long partition catches up.
+ * `local`: our own announcement.
+ */
+export type ClaimSource = "gossip" | "reply" | "local";
 
 const STATE_CODES: Record<NodeStateName, NodeStateCode> = { alive: 0, suspect: 1, dead: 2, left: 3 };
 
@@ -31,6 +44,8 @@ const STATE_CODES: Record<NodeStateName, NodeStateCode> = { alive: 0, suspect: 1
  * suspect/dead with a greater or equal one; accusations about ourselves are refuted with
  * alive at max(own + 1, accused + 1); dead with from == node means the node left.
  * Every accepted change is re-gossiped (keyed by node, so it replaces older news).
+ * Claims from the network are checked first (member-claims.ts, incarnation.ts): an unusable
+ * field, an implausible incarnation or a full table drops the claim and counts it.
  */
 export class MemberTable {
   private readonly nodes = new Map<string, NodeRecord>();
@@ -38,6 +53,8 @@ export class MemberTable {
   private probeIndex = 0;
   private leavingFlag = false;
   readonly localName: string;
+  /** Claims dropped before they reached the table, by reason. */
+  readonly rejected = newClaimCounts();
 
   constructor(private readonly deps: MemberTableDeps) {
     this.localName = deps.config.name;
@@ -67,10 +84,18 @@ export class MemberTable {
     return count;
   }
 
-  aliveNode(a: AliveMessage, bootstrap = false, onDone?: () => void): void {
+  aliveNode(a: AliveMessage, source: ClaimSource = "gossip", onDone?: () => void): void {
+    const bootstrap = source === "local";
     const isLocal = a.node === this.localName;
     if (isLocal && this.leavingFlag) return void onDone?.();
     let rec = this.nodes.get(a.node);
+    if (!bootstrap) {
+      const invalid = checkAliveClaim(a, { metaMaxBytes: this.deps.config.metaMaxBytes, validateMeta: this.deps.validateMeta });
+      // An alive may be one step further ahead than an accusation: it answers one.
+      const implausible = rec && source === "gossip" && !isPlausibleIncarnation(rec.incarnation, a.incarnation, this.deps.config.incarnationJumpMax + 1);
+      const reason = invalid ?? (implausible ? "implausible_incarnation" : !rec && !this.makeRoom() ? "table_full" : undefined);
+      if (reason) return void (this.reject(reason, a.node, a.incarnation), onDone?.());
+    }
     let isNew = false;
     if (!rec) {
       rec = { name: a.node, addr: a.addr, port: a.port, meta: a.meta, incarnation: 0, state: "dead", stateChangeMs: this.now(), vsn: a.vsn, suspicion: undefined };
@@ -105,9 +130,10 @@ export class MemberTable {
     else if (!bytesEqual(oldMeta, rec.meta) || movesAddress) this.deps.events?.onUpdate(snapshot(rec));
   }
 
-  suspectNode(s: SuspectMessage): void {
+  suspectNode(s: SuspectMessage, source: ClaimSource = "gossip"): void {
     const rec = this.nodes.get(s.node);
     if (!rec || s.incarnation < rec.incarnation) return;
+    if (!this.accusationAccepted(rec, s, source)) return;
     if (rec.suspicion) {
       if (rec.suspicion.confirm(s.from)) this.broadcast(s);
       return;
@@ -138,13 +164,14 @@ export class MemberTable {
       const current = this.nodes.get(s.node);
       if (!current || current.state !== "suspect" || current.stateChangeMs !== changedAt) return;
       this.deps.logger.info("suspicion expired, declaring node dead", { node: s.node, confirmations });
-      this.deadNode({ type: "dead", incarnation: current.incarnation, node: s.node, from: this.localName });
+      this.deadNode({ type: "dead", incarnation: current.incarnation, node: s.node, from: this.localName }, undefined, "local");
     });
   }
 
-  deadNode(d: DeadMessage, onDone?: () => void): void {
+  deadNode(d: DeadMessage, onDone?: () => void, source: ClaimSource = "gossip"): void {
     const rec = this.nodes.get(d.node);
     if (!rec || d.incarnation < rec.incarnation) return void onDone?.();
+    if (!this.accusationAccepted(rec, d, source)) return void onDone?.();
     const isLeave = d.from === d.node;
     if (rec.state === "left" || (rec.state === "dead" && !isLeave)) return void onDone?.();
     rec.suspicion?.cancel();
@@ -166,18 +193,28 @@ export class MemberTable {
     this.leavingFlag = true;
     const self = this.nodes.get(this.localName);
     if (!self) return onDone();
-    this.deadNode({ type: "dead", incarnation: self.incarnation, node: self.name, from: self.name }, onDone);
+    this.deadNode({ type: "dead", incarnation: self.incarnation, node: self.name, from: self.name }, onDone, "local");
   }
 
-  /** memberlist's mergeState: remote dead/suspect only makes us suspect (we probe ourselves). */
-  mergeRemote(nodes: readonly PushNodeState[]): void {
+  /**
+   * memberlist's mergeState: remote dead/suspect only makes us suspect (we probe ourselves).
+   * `source` is "reply" for the answer to an exchange we started, "gossip" otherwise.
+   */
+  mergeRemote(nodes: readonly PushNodeState[], source: Exclude<ClaimSource, "local">): void {
     for (const r of nodes) {
-      if (r.state === NodeStateCode.alive) {
-        this.aliveNode({ type: "alive", incarnation: r.incarnation, node: r.name, addr: r.addr, port: r.port, meta: r.meta, vsn: r.vsn });
-      } else if (r.state === NodeStateCode.left) {
-        this.deadNode({ type: "dead", incarnation: r.incarnation, node: r.name, from: r.name });
-      } else {
-        this.suspectNode({ type: "suspect", incarnation: r.incarnation, node: r.name, from: this.localName });
+      switch (r.state) {
+        case NodeStateCode.alive:
+          this.aliveNode({ type: "alive", incarnation: r.incarnation, node: r.name, addr: r.addr, port: r.port, meta: r.meta, vsn: r.vsn }, source);
+          break;
+        case NodeStateCode.left:
+          this.deadNode({ type: "dead", incarnation: r.incarnation, node: r.name, from: r.name }, undefined, source);
+          break;
+        case NodeStateCode.suspect:
+        case NodeStateCode.dead:
+          this.suspectNode({ type: "suspect", incarnation: r.incarnation, node: r.name, from: this.localName }, source);
+          break;
+        default:
+          assertNever(r.state);
       }
     }
   }
@@ -218,13 +255,47 @@ export class MemberTable {
   }
 
   private refute(rec: NodeRecord, accusedIncarnation: number): void {
-    rec.incarnation = Math.max(rec.incarnation + 1, accusedIncarnation + 1);
+    rec.incarnation = refutingIncarnation(rec.incarnation, accusedIncarnation);
     this.deps.awareness.applyDelta(1);
     this.broadcast({ type: "alive", incarnation: rec.incarnation, node: rec.name, addr: rec.addr, port: rec.port, meta: rec.meta, vsn: rec.vsn });
   }
 
   private broadcast(msg: AliveMessage | SuspectMessage | DeadMessage, onDone?: () => void): void {
     this.deps.broadcasts.enqueue(msg, this.deps.encodedSize(msg), msg.node, onDone);
+  }
+
+  /**
+   * Accusations (suspect, dead) from gossip must name usable nodes and stay within
+   * incarnationJumpMax of what we know; anything else is dropped and counted.
+   */
+  private accusationAccepted(rec: NodeRecord, m: SuspectMessage | DeadMessage, source: ClaimSource): boolean {
+    if (source !== "gossip") return true;
+    if (!isValidNodeName(m.from)) return this.reject("invalid_name", m.node, m.incarnation);
+    if (!isPlausibleIncarnation(rec.incarnation, m.incarnation, this.deps.config.incarnationJumpMax)) return this.reject("implausible_incarnation", m.node, m.incarnation);
+    return true;
+  }
+
+  /** Counts a dropped claim; always false, for `return this.reject(...)` in checks. */
+  private reject(reason: ClaimRejectReason, node: string, incarnation: number): false {
+    this.rejected[reason]++;
+    this.deps.logger.debug("dropped a member claim", { reason, node, incarnation });
+    return false;
+  }
+
+  /**
+   * A slot for a new node: free below membersMax, else the place of the node dead or left
+   * the longest (it would be forgotten soon anyway). False when every slot holds a live node.
+   */
+  private makeRoom(): boolean {
+    if (this.nodes.size < this.deps.config.membersMax) return true;
+    let oldest: NodeRecord | undefined;
+    for (const rec of this.nodes.values()) {
+      const gone = rec.state === "dead" || rec.state === "left";
+      if (gone && rec.name !== this.localName && (!oldest || rec.stateChangeMs < oldest.stateChangeMs)) oldest = rec;
+    }
+    if (!oldest) return false;
+    this.nodes.delete(oldest.name);
+    return true;
   }
 
   private insertIntoProbeOrder(name: string): void {

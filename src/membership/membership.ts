@@ -10,6 +10,8 @@ import { addressOf, sendWithPiggyback, startLoop, type MembershipCore } from "./
 import type { MembershipDelegates } from "./delegates.ts";
 import { gossipRound, pushPullIntervalFor } from "./gossip.ts";
 import { formatAddress, type GossipNet, type NetAddress } from "./gossip-net.ts";
+import { nextIncarnation } from "./incarnation.ts";
+import type { ClaimRejectReason } from "./member-claims.ts";
 import { MemberTable } from "./member-table.ts";
 import type { GossipMessage } from "./messages.ts";
 import type { MemberNode } from "./node.ts";
@@ -29,6 +31,8 @@ export interface MembershipHealth extends UdpHealth {
   /** Lifeguard awareness score, 0 (healthy) .. awarenessMaxMultiplier - 1. */
   awareness: number;
   broadcastsQueued: number;
+  /** Member claims (alive, suspect, dead, push/pull entries) dropped before the table, by reason. */
+  rejected: Record<ClaimRejectReason, number>;
 }
 
 export interface Membership {
@@ -63,7 +67,17 @@ export function createMembership(config: MembershipConfig, deps: MembershipDeps,
     numNodes: () => table?.size() ?? 1,
     maxQueued: config.broadcastQueueMax,
   });
-  table = new MemberTable({ config, clock, random, logger, awareness, broadcasts, encodedSize: (m) => net.encodedSize(m), events: delegates.events });
+  table = new MemberTable({
+    config,
+    clock,
+    random,
+    logger,
+    awareness,
+    broadcasts,
+    encodedSize: (m) => net.encodedSize(m),
+    events: delegates.events,
+    validateMeta: delegates.delegate?.validateMeta?.bind(delegates.delegate),
+  });
   const core: MembershipCore = {
     config,
     clock,
@@ -93,7 +107,7 @@ export function createMembership(config: MembershipConfig, deps: MembershipDeps,
 
   const announceSelf = (incarnation: number, onDone?: () => void): void => {
     const addr = net.localAddress;
-    core.table.aliveNode({ type: "alive", incarnation, node: config.name, addr: addr.ip, port: addr.port, meta: localMeta(), vsn: config.vsn }, true, onDone);
+    core.table.aliveNode({ type: "alive", incarnation, node: config.name, addr: addr.ip, port: addr.port, meta: localMeta(), vsn: config.vsn }, "local", onDone);
   };
 
   const later = (delayMs: number, fn: () => void): void => {
@@ -258,10 +272,10 @@ export function createMembership(config: MembershipConfig, deps: MembershipDeps,
     async updateNode(timeoutMs) {
       const self = core.table.get(config.name);
       if (!self || core.table.leaving) return;
-      await waitDone(timeoutMs, (done) => announceSelf(self.incarnation + 1, done));
+      await waitDone(timeoutMs, (done) => announceSelf(nextIncarnation(self.incarnation), done));
     },
 
-    health: () => ({ ...core.udpHealth.snapshot(), awareness: awareness.score(), broadcastsQueued: broadcasts.length() }),
+    health: () => ({ ...core.udpHealth.snapshot(), awareness: awareness.score(), broadcastsQueued: broadcasts.length(), rejected: { ...core.table.rejected } }),
   };
   return membership;
 }

@@ -82,7 +82,7 @@ export async function probeNode(core: MembershipCore, target: MemberNode): Promi
   const current = table.get(target.name);
   if (!current) return;
   core.logger.info("no ack from peer, suspecting it", { node: target.name });
-  table.suspectNode({ type: "suspect", incarnation: current.incarnation, node: target.name, from: self });
+  table.suspectNode({ type: "suspect", incarnation: current.incarnation, node: target.name, from: self }, "local");
 }
 
 /**

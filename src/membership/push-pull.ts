@@ -1,6 +1,7 @@
 import { SatelliteError, describeError } from "../platform/errors.ts";
 import { addressOf, type MembershipCore } from "./core.ts";
 import { formatAddress, type NetAddress } from "./gossip-net.ts";
+import type { ClaimSource } from "./member-table.ts";
 import type { PushPullMessage } from "./messages.ts";
 
 export function localPushPull(core: MembershipCore, join: boolean): PushPullMessage {
@@ -8,9 +9,12 @@ export function localPushPull(core: MembershipCore, join: boolean): PushPullMess
   return { type: "pushPull", join, nodes: core.table.localState(), userState };
 }
 
-/** `join` is the flag of the exchange (the initiator's), which the reply echoes. */
-export function mergePushPull(core: MembershipCore, remote: PushPullMessage, join: boolean): void {
-  core.table.mergeRemote(remote.nodes);
+/**
+ * `join` is the flag of the exchange (the initiator's), which the reply echoes. `source` is
+ * "reply" when we started the exchange (see ClaimSource).
+ */
+export function mergePushPull(core: MembershipCore, remote: PushPullMessage, join: boolean, source: Exclude<ClaimSource, "local">): void {
+  core.table.mergeRemote(remote.nodes, source);
   if (remote.userState.length > 0) core.delegates.delegate?.mergeRemoteState(remote.userState, join);
 }
 
@@ -31,7 +35,7 @@ export async function pushPullWith(core: MembershipCore, to: NetAddress, join: b
       hint: "the peer may speak another protocol on this port",
     });
   }
-  mergePushPull(core, reply, join);
+  mergePushPull(core, reply, join, "reply");
 }
 
 /**
@@ -39,7 +43,7 @@ export async function pushPullWith(core: MembershipCore, to: NetAddress, join: b
  * are dead, our reply already carries the refutation, which heals partitions one round sooner.
  */
 export function answerPushPull(core: MembershipCore, remote: PushPullMessage): PushPullMessage {
-  mergePushPull(core, remote, remote.join);
+  mergePushPull(core, remote, remote.join, "gossip");
   return localPushPull(core, remote.join);
 }
 

@@ -4,6 +4,7 @@ import type { Random } from "../platform/random.ts";
 import { estimateEncodedSize } from "./estimated-size.ts";
 import { formatAddress, type GossipNet, type GossipNetHandlers, type GossipNetStats, type NetAddress } from "./gossip-net.ts";
 import type { GossipMessage } from "./messages.ts";
+import type { SimWire } from "./sim-wire.ts";
 
 /** How packets fare on one direction of a link. */
 export interface SimLinkProfile {
@@ -24,6 +25,8 @@ export interface SimNetworkOptions {
   packetBudgetBytes?: number;
   /** Defaults to a msgpack-like estimate; inject the real codec's size to mimic the wire (it may throw for stream-only messages). */
   encodedSize?: (msg: GossipMessage) => number;
+  /** Send every packet and stream as bytes through this codec (sim-wire.ts); default: hand messages over. */
+  wire?: SimWire;
 }
 
 /** Totals over the whole simulated network, for benches and assertions. */
@@ -51,6 +54,7 @@ export class SimNetwork {
   private defaultLink: SimLinkProfile;
   readonly packetBudgetBytes: number;
   readonly encodedSize: (msg: GossipMessage) => number;
+  readonly wire: SimWire | undefined;
   private readonly counters: SimNetworkTotals = { packetsSent: 0, packetsLost: 0, packetsBlocked: 0, bytesSent: 0 };
 
   constructor(options: SimNetworkOptions) {
@@ -58,6 +62,7 @@ export class SimNetwork {
     this.random = options.random;
     this.defaultLink = { ...DEFAULT_LINK, ...options.link };
     this.packetBudgetBytes = options.packetBudgetBytes ?? 1400 - 3;
+    this.wire = options.wire;
     const size = options.encodedSize ?? estimateEncodedSize;
     // A packet codec may refuse stream-only messages (pushPull); estimate those.
     this.encodedSize = (msg) => {
@@ -110,6 +115,15 @@ export class SimNetwork {
     else this.udpBlocked.delete(ip);
   }
 
+  /**
+   * Delivers raw bytes to `to` as if `from` had sent them (a forger or a fuzzer on the
+   * network); needs a `wire` to decode them. Subject to the same delay, loss and partitions.
+   */
+  injectPacket(from: NetAddress, to: NetAddress, bytes: Uint8Array): void {
+    if (!this.wire) throw new SatelliteError("sim_no_wire", "injectPacket needs a SimNetwork created with a wire codec", { hint: "pass `wire: memberlistSimWire`" });
+    this.routePacket(from, to, bytes, bytes.length);
+  }
+
   totals(): SimNetworkTotals {
     return { ...this.counters };
   }
@@ -132,10 +146,10 @@ export class SimNetwork {
   }
 
   /** @internal */
-  routePacket(from: SimGossipNet, to: NetAddress, msgs: readonly GossipMessage[], sizeBytes: number): void {
+  routePacket(from: NetAddress, to: NetAddress, msgs: readonly GossipMessage[] | Uint8Array, sizeBytes: number): void {
     this.counters.packetsSent++;
     this.counters.bytesSent += sizeBytes;
-    const fromIp = from.localAddress.ip;
+    const fromIp = from.ip;
     const link = this.linkFor(fromIp, to.ip);
     if (link.lossRate > 0 && this.random.float() < link.lossRate) {
       this.counters.packetsLost++;
@@ -149,7 +163,7 @@ export class SimNetwork {
         this.counters.packetsBlocked++;
         return;
       }
-      dest.receivePacket(msgs, from.localAddress, sizeBytes);
+      dest.receivePacket(msgs, from, sizeBytes);
     });
   }
 
@@ -192,11 +206,22 @@ export class SimGossipNet implements GossipNet {
 
   sendPacket(to: NetAddress, msgs: readonly GossipMessage[]): void {
     if (this.closed || msgs.length === 0) return;
+    let payload: readonly GossipMessage[] | Uint8Array = msgs;
     let size = msgs.length > 1 ? 2 + 2 * msgs.length : 0;
-    for (const msg of msgs) size += this.network.encodedSize(msg);
+    if (this.network.wire) {
+      try {
+        payload = this.network.wire.encodePacket(msgs);
+      } catch {
+        this.counters.packetsDropped++;
+        return;
+      }
+      size = payload.length;
+    } else {
+      for (const msg of msgs) size += this.network.encodedSize(msg);
+    }
     this.counters.packetsSent++;
     this.counters.bytesSent += size;
-    this.network.routePacket(this, to, msgs, size);
+    this.network.routePacket(this.localAddress, to, payload, size);
   }
 
   sendStream(to: NetAddress, msg: GossipMessage, options: { timeoutMs: number; expectReply: boolean }): Promise<GossipMessage | undefined> {
@@ -234,17 +259,20 @@ export class SimGossipNet implements GossipNet {
           return;
         }
         if (!options.expectReply) finish(() => resolve(undefined));
-        dest.acceptStream(msg, this.localAddress).then(
-          (reply) => {
+        const wire = this.network.wire;
+        const transfer = (m: GossipMessage): Promise<GossipMessage> => (wire ? Promise.resolve().then(() => wire.decodeStream(wire.encodeStream(m))) : Promise.resolve(m));
+        transfer(msg).then((received) => dest.acceptStream(received, this.localAddress)).then(
+          async (reply) => {
             if (!options.expectReply || settled) return;
             if (!reply) {
               finish(() => reject(new SatelliteError("stream_no_reply", `${target} closed the stream without a reply`)));
               return;
             }
+            const received = await transfer(reply);
             clock.setTimer(this.network.transitDelayMs(to.ip, fromIp), () => {
               if (settled || this.closed) return;
-              this.counters.bytesReceived += this.network.encodedSize(reply);
-              finish(() => resolve(reply));
+              this.counters.bytesReceived += this.network.encodedSize(received);
+              finish(() => resolve(received));
             });
           },
           (error: unknown) => finish(() => reject(new SatelliteError("stream_failed", `${target} failed to handle the stream`, { cause: error }))),
@@ -266,13 +294,19 @@ export class SimGossipNet implements GossipNet {
   }
 
   /** @internal */
-  receivePacket(msgs: readonly GossipMessage[], from: NetAddress, sizeBytes: number): void {
+  receivePacket(payload: readonly GossipMessage[] | Uint8Array, from: NetAddress, sizeBytes: number): void {
     this.counters.packetsReceived++;
     this.counters.bytesReceived += sizeBytes;
     const handlers = this.handlers;
     if (!handlers) {
       this.counters.packetsDropped++;
       return;
+    }
+    let msgs = payload as readonly GossipMessage[];
+    if (payload instanceof Uint8Array && this.network.wire) {
+      const decoded = this.network.wire.decodePacket(payload);
+      this.counters.packetsDropped += decoded.drops.length;
+      msgs = decoded.messages;
     }
     const now = this.network.clock.monotonicMs();
     for (const msg of msgs) handlers.onPacketMessage(msg, from, now);

@@ -29,7 +29,7 @@ function setup() {
       onUpdate: (n) => events.push(`update ${n.name}`),
     },
   });
-  table.aliveNode(alive("me", 1), true);
+  table.aliveNode(alive("me", 1), "local");
   events.length = 0;
   /** What was queued since the last call. */
   const queued = (): GossipMessage[] => {
@@ -180,8 +180,8 @@ describe("member table: push/pull merge", () => {
     table.aliveNode(alive("s", 1));
     table.aliveNode(alive("d", 1));
     const node = (name: string, state: 0 | 1 | 2 | 3, incarnation = 1) => ({ name, addr: "10.0.0.9", port: 7946, meta: new Uint8Array(), incarnation, state, vsn: [1, 5, 2, 2, 5, 5] as [number, number, number, number, number, number] });
-    table.mergeRemote([node("a", 0), node("l", 0), node("s", 1), node("d", 2)]);
-    table.mergeRemote([node("l", 3)]);
+    table.mergeRemote([node("a", 0), node("l", 0), node("s", 1), node("d", 2)], "gossip");
+    table.mergeRemote([node("l", 3)], "gossip");
     expect(table.get("a")?.state).toBe("alive");
     expect(table.get("l")?.state).toBe("left");
     expect(table.get("s")?.state).toBe("suspect");

@@ -5,6 +5,7 @@ import type { NetAddress } from "../../src/membership/gossip-net.ts";
 import { createMembership, type Membership } from "../../src/membership/membership.ts";
 import type { MemberNode } from "../../src/membership/node.ts";
 import { SimNetwork, type SimGossipNet, type SimLinkProfile } from "../../src/membership/sim-net.ts";
+import type { SimWire } from "../../src/membership/sim-wire.ts";
 import { silentLogger } from "../../src/platform/logger.ts";
 import { ManualClock } from "../../src/platform/manual-clock.ts";
 import { createSeededRandom } from "../../src/platform/random.ts";
@@ -32,9 +33,10 @@ export class MembershipSim {
   readonly events: MembershipEvent[] = [];
   private seed: number;
 
-  constructor(options: { seed: number; link?: Partial<SimLinkProfile>; configure?: (c: MembershipConfig) => MembershipConfig } = { seed: 1 }) {
+  /** `wire`: packets and streams travel as bytes through this codec (sim-wire.ts). */
+  constructor(options: { seed: number; link?: Partial<SimLinkProfile>; configure?: (c: MembershipConfig) => MembershipConfig; wire?: SimWire } = { seed: 1 }) {
     this.seed = options.seed;
-    this.network = new SimNetwork({ clock: this.clock, random: createSeededRandom(options.seed), link: options.link ?? { delayMs: 1, jitterMs: 2 } });
+    this.network = new SimNetwork({ clock: this.clock, random: createSeededRandom(options.seed), link: options.link ?? { delayMs: 1, jitterMs: 2 }, wire: options.wire });
     this.configure = options.configure ?? ((c) => c);
   }
 

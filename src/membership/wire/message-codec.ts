@@ -69,14 +69,14 @@ export function writeMessage(w: MsgpackWriter, msg: GossipMessage): void {
     case "dead":
       w.byte(msg.type === "suspect" ? MessageType.suspect : MessageType.dead).struct([
         ["From", (x) => x.str(msg.from)],
-        ["Incarnation", (x) => x.uint(msg.incarnation)],
+        ["Incarnation", (x) => x.uint(u32(msg.incarnation, "incarnation"))],
         ["Node", (x) => x.str(msg.node)],
       ]);
       return;
     case "alive":
       w.byte(MessageType.alive).struct([
         ["Addr", (x) => x.bin(ipToBytes(msg.addr))],
-        ["Incarnation", (x) => x.uint(msg.incarnation)],
+        ["Incarnation", (x) => x.uint(u32(msg.incarnation, "incarnation"))],
         ["Meta", (x) => x.binOrNil(msg.meta)],
         ["Node", (x) => x.str(msg.node)],
         ["Port", (x) => x.uint(msg.port)],
@@ -91,6 +91,15 @@ export function writeMessage(w: MsgpackWriter, msg: GossipMessage): void {
     default:
       assertNever(msg, "gossip message");
   }
+}
+
+/**
+ * Go's uint32 fields: a larger value would be dropped as malformed by every receiver, so it is
+ * refused here, at the sender, where the bug is.
+ */
+function u32(v: number, what: string): number {
+  if (v > U32) throw new RangeError(`${what} ${v} does not fit the wire's uint32`);
+  return v;
 }
 
 /** SourceAddr/SourcePort/SourceNode are omitempty in Go. */
@@ -109,7 +118,7 @@ function sourceFields(m: Pick<PingMessage, "sourceAddr" | "sourcePort" | "source
 export function writePushNodeState(w: MsgpackWriter, n: PushNodeState): void {
   w.mapHeader(7);
   w.key("Addr").bin(ipToBytes(n.addr));
-  w.key("Incarnation").uint(n.incarnation);
+  w.key("Incarnation").uint(u32(n.incarnation, "incarnation"));
   w.key("Meta").binOrNil(n.meta);
   w.key("Name").str(n.name);
   w.key("Port").uint(n.port);
