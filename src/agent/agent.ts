@@ -5,19 +5,20 @@ import { buildInfo } from "../build-info.ts";
 import { parseHostPort, type HostPort } from "../config/addresses.ts";
 import type { AgentConfig } from "../config/load.ts";
 import { SatelliteError, describeError } from "../platform/errors.ts";
-import { startHttpServer, type RunningHttpServer } from "../platform/http-server.ts";
+import type { RunningHttpServer } from "../platform/http-server.ts";
+import { createEventStream, type EventStream } from "../events/event-stream.ts";
 import type { CheckerKind, PeerLinkView } from "../probes/checker.ts";
 import { NodeHealth } from "../probes/node-health.ts";
 import { outcomesToProbes } from "../probes/outcome-to-probe.ts";
 import { Scheduler } from "../probes/scheduler.ts";
-import { createSqliteHistoryStore } from "../store/sqlite/sqlite-history-store.ts";
 import { metricsRoute } from "../metrics/index.ts";
 import { createRemoteDetails } from "../cluster/remote-details.ts";
 import { memberStatusJson } from "../cluster/cluster-view.ts";
 import { planChecks } from "./check-setup.ts";
 import { createObservability } from "./observability.ts";
 import { startGossip } from "./gossip.ts";
-import { createHistoryRecorder } from "./history-recorder.ts";
+import { logEvents } from "./event-log.ts";
+import { recordHistory } from "./history-recorder.ts";
 import type { AgentPlatform } from "./platform-deps.ts";
 
 /** Runs allowed at once; enough for hundreds of checks, bounded so a stuck host is not flooded. */
@@ -33,6 +34,10 @@ const CLUSTER_TICK_MS = 1000;
 export interface RunningAgent {
   apiAddresses: HostPort[];
   gossipAddress: HostPort;
+  /** Everything that happens in this agent (docs/events.md); subscribe to follow it. */
+  events: EventStream;
+  /** Sends a serf user event to the cluster (as `serf event NAME PAYLOAD` does). */
+  userEvent(name: string, payload: Uint8Array, coalesce?: boolean): void;
   /** Resolves when the agent left the cluster through the API (`satellite leave`). */
   left: Promise<void>;
   /** Stops probes, gossip (leaving the cluster first when `leave`), flushes history, closes the API; safe to call twice. */
@@ -52,15 +57,15 @@ export async function startAgent(config: AgentConfig, platform: AgentPlatform, k
   } catch (error) {
     throw new SatelliteError("STATE_DIR_UNUSABLE", `cannot create state directory ${config.stateDir}: ${describeError(error)}`, { hint: "pick a writable directory with --state-dir", cause: error });
   }
-  let onHistoryWriteError: () => void = () => {};
-  const store = createSqliteHistoryStore({
+  const events = createEventStream({ clock, logger: logger.child({ part: "events" }) });
+  const store = platform.openHistoryStore({
     path: join(config.stateDir, "history.db"),
     retentionMs: config.retentionMs,
     sampleRetentionMs: config.sampleRetentionMs,
     aggregateRetentionMs: config.retentionMs,
     clock,
     logger: logger.child({ part: "history" }),
-    onWriteError: () => onHistoryWriteError(),
+    onWriteError: (kind) => events.publish({ type: "StoreWriteFailed", store: "sqlite", error: store.health().error ?? `writing ${kind} failed` }),
   });
   const closers: (() => Promise<void>)[] = [() => store.close()];
   const closeAll = async () => {
@@ -69,19 +74,21 @@ export async function startAgent(config: AgentConfig, platform: AgentPlatform, k
   try {
     let peers: () => PeerLinkView[] = () => [];
     const plan = await planChecks(config, kinds, platform.hostProbe, logger, () => peers());
-    const health = new NodeHealth(config.name, plan.tracked);
-    const recorder = createHistoryRecorder(store, config.name, plan.tracked, logger);
+    const health = new NodeHealth(config.name, plan.tracked, events);
+    const stopRecording = recordHistory(events, store, logger);
+    closers.push(async () => stopRecording());
+    const stopLogging = logEvents(events, config.name, logger);
+    closers.push(async () => stopLogging());
     const local = () => ({ name: config.name, node_name: config.name, status: health.nodeStatus() === "unknown" ? undefined : (health.nodeStatus() as "running" | "degraded"), probes: health.probes() });
 
-    const gossip = await startGossip(config, platform, () => ({ status: health.nodeStatus(), probes: health.probes() }), (events) => void store.appendEvents(events));
+    const gossip = await startGossip(config, platform, () => ({ status: health.nodeStatus(), probes: health.probes() }), events);
     const member = gossip.member;
     peers = () => member.peers.snapshot();
     const localWithMember = () => {
       const self = gossip.members().find((m) => m.name === config.name);
       return { ...local(), member_status: self ? memberStatusJson(self) : undefined };
     };
-    const observability = createObservability({ config, clock, logger, gossip, clusterStatus: () => member.view.status(), localStatus: localWithMember });
-    onHistoryWriteError = () => observability.metrics.historyWriteErrors.inc({ store: "sqlite" });
+    const observability = createObservability({ config, clock, logger, gossip, events, clusterStatus: () => member.view.status(), localStatus: localWithMember });
     closers.push(() => observability.close());
     const remoteDetails = createRemoteDetails({ clock, fetchJson: platform.fetchJson, timeoutMs: REMOTE_DETAILS_TIMEOUT_MS, cacheMs: REMOTE_DETAILS_CACHE_MS });
     const scheduler = new Scheduler({
@@ -90,13 +97,8 @@ export async function startAgent(config: AgentConfig, platform: AgentPlatform, k
       logger: logger.child({ part: "probes" }),
       concurrencyMax: CHECK_CONCURRENCY_MAX,
       jitterFraction: 0.1,
-      onReport: (report) => {
-        const events = health.apply(report);
-        for (const e of events) logger.info("state change", { type: e.type, probe: e.probe, state: e.newState });
-        member.healthChanged(report.startedAtMs + report.durationMs, events);
-        recorder.record(report, events);
-        observability.recordRun(report);
-      },
+      // Publishes ProbeRun and what it changed; history, metrics, the digest and the view follow.
+      onReport: (report) => health.apply(report),
     });
     for (const check of plan.scheduled) scheduler.add(check);
     closers.push(() => scheduler.stop());
@@ -138,10 +140,10 @@ export async function startAgent(config: AgentConfig, platform: AgentPlatform, k
     const metricsApp = metricsRoute(observability.metrics);
     const app = createApp(deps, [metricsApp]);
     const listen = config.rpcAddr.map((a) => parseHostPort(a, 7575) as HostPort);
-    const server: RunningHttpServer = startHttpServer(listen, (request, env) => app.fetch(request, env));
+    const server: RunningHttpServer = await platform.listenHttp(listen, (request, env) => app.fetch(request, env));
     closers.push(() => server.stop());
     if (config.metricsAddr) {
-      const metricsServer = startHttpServer([parseHostPort(config.metricsAddr) as HostPort], (request) => metricsApp.fetch(request));
+      const metricsServer = await platform.listenHttp([parseHostPort(config.metricsAddr) as HostPort], (request) => metricsApp.fetch(request));
       closers.push(() => metricsServer.stop());
     }
     let gossipStopped = false;
@@ -172,6 +174,8 @@ export async function startAgent(config: AgentConfig, platform: AgentPlatform, k
     return {
       apiAddresses: server.addresses,
       gossipAddress: gossip.advertised,
+      events,
+      userEvent: (name, payload, coalesce) => member.serf.userEvent(name, payload, coalesce),
       left,
       stop(options = {}) {
         stopping ??= (async () => {

@@ -11,11 +11,9 @@ import type { AgentConfig } from "../config/load.ts";
 import { lanConfig, localConfig, wanConfig } from "../membership/config-presets.ts";
 import type { NetAddress } from "../membership/gossip-net.ts";
 import { SatelliteError, describeError } from "../platform/errors.ts";
-import { resolveHost } from "../platform/resolve-host.ts";
-import { createUdpTcpGossipNet, type UdpTcpGossipNetStats } from "../membership/udp-tcp-net.ts";
 import { loadKeyring } from "./gossip-keyring.ts";
-import { createPeerSnapshotFile } from "./peer-snapshot-file.ts";
-import type { AgentPlatform } from "./platform-deps.ts";
+import type { EventStream } from "../events/event-stream.ts";
+import type { AgentGossipNet, AgentGossipNetStats, AgentPlatform } from "./platform-deps.ts";
 
 export const serfCodec: SerfCodec = { encode: encodeSerfMessage, decode: decodeSerfMessage };
 export const tagCodec: TagCodec = { encode: encodeTags, decode: decodeTags };
@@ -25,7 +23,7 @@ const PRESETS = { lan: lanConfig, wan: wanConfig, local: localConfig } as const;
 export interface Gossip {
   member: ClusterMember;
   /** Packet, byte and drop counters of the UDP/TCP net since start. */
-  netStats(): UdpTcpGossipNetStats;
+  netStats(): AgentGossipNetStats;
   advertised: HostPort;
   members(): MemberInfo[];
   membershipSource(onLeft: () => void): MembershipSource;
@@ -46,21 +44,20 @@ export async function startGossip(
   config: AgentConfig,
   platform: AgentPlatform,
   health: ClusterMemberDeps["health"],
-  record: ClusterMemberDeps["record"],
+  events: EventStream,
 ): Promise<Gossip> {
   const { clock, random } = platform;
   const logger = platform.logger.child({ part: "gossip" });
   const bind = parseHostPort(config.gossipAddr, 7946) as HostPort;
   const advertise = config.advertiseAddr ? (parseHostPort(config.advertiseAddr, bind.port) as HostPort) : undefined;
   const keyring = loadKeyring(config);
-  let net;
+  let net: AgentGossipNet;
   try {
-    net = await createUdpTcpGossipNet({
-      bindAddr: await resolveHost(bind.host),
+    net = await platform.openGossipNet({
+      bindAddr: await platform.resolveHost(bind.host),
       bindPort: bind.port,
-      advertiseAddr: advertise ? await resolveHost(advertise.host) : undefined,
+      advertiseAddr: advertise ? await platform.resolveHost(advertise.host) : undefined,
       keyring,
-      compression: true,
       logger,
       clock,
     });
@@ -73,7 +70,7 @@ export async function startGossip(
   const advertised = { host: net.localAddress.ip, port: advertise?.port || net.localAddress.port };
   const member = createClusterMember(
     { membership: PRESETS[config.profile](config.name), tags: { ...config.tags, ...apiPortTag(config.rpcAddr) }, stalenessLimitMs: STATUS_STALENESS_MS, digestCoalesceMs: DIGEST_COALESCE_MS },
-    { net, clock, random, logger: platform.logger, codec: serfCodec, tagCodec, snapshots: createPeerSnapshotFile(joinPath(config.stateDir, "peers.json"), logger), health, record },
+    { net, clock, random, logger: platform.logger, codec: serfCodec, tagCodec, snapshots: platform.peerSnapshots(joinPath(config.stateDir, "peers.json"), logger), health, events },
   );
   const { serf } = member;
   const rejoined = await serf.start();
@@ -85,7 +82,7 @@ export async function startGossip(
       const hp = parseHostPort(text, 7946);
       if (typeof hp === "string") throw new SatelliteError("JOIN_ADDRESS_INVALID", hp, { hint: "use host:port of a peer's gossip port" });
       try {
-        out.push({ ip: await resolveHost(hp.host), port: hp.port });
+        out.push({ ip: await platform.resolveHost(hp.host), port: hp.port });
       } catch (error) {
         logger.warn("cannot resolve peer address", { peer: text, error: describeError(error) });
       }

@@ -1,27 +1,45 @@
+import type { AgentEvent, ProbeRunEvent } from "../events/agent-event.ts";
+import type { EventStream } from "../events/event-stream.ts";
+import { toTimelineEvent, type TimelineEvent } from "../events/timeline-event.ts";
 import type { Logger } from "../platform/logger.ts";
-import type { CheckRunReport } from "../probes/scheduler.ts";
-import type { HistoryStore, ProbeSample, TimelineEvent } from "../store/history-store.ts";
-import type { TrackedCheck } from "../probes/node-health.ts";
+import type { HistoryStore, ProbeSample } from "../store/history-store.ts";
 
-/** Turns a finished run into history samples (one per outcome) and writes them with its events. */
-export function createHistoryRecorder(store: HistoryStore, nodeName: string, checks: readonly TrackedCheck[], logger: Logger) {
-  const severityOf = new Map(checks.map((c) => [c.name, c.severity]));
-  return {
-    record(report: CheckRunReport, events: readonly TimelineEvent[]): void {
-      const ts = report.startedAtMs;
-      const outcomes = report.outcomes.length > 0 ? report.outcomes : [{ status: "running" as const }];
-      const samples: ProbeSample[] = outcomes.map((o) => ({
-        ts,
-        node: nodeName,
-        checker: report.name,
-        status: o.status,
-        severity: o.status === "failed" ? (o.severity ?? severityOf.get(report.name)) : undefined,
-        durationMs: report.durationMs,
-        error: o.error,
-      }));
-      // Store writes never throw by contract; a rejected promise here would be a store bug.
-      store.appendSamples(samples).catch((error: unknown) => logger.error("history write failed", { error }));
-      if (events.length > 0) store.appendEvents(events).catch((error: unknown) => logger.error("history write failed", { error }));
-    },
+/**
+ * Keeps the stream in history: every ProbeRun as samples (one per outcome), every timeline
+ * event in the timeline. Timeline events published in one synchronous burst (a run and the
+ * node and cluster changes it caused) are written together, in one store call.
+ * Returns the unsubscribe function.
+ */
+export function recordHistory(events: EventStream, store: HistoryStore, logger: Logger): () => void {
+  let batch: TimelineEvent[] = [];
+  const failed = (error: unknown) => logger.error("history write failed", { error });
+  const flush = (): void => {
+    const entries = batch;
+    batch = [];
+    // Store writes never throw by contract; a rejected promise here would be a store bug.
+    store.appendEvents(entries).catch(failed);
   };
+  return events.subscribe("history", (event: AgentEvent) => {
+    if (event.type === "ProbeRun") {
+      store.appendSamples(samplesOf(event)).catch(failed);
+      return;
+    }
+    const entry = toTimelineEvent(event);
+    if (!entry) return;
+    if (batch.length === 0) queueMicrotask(flush);
+    batch.push(entry);
+  });
+}
+
+export function samplesOf(run: ProbeRunEvent): ProbeSample[] {
+  const outcomes = run.outcomes.length > 0 ? run.outcomes : [{ status: "running" as const, severity: undefined, error: undefined }];
+  return outcomes.map((o) => ({
+    ts: run.startedAtMs,
+    node: run.node,
+    checker: run.probe,
+    status: o.status,
+    severity: o.status === "failed" ? (o.severity ?? run.severity) : undefined,
+    durationMs: run.durationMs,
+    error: o.error,
+  }));
 }

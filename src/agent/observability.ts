@@ -4,7 +4,7 @@ import type { AgentConfig } from "../config/load.ts";
 import { createMetrics, type SatelliteMetrics } from "../metrics/index.ts";
 import type { Clock } from "../platform/clock.ts";
 import type { Logger } from "../platform/logger.ts";
-import type { CheckRunReport } from "../probes/scheduler.ts";
+import type { EventStream } from "../events/event-stream.ts";
 import { createInfluxSink, type InfluxSink } from "../store/influxdb/influx-sink.ts";
 import type { Gossip } from "./gossip.ts";
 import type { ReadinessCheck } from "../api/api-deps.ts";
@@ -17,13 +17,15 @@ export interface ObservabilityDeps {
   clock: Clock;
   logger: Logger;
   gossip: Gossip;
+  events: EventStream;
   clusterStatus: () => ClusterStatusJson;
   localStatus: () => ClusterStatusJson["nodes"] extends (infer N)[] | undefined ? N : never;
 }
 
 /**
- * Prometheus metrics and the optional InfluxDB sink: both read the same facts (probe runs,
- * the cluster view, gossip counters) and neither may slow the probes down.
+ * Prometheus metrics and the optional InfluxDB sink: both read the same facts (probe runs and
+ * store errors from the event stream, the cluster view, gossip counters) and neither may slow
+ * the probes down.
  */
 export function createObservability(deps: ObservabilityDeps) {
   const { config, clock, logger } = deps;
@@ -65,19 +67,20 @@ export function createObservability(deps: ObservabilityDeps) {
     influxTimer = clock.setTimer(INFLUX_STATUS_INTERVAL_MS, writeStatus);
   }
 
+  const unsubscribe = deps.events.subscribe("metrics", (event) => {
+    if (event.type === "ProbeRun") metrics.recordProbe(event.node, event.probe, event.status, event.durationMs);
+    else if (event.type === "StoreWriteFailed") metrics.historyWriteErrors.inc({ store: event.store });
+  });
+
   return {
     metrics,
-    /** Call for every finished probe run. */
-    recordRun(report: CheckRunReport): void {
-      const failed = report.outcomes.some((o) => o.status === "failed");
-      metrics.recordProbe(config.name, report.name, failed ? "failed" : "running", report.durationMs);
-    },
     readiness(): ReadinessCheck[] {
       if (!influx) return [];
       const health = influx.health();
       return [{ name: "influxdb", ok: health.ok, message: health.error }];
     },
     async close(): Promise<void> {
+      unsubscribe();
       influxTimer?.cancel();
       await influx?.close();
     },

@@ -1,9 +1,52 @@
+import type { MemberSnapshotStore } from "../cluster/serf-snapshot.ts";
+import type { GossipNet, GossipNetStats } from "../membership/gossip-net.ts";
+import type { Keyring } from "../membership/wire/index.ts";
 import type { Clock } from "../platform/clock.ts";
 import type { HostProbe } from "../platform/host-probe.ts";
+import type { HttpServerOptions, ListenAddress, RequestHandler, RunningHttpServer } from "../platform/http-server.ts";
 import type { Logger } from "../platform/logger.ts";
 import type { Random } from "../platform/random.ts";
+import type { HistoryStore } from "../store/history-store.ts";
 
-/** Every side effect the agent needs, built once in main and passed down. */
+export interface AgentGossipNetOptions {
+  /** IP literal to bind. */
+  bindAddr: string;
+  /** 0 picks a free port. */
+  bindPort: number;
+  /** IP literal peers should use. */
+  advertiseAddr?: string;
+  keyring?: Keyring;
+  logger: Logger;
+  clock: Clock;
+}
+
+export interface AgentGossipNetStats extends GossipNetStats {
+  /** Dropped received packets by reason (malformed, unencrypted, wrong key, ...). */
+  dropsByReason: Record<string, number>;
+}
+
+/** The gossip transport the agent runs on: real UDP/TCP in a process, a simulated network in tests. */
+export interface AgentGossipNet extends GossipNet {
+  stats(): AgentGossipNetStats;
+}
+
+export interface AgentHistoryStoreOptions {
+  /** The database file (`<state dir>/history.db`); a store that keeps no file ignores it. */
+  path: string;
+  retentionMs: number;
+  sampleRetentionMs: number;
+  aggregateRetentionMs: number;
+  clock: Clock;
+  logger: Logger;
+  /** Called on every failed write; `kind` says what was being written. */
+  onWriteError: (kind: string) => void;
+}
+
+/**
+ * Every side effect the agent needs, built once by the process (src/cli/process-platform.ts)
+ * or by a simulation, and passed down: the composition root never opens a socket, a file or a
+ * database by itself, so whole agents run in one process over a simulated network.
+ */
 export interface AgentPlatform {
   clock: Clock;
   random: Random;
@@ -13,4 +56,14 @@ export interface AgentPlatform {
   makeDir(path: string): void;
   /** GETs JSON with a deadline; rejects on refusal, timeout, non-2xx or bad JSON. */
   fetchJson(url: string, timeoutMs: number): Promise<unknown>;
+  /** A host name or IP literal to an IP literal; rejects when it cannot be resolved. */
+  resolveHost(host: string): Promise<string>;
+  /** Binds the gossip transport; rejects when the address cannot be used. */
+  openGossipNet(options: AgentGossipNetOptions): Promise<AgentGossipNet>;
+  /** Opens the history store; must not throw on a failing disk later (see HistoryStore). */
+  openHistoryStore(options: AgentHistoryStoreOptions): HistoryStore;
+  /** Serves `handler` on every address; rejects with a clear error when an address is taken. */
+  listenHttp(addresses: readonly ListenAddress[], handler: RequestHandler, options?: HttpServerOptions): Promise<RunningHttpServer>;
+  /** Where known peers are kept between runs (`<state dir>/peers.json`). */
+  peerSnapshots(path: string, logger: Logger): MemberSnapshotStore;
 }

@@ -7,6 +7,11 @@ import { createSystemHostProbe } from "../platform/host-probe.ts";
 import { createLineLogger } from "../platform/logger.ts";
 import { createSystemRandom } from "../platform/random.ts";
 import { readRegularTextFile } from "../platform/regular-file.ts";
+import { createPeerSnapshotFile } from "../agent/peer-snapshot-file.ts";
+import { createUdpTcpGossipNet } from "../membership/udp-tcp-net.ts";
+import { listenHttp } from "../platform/http-server.ts";
+import { resolveHost } from "../platform/resolve-host.ts";
+import { createSqliteHistoryStore } from "../store/sqlite/sqlite-history-store.ts";
 
 /** The real process: stdout/stderr, environment, files, signals. Built once by main. */
 export function createProcessCliDeps(): CliDeps {
@@ -39,6 +44,11 @@ export function createAgentPlatform(debug: boolean): AgentPlatform {
     logger: createLineLogger({ minLevel: debug ? "debug" : "info", write: (line) => void process.stderr.write(`${line}\n`), nowMs: () => Date.now() }),
     hostProbe: createSystemHostProbe(),
     makeDir: (path) => void mkdirSync(path, { recursive: true }),
+    resolveHost,
+    openGossipNet: (options) => createUdpTcpGossipNet({ ...options, compression: true }),
+    openHistoryStore: (options) => createSqliteHistoryStore(options),
+    listenHttp,
+    peerSnapshots: createPeerSnapshotFile,
     fetchJson: async (url, timeoutMs) => {
       const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
       if (!response.ok && response.status !== 503) throw new Error(`${url} answered ${response.status}`);

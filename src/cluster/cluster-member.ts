@@ -4,13 +4,15 @@ import type { Clock, Timer } from "../platform/clock.ts";
 import type { Logger } from "../platform/logger.ts";
 import type { Random } from "../platform/random.ts";
 import type { NodeStatus, Probe } from "../events/health-state.ts";
-import type { TimelineEvent } from "../store/history-store.ts";
+import type { EventStream } from "../events/event-stream.ts";
+import { assertNever } from "../platform/assert-never.ts";
 import { appendWallClock, clockOffsetMs, readWallClock } from "./ack-clock.ts";
 import { createClusterTracking } from "./cluster-tracking.ts";
 import { ClusterView, type MemberInfo } from "./cluster-view.ts";
 import { createDigestPublisher } from "./digest-publisher.ts";
 import { PeerMeasurements } from "./peer-measurements.ts";
 import { defaultSerfConfig } from "./serf-config.ts";
+import type { SerfEvent } from "./serf-core.ts";
 import type { SerfCodec, TagCodec } from "./serf-messages.ts";
 import type { MemberSnapshotStore } from "./serf-snapshot.ts";
 import { encodeAckPayload, zeroCoordinate } from "./serf-wire-meta.ts";
@@ -32,8 +34,11 @@ export interface ClusterMemberDeps {
   snapshots?: MemberSnapshotStore;
   /** This node's own health (its probes after flap damping). */
   health: () => { status: NodeStatus; probes: Probe[] };
-  /** Timeline events the cluster view produced (history). */
-  record: (events: TimelineEvent[]) => void;
+  /**
+   * The agent's event stream: membership, user and cluster events are published on it, and
+   * this node's ProbeRun / NodeDegraded / NodeHealthy events on it drive the digest and the view.
+   */
+  events: EventStream;
 }
 
 export interface ClusterMemberOptions {
@@ -51,8 +56,6 @@ export interface ClusterMember {
   peers: PeerMeasurements;
   view: ClusterView;
   members(): MemberInfo[];
-  /** Call after this node's health may have changed (every probe report); `collect` takes the timeline events instead of `record`. */
-  healthChanged(atMs: number, collect?: TimelineEvent[]): void;
   /** Re-reads the view for events no message announces (staleness); call about once a second. */
   tick(): void;
   stop(): void;
@@ -101,9 +104,10 @@ export function createClusterMember(options: ClusterMemberOptions, deps: Cluster
     return { name, node_name: name, status: status === "unknown" ? undefined : status, probes };
   };
   const view = new ClusterView({ localName: name, members, local, monotonicMs: () => clock.monotonicMs(), wallMs: () => clock.nowMs(), stalenessLimitMs: options.stalenessLimitMs });
-  const tracking = createClusterTracking(name, view, logger, deps.record);
+  const tracking = createClusterTracking(name, view, deps.events);
   let pendingRefresh: Timer | undefined;
   serf.onEvent((event) => {
+    publishSerfEvent(deps.events, event);
     if (event.type === "user") return;
     const m = event.member;
     // One stable line per membership change (member-join name=... addr=...): tools parse it.
@@ -116,19 +120,85 @@ export function createClusterMember(options: ClusterMemberOptions, deps: Cluster
       tracking.refresh(clock.nowMs());
     });
   });
+  const unsubscribe = deps.events.subscribe("cluster-view", (event) => {
+    switch (event.type) {
+      case "ProbeRun":
+        // Cheap when the failing set did not change; the digest goes out only on change.
+        if (event.node === name) publisher.changed();
+        return;
+      case "NodeDegraded":
+      case "NodeHealthy":
+        // This node's own status changed: the cluster verdict may follow in the same instant.
+        if (event.node === name) tracking.refresh(event.ts);
+        return;
+      case "ProbeFailed":
+      case "ProbeSucceeded":
+      case "NodeAdded":
+      case "NodeUpdated":
+      case "NodeFailed":
+      case "NodeLeft":
+      case "NodeRemoved":
+      case "ClusterDegraded":
+      case "ClusterHealthy":
+      case "UserEvent":
+      case "StoreWriteFailed":
+        return;
+      default:
+        assertNever(event, "event");
+    }
+  });
   return {
     serf,
     peers,
     view,
     members,
-    healthChanged(atMs, collect) {
-      tracking.refresh(atMs, collect);
-      publisher.changed();
-    },
     tick: () => tracking.refresh(clock.nowMs()),
     stop: () => {
+      unsubscribe();
       publisher.stop();
       pendingRefresh?.cancel();
     },
   };
+}
+
+/** serf's member and user events as agent events; joins and reaps show through the view (NodeAdded, NodeRemoved). */
+function publishSerfEvent(events: Pick<EventStream, "publish">, event: SerfEvent): void {
+  switch (event.type) {
+    case "user": {
+      const text = utf8OrUndefined(event.payload);
+      events.publish({
+        type: "UserEvent",
+        name: event.name,
+        payload: text ?? Buffer.from(event.payload).toString("base64"),
+        payloadEncoding: text === undefined ? "base64" : "utf8",
+        ltime: event.ltime,
+        coalesce: event.coalesce,
+      });
+      return;
+    }
+    case "member-update":
+      events.publish({ type: "NodeUpdated", node: event.member.name, addr: `${event.member.addr}:${event.member.port}`, newState: event.member.status });
+      return;
+    case "member-failed":
+      events.publish({ type: "NodeFailed", node: event.member.name, addr: `${event.member.addr}:${event.member.port}`, newState: "failed" });
+      return;
+    case "member-leave":
+      events.publish({ type: "NodeLeft", node: event.member.name, addr: `${event.member.addr}:${event.member.port}`, newState: "left" });
+      return;
+    case "member-join":
+    case "member-reap":
+      return;
+    default:
+      assertNever(event, "serf event");
+  }
+}
+
+const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
+
+function utf8OrUndefined(bytes: Uint8Array): string | undefined {
+  try {
+    return strictUtf8.decode(bytes);
+  } catch {
+    return undefined;
+  }
 }

@@ -1,5 +1,8 @@
-import type { TimelineEvent } from "../store/history-store.ts";
+import type { ClusterStatusEvent, NodeHealthEvent, NodeMemberEvent } from "../events/agent-event.ts";
 import type { MemberState } from "./status-json.ts";
+
+/** What one look at the cluster can publish; `ts` is when the look was taken. */
+export type ClusterChange = (NodeMemberEvent | NodeHealthEvent | ClusterStatusEvent) & { ts: number };
 
 /** One member as the timeline compares it between two looks at the cluster. */
 export interface TimelineNode {
@@ -20,20 +23,20 @@ export class ClusterTimeline {
 
   constructor(private readonly localName: string) {}
 
-  update(nodes: readonly TimelineNode[], verdict: "running" | "degraded", atMs: number): TimelineEvent[] {
-    const events: TimelineEvent[] = [];
+  update(nodes: readonly TimelineNode[], verdict: "running" | "degraded", atMs: number): ClusterChange[] {
+    const events: ClusterChange[] = [];
     const next = new Map(nodes.filter((n) => n.memberStatus !== "left").map((n) => [n.name, n]));
     for (const [name, node] of next) {
       const before = this.nodes.get(name);
       if (!before) {
-        events.push({ timestamp: atMs, type: "NodeAdded", node: name, newState: node.memberStatus });
-        if (node.health === "degraded" && name !== this.localName) events.push({ timestamp: atMs, type: "NodeDegraded", node: name, newState: "degraded" });
+        events.push({ ts: atMs, type: "NodeAdded", node: name, newState: node.memberStatus });
+        if (node.health === "degraded" && name !== this.localName) events.push({ ts: atMs, type: "NodeDegraded", node: name, newState: "degraded" });
         continue;
       }
       if (name === this.localName || node.health === undefined || before.health === node.health) continue;
       if (before.health === undefined && node.health === "running") continue;
       events.push({
-        timestamp: atMs,
+        ts: atMs,
         type: node.health === "degraded" ? "NodeDegraded" : "NodeHealthy",
         node: name,
         oldState: before.health ?? "unknown",
@@ -43,14 +46,14 @@ export class ClusterTimeline {
     for (const [name, before] of this.nodes) {
       if (next.has(name)) continue;
       const now = nodes.find((n) => n.name === name);
-      events.push({ timestamp: atMs, type: "NodeRemoved", node: name, oldState: before.memberStatus, newState: now?.memberStatus ?? "reaped" });
+      events.push({ ts: atMs, type: "NodeRemoved", node: name, oldState: before.memberStatus, newState: now?.memberStatus ?? "reaped" });
     }
     this.nodes = new Map([...next].map(([name, node]) => [name, { ...node, health: node.health ?? this.nodes.get(name)?.health }]));
     if (verdict !== this.verdict) {
       const old = this.verdict;
       this.verdict = verdict;
       if (!(old === undefined && verdict === "running")) {
-        events.push({ timestamp: atMs, type: verdict === "degraded" ? "ClusterDegraded" : "ClusterHealthy", oldState: old ?? "unknown", newState: verdict });
+        events.push({ ts: atMs, type: verdict === "degraded" ? "ClusterDegraded" : "ClusterHealthy", oldState: old ?? "unknown", newState: verdict });
       }
     }
     return events;

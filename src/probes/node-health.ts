@@ -1,4 +1,5 @@
-import type { TimelineEvent } from "../store/history-store.ts";
+import type { AgentEventInput, ProbeOutcomeFact } from "../events/agent-event.ts";
+import type { EventStream } from "../events/event-stream.ts";
 import { applyDamping, INITIAL_DAMPING, type DampingState, type DampingThresholds } from "./flap-damping.ts";
 import { nodeStatusOf } from "./node-status.ts";
 import { outcomesToProbes } from "./outcome-to-probe.ts";
@@ -35,7 +36,9 @@ interface CheckState {
 
 /**
  * This node's health as its probes show it, after flap damping. Turns each run report into
- * the probes shown in /local and the timeline events a change causes.
+ * the probes shown in /local, and publishes the run (ProbeRun) and the changes it caused
+ * (ProbeFailed / ProbeSucceeded, NodeDegraded / NodeHealthy), in that order, after its own
+ * state is updated: a subscriber that reads it sees the state the events describe.
  */
 export class NodeHealth {
   private readonly states = new Map<string, CheckState>();
@@ -45,45 +48,63 @@ export class NodeHealth {
   constructor(
     private readonly nodeName: string,
     checks: readonly TrackedCheck[],
+    private readonly events: Pick<EventStream, "publish">,
   ) {
     for (const check of checks) {
       this.states.set(check.name, { check, damping: INITIAL_DAMPING, shown: [] });
     }
   }
 
-  /** Applies one run; returns the timeline events it caused (empty when nothing changed). */
-  apply(report: CheckRunReport): TimelineEvent[] {
+  /** Applies one run and publishes what it caused; a report for an unknown check is ignored. */
+  apply(report: CheckRunReport): void {
     const state = this.states.get(report.name);
-    if (!state) return [];
-    const raw = outcomesToProbes(report.name, report.outcomes, state.check.severity);
+    if (!state) return;
+    const { check } = state;
+    const raw = outcomesToProbes(report.name, report.outcomes, check.severity);
     const failed = raw.some((p) => p.status === "failed");
     const before = state.damping.stable;
-    state.damping = applyDamping(state.damping, failed, state.check);
+    state.damping = applyDamping(state.damping, failed, check);
     state.lastRunAtMs = report.startedAtMs;
     state.lastDurationMs = report.durationMs;
     const showRaw = (state.damping.stable === "failing") === failed;
     if (showRaw) state.shown = raw;
     else if (state.shown.length === 0) state.shown = [{ checker: report.name, status: "running" }];
     const at = report.startedAtMs + report.durationMs;
-    const events: TimelineEvent[] = [];
+    const changes: AgentEventInput[] = [];
     if (before !== state.damping.stable) {
       const nowFailing = state.damping.stable === "failing";
-      events.push({
-        timestamp: at,
+      changes.push({
+        ts: at,
         type: nowFailing ? "ProbeFailed" : "ProbeSucceeded",
         node: this.nodeName,
         probe: report.name,
         oldState: nowFailing ? "running" : "failed",
         newState: nowFailing ? "failed" : "running",
+        severity: check.severity,
+        error: nowFailing ? (raw.find((p) => p.status === "failed")?.error ?? report.error) : undefined,
       });
     }
     const status = nodeStatusOf(this.probes());
     if (status !== this.status) {
-      events.push({ timestamp: at, type: status === "degraded" ? "NodeDegraded" : "NodeHealthy", node: this.nodeName, oldState: this.status, newState: status });
+      changes.push({ ts: at, type: status === "degraded" ? "NodeDegraded" : "NodeHealthy", node: this.nodeName, oldState: this.status, newState: status });
       this.status = status;
     }
     this.version++;
-    return events;
+    this.events.publish({
+      ts: at,
+      type: "ProbeRun",
+      node: this.nodeName,
+      probe: report.name,
+      checkKind: check.kind,
+      startedAtMs: report.startedAtMs,
+      durationMs: report.durationMs,
+      lagMs: report.lagMs,
+      status: failed ? "failed" : "running",
+      severity: check.severity,
+      error: report.error,
+      outcomes: report.outcomes.map(outcomeFact),
+    });
+    for (const change of changes) this.events.publish(change);
   }
 
   /** Every shown probe, checks in configuration order. */
@@ -112,4 +133,14 @@ export class NodeHealth {
       consecutiveFailures: s.damping.consecutiveFailures,
     }));
   }
+}
+
+function outcomeFact(outcome: CheckRunReport["outcomes"][number]): ProbeOutcomeFact {
+  const fact: ProbeOutcomeFact = { status: outcome.status };
+  if (outcome.severity) fact.severity = outcome.severity;
+  if (outcome.error !== undefined) fact.error = outcome.error;
+  if (outcome.detail !== undefined) fact.detail = outcome.detail;
+  if (outcome.code !== undefined) fact.code = outcome.code;
+  if (outcome.metrics) fact.metrics = outcome.metrics;
+  return fact;
 }

@@ -11,28 +11,8 @@ export interface ProbeSample {
   error?: string;
 }
 
-export const TIMELINE_EVENT_TYPES = [
-  "ClusterDegraded",
-  "ClusterHealthy",
-  "NodeAdded",
-  "NodeRemoved",
-  "NodeDegraded",
-  "NodeHealthy",
-  "ProbeFailed",
-  "ProbeSucceeded",
-  "LeaderElected",
-] as const;
-export type TimelineEventType = (typeof TIMELINE_EVENT_TYPES)[number];
-
-/** A state change, in the original agent's events table shape. */
-export interface TimelineEvent {
-  timestamp: number;
-  type: TimelineEventType;
-  node?: string;
-  probe?: string;
-  oldState?: string;
-  newState?: string;
-}
+export { TIMELINE_EVENT_TYPES, type TimelineEvent, type TimelineEventType } from "../events/timeline-event.ts";
+import type { TimelineEvent, TimelineEventType } from "../events/timeline-event.ts";
 
 export interface EventQuery {
   node?: string;

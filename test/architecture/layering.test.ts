@@ -14,17 +14,6 @@ function readSourceTree(): SourceFile[] {
     .map((name) => ({ path: `src/${name}`, text: readFileSync(join(repoRoot, "src", name), "utf8") }));
 }
 
-/**
- * Imports against the map that are tolerated for now, as "importing file -> imported file".
- * Removed when the timeline types move to events: TimelineEvent and TIMELINE_EVENT_TYPES are
- * in store/history-store.ts, which cluster/ must not import.
- */
-const KNOWN_VIOLATIONS: readonly string[] = [
-  "src/cluster/cluster-member.ts -> src/store/history-store.ts",
-  "src/cluster/cluster-timeline.ts -> src/store/history-store.ts",
-  "src/cluster/cluster-tracking.ts -> src/store/history-store.ts",
-];
-
 describe("layering of src/ (docs/ARCHITECTURE.md, Layering)", () => {
   const files = readSourceTree();
 
@@ -36,14 +25,7 @@ describe("layering of src/ (docs/ARCHITECTURE.md, Layering)", () => {
   });
 
   test("every import follows the layer map", () => {
-    const found = findLayerViolations(files);
-    const unexpected = found.filter((v) => !KNOWN_VIOLATIONS.includes(`${v.file} -> ${v.imports}`)).map((v) => v.message);
-    expect(unexpected).toEqual([]);
-  });
-
-  test("every known violation still occurs (remove the ones that are fixed from KNOWN_VIOLATIONS)", () => {
-    const found = new Set(findLayerViolations(files).map((v) => `${v.file} -> ${v.imports}`));
-    expect(KNOWN_VIOLATIONS.filter((pair) => !found.has(pair))).toEqual([]);
+    expect(findLayerViolations(files).map((v) => v.message)).toEqual([]);
   });
 });
 

@@ -7,7 +7,8 @@ import type { Clock } from "../../src/platform/clock.ts";
 import { silentLogger } from "../../src/platform/logger.ts";
 import { createSeededRandom } from "../../src/platform/random.ts";
 import type { NodeStatus, Probe } from "../../src/events/health-state.ts";
-import type { TimelineEvent } from "../../src/store/history-store.ts";
+import { createEventStream, type EventStream } from "../../src/events/event-stream.ts";
+import { toTimelineEvent, type TimelineEvent } from "../../src/events/timeline-event.ts";
 import { encodeMessage } from "../../src/membership/wire/index.ts";
 import { HeapClock } from "./heap-clock.ts";
 
@@ -18,6 +19,9 @@ export interface HealthSimNode {
   health: { status: NodeStatus; probes: Probe[] };
   /** This node's wall clock runs this far ahead of the simulation's. */
   skewMs: number;
+  /** The node's agent event stream. */
+  stream: EventStream;
+  /** What it keeps in its timeline (history). */
   events: TimelineEvent[];
   running: boolean;
 }
@@ -50,7 +54,12 @@ export class HealthSim {
       monotonicMs: () => this.clock.monotonicMs(),
       setTimer: (ms, fn) => this.clock.setTimer(ms, fn),
     };
-    const node = { name, ip, health, skewMs, events: [], running: true } as unknown as HealthSimNode;
+    const stream = createEventStream({ clock, logger: silentLogger });
+    const node = { name, ip, health, skewMs, stream, events: [], running: true } as unknown as HealthSimNode;
+    stream.subscribe("timeline", (event) => {
+      const entry = toTimelineEvent(event);
+      if (entry) node.events.push(entry);
+    });
     node.member = createClusterMember(
       { membership: lanConfig(name), tags: { role }, stalenessLimitMs: 60_000, digestCoalesceMs: 200 },
       {
@@ -61,12 +70,12 @@ export class HealthSim {
         codec: { encode: encodeSerfMessage, decode: decodeSerfMessage },
         tagCodec: { encode: encodeTags, decode: decodeTags },
         health: () => node.health,
-        record: (events) => node.events.push(...events),
+        events: stream,
       },
     );
     this.nodes.set(name, node);
     // Like an agent after its first probe run: publishes a first digest.
-    void node.member.serf.start().then(() => node.member.healthChanged(this.clock.nowMs()));
+    void node.member.serf.start().then(() => this.publishRun(node));
     return node;
   }
 
@@ -78,8 +87,16 @@ export class HealthSim {
 
   setHealth(name: string, status: NodeStatus, probes: Probe[]): void {
     const node = this.nodes.get(name)!;
+    const before = node.health.status;
     node.health = { status, probes };
-    node.member.healthChanged(this.clock.nowMs());
+    this.publishRun(node);
+    if (status !== before && status !== "unknown") node.stream.publish({ type: status === "degraded" ? "NodeDegraded" : "NodeHealthy", node: name, oldState: before, newState: status });
+  }
+
+  /** What NodeHealth publishes after a run: the digest publisher and the view follow it. */
+  private publishRun(node: HealthSimNode): void {
+    const failed = node.health.probes.some((p) => p.status === "failed");
+    node.stream.publish({ type: "ProbeRun", node: node.name, probe: "sim", checkKind: "sim", startedAtMs: this.clock.nowMs(), durationMs: 0, lagMs: 0, status: failed ? "failed" : "running", severity: "critical", outcomes: [] });
   }
 
   async kill(name: string): Promise<void> {

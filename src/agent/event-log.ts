@@ -1,0 +1,46 @@
+import type { EventStream } from "../events/event-stream.ts";
+import { assertNever } from "../platform/assert-never.ts";
+import type { Logger } from "../platform/logger.ts";
+
+/**
+ * One log line per state change, in the stable shapes operators grep for:
+ * `state change type=ProbeFailed probe=... state=failed` for this node's own probes and status,
+ * `cluster change type=NodeAdded node=... state=...` for what the cluster view saw.
+ * Membership lines (`member-join name=...`) come from the serf layer itself.
+ */
+export function logEvents(events: EventStream, localName: string, logger: Logger): () => void {
+  return events.subscribe("log", (event) => {
+    switch (event.type) {
+      case "ProbeFailed":
+      case "ProbeSucceeded":
+        logger.info("state change", { type: event.type, probe: event.probe, state: event.newState });
+        return;
+      case "NodeDegraded":
+      case "NodeHealthy":
+        if (event.node === localName) logger.info("state change", { type: event.type, state: event.newState });
+        else logger.info("cluster change", { type: event.type, node: event.node, state: event.newState });
+        return;
+      case "NodeAdded":
+      case "NodeRemoved":
+        logger.info("cluster change", { type: event.type, node: event.node, state: event.newState });
+        return;
+      case "ClusterDegraded":
+      case "ClusterHealthy":
+        logger.info("cluster change", { type: event.type, state: event.newState });
+        return;
+      case "UserEvent":
+        logger.info("user event", { name: event.name, ltime: event.ltime, bytes: event.payload.length });
+        return;
+      case "StoreWriteFailed":
+        // The store logs its own failure with the cause and what to do.
+        return;
+      case "ProbeRun":
+      case "NodeUpdated":
+      case "NodeFailed":
+      case "NodeLeft":
+        return;
+      default:
+        assertNever(event, "event");
+    }
+  });
+}

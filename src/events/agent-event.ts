@@ -1,0 +1,179 @@
+import { assertNever } from "../platform/assert-never.ts";
+
+/**
+ * Everything that happens in an agent, as one typed union. Type names are user-facing: they
+ * appear in `/events`, `satellite watch`, notifier filters and event handlers (docs/events.md).
+ * This folder defines its own payload shapes so it depends on nothing but the platform.
+ */
+
+/** The groups filters use. */
+export const EVENT_KINDS = ["probe", "node", "cluster", "user", "agent"] as const;
+export type EventKind = (typeof EVENT_KINDS)[number];
+
+export type EventSeverity = "critical" | "warning";
+
+/** One outcome of a probe run, as the checker reported it. */
+export interface ProbeOutcomeFact {
+  status: "running" | "failed";
+  severity?: EventSeverity;
+  error?: string;
+  detail?: string;
+  code?: string;
+  /** Numeric measurements (perfdata, collector values). */
+  metrics?: Record<string, number>;
+}
+
+/** A check ran on this node (every run, changed or not). */
+export interface ProbeRunEvent {
+  type: "ProbeRun";
+  node: string;
+  probe: string;
+  /** The check kind (`docker`, `disk-space`, ...). */
+  checkKind: string;
+  /** Wall-clock start, Unix ms. */
+  startedAtMs: number;
+  durationMs: number;
+  /** How late the run started relative to when it was due. */
+  lagMs: number;
+  /** `failed` when any outcome failed (before flap damping). */
+  status: "running" | "failed";
+  severity: EventSeverity;
+  /** Set when the run timed out or threw instead of returning outcomes. */
+  error?: string;
+  outcomes: ProbeOutcomeFact[];
+}
+
+/** A check's shown state changed after flap damping. */
+export interface ProbeStateEvent {
+  type: "ProbeFailed" | "ProbeSucceeded";
+  node: string;
+  probe: string;
+  oldState: "running" | "failed";
+  newState: "running" | "failed";
+  severity: EventSeverity;
+  /** The first failing outcome's error (ProbeFailed). */
+  error?: string;
+}
+
+/** Membership: a member appeared, changed its tags, failed, left, or was removed from the view. */
+export interface NodeMemberEvent {
+  type: "NodeAdded" | "NodeUpdated" | "NodeFailed" | "NodeLeft" | "NodeRemoved";
+  node: string;
+  /** Gossip address `ip:port`, when known. */
+  addr?: string;
+  oldState?: string;
+  newState?: string;
+}
+
+/** A node's health as this node sees it (its own from its probes, others' from their digest). */
+export interface NodeHealthEvent {
+  type: "NodeDegraded" | "NodeHealthy";
+  node: string;
+  /** Absent when the node was first seen already degraded. */
+  oldState?: string;
+  newState: string;
+}
+
+/** The whole cluster's verdict changed. */
+export interface ClusterStatusEvent {
+  type: "ClusterDegraded" | "ClusterHealthy";
+  oldState: string;
+  newState: string;
+}
+
+/** A serf user event (`serf event NAME PAYLOAD`, or Satellite's own). */
+export interface UserEventFact {
+  type: "UserEvent";
+  name: string;
+  /** UTF-8 text when the payload is valid UTF-8, base64 otherwise (see `payloadEncoding`). */
+  payload: string;
+  payloadEncoding: "utf8" | "base64";
+  /** serf's Lamport time of the event. */
+  ltime: number;
+  coalesce: boolean;
+}
+
+/** The history store could not write (disk full, read-only, locked). */
+export interface StoreWriteFailedEvent {
+  type: "StoreWriteFailed";
+  store: string;
+  /** What failed and what to do. */
+  error: string;
+}
+
+/** What a producer publishes; the stream adds `seq`, `kind` and (unless given) `ts`. */
+export type AgentEventInput = (
+  | ProbeRunEvent
+  | ProbeStateEvent
+  | NodeMemberEvent
+  | NodeHealthEvent
+  | ClusterStatusEvent
+  | UserEventFact
+  | StoreWriteFailedEvent
+) & { ts?: number };
+
+export type AgentEventType = AgentEventInput["type"];
+
+/** The envelope every subscriber sees. */
+export interface EventEnvelope {
+  /** Increases by one per event in this agent process, from 1; resume after a given one. */
+  seq: number;
+  /** When it happened, Unix ms. */
+  ts: number;
+  kind: EventKind;
+}
+
+type Stamped<E> = E extends unknown ? Omit<E, "ts"> & EventEnvelope : never;
+export type AgentEvent = Stamped<AgentEventInput>;
+
+/** The kind of each type; a `Record` over the union, so a new type without a kind does not compile. */
+export const EVENT_KIND_OF: Readonly<Record<AgentEventType, EventKind>> = {
+  ProbeRun: "probe",
+  ProbeFailed: "probe",
+  ProbeSucceeded: "probe",
+  NodeAdded: "node",
+  NodeUpdated: "node",
+  NodeFailed: "node",
+  NodeLeft: "node",
+  NodeRemoved: "node",
+  NodeDegraded: "node",
+  NodeHealthy: "node",
+  ClusterDegraded: "cluster",
+  ClusterHealthy: "cluster",
+  UserEvent: "user",
+  StoreWriteFailed: "agent",
+};
+
+export const EVENT_TYPES = Object.keys(EVENT_KIND_OF) as AgentEventType[];
+
+export function isEventType(text: string): text is AgentEventType {
+  return Object.hasOwn(EVENT_KIND_OF, text);
+}
+
+export function isEventKind(text: string): text is EventKind {
+  return (EVENT_KINDS as readonly string[]).includes(text);
+}
+
+/** The node an event is about, if any (filters by node tag use it). */
+export function eventNode(event: AgentEvent): string | undefined {
+  switch (event.type) {
+    case "ProbeRun":
+    case "ProbeFailed":
+    case "ProbeSucceeded":
+    case "NodeAdded":
+    case "NodeUpdated":
+    case "NodeFailed":
+    case "NodeLeft":
+    case "NodeRemoved":
+    case "NodeDegraded":
+    case "NodeHealthy":
+      return event.node;
+    case "ClusterDegraded":
+    case "ClusterHealthy":
+    case "UserEvent":
+    case "StoreWriteFailed":
+      return undefined;
+    default:
+      return assertNever(event, "event");
+  }
+}

@@ -1,0 +1,72 @@
+import { assertNever } from "../platform/assert-never.ts";
+import type { AgentEvent } from "./agent-event.ts";
+
+/**
+ * The timeline: the state changes kept in history, in the original agent's events table
+ * shape. Every timeline type is also an agent event type (see agent-event.ts); the history
+ * recorder keeps exactly these.
+ */
+export const TIMELINE_EVENT_TYPES = [
+  "ClusterDegraded",
+  "ClusterHealthy",
+  "NodeAdded",
+  "NodeRemoved",
+  "NodeDegraded",
+  "NodeHealthy",
+  "ProbeFailed",
+  "ProbeSucceeded",
+  "LeaderElected",
+] as const;
+export type TimelineEventType = (typeof TIMELINE_EVENT_TYPES)[number];
+
+/** A state change as history keeps it. Times are Unix milliseconds. */
+export interface TimelineEvent {
+  timestamp: number;
+  type: TimelineEventType;
+  node?: string;
+  probe?: string;
+  oldState?: string;
+  newState?: string;
+}
+
+const TIMELINE_TYPE_SET: ReadonlySet<string> = new Set(TIMELINE_EVENT_TYPES);
+
+export function isTimelineEventType(type: string): type is TimelineEventType {
+  return TIMELINE_TYPE_SET.has(type);
+}
+
+/**
+ * The timeline entry an event is kept as in history, or undefined for events history does
+ * not keep (runs, tag updates, failures and leaves — a failure shows as NodeDegraded, a leave
+ * as NodeRemoved — user events, agent errors).
+ */
+export function toTimelineEvent(event: AgentEvent): TimelineEvent | undefined {
+  switch (event.type) {
+    case "ProbeFailed":
+    case "ProbeSucceeded":
+      return { timestamp: event.ts, type: event.type, node: event.node, probe: event.probe, oldState: event.oldState, newState: event.newState };
+    case "NodeAdded":
+    case "NodeRemoved":
+    case "NodeDegraded":
+    case "NodeHealthy":
+      return withoutUndefined({ timestamp: event.ts, type: event.type, node: event.node, oldState: event.oldState, newState: event.newState });
+    case "ClusterDegraded":
+    case "ClusterHealthy":
+      return { timestamp: event.ts, type: event.type, oldState: event.oldState, newState: event.newState };
+    case "ProbeRun":
+    case "NodeUpdated":
+    case "NodeFailed":
+    case "NodeLeft":
+    case "UserEvent":
+    case "StoreWriteFailed":
+      return undefined;
+    default:
+      return assertNever(event, "event");
+  }
+}
+
+function withoutUndefined(event: TimelineEvent): TimelineEvent {
+  if (event.oldState === undefined) delete event.oldState;
+  if (event.newState === undefined) delete event.newState;
+  return event;
+}
