@@ -41,7 +41,7 @@ export function resolveEncryptFile(layered: LayeredConfig, readFile: (path: stri
   const key = (text.split(/\r?\n/, 1)[0] ?? "").trim();
   if (!/^[A-Za-z0-9+/]+={0,2}$/.test(key) || key.length % 4 !== 0 || !KEY_BYTES.includes(Buffer.from(key, "base64").length)) {
     // The key itself is never echoed: the message says what shape was expected.
-    throw problem(`gossip key file ${path}: its first line is not base64 of a 16, 24 or 32-byte key; write one with \`satellite keygen > ${path}\` (or \`serf keygen\`)`);
+    throw problem(`gossip key file ${path}: its first line is not base64 of a 16, 24 or 32-byte key; put the cluster's key there (every node needs the same one, made once with \`satellite keygen\` or \`serf keygen\`)`);
   }
   layered.raw.encrypt = key;
   layered.sources.set("encrypt", fileSource);

@@ -68,7 +68,7 @@ describe("--encrypt-file", () => {
     for (const text of ["", "not-a-key!", "c2hvcnQ=", `${KEY_A.slice(0, -1)}`]) {
       const problems = problemsOf(() => load({ env: { SATELLITE_ENCRYPT_FILE: "/k" }, files: { "/k": text } }));
       expect(problems).toEqual([
-        "environment variable SATELLITE_ENCRYPT_FILE, key encryptFile: gossip key file /k: its first line is not base64 of a 16, 24 or 32-byte key; write one with `satellite keygen > /k` (or `serf keygen`)",
+        "environment variable SATELLITE_ENCRYPT_FILE, key encryptFile: gossip key file /k: its first line is not base64 of a 16, 24 or 32-byte key; put the cluster's key there (every node needs the same one, made once with `satellite keygen` or `serf keygen`)",
       ]);
       if (text !== "") expect(problems[0]).not.toContain(text);
     }

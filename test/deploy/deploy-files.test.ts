@@ -1,9 +1,22 @@
-import { describe, expect, test } from "bun:test";
-import { readFileSync } from "node:fs";
+import { afterAll, describe, expect, test } from "bun:test";
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "yaml";
 
 const root = join(import.meta.dir, "../..");
+const work = mkdtempSync(join(tmpdir(), "satellite-deploy-"));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+interface CloudConfig {
+  write_files: { path: string; content: string; permissions: string }[];
+  runcmd: string[][];
+}
+
+const cloudConfig = () => parse(readFileSync(join(root, "deploy/cloud-init.yaml"), "utf8")) as CloudConfig;
+const KEY_FILE = "/etc/satellite/gossip.key";
+/** What `satellite keygen` prints. */
+const KEY_SHAPE = /^[A-Za-z0-9+/]{43}=$/;
 
 /** Parses a systemd unit into sections of key -> values (keys may repeat). */
 function parseUnit(text: string): Record<string, Record<string, string[]>> {
@@ -38,14 +51,85 @@ describe("deploy/", () => {
     expect(text.split("\n")[0]).toBe("#cloud-config");
     const doc = parse(text) as { write_files: { path: string; content: string }[]; runcmd: string[][] };
     const paths = doc.write_files.map((f) => f.path);
-    expect(paths).toEqual(["/etc/satellite/satellite.env", "/etc/satellite/satellite.yaml", "/etc/systemd/system/satellite.service"]);
+    expect(paths).toEqual(["/etc/satellite/satellite.env", KEY_FILE, "/etc/satellite/satellite.yaml", "/etc/systemd/system/satellite.service"]);
     const unitFile = doc.write_files.find((f) => f.path.endsWith(".service"));
     const unit = parseUnit(unitFile?.content ?? "");
     expect(unit.Service?.ExecStart?.[0]).toContain("satellite agent");
     const env = doc.write_files[0]?.content ?? "";
     expect(env).toMatch(/^SATELLITE_BINARY_URL=/m);
     expect(env).toMatch(/^SATELLITE_TAGS=role:(node|master)$/m);
-    expect(parse(doc.write_files[1]?.content ?? "")).toEqual({ checks: [] });
+    expect(parse(doc.write_files[2]?.content ?? "")).toEqual({ checks: [] });
     expect(doc.runcmd.at(-1)).toEqual(["systemctl", "enable", "--now", "satellite.service"]);
+  });
+  test("both units read the gossip key from a 0600 file, never from a flag value, and do not restart on a configuration error", () => {
+    const standalone = parseUnit(readFileSync(join(root, "deploy/satellite.service"), "utf8"));
+    const embedded = parseUnit(cloudConfig().write_files.find((f) => f.path.endsWith(".service"))?.content ?? "");
+    for (const unit of [standalone, embedded]) {
+      const execStart = unit.Service?.ExecStart?.[0] ?? "";
+      expect(execStart).toContain(`--encrypt-file ${KEY_FILE}`);
+      expect(execStart).not.toMatch(/--encrypt[ =](?!-file)/);
+      expect(unit.Service?.RestartPreventExitStatus).toEqual(["2"]);
+      expect(unit.Service?.StateDirectoryMode).toEqual(["0700"]);
+    }
+    expect(embedded.Service?.ExecStart).toEqual(standalone.Service?.ExecStart as string[]);
+    const keyFile = cloudConfig().write_files.find((f) => f.path === KEY_FILE);
+    expect(keyFile?.permissions).toBe("0600");
+    expect(keyFile?.content).toBe("");
+  });
+
+  test("cloud-init makes a key on the first node only, before the service starts, readable by root alone", () => {
+    const doc = cloudConfig();
+    const keyStep = doc.runcmd.findIndex((step) => step.join(" ").includes("satellite keygen"));
+    expect(keyStep).toBeGreaterThan(0);
+    expect(keyStep).toBeLessThan(doc.runcmd.findIndex((step) => step.join(" ").includes("enable")));
+    const script = doc.runcmd[keyStep]?.[2] ?? "";
+
+    // Runs the step as written, with /etc/satellite and the binary moved under a scratch directory.
+    const satellite = join(work, "satellite");
+    writeFileSync(satellite, `#!/bin/sh\nexec ${process.execPath} ${join(root, "src/main.ts")} "$@"\n`);
+    chmodSync(satellite, 0o755);
+    const runStep = (name: string, env: string, key: string) => {
+      const etc = join(work, name);
+      mkdirSync(etc, { recursive: true });
+      writeFileSync(join(etc, "satellite.env"), env);
+      writeFileSync(join(etc, "gossip.key"), key, { mode: 0o644 });
+      const localScript = script.replaceAll("/usr/local/bin/satellite", satellite).replaceAll("/etc/satellite", etc);
+      const result = Bun.spawnSync(["sh", "-c", localScript], { stdout: "pipe", stderr: "pipe", timeout: 20_000 });
+      expect(result.stderr.toString()).toBe("");
+      expect(result.exitCode).toBe(0);
+      const path = join(etc, "gossip.key");
+      return { key: readFileSync(path, "utf8"), mode: statSync(path).mode & 0o777, out: result.stdout.toString() };
+    };
+
+    const first = runStep("first", "SATELLITE_TAGS=role:master\n", "");
+    expect(first.key.trim()).toMatch(KEY_SHAPE);
+    expect(first.mode).toBe(0o600);
+    expect(first.out).toContain("copy it into the user data of the other nodes");
+
+    const joiner = runStep("joiner", "SATELLITE_INITIAL_CLUSTER=10.0.0.10:7946\n", "");
+    expect(joiner.key).toBe("");
+    expect(joiner.mode).toBe(0o600);
+
+    const given = "pUqJrVyVRj5jsiYEkM/tFQYfWyJIv4s3XkvDwy7Cu5s=\n";
+    const pasted = runStep("pasted", "SATELLITE_TAGS=role:master\n", given);
+    expect(pasted.key).toBe(given);
+    expect(pasted.mode).toBe(0o600);
+  });
+
+  test.skipIf(Bun.which("systemd-analyze") === null)("systemd-analyze verify accepts both units without a warning", () => {
+    const binary = join(work, "bin-satellite");
+    writeFileSync(binary, "#!/bin/sh\n");
+    chmodSync(binary, 0o755);
+    const units = {
+      "standalone.service": readFileSync(join(root, "deploy/satellite.service"), "utf8"),
+      "embedded.service": cloudConfig().write_files.find((f) => f.path.endsWith(".service"))?.content ?? "",
+    };
+    for (const [name, text] of Object.entries(units)) {
+      // verify checks that ExecStart's program exists: point it at a stand-in.
+      const path = join(work, name);
+      writeFileSync(path, text.replaceAll("/usr/local/bin/satellite", binary));
+      const result = Bun.spawnSync(["systemd-analyze", "verify", path], { stdout: "pipe", stderr: "pipe", timeout: 20_000 });
+      expect({ name, code: result.exitCode, out: `${result.stdout}${result.stderr}`.trim() }).toEqual({ name, code: 0, out: "" });
+    }
   });
 });
