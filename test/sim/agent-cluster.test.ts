@@ -44,6 +44,8 @@ describe("complete agents in one process (startAgent over the simulated network)
     expect(await s.advanceUntil(degradedEverywhere, 10_000)).toBeGreaterThanOrEqual(0);
     expect(trace(b, ["ProbeFailed", "NodeDegraded", "ClusterDegraded"], beforeFail[1])).toEqual(["ProbeFailed:node-1", "NodeDegraded:node-1", "ClusterDegraded"]);
     for (const [x, since] of [[a, beforeFail[0]], [c, beforeFail[2]]] as const) {
+      // Its new digest arrives as a tag update, then the view sees the node and the cluster degraded.
+      expect(trace(x, ["NodeUpdated", "NodeDegraded", "ClusterDegraded"], since).slice(-3)).toEqual(["NodeUpdated:node-1", "NodeDegraded:node-1", "ClusterDegraded"]);
       expect(trace(x, ["NodeDegraded", "ClusterDegraded"], since)).toEqual(["NodeDegraded:node-1", "ClusterDegraded"]);
     }
     const failedRun = b.events.find((e): e is Extract<AgentEvent, { type: "ProbeRun" }> => e.type === "ProbeRun" && e.status === "failed");
