@@ -9,7 +9,7 @@ import type { HistoryStore } from "../store/history-store.ts";
 export interface ReadinessCheck {
   name: string;
   ok: boolean;
-  /** Why it is not ok, and what to do. */
+  /** Why it is not ok, and what to do; on an ok line, a warning that does not fail readiness. */
   message?: string;
 }
 
@@ -52,12 +52,18 @@ export interface ApiDeps {
   version: VersionInfo;
   /** A rendered /status is reused this long (0: render every request). */
   statusCacheMs?: number;
-  /** When set, a request with `Authorization: Bearer <token>` may mutate from any address. */
+  /**
+   * When set, every mutating request must carry `Authorization: Bearer <token>`, from any
+   * address, loopback included; when unset, only loopback callers may mutate (mutation-guard.ts).
+   */
   apiToken?: string;
 }
 
 /** Per-request facts the server adapter passes as Hono's env. */
 export interface ApiEnv {
-  /** The client's IP address, when the server knows it. */
+  /** The client's IP address, when the server knows it; unknown counts as not loopback. */
   remoteAddress?: string;
 }
+
+/** Hono's environment for every route module of the API. */
+export type ApiBindings = { Bindings: ApiEnv };

@@ -1,6 +1,6 @@
-import { Hono } from "hono";
+import { Hono, type Context, type MiddlewareHandler, type TypedResponse } from "hono";
 import { omitEmpty, type ClusterStatusJson } from "../cluster/status-json.ts";
-import type { ApiDeps, ApiEnv } from "./api-deps.ts";
+import type { ApiBindings, ApiDeps } from "./api-deps.ts";
 
 interface RenderedStatus {
   atMs: number;
@@ -8,13 +8,21 @@ interface RenderedStatus {
   code: 200 | 503;
 }
 
+/** The pre-rendered JSON text of a ClusterStatusJson, typed as such for Hono's client. */
+type ClusterStatusResponse = Response & TypedResponse<ClusterStatusJson, 200 | 503, "json">;
+
+/**
+ * Declares /status's one parameter for Hono's client without enforcing anything: `details` is
+ * a flag (present or not), and other parameters (cache busters of monitoring tools) are ignored.
+ */
+const statusQuery: MiddlewareHandler<ApiBindings, string, { in: { query: { details?: string } } }> = async (_c, next) => next();
+
 /**
  * GET / and /status (the cluster), GET /local (this node): 200 when running, 503 otherwise.
  * The rendered cluster status is reused for `deps.statusCacheMs`, so a burst of requests
  * (dashboards, load balancers, scripts polling every node) costs one render, not one each.
  */
-export function statusRoutes(deps: ApiDeps): Hono<{ Bindings: ApiEnv }> {
-  const app = new Hono<{ Bindings: ApiEnv }>();
+export function statusRoutes(deps: ApiDeps) {
   const cacheMs = deps.statusCacheMs ?? 0;
   const cache = new Map<boolean, RenderedStatus>();
   const render = async (details: boolean): Promise<RenderedStatus> => {
@@ -26,16 +34,17 @@ export function statusRoutes(deps: ApiDeps): Hono<{ Bindings: ApiEnv }> {
     if (cacheMs > 0) cache.set(details, rendered);
     return rendered;
   };
-  const cluster = async (c: { body: (body: string, code: 200 | 503, headers: Record<string, string>) => Response; req: { query(name: string): string | undefined } }) => {
+  const cluster = async (c: Context<ApiBindings>): Promise<ClusterStatusResponse> => {
     const rendered = await render(c.req.query("details") !== undefined);
-    return c.body(rendered.body, rendered.code, { "content-type": "application/json" });
+    // The body is JSON.stringify of a ClusterStatusJson (omitEmpty drops only empty fields).
+    return c.body(rendered.body, rendered.code, { "content-type": "application/json" }) as unknown as ClusterStatusResponse;
   };
-  app.get("/", (c) => cluster(c));
-  app.get("/status", (c) => cluster(c));
-  app.get("/local", (c) => {
-    const local = deps.status.local();
-    return c.json(omitEmpty(local), local.status === "running" ? 200 : 503);
-  });
-  app.get("/version", (c) => c.json(deps.version));
-  return app;
+  return new Hono<ApiBindings>()
+    .get("/", statusQuery, (c) => cluster(c))
+    .get("/status", statusQuery, (c) => cluster(c))
+    .get("/local", (c) => {
+      const local = deps.status.local();
+      return c.json(omitEmpty(local), local.status === "running" ? 200 : 503);
+    })
+    .get("/version", (c) => c.json(deps.version, 200));
 }

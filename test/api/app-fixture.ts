@@ -1,11 +1,11 @@
 import type { ApiDeps, ReadinessCheck } from "../../src/api/api-deps.ts";
-import { createApp } from "../../src/api/create-app.ts";
+import { createApp, type RouteModule } from "../../src/api/create-app.ts";
 import type { ClusterStatusJson, NodeStatusJson } from "../../src/cluster/status-json.ts";
 import { ManualClock } from "../../src/platform/manual-clock.ts";
 import { createMemoryHistoryStore } from "../../src/store/memory-history-store.ts";
 
 /** An app over a memory store and a status the test sets. */
-export function makeApp(overrides: Partial<ApiDeps> = {}) {
+export function makeApp(overrides: Partial<ApiDeps> = {}, extra: readonly RouteModule[] = []) {
   const clock = new ManualClock(Date.UTC(2026, 10, 22, 12, 0, 0));
   const history = createMemoryHistoryStore({ retentionMs: 7 * 86_400_000 });
   const state = {
@@ -14,6 +14,7 @@ export function makeApp(overrides: Partial<ApiDeps> = {}) {
     readiness: [{ name: "history", ok: true }] as ReadinessCheck[],
     joined: [] as string[],
     left: 0,
+    ran: [] as string[],
   };
   const deps: ApiDeps = {
     clock,
@@ -23,7 +24,10 @@ export function makeApp(overrides: Partial<ApiDeps> = {}) {
     version: { version: "1.2.3", gitCommit: "abc", gitTreeState: "clean" },
     checks: {
       list: () => [{ name: "disk-space", kind: "disk-space", intervalMs: 10_000, timeoutMs: 5000, probes: [{ checker: "disk-space", status: "running" }], consecutiveFailures: 0 }],
-      run: async (name) => (name === "disk-space" ? { probes: [{ checker: "disk-space", status: "running" }], durationMs: 3 } : undefined),
+      run: async (name) => {
+        state.ran.push(name);
+        return name === "disk-space" ? { probes: [{ checker: "disk-space", status: "running" }], durationMs: 3 } : undefined;
+      },
     },
     membership: {
       list: () => [{ name: "n1", addr: "10.0.0.1:7946", status: "alive", tags: { role: "master" } }],
@@ -35,5 +39,5 @@ export function makeApp(overrides: Partial<ApiDeps> = {}) {
     },
     ...overrides,
   };
-  return { app: createApp(deps), clock, history, state };
+  return { app: createApp(deps, extra), clock, history, state };
 }

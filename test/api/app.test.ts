@@ -91,21 +91,25 @@ describe("checks and members", () => {
   test("/checks lists checks; POST /checks/:name/run runs one; unknown is 404", async () => {
     const { app } = makeApp();
     expect(((await (await app.request("/checks")).json()) as { checks: unknown[] }).checks.length).toBe(1);
-    const run = await app.request("/checks/disk-space/run", { method: "POST" });
+    const run = await app.request("/checks/disk-space/run", { method: "POST" }, loopback);
     expect(await run.json()).toEqual({ name: "disk-space", probes: [{ checker: "disk-space", status: "running" }], durationMs: 3 });
-    expect((await app.request("/checks/nope/run", { method: "POST" })).status).toBe(404);
+    expect((await app.request("/checks/nope/run", { method: "POST" }, loopback)).status).toBe(404);
   });
 
-  test("join and leave work from loopback and are refused elsewhere without the token", async () => {
-    const { app, state } = makeApp({ apiToken: "0123456789abcdef0123" });
-    const join = (env: object, headers: Record<string, string> = {}) =>
+  test("join and leave work from loopback without a token, and only with it once one is configured", async () => {
+    const open = makeApp();
+    const join = (app: typeof open.app, env: object, headers: Record<string, string> = {}) =>
       app.request("/join", { method: "POST", body: JSON.stringify({ addresses: ["10.0.0.2:7946"] }), headers: { "content-type": "application/json", ...headers } }, env);
-    expect((await join(loopback)).status).toBe(200);
-    expect((await join({ remoteAddress: "10.1.1.1" })).status).toBe(403);
-    expect((await join({ remoteAddress: "10.1.1.1" }, { authorization: "Bearer 0123456789abcdef0123" })).status).toBe(200);
-    expect((await app.request("/leave", { method: "POST" }, { remoteAddress: "192.168.1.9" })).status).toBe(403);
-    expect((await app.request("/leave", { method: "POST" }, loopback)).status).toBe(200);
-    expect(state.left).toBe(1);
+    expect((await join(open.app, loopback)).status).toBe(200);
+    expect(open.state.joined).toEqual(["10.0.0.2:7946"]);
+    expect((await open.app.request("/leave", { method: "POST" }, loopback)).status).toBe(200);
+    expect(open.state.left).toBe(1);
+
+    const guarded = makeApp({ apiToken: "0123456789abcdef0123" });
+    expect((await join(guarded.app, loopback)).status).toBe(403);
+    expect((await join(guarded.app, { remoteAddress: "10.1.1.1" }, { authorization: "Bearer 0123456789abcdef0123" })).status).toBe(200);
+    expect((await guarded.app.request("/leave", { method: "POST" }, loopback)).status).toBe(403);
+    expect(guarded.state.left).toBe(0);
   });
 
   test("join validates its body and reports a join that reached nobody", async () => {
