@@ -30,7 +30,7 @@ export interface ObservabilityDeps {
 export function createObservability(deps: ObservabilityDeps) {
   const { config, clock, logger } = deps;
   const metrics: SatelliteMetrics = createMetrics({ version: buildInfo.version, commit: buildInfo.gitCommit });
-  const last = { packetsSent: 0, packetsReceived: 0, bytesSent: 0, bytesReceived: 0, drops: {} as Record<string, number> };
+  const last = { packetsSent: 0, packetsReceived: 0, bytesSent: 0, bytesReceived: 0, drops: {} as Record<string, number>, published: {} as Record<string, number>, subscriberErrors: {} as Record<string, number> };
   metrics.addCollector(() => {
     metrics.observeStatus(deps.clusterStatus() as Parameters<SatelliteMetrics["observeStatus"]>[0]);
     const stats = deps.gossip.netStats();
@@ -45,6 +45,17 @@ export function createObservability(deps: ObservabilityDeps) {
       last.drops[reason] = count;
     }
     if (influx) metrics.influxdbQueueLines.set(undefined, influx.health().queuedLines);
+    const stream = deps.events.stats();
+    for (const [type, count] of Object.entries(stream.publishedByType)) {
+      const delta = count - (last.published[type] ?? 0);
+      if (delta > 0) metrics.eventsPublished.inc({ type }, delta);
+      last.published[type] = count;
+    }
+    for (const [subscriber, count] of Object.entries(stream.listenerErrors)) {
+      const delta = count - (last.subscriberErrors[subscriber] ?? 0);
+      if (delta > 0) metrics.eventSubscriberErrors.inc({ subscriber }, delta);
+      last.subscriberErrors[subscriber] = count;
+    }
   });
 
   let influx: InfluxSink | undefined;

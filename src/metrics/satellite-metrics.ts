@@ -40,6 +40,10 @@ export interface SatelliteMetrics {
   influxdbPointsDropped: Counter<"reason">;
   influxdbQueueLines: Gauge;
   buildInfo: Gauge<"version" | "commit">;
+  /** type: an event type of docs/events.md (a fixed set). */
+  eventsPublished: Counter<"type">;
+  /** subscriber: a fixed name given in the code (`history`, `metrics`, ...). */
+  eventSubscriberErrors: Counter<"subscriber">;
 
   /** One probe run: its status gauge and duration histogram. */
   recordProbe(node: string, checker: string, status: ProbeStatus, durationMs: number): void;
@@ -103,6 +107,16 @@ export function createMetrics(options: MetricsOptions = {}): SatelliteMetrics {
       name: "satellite_history_write_errors_total",
       help: "Failed history writes, by store (details in the log and /readyz).",
       labelNames: ["store"],
+    }),
+    eventsPublished: r.counter({
+      name: "satellite_events_total",
+      help: "Events published on the agent's event stream, by type (docs/events.md).",
+      labelNames: ["type"],
+    }),
+    eventSubscriberErrors: r.counter({
+      name: "satellite_event_subscriber_errors_total",
+      help: "Exceptions thrown by event stream subscribers, by subscriber (details in the log).",
+      labelNames: ["subscriber"],
     }),
     influxdbPointsDropped: r.counter({
       name: "satellite_influxdb_points_dropped_total",

@@ -95,5 +95,9 @@ describe("complete agents in one process (startAgent over the simulated network)
     await s.advanceUntil(() => trace(b, ["UserEvent"]).length === 1, 5000);
     const seen = b.events.find((e) => e.type === "UserEvent");
     expect(seen).toMatchObject({ kind: "user", name: "deploy", payload: "v2", payloadEncoding: "utf8", coalesce: false });
+    // The stream's own counters reach /metrics.
+    const metrics = await (await b.request("/metrics")).text();
+    expect(metrics).toContain('satellite_events_total{type="UserEvent"} 1');
+    expect(metrics).toMatch(/satellite_events_total\{type="ProbeRun"\} [1-9]/);
   });
 });
