@@ -1,4 +1,3 @@
-import { mkdirSync } from "node:fs";
 import { hostname } from "node:os";
 import type { AgentPlatform } from "../agent/platform-deps.ts";
 import type { CliDeps } from "./cli-deps.ts";
@@ -7,6 +6,7 @@ import { createSystemHostProbe } from "../platform/host-probe.ts";
 import { createLineLogger } from "../platform/logger.ts";
 import { createSystemRandom } from "../platform/random.ts";
 import { readRegularTextFile } from "../platform/regular-file.ts";
+import { makePrivateDir } from "../platform/state-files.ts";
 import { createPeerSnapshotFile } from "../agent/peer-snapshot-file.ts";
 import { createUdpTcpGossipNet } from "../membership/udp-tcp-net.ts";
 import { listenHttp } from "../platform/http-server.ts";
@@ -43,7 +43,7 @@ export function createAgentPlatform(debug: boolean): AgentPlatform {
     random: createSystemRandom(),
     logger: createLineLogger({ minLevel: debug ? "debug" : "info", write: (line) => void process.stderr.write(`${line}\n`), nowMs: () => Date.now() }),
     hostProbe: createSystemHostProbe(),
-    makeDir: (path) => void mkdirSync(path, { recursive: true }),
+    makeDir: makePrivateDir,
     resolveHost,
     openGossipNet: (options) => createUdpTcpGossipNet({ ...options, compression: true }),
     openHistoryStore: (options) => createSqliteHistoryStore(options),

@@ -59,23 +59,33 @@ export function encodeDigestTags(digest: HealthDigest, budgetBytes: number): Rec
   return tags;
 }
 
-/** The digest a member's tags carry; undefined when it runs no Satellite or the tag is malformed. */
+/** A listed failing check: a name without control characters, then `:c` or `:w`. */
+const FAILING_ITEM = /^([^\u0000-\u001f\u007f-\u009f,]{1,128}):([cw])$/;
+/** The count of checks that did not fit: at most six digits (a node runs far fewer checks). */
+const OMITTED_ITEM = /^\+([1-9][0-9]{0,5})$/;
+
+/**
+ * The digest a member's tags carry; undefined when it runs no Satellite or the status is
+ * malformed. Tags come from the network: list items that do not parse are left out, never
+ * guessed at.
+ */
 export function decodeDigestTags(tags: Readonly<Record<string, string>>): HealthDigest | undefined {
   const head = tags[DIGEST_TAG];
   if (head === undefined) return undefined;
   const end = head.indexOf(";");
-  const status = CODE_STATUS[end < 0 ? head : head.slice(0, end)];
+  const code = end < 0 ? head : head.slice(0, end);
+  const status = Object.hasOwn(CODE_STATUS, code) ? CODE_STATUS[code] : undefined;
   if (!status) return undefined;
   const failing: HealthDigest["failing"] = [];
   let failingOmitted = 0;
   for (const item of (tags[FAILING_TAG] ?? "").split(",")) {
-    if (item === "") continue;
-    if (item.startsWith("+")) {
-      failingOmitted = Number(item.slice(1)) || 0;
+    const omitted = OMITTED_ITEM.exec(item);
+    if (omitted) {
+      failingOmitted = Number(omitted[1]);
       continue;
     }
-    const at = item.lastIndexOf(":");
-    failing.push({ checker: item.slice(0, at), severity: item.slice(at + 1) === "w" ? "warning" : "critical" });
+    const listed = FAILING_ITEM.exec(item);
+    if (listed) failing.push({ checker: listed[1] as string, severity: listed[2] === "w" ? "warning" : "critical" });
   }
   return { status, failing, failingOmitted };
 }

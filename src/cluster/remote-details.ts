@@ -1,8 +1,31 @@
+import { isIpLiteral } from "../membership/wire/ip.ts";
 import type { Clock } from "../platform/clock.ts";
 import type { NodeStatusJson } from "./status-json.ts";
 
 /** The tag in which a node advertises its API port when the API is reachable from other hosts. */
 export const API_PORT_TAG = "sat-api";
+
+/**
+ * The port a `sat-api` tag names: decimal digits only, 1..65535, nothing else. The tag comes
+ * from the network; anything more (a path, a query, a host) would turn the details request
+ * into a request of the sender's choosing.
+ */
+export function parseApiPortTag(value: string | undefined): number | undefined {
+  if (value === undefined || !/^[1-9][0-9]{0,4}$/.test(value)) return undefined;
+  const port = Number(value);
+  return port <= 0xffff ? port : undefined;
+}
+
+/**
+ * `http://<gossip IP>:<port>/local` for a member whose gossip address (`ip:port` or
+ * `[ip6]:port`, as in member_status.addr) is an IP literal; undefined otherwise.
+ */
+export function detailsUrl(gossipAddr: string, apiPort: number): string | undefined {
+  const match = /^(?:\[([^\]]+)\]|([^:[\]]+)):\d{1,5}$/.exec(gossipAddr);
+  const ip = match?.[1] ?? match?.[2];
+  if (ip === undefined || !isIpLiteral(ip)) return undefined;
+  return `http://${ip.includes(":") ? `[${ip}]` : ip}:${apiPort}/local`;
+}
 
 export interface RemoteDetailsOptions {
   clock: Clock;
@@ -51,10 +74,11 @@ export function createRemoteDetails(options: RemoteDetailsOptions) {
       return Promise.all(
         nodes.map(async (node) => {
           const member = node.member_status;
-          const port = member?.tags[API_PORT_TAG];
-          if (node.name === localName || !member || member.status !== "alive" || !port) return node;
-          const host = member.addr.replace(/:\d+$/, "");
-          const details = await fetchOne(node.name, `http://${host}:${port}/local`);
+          const port = parseApiPortTag(member?.tags[API_PORT_TAG]);
+          if (node.name === localName || !member || member.status !== "alive" || port === undefined) return node;
+          const url = detailsUrl(member.addr, port);
+          if (!url) return node;
+          const details = await fetchOne(node.name, url);
           return details ? { ...node, status: details.status ?? node.status, probes: details.probes } : node;
         }),
       );

@@ -6,7 +6,8 @@ import type { Logger } from "../platform/logger.ts";
 import type { SerfConfig } from "./serf-config.ts";
 import { UserEventBuffer } from "./serf-event-buffer.ts";
 import { LamportClock } from "./serf-lamport.ts";
-import { SerfMembers, type SerfMemberEvent } from "./serf-members.ts";
+import { SerfMembers, type SerfIntentRejections, type SerfMemberEvent } from "./serf-members.ts";
+import { tagsProblem } from "./serf-wire-meta.ts";
 import type { SerfCodec, SerfOutgoingMessage, SerfPushPullMessage, SerfUserEventMessage, TagCodec } from "./serf-messages.ts";
 import { assertNever } from "../platform/assert-never.ts";
 
@@ -49,6 +50,7 @@ export class SerfCore implements Delegate, EventDelegate {
   ignoreEventsOnJoin = false;
   tags: Record<string, string>;
   decodeErrors = 0;
+  private eventsImplausible = 0;
 
   constructor(private readonly deps: SerfCoreDeps) {
     const { config } = deps;
@@ -65,7 +67,14 @@ export class SerfCore implements Delegate, EventDelegate {
       emit: deps.emit,
       isLeaving: deps.isLeaving,
       refuteLeave: () => this.broadcastJoin(this.memberClock.time()),
+      membersMax: config.membership.membersMax,
     });
+  }
+
+  /** Intents and user events dropped before they were applied, by reason. */
+  rejected(): SerfIntentRejections {
+    const r = this.members.rejected;
+    return { implausible_ltime: r.implausible_ltime + this.eventsImplausible, invalid_name: r.invalid_name };
   }
 
   /** Gossips an intent; the key makes a newer intent about the same node replace an older one. */
@@ -83,6 +92,10 @@ export class SerfCore implements Delegate, EventDelegate {
 
   /** Applies a user event (ours or received); true when it was new. */
   handleUserEvent(msg: Pick<SerfUserEventMessage, "ltime" | "name" | "payload" | "cc">): boolean {
+    if (!this.eventClock.isPlausible(msg.ltime)) {
+      this.eventsImplausible++;
+      return false;
+    }
     this.eventClock.witness(msg.ltime);
     if (msg.ltime < this.eventMinTime) return false;
     const verdict = this.eventBuffer.record(msg.ltime, msg.name, msg.payload, this.eventClock.time());
@@ -98,6 +111,15 @@ export class SerfCore implements Delegate, EventDelegate {
     const meta = this.deps.tagCodec.encode(this.tags);
     if (meta.length > limitBytes) this.deps.logger.warn("tags exceed the node meta limit", { bytes: meta.length, limitBytes });
     return meta;
+  }
+
+  /** Another node's meta must decode as tags without control characters (see tagsProblem). */
+  validateMeta(meta: Uint8Array): string | undefined {
+    try {
+      return tagsProblem(this.deps.tagCodec.decode(meta));
+    } catch (error) {
+      return `tags do not decode: ${describeError(error)}`;
+    }
   }
 
   notifyMsg(payload: Uint8Array): void {

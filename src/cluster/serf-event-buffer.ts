@@ -1,6 +1,12 @@
 import type { SerfUserEvents } from "./serf-messages.ts";
 
-export type EventVerdict = "new" | "duplicate" | "too-old";
+export type EventVerdict = "new" | "duplicate" | "too-old" | "slot-full";
+
+/**
+ * Distinct events kept per LTime. serf does not bound it; forged events sharing one LTime
+ * would otherwise grow a slot, and every push/pull carrying it, without limit.
+ */
+export const EVENTS_PER_LTIME_MAX = 32;
 
 /**
  * serf's recent-event buffer: one slot per LTime modulo the size, so an event is delivered
@@ -21,6 +27,7 @@ export class UserEventBuffer {
     let slot = this.slots[index];
     if (slot && slot.ltime === ltime) {
       if (slot.events.some((e) => e.name === name && sameBytes(e.payload, payload))) return "duplicate";
+      if (slot.events.length >= EVENTS_PER_LTIME_MAX) return "slot-full";
     } else {
       slot = { ltime, events: [] };
       this.slots[index] = slot;

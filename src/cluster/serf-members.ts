@@ -1,3 +1,4 @@
+import { isValidNodeName } from "../membership/member-claims.ts";
 import type { MemberNode } from "../membership/node.ts";
 import type { LamportClock } from "./serf-lamport.ts";
 import type { SerfJoinMessage, SerfLeaveMessage } from "./serf-messages.ts";
@@ -43,6 +44,18 @@ export interface SerfMembersDeps {
   isLeaving: () => boolean;
   /** Someone claims we are leaving while we are not: gossip a join intent to refute it. */
   refuteLeave: () => void;
+  /**
+   * Most members kept (memberlist's membersMax): beyond it the member failed or left the
+   * longest is forgotten early (member-reap). Intents about unknown nodes are bounded alike.
+   */
+  membersMax: number;
+}
+
+/** Intents dropped before they were applied, by reason. */
+export interface SerfIntentRejections {
+  /** The LTime is more than LTIME_JUMP_MAX ahead of our clock. */
+  implausible_ltime: number;
+  invalid_name: number;
 }
 
 /**
@@ -55,6 +68,7 @@ export interface SerfMembersDeps {
 export class SerfMembers {
   private readonly members = new Map<string, MemberRecord>();
   private readonly intents = new Map<string, Intent>();
+  readonly rejected: SerfIntentRejections = { implausible_ltime: 0, invalid_name: 0 };
 
   constructor(private readonly deps: SerfMembersDeps) {}
 
@@ -78,6 +92,7 @@ export class SerfMembers {
   onNodeJoin(node: MemberNode): void {
     let m = this.members.get(node.name);
     if (!m) {
+      this.makeRoom();
       m = { name: node.name, addr: node.addr, port: node.port, tags: this.tagsOf(node), status: "alive", statusLTime: 0, leftAtMs: 0 };
       this.members.set(node.name, m);
       const intent = this.intents.get(node.name);
@@ -117,6 +132,7 @@ export class SerfMembers {
 
   /** Returns true when the intent was new (the caller re-gossips it). */
   onLeaveIntent(msg: Pick<SerfLeaveMessage, "ltime" | "node">): boolean {
+    if (!this.acceptable(msg)) return false;
     this.deps.clock.witness(msg.ltime);
     const m = this.members.get(msg.node);
     if (!m) return this.rememberIntent(msg.node, "leave", msg.ltime);
@@ -132,6 +148,7 @@ export class SerfMembers {
   }
 
   onJoinIntent(msg: Pick<SerfJoinMessage, "ltime" | "node">): boolean {
+    if (!this.acceptable(msg)) return false;
     this.deps.clock.witness(msg.ltime);
     const m = this.members.get(msg.node);
     if (!m) return this.rememberIntent(msg.node, "join", msg.ltime);
@@ -153,6 +170,25 @@ export class SerfMembers {
     for (const [name, intent] of [...this.intents]) if (now - intent.atMs > intentAfterMs) this.intents.delete(name);
   }
 
+  /** Checked before the time is witnessed: a forged time must not move our clock either. */
+  private acceptable(msg: { ltime: number; node: string }): boolean {
+    const reason = !isValidNodeName(msg.node) ? "invalid_name" : !this.deps.clock.isPlausible(msg.ltime) ? "implausible_ltime" : undefined;
+    if (reason) this.rejected[reason]++;
+    return reason === undefined;
+  }
+
+  /** Below membersMax, or after forgetting the member failed or left the longest. */
+  private makeRoom(): void {
+    if (this.members.size < this.deps.membersMax) return;
+    let oldest: MemberRecord | undefined;
+    for (const m of this.members.values()) {
+      if ((m.status === "failed" || m.status === "left") && m.name !== this.deps.localName && (!oldest || m.leftAtMs < oldest.leftAtMs)) oldest = m;
+    }
+    if (!oldest) return;
+    this.members.delete(oldest.name);
+    this.deps.emit({ type: "member-reap", member: view(oldest) });
+  }
+
   private hasLeaveIntent(m: MemberRecord): boolean {
     const intent = this.intents.get(m.name);
     return intent?.type === "leave" && intent.ltime > m.statusLTime;
@@ -167,6 +203,11 @@ export class SerfMembers {
   private rememberIntent(node: string, type: Intent["type"], ltime: number): boolean {
     const existing = this.intents.get(node);
     if (existing && existing.ltime >= ltime) return false;
+    if (!existing && this.intents.size >= this.deps.membersMax) {
+      const oldest = this.intents.keys().next().value;
+      if (oldest !== undefined) this.intents.delete(oldest);
+    }
+    this.intents.delete(node);
     this.intents.set(node, { type, ltime, atMs: this.deps.nowMs() });
     return true;
   }

@@ -35,6 +35,23 @@ export function decodeTags(meta: Uint8Array): Record<string, string> {
   return tags;
 }
 
+/** Most tags a member may carry: serf's 512-byte meta fits about this many one-letter pairs. */
+export const TAGS_MAX = 128;
+
+/** C0/C1 controls, DEL, line separators: they would reach logs, terminals and /status raw. */
+const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+
+/** What is wrong with tags received from another node, or undefined when they are usable. */
+export function tagsProblem(tags: Readonly<Record<string, string>>): string | undefined {
+  const entries = Object.entries(tags);
+  if (entries.length > TAGS_MAX) return `${entries.length} tags, more than ${TAGS_MAX}`;
+  for (const [key, value] of entries) {
+    if (key === "") return "a tag with an empty name";
+    if (CONTROL_CHARS.test(key) || CONTROL_CHARS.test(value)) return "a tag with control characters";
+  }
+  return undefined;
+}
+
 /** serf's Vivaldi coordinate (hashicorp/serf/coordinate). */
 export interface Coordinate {
   vec: number[];

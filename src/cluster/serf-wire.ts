@@ -20,6 +20,7 @@ import { WireError } from "../membership/wire/wire-error.ts";
  * the push/pull user state: `[serf type byte]` + msgpack with Go field names (sorted, as Go's
  * codec writes them). Tags and the ack-payload coordinate are in serf-wire-meta.ts.
  */
+import { LTIME_MAX } from "./serf-lamport.ts";
 import type { SerfOutgoingMessage, SerfUserEventEntry, SerfUserEvents } from "./serf-messages.ts";
 import { assertNever } from "../platform/assert-never.ts";
 
@@ -176,7 +177,7 @@ export function decodeSerfMessage(buf: Uint8Array): SerfMessage {
       const m = body("serf pushPull");
       const statusLTimes = new Map<string, number>();
       for (const [node, v] of fieldMap(m, "StatusLTimes", "pushPull")) {
-        if (typeof v !== "number" || !Number.isInteger(v) || v < 0) throw new WireError(`serf pushPull.StatusLTimes[${node}] is not a Lamport time`);
+        if (typeof v !== "number" || !Number.isInteger(v) || v < 0 || v > LTIME_MAX) throw new WireError(`serf pushPull.StatusLTimes: a value is not a Lamport time up to ${LTIME_MAX}`);
         statusLTimes.set(node, v);
       }
       return {
@@ -243,8 +244,9 @@ export function decodeSerfMessage(buf: Uint8Array): SerfMessage {
   }
 }
 
+/** Lamport times beyond LTIME_MAX are malformed here (see serf-lamport.ts), so no clock can be pushed past exact integers. */
 function lt(m: MsgMap, name: string): number {
-  return fieldUint(m, name, Number.MAX_SAFE_INTEGER, "serf message");
+  return fieldUint(m, name, LTIME_MAX, "serf message");
 }
 
 function readUserEvents(m: MsgMap): SerfUserEvents {

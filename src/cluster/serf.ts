@@ -7,7 +7,7 @@ import type { Logger } from "../platform/logger.ts";
 import { shuffle, type Random } from "../platform/random.ts";
 import type { SerfConfig } from "./serf-config.ts";
 import { SerfCore, type SerfEvent } from "./serf-core.ts";
-import type { SerfMember } from "./serf-members.ts";
+import type { SerfIntentRejections, SerfMember } from "./serf-members.ts";
 import type { SerfCodec, TagCodec } from "./serf-messages.ts";
 import { SnapshotWriter, type KnownPeer, type MemberSnapshotStore } from "./serf-snapshot.ts";
 
@@ -29,6 +29,8 @@ export interface SerfHealth extends MembershipHealth {
   intentsQueued: number;
   eventsQueued: number;
   decodeErrors: number;
+  /** serf intents and user events dropped before they were applied (implausible LTime, bad name). */
+  intentsRejected: SerfIntentRejections;
 }
 
 export interface Serf {
@@ -253,7 +255,7 @@ export function createSerf(config: SerfConfig, deps: SerfDeps): Serf {
     health() {
       const counts = { alive: 0, leaving: 0, left: 0, failed: 0 };
       for (const m of core.members.list()) counts[m.status]++;
-      return { ...ml.health(), members: counts, intentsQueued: core.intentQueue.length(), eventsQueued: core.eventQueue.length(), decodeErrors: core.decodeErrors };
+      return { ...ml.health(), members: counts, intentsQueued: core.intentQueue.length(), eventsQueued: core.eventQueue.length(), decodeErrors: core.decodeErrors, intentsRejected: core.rejected() };
     },
   };
   return serf;

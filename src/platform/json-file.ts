@@ -1,20 +1,29 @@
-import { readFile, rename, writeFile } from "node:fs/promises";
+import { readRegularTextFile } from "./regular-file.ts";
+import { refuseSymlink, writePrivateFileAtomic } from "./state-files.ts";
 
-/** Reads a JSON file; undefined when it does not exist. Throws on unreadable or malformed content. */
-export async function readJsonFile(path: string): Promise<unknown> {
+/** A JSON state file larger than this is refused (known peers of a 10,000-node cluster take about 1 MiB). */
+export const JSON_STATE_FILE_BYTES_MAX = 16 << 20;
+
+/**
+ * Reads a JSON state file; undefined when it does not exist. Throws on a symbolic link, a file
+ * that is not regular or larger than JSON_STATE_FILE_BYTES_MAX, and on malformed content.
+ */
+export async function readJsonFile(path: string, what = "state file"): Promise<unknown> {
+  refuseSymlink(path, what);
   let text: string;
   try {
-    text = await readFile(path, "utf8");
+    text = readRegularTextFile(path, JSON_STATE_FILE_BYTES_MAX);
   } catch (error) {
-    if ((error as { code?: string }).code === "ENOENT") return undefined;
+    if ((error as { cause?: { code?: string } }).cause?.code === "ENOENT") return undefined;
     throw error;
   }
   return JSON.parse(text);
 }
 
-/** Writes JSON atomically (temp file + rename), so a crash leaves the old or the new file, never half of one. */
+/**
+ * Writes JSON atomically (private temp file + rename), so a crash leaves the old or the new
+ * file, never half of one; the file is created 0600 and a link at its path is replaced, not followed.
+ */
 export async function writeJsonFileAtomic(path: string, value: unknown): Promise<void> {
-  const temp = `${path}.tmp-${process.pid}`;
-  await writeFile(temp, `${JSON.stringify(value, null, 2)}\n`, { mode: 0o600 });
-  await rename(temp, path);
+  writePrivateFileAtomic(path, `${JSON.stringify(value, null, 2)}\n`);
 }

@@ -1,3 +1,5 @@
+import { redactCredentials } from "./redact.ts";
+
 export type LogLevel = "debug" | "info" | "warn" | "error";
 export type LogFields = Record<string, unknown>;
 
@@ -29,7 +31,8 @@ export function createLineLogger(options: LineLoggerOptions): Logger {
       .filter(([, v]) => v !== undefined)
       .map(([k, v]) => `${k}=${formatValue(v)}`);
     const stamp = new Date(options.nowMs()).toISOString();
-    options.write([stamp, level.toUpperCase(), message, ...pairs].join(" "));
+    // Last line of defence: no URL credential reaches the log, whoever logged the URL.
+    options.write(redactCredentials([stamp, level.toUpperCase(), message, ...pairs].join(" ")));
   };
   return {
     debug: (m, f) => log("debug", m, f),

@@ -36,6 +36,20 @@ describe("health digest tags", () => {
     expect(decodeDigestTags({ sat: "" })).toBeUndefined();
   });
 
+  test("hostile digest tags: prototype keys are no status, bad items are left out, counts are bounded", () => {
+    expect(decodeDigestTags({ sat: "constructor" })).toBeUndefined();
+    expect(decodeDigestTags({ sat: "__proto__" })).toBeUndefined();
+    const digest = decodeDigestTags({ sat: "d", "sat-fail": "docker:c,disk:/var:w,:c,ntp:x,nocolon,+99999999999999999999,+12,bad\u0007name:c" });
+    expect(digest).toEqual({
+      status: "degraded",
+      failing: [
+        { checker: "docker", severity: "critical" },
+        { checker: "disk:/var", severity: "warning" },
+      ],
+      failingOmitted: 12,
+    });
+  });
+
   test("fields after a ';' are ignored, so a longer form from another version still reads", () => {
     expect(decodeDigestTags({ sat: "r;7;mhx1" })).toEqual({ status: "running", failing: [], failingOmitted: 0 });
     expect(decodeDigestTags({ sat: "u" })?.status).toBe("unknown");

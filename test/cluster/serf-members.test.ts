@@ -3,7 +3,7 @@ import { LamportClock } from "../../src/cluster/serf-lamport.ts";
 import { SerfMembers, type SerfMemberEvent } from "../../src/cluster/serf-members.ts";
 import type { MemberNode } from "../../src/membership/node.ts";
 
-function setup(localName = "me") {
+function setup(localName = "me", membersMax = 5000) {
   const clock = new LamportClock();
   const events: string[] = [];
   let now = 0;
@@ -17,6 +17,7 @@ function setup(localName = "me") {
     emit: (e: SerfMemberEvent) => events.push(`${e.type} ${e.member.name}`),
     isLeaving: () => leaving,
     refuteLeave: () => void refutes++,
+    membersMax,
   });
   return {
     clock,
@@ -134,5 +135,34 @@ describe("serf member statuses", () => {
     expect(events.slice(-2)).toEqual(["member-reap c", "member-reap b"]);
     members.onNodeJoin(node("ghost"));
     expect(members.get("ghost")?.status).toBe("alive");
+  });
+});
+
+describe("serf member bounds", () => {
+  test("beyond membersMax the member failed the longest is forgotten; live ones are kept", () => {
+    const { members, events, advance } = setup("me", 3);
+    members.onNodeJoin(node("me"));
+    members.onNodeJoin(node("a"));
+    members.onNodeJoin(node("b"));
+    members.onNodeLeave(node("a", "dead"));
+    advance(10);
+    members.onNodeLeave(node("b", "dead"));
+    events.length = 0;
+    members.onNodeJoin(node("c"));
+    expect(events).toEqual(["member-reap a", "member-join c"]);
+    expect(members.list().map((m) => m.name).sort()).toEqual(["b", "c", "me"]);
+  });
+
+  test("intents about unknown nodes are bounded, oldest dropped first; bad names and far-future times are refused", () => {
+    const { members, clock } = setup("me", 2);
+    expect(members.onLeaveIntent({ ltime: 1, node: "x" })).toBe(true);
+    expect(members.onLeaveIntent({ ltime: 2, node: "y" })).toBe(true);
+    expect(members.onLeaveIntent({ ltime: 3, node: "z" })).toBe(true);
+    // x was dropped to make room: the same intent is new again.
+    expect(members.onLeaveIntent({ ltime: 1, node: "x" })).toBe(true);
+    expect(members.onLeaveIntent({ ltime: 4, node: "bad\u0000name" })).toBe(false);
+    expect(members.onLeaveIntent({ ltime: clock.time() + 2 ** 21, node: "w" })).toBe(false);
+    expect(members.rejected).toEqual({ invalid_name: 1, implausible_ltime: 1 });
+    expect(clock.time()).toBe(4);
   });
 });

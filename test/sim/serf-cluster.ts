@@ -7,6 +7,7 @@ import { createSerf, type Serf } from "../../src/cluster/serf.ts";
 import { lanConfig } from "../../src/membership/config-presets.ts";
 import type { NetAddress } from "../../src/membership/gossip-net.ts";
 import { SimNetwork, type SimGossipNet, type SimLinkProfile } from "../../src/membership/sim-net.ts";
+import type { SimWire } from "../../src/membership/sim-wire.ts";
 import type { Clock } from "../../src/platform/clock.ts";
 import { silentLogger } from "../../src/platform/logger.ts";
 import { ManualClock } from "../../src/platform/manual-clock.ts";
@@ -49,6 +50,8 @@ export interface SerfSimOptions {
   /** A faster clock for large clusters (same semantics as ManualClock). */
   clock?: Clock & { advance(ms: number): Promise<void> };
   encodedSize?: ConstructorParameters<typeof SimNetwork>[0]["encodedSize"];
+  /** Packets and streams travel as bytes through this codec (sim-wire.ts). */
+  wire?: SimWire;
 }
 
 /** A simulated serf cluster: one clock, one seeded network, every event recorded. */
@@ -62,7 +65,7 @@ export class SerfSim {
 
   constructor(private readonly options: SerfSimOptions) {
     this.clock = options.clock ?? new ManualClock();
-    this.network = new SimNetwork({ clock: this.clock, random: createSeededRandom(options.seed), link: options.link ?? { delayMs: 1, jitterMs: 2 }, encodedSize: options.encodedSize });
+    this.network = new SimNetwork({ clock: this.clock, random: createSeededRandom(options.seed), link: options.link ?? { delayMs: 1, jitterMs: 2 }, encodedSize: options.encodedSize, wire: options.wire });
   }
 
   static ipOf(index: number): string {

@@ -1,22 +1,13 @@
-import {
-  appendFileSync,
-  closeSync,
-  existsSync,
-  openSync,
-  readFileSync,
-  readSync,
-  renameSync,
-  statSync,
-  truncateSync,
-  writeFileSync,
-} from "node:fs";
+import { closeSync, constants, existsSync, openSync, readFileSync, readSync, renameSync, statSync, truncateSync, writeSync } from "node:fs";
+import { ensurePrivateFile, refuseSymlink, writeNewPrivateFile, writePrivateFileAtomic } from "../../platform/state-files.ts";
 
 /**
  * A bounded, append-only file of line-protocol lines waiting for InfluxDB, plus a sidecar
  * file with the byte offset of the first line not yet sent. Delivery is at-least-once: a
  * crash between a successful send and the offset update resends lines, which InfluxDB
  * stores once (same measurement, tags and timestamp overwrite). Lines that would push the
- * unsent bytes over `bytesMax` are refused and counted by the caller.
+ * unsent bytes over `bytesMax` are refused and counted by the caller. Its files are private
+ * (0600) and a symbolic link at any of their paths is refused at open (STATE_FILE_SYMLINK).
  */
 export interface DiskQueue {
   /** Appends lines in order until the bound; returns how many were taken. */
@@ -32,7 +23,8 @@ export interface DiskQueue {
 
 export function openDiskQueue(path: string, bytesMax: number): DiskQueue {
   const offsetPath = `${path}.offset`;
-  if (!existsSync(path)) writeFileSync(path, "");
+  for (const file of [offsetPath, `${path}.tmp`, `${offsetPath}.tmp`]) refuseSymlink(file, "InfluxDB queue file");
+  ensurePrivateFile(path, "InfluxDB queue file");
   let size = statSync(path).size;
   let offset = readOffset(offsetPath, size);
   // A crash in the middle of an append leaves a partial last line: cut it off.
@@ -44,10 +36,7 @@ export function openDiskQueue(path: string, bytesMax: number): DiskQueue {
   }
   let lines = countLines(path, offset, size);
 
-  const saveOffset = (): void => {
-    writeFileSync(`${offsetPath}.tmp`, String(offset));
-    renameSync(`${offsetPath}.tmp`, offsetPath);
-  };
+  const saveOffset = (): void => writePrivateFileAtomic(offsetPath, String(offset));
 
   // Once the sent part is most of the file, rewrite the unsent tail so the file stays bounded.
   const compact = (): void => {
@@ -60,7 +49,7 @@ export function openDiskQueue(path: string, bytesMax: number): DiskQueue {
     }
     if (offset < size / 2 || offset < 1 << 20) return;
     const tail = readRange(path, offset, size);
-    writeFileSync(`${path}.tmp`, tail);
+    writeNewPrivateFile(`${path}.tmp`, tail);
     // Offset first: a crash between the two renames resends, never skips.
     offset = 0;
     saveOffset();
@@ -82,7 +71,7 @@ export function openDiskQueue(path: string, bytesMax: number): DiskQueue {
         taken++;
       }
       if (taken > 0) {
-        appendFileSync(path, `${chunks.join("\n")}\n`);
+        appendPrivate(path, `${chunks.join("\n")}\n`);
         size += added;
         lines += taken;
       }
@@ -118,7 +107,7 @@ function readOffset(offsetPath: string, size: number): number {
 function readRange(path: string, start: number, end: number): Buffer {
   const buffer = Buffer.alloc(Math.max(0, end - start));
   if (buffer.length === 0) return buffer;
-  const fd = openSync(path, "r");
+  const fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW);
   try {
     let read = 0;
     while (read < buffer.length) {
@@ -144,4 +133,15 @@ function countLines(path: string, start: number, end: number): number {
     for (const byte of chunk) if (byte === 0x0a) count++;
   }
   return count;
+}
+
+function appendPrivate(path: string, text: string): void {
+  const fd = openSync(path, constants.O_WRONLY | constants.O_APPEND | constants.O_NOFOLLOW);
+  try {
+    const bytes = Buffer.from(text);
+    let written = 0;
+    while (written < bytes.length) written += writeSync(fd, bytes, written, bytes.length - written);
+  } finally {
+    closeSync(fd);
+  }
 }

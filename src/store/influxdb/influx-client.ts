@@ -1,8 +1,9 @@
 import { describeError } from "../../platform/errors.ts";
+import { redactCredentials } from "../../platform/redact.ts";
 
 /** Where and as whom to write (the original's --influxdb-url/-database/-user/-password). */
 export interface InfluxConfig {
-  /** Base URL, e.g. `http://127.0.0.1:8086`. */
+  /** Base URL, e.g. `http://127.0.0.1:8086`; credentials in it are used, never shown (messages carry it redacted). */
   url: string;
   database: string;
   user?: string;
@@ -62,7 +63,7 @@ export async function writeLines(fetchFn: FetchFn, config: InfluxConfig, lines: 
       signal: AbortSignal.timeout(timeoutMs),
     });
   } catch (cause) {
-    throw new InfluxWriteError(`InfluxDB at ${config.url} unreachable: ${describeError(cause)}`, {
+    throw new InfluxWriteError(redactCredentials(`InfluxDB at ${config.url} unreachable: ${describeError(cause)}`), {
       retryable: true,
       hint: "start InfluxDB or fix --influxdb-url; points are queued on disk meanwhile",
       cause,
@@ -74,7 +75,7 @@ export async function writeLines(fetchFn: FetchFn, config: InfluxConfig, lines: 
   }
   const body = (await response.text().catch(() => "")).slice(0, 500).trim();
   const status = response.status;
-  const detail = `InfluxDB at ${config.url} answered ${status} for database ${config.database}: ${body}`;
+  const detail = redactCredentials(`InfluxDB at ${config.url} answered ${status} for database ${config.database}: ${body}`);
   if (status === 401 || status === 403) {
     throw new InfluxWriteError(detail, { retryable: true, status, hint: "check --influxdb-user and --influxdb-password; points are queued on disk meanwhile" });
   }
@@ -99,6 +100,6 @@ export async function influxQuery(fetchFn: FetchFn, config: InfluxConfig, q: str
   const url = endpoint(config, "query", { db: config.database, q, epoch: "ms" });
   const response = await fetchFn(url, { method: isRead ? "GET" : "POST", headers: headers(config), signal: AbortSignal.timeout(timeoutMs) });
   const text = await response.text();
-  if (!response.ok) throw new Error(`InfluxDB query ${JSON.stringify(q)} at ${config.url} failed with ${response.status}: ${text.slice(0, 500)}`);
+  if (!response.ok) throw new Error(redactCredentials(`InfluxDB query ${JSON.stringify(q)} at ${config.url} failed with ${response.status}: ${text.slice(0, 500)}`));
   return JSON.parse(text) as unknown;
 }

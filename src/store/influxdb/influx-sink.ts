@@ -2,6 +2,7 @@ import { join } from "node:path";
 import type { Clock, Timer } from "../../platform/clock.ts";
 import type { Logger } from "../../platform/logger.ts";
 import { describeError } from "../../platform/errors.ts";
+import { redactCredentials } from "../../platform/redact.ts";
 import type { StoreHealth } from "../history-store.ts";
 import { openDiskQueue, type DiskQueue } from "./disk-queue.ts";
 import { InfluxWriteError, writeLines, type FetchFn, type InfluxConfig } from "./influx-client.ts";
@@ -57,6 +58,8 @@ const QUEUE_PEEK_BYTES = 1 << 20;
 
 export function createInfluxSink(options: InfluxSinkOptions): InfluxSink {
   const { clock, logger } = options;
+  // The URL as logs and /readyz show it: `user:***@`.
+  const shownUrl = redactCredentials(options.url);
   const fetchFn: FetchFn = options.fetch ?? ((input, init) => fetch(input, init));
   const batchLinesMax = options.batchLinesMax ?? 1000;
   const flushIntervalMs = options.flushIntervalMs ?? 1000;
@@ -76,7 +79,7 @@ export function createInfluxSink(options: InfluxSinkOptions): InfluxSink {
     if (lines <= 0) return;
     dropped += lines;
     options.onDrop?.(lines, reason);
-    logger.warn("influxdb points dropped", { lines, reason, queue: queue.path, url: options.url });
+    logger.warn("influxdb points dropped", { lines, reason, queue: queue.path, url: shownUrl });
   };
 
   const enqueue = (lines: readonly string[]): void => {
@@ -87,7 +90,7 @@ export function createInfluxSink(options: InfluxSinkOptions): InfluxSink {
   const failed = (error: unknown): void => {
     const e = error instanceof InfluxWriteError
       ? error
-      : new InfluxWriteError(describeError(error), { retryable: true, hint: "see the agent log", cause: error });
+      : new InfluxWriteError(redactCredentials(describeError(error)), { retryable: true, hint: "see the agent log", cause: error });
     lastError = e;
     const kind = String(e.status ?? "network");
     if (!loggedKinds.has(kind)) {
@@ -97,7 +100,7 @@ export function createInfluxSink(options: InfluxSinkOptions): InfluxSink {
   };
 
   const succeeded = (): void => {
-    if (lastError) logger.info("influxdb writes recovered", { url: options.url });
+    if (lastError) logger.info("influxdb writes recovered", { url: shownUrl });
     lastError = undefined;
     loggedKinds = new Set();
   };
@@ -201,8 +204,8 @@ export function createInfluxSink(options: InfluxSinkOptions): InfluxSink {
     health() {
       const base = { queuedLines: queue.pendingLines() + buffer.length, queuedBytes: queue.pendingBytes(), droppedLines: dropped };
       if (!lastError) return { ok: true, ...base };
-      const error = `writing points to InfluxDB at ${options.url} (database ${options.database}): ${lastError.message}; ${lastError.hint} (${queue.pendingLines()} lines in ${queue.path}, ${dropped} dropped since start)`;
-      return { ok: false, error, ...base };
+      const error = `writing points to InfluxDB at ${shownUrl} (database ${options.database}): ${lastError.message}; ${lastError.hint} (${queue.pendingLines()} lines in ${queue.path}, ${dropped} dropped since start)`;
+      return { ok: false, error: redactCredentials(error), ...base };
     },
     async close() {
       if (closed) return;

@@ -2,6 +2,7 @@ import { Database } from "bun:sqlite";
 import { accessSync, constants, existsSync, statSync } from "node:fs";
 import { dirname } from "node:path";
 import { describeError, SatelliteError } from "../../platform/errors.ts";
+import { ensurePrivateFile, narrowMode, refuseSymlink } from "../../platform/state-files.ts";
 import { migrate } from "./schema.ts";
 
 /**
@@ -17,7 +18,11 @@ export interface OpenOptions {
   walAutocheckpointPages: number;
 }
 
-/** Opens (creating if needed) and migrates the history database, or says why it cannot. */
+/**
+ * Opens (creating if needed) and migrates the history database, or says why it cannot. The file
+ * and SQLite's -wal and -shm files are private (0600; SQLite gives its side files the mode of
+ * the database) and none of them may be a symbolic link (STATE_FILE_SYMLINK).
+ */
 export function openHistoryDatabase(path: string, options: OpenOptions): Database {
   const { durability } = options;
   const dir = dirname(path);
@@ -31,6 +36,16 @@ export function openHistoryDatabase(path: string, options: OpenOptions): Databas
   } catch (cause) {
     throw unwritable(path, cause);
   }
+  for (const file of [path, `${path}-wal`, `${path}-shm`]) refuseSymlink(file, "history database");
+  try {
+    ensurePrivateFile(path, "history database");
+  } catch (cause) {
+    if (cause instanceof SatelliteError) throw cause;
+    if (["EACCES", "EPERM", "EROFS"].includes(sqliteCode(cause))) throw unwritable(path, cause);
+    throw classifyOpenError(path, cause);
+  }
+  narrowMode(`${path}-wal`);
+  narrowMode(`${path}-shm`);
   let db: Database;
   try {
     db = new Database(path, { create: true, readwrite: true, strict: true });

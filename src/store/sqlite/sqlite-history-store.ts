@@ -1,10 +1,12 @@
 import type { Database } from "bun:sqlite";
 import { dirname } from "node:path";
 import type { Clock, Timer } from "../../platform/clock.ts";
+import { describeError, SatelliteError } from "../../platform/errors.ts";
 import type { Logger } from "../../platform/logger.ts";
 import type { ProbeSample, StoreHealth, TimelineEvent } from "../history-store.ts";
 import type { SeriesHistoryStore } from "../series.ts";
 import { createWriteHealth, sqliteWriteAdvice } from "../write-health.ts";
+import { describeDamage, quickCheckInWorker, watchIntegrity, type IntegrityCheck, type IntegrityResult } from "./integrity-check.ts";
 import { openHistoryDatabase, sqliteCode, type Durability } from "./open-database.ts";
 import { queryEvents, queryLatest, querySamples, querySeries } from "./sqlite-queries.ts";
 import { enforceRetention } from "./sqlite-retention.ts";
@@ -43,6 +45,8 @@ export interface SqliteHistoryStoreOptions {
   onWriteError?: (kind: string) => void;
   /** Lets other work run between retention batches (default: the next event-loop turn). */
   yieldToEventLoop?: () => Promise<void>;
+  /** Checks the file once after opening, off the event loop (default: quick_check in a worker thread). */
+  integrityCheck?: IntegrityCheck;
 }
 
 export interface SqliteHistoryStore extends SeriesHistoryStore {
@@ -53,6 +57,8 @@ export interface SqliteHistoryStore extends SeriesHistoryStore {
   droppedRows(): number;
   /** Failed writes since start. */
   writeErrors(): number;
+  /** The integrity check started at open; until it settles, health() does not wait for it. */
+  integrity(): Promise<IntegrityResult>;
 }
 
 const DEFAULT_PRUNE_INTERVAL_MS = 60_000;
@@ -66,7 +72,8 @@ const DEFAULT_SAMPLE_RETENTION_MAX_MS = 24 * 3600_000;
  * not throw: the rows are kept (bounded) and retried with the next write, and `health()`
  * says what failed and what to do until a write succeeds again.
  * Throws SatelliteError (HISTORY_DIR_MISSING, HISTORY_DIR_UNWRITABLE, HISTORY_NOT_A_DATABASE,
- * HISTORY_SCHEMA_TOO_NEW, HISTORY_OPEN_FAILED) when the database cannot be opened.
+ * HISTORY_SCHEMA_TOO_NEW, HISTORY_DAMAGED, HISTORY_OPEN_FAILED, STATE_FILE_SYMLINK) when the
+ * database cannot be opened. Damage found later by the integrity check shows in health().
  */
 export function createSqliteHistoryStore(options: SqliteHistoryStoreOptions): SqliteHistoryStore {
   const { path, clock, logger } = options;
@@ -74,7 +81,21 @@ export function createSqliteHistoryStore(options: SqliteHistoryStoreOptions): Sq
     durability: options.durability ?? "process-crash",
     walAutocheckpointPages: options.walAutocheckpointPages ?? DEFAULT_WAL_AUTOCHECKPOINT_PAGES,
   });
-  const knownSeries = loadSeries(db);
+  // Started before anything else reads the file and never awaited here: a damaged page
+  // elsewhere must not delay the start, it is reported through health() when found.
+  const integrityRun = watchIntegrity(path, options.integrityCheck ?? quickCheckInWorker, logger);
+  let knownSeries: ReturnType<typeof loadSeries>;
+  try {
+    knownSeries = loadSeries(db);
+  } catch (error) {
+    integrityRun.cancel();
+    db.close();
+    const code = sqliteCode(error);
+    if (code.startsWith("SQLITE_CORRUPT") || code === "SQLITE_NOTADB") {
+      throw new SatelliteError("HISTORY_DAMAGED", describeDamage(path, [describeError(error)]), { cause: error });
+    }
+    throw error;
+  }
   const writer = createSqliteWriter(db, knownSeries);
   const writeHealth = createWriteHealth({
     logger,
@@ -255,13 +276,16 @@ export function createSqliteHistoryStore(options: SqliteHistoryStoreOptions): Sq
     },
     prune,
     health(): StoreHealth {
-      return writeHealth.health();
+      const damage = integrityRun.damage();
+      return damage === undefined ? writeHealth.health() : { ok: false, error: damage };
     },
+    integrity: () => integrityRun.result,
     droppedRows: () => dropped + invalid,
     writeErrors: () => writeHealth.errorCount(),
     async close() {
       if (closed) return;
       pruneTimer?.cancel();
+      integrityRun.cancel();
       // Last chance for rows that failed before; anything still failing is reported.
       while (drainChunk());
       closed = true;
