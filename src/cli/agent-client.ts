@@ -1,71 +1,89 @@
+import { hc } from "hono/client";
+import type { AppType } from "../api/create-app.ts";
 import { SatelliteError, describeError } from "../platform/errors.ts";
+import type { TlsMaterial } from "../platform/http-fetch.ts";
 
-export interface AgentAddressArgs {
-  "rpc-port"?: string;
-  addr?: string;
-}
+/** The agent's API as Hono's typed client: routes, inputs and answers come from the API's own types. */
+export type AgentApi = ReturnType<typeof hc<AppType>>;
 
 /** Thrown when the agent cannot be asked; commands exit 2 with its message. */
 export class AgentUnreachableError extends SatelliteError {
   constructor(url: string, cause: unknown) {
-    super("AGENT_UNREACHABLE", `cannot reach the agent at ${url}: ${describeError(cause)}`, {
-      hint: "is `satellite agent` running there? Point at it with --rpc-port PORT (127.0.0.1) or --addr HOST:PORT",
-      cause,
+    const hint = url.startsWith("https:")
+      ? "is `satellite agent` serving TLS there? --ca-file names the CA that signed its certificate; --client-cert-file and --client-key-file present ours when it asks for one"
+      : "is `satellite agent` running there? Point at it with --rpc-port PORT (127.0.0.1) or --addr HOST:PORT (https://HOST:PORT for an agent serving TLS)";
+    super("AGENT_UNREACHABLE", `cannot reach the agent at ${url}: ${describeError(cause)}`, { hint, cause });
+  }
+}
+
+/** The agent refused a mutating call (403): no token, a wrong one, or not on loopback. Commands exit 2. */
+export class AgentRefusedError extends SatelliteError {
+  constructor(reason: string, agentHint: string | undefined) {
+    super("AGENT_REFUSED", `the agent refused: ${reason}`, {
+      // The agent's hint knows why (no token here, or a token missing or wrong); ours is for anything else answering 403.
+      hint: agentHint ?? "pass the agent's API token with --api-token-file FILE (first line is the token), SATELLITE_API_TOKEN, or --api-token",
     });
   }
 }
 
-export const AGENT_ADDRESS_ARGS = {
-  "rpc-port": { type: "string", description: "Port of the local agent's API (127.0.0.1)", default: "7575", valueHint: "port" },
-  addr: { type: "string", description: "Agent API address host:port (overrides --rpc-port)", valueHint: "host:port" },
-} as const;
-
-/** The base URL the address flags select, or an error message for a bad flag. */
-export function agentBaseUrl(args: AgentAddressArgs): string | { error: string } {
-  if (args.addr) {
-    const addr = args.addr.replace(/^https?:\/\//, "");
-    if (!/^(\[[^\]]+\]|[^:/\s]+):\d{1,5}$/.test(addr)) return { error: `--addr "${args.addr}" must be host:port, e.g. 10.0.0.5:7575` };
-    return `http://${addr}`;
-  }
-  const port = Number(args["rpc-port"] ?? "7575");
-  if (!Number.isInteger(port) || port < 1 || port > 65535) return { error: `--rpc-port "${args["rpc-port"]}" must be a port number 1-65535` };
-  return `http://127.0.0.1:${port}`;
+export interface AgentApiOptions {
+  /** Sent as `Authorization: Bearer <token>` on every call. */
+  apiToken?: string;
+  /** For an https:// base URL: CA to verify the agent, client certificate and key to present. */
+  tls?: TlsMaterial;
+  /** Bound on the whole call, answer body included. */
+  timeoutMs: number;
 }
 
-export interface AgentResponse {
-  status: number;
-  body: unknown;
+/**
+ * The typed client of the agent at `baseUrl`, sending through `fetchFn` (Bun's fetch, or a
+ * test's). A call that gets no answer throws AgentUnreachableError; a 403 throws
+ * AgentRefusedError, so no command can mistake a refusal for an answer.
+ */
+export function createAgentApi(fetchFn: typeof fetch, baseUrl: string, options: AgentApiOptions): AgentApi {
+  const agentFetch = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
+    let response: Response;
+    try {
+      response = await fetchFn(input, { ...init, signal: AbortSignal.timeout(options.timeoutMs), ...(options.tls ? { tls: options.tls } : {}) });
+    } catch (error) {
+      throw new AgentUnreachableError(baseUrl, error);
+    }
+    if (response.status === 403) {
+      const { error, hint } = await errorAnswerOf(response);
+      throw new AgentRefusedError(error, hint);
+    }
+    return response;
+  };
+  return hc<AppType>(baseUrl, {
+    fetch: agentFetch as typeof fetch,
+    headers: options.apiToken === undefined ? undefined : { authorization: `Bearer ${options.apiToken}` },
+  });
 }
 
-/** Calls the agent's API with a bounded time; throws AgentUnreachableError when it does not answer. */
-export async function callAgent(fetchFn: typeof fetch, baseUrl: string, path: string, init: { method?: string; body?: unknown; timeoutMs?: number } = {}): Promise<AgentResponse> {
-  const url = `${baseUrl}${path}`;
-  let response: Response;
-  try {
-    response = await fetchFn(url, {
-      method: init.method ?? "GET",
-      headers: init.body === undefined ? undefined : { "content-type": "application/json" },
-      body: init.body === undefined ? undefined : JSON.stringify(init.body),
-      signal: AbortSignal.timeout(init.timeoutMs ?? 10_000),
-    });
-  } catch (error) {
-    throw new AgentUnreachableError(baseUrl, error);
-  }
+/** An error answer as one line for stderr: the API's `error (hint)`, or the text of anything else. */
+export async function describeErrorAnswer(response: { text(): Promise<string> }): Promise<string> {
+  const { error, hint } = await errorAnswerOf(response);
+  return hint ? `${error} (${hint})` : error;
+}
+
+/** The API's `{error, hint}`, or the (bounded) text of an answer that is not one. */
+async function errorAnswerOf(response: { text(): Promise<string> }): Promise<{ error: string; hint?: string }> {
   const text = await response.text();
-  let body: unknown = text;
   try {
-    body = JSON.parse(text);
+    const body: unknown = JSON.parse(text);
+    if (body && typeof body === "object" && "error" in body && typeof body.error === "string") {
+      return { error: body.error, hint: "hint" in body && typeof body.hint === "string" ? body.hint : undefined };
+    }
   } catch {
-    // plain-text endpoints (readyz) stay text
+    // not JSON: show the text
   }
-  return { status: response.status, body };
+  return { error: text.slice(0, 500) };
 }
 
-/** The API's error body as one line for stderr. */
-export function describeApiError(body: unknown): string {
-  if (body && typeof body === "object" && "error" in body) {
-    const { error, hint } = body as { error: string; hint?: string };
-    return hint ? `${error} (${hint})` : error;
-  }
-  return String(body);
+/**
+ * "the agent answered 500: ..." for an answer the route does not declare (its type may be
+ * `never` once every declared status was handled; at run time anything can come back).
+ */
+export async function describeUnexpectedAnswer(response: { status: number; text(): Promise<string> }): Promise<string> {
+  return `the agent answered ${response.status}: ${await describeErrorAnswer(response)}`;
 }

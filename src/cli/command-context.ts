@@ -1,5 +1,4 @@
 import type { CommandContext } from "citty";
-import { agentBaseUrl, type AgentAddressArgs } from "./agent-client.ts";
 import type { CliDeps } from "./cli-deps.ts";
 
 /** The deps runCli passes to every command through citty's `data`. */
@@ -15,11 +14,4 @@ export class CommandExit extends Error {
   ) {
     super(message);
   }
-}
-
-/** The agent's base URL from --rpc-port/--addr, or a usage exit. */
-export function baseUrlOf(args: AgentAddressArgs): string {
-  const url = agentBaseUrl(args);
-  if (typeof url !== "string") throw new CommandExit(2, url.error);
-  return url;
 }

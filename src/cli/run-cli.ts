@@ -1,7 +1,7 @@
 import { renderUsage, runCommand, type ArgsDef, type CommandDef } from "citty";
 import { ConfigError } from "../config/config-error.ts";
 import { SatelliteError } from "../platform/errors.ts";
-import { AgentUnreachableError } from "./agent-client.ts";
+import { AgentRefusedError, AgentUnreachableError } from "./agent-client.ts";
 import { EXIT_UNREACHABLE, EXIT_USAGE, type CliDeps, type ExitCode } from "./cli-deps.ts";
 import { CommandExit } from "./command-context.ts";
 import { rootCommand } from "./root-command.ts";
@@ -95,7 +95,7 @@ function reportError(label: string, error: unknown, deps: CliDeps): ExitCode {
     deps.err(`${label}: ${error.message}\n${error.hint ?? ""}`);
     return EXIT_USAGE;
   }
-  if (error instanceof AgentUnreachableError) {
+  if (error instanceof AgentUnreachableError || error instanceof AgentRefusedError) {
     deps.err(`${label}: ${error.message}\n${error.hint ?? ""}`);
     return EXIT_UNREACHABLE;
   }

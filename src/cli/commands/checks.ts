@@ -1,16 +1,10 @@
 import { defineCommand } from "citty";
-import type { CheckView } from "../../probes/node-health.ts";
 import type { Probe } from "../../events/health-state.ts";
 import { formatDurationMs } from "../../config/duration.ts";
-import { AGENT_ADDRESS_ARGS, callAgent, describeApiError } from "../agent-client.ts";
-import { baseUrlOf, CommandExit, depsOf } from "../command-context.ts";
+import { describeErrorAnswer, describeUnexpectedAnswer } from "../agent-client.ts";
+import { AGENT_CONNECTION_ARGS, connectAgent } from "../agent-connection.ts";
+import { CommandExit, depsOf } from "../command-context.ts";
 import { formatTable } from "../table.ts";
-
-interface SkippedView {
-  name: string;
-  kind: string;
-  reason: string;
-}
 
 function summarize(probes: readonly Probe[]): string {
   if (probes.length === 0) return "not run yet";
@@ -20,15 +14,15 @@ function summarize(probes: readonly Probe[]): string {
 }
 
 const runSubcommand = defineCommand({
-  meta: { name: "run", description: "Run one check now and print its result; exit 1 if it failed" },
-  args: { ...AGENT_ADDRESS_ARGS, name: { type: "positional", description: "The check's name", required: true }, json: { type: "boolean", description: "Print JSON" } },
+  meta: { name: "run", description: "Run one check now and print its result; exit 1 if it failed; needs the API token when the agent has one" },
+  args: { ...AGENT_CONNECTION_ARGS, name: { type: "positional", description: "The check's name", required: true }, json: { type: "boolean", description: "Print JSON" } },
   async run(context) {
     const deps = depsOf(context);
     const name = context.args.name;
-    const response = await callAgent(deps.fetch, baseUrlOf(context.args), `/checks/${encodeURIComponent(name)}/run`, { method: "POST", timeoutMs: 120_000 });
-    if (response.status === 404) throw new CommandExit(2, describeApiError(response.body));
-    if (response.status !== 200) throw new CommandExit(2, `the agent answered ${response.status}: ${describeApiError(response.body)}`);
-    const result = response.body as { probes: Probe[]; durationMs: number };
+    const response = await connectAgent(deps, context.args, 120_000).checks[":name"].run.$post({ param: { name: encodeURIComponent(name) } });
+    if (response.status === 404) throw new CommandExit(2, await describeErrorAnswer(response));
+    if (response.status !== 200) throw new CommandExit(2, await describeUnexpectedAnswer(response));
+    const result = await response.json();
     if (context.args.json) deps.out(JSON.stringify(result));
     else {
       const rows = result.probes.map((p) => [p.checker, p.status, p.severity ?? "", p.error ?? p.detail ?? ""]);
@@ -40,21 +34,21 @@ const runSubcommand = defineCommand({
 
 export const checksCommand = defineCommand({
   meta: { name: "checks", description: "List the configured checks with their interval and last result; `checks run NAME` runs one now" },
-  args: { ...AGENT_ADDRESS_ARGS, json: { type: "boolean", description: "Print JSON instead of a table" } },
+  args: { ...AGENT_CONNECTION_ARGS, json: { type: "boolean", description: "Print JSON instead of a table" } },
   subCommands: { run: runSubcommand },
   async run(context) {
     if (context.args._[0] === "run") return undefined;
     const deps = depsOf(context);
-    const response = await callAgent(deps.fetch, baseUrlOf(context.args), "/checks");
-    if (response.status !== 200) throw new CommandExit(2, `the agent answered ${response.status}: ${describeApiError(response.body)}`);
-    const body = response.body as { checks: CheckView[]; skipped?: SkippedView[] };
+    const response = await connectAgent(deps, context.args).checks.$get();
+    if (response.status !== 200) throw new CommandExit(2, await describeUnexpectedAnswer(response));
+    const body = await response.json();
     if (context.args.json) {
       deps.out(JSON.stringify(body));
       return 0;
     }
     const rows = body.checks.map((c) => [c.name, c.kind, formatDurationMs(c.intervalMs), summarize(c.probes)]);
     let text = formatTable(["NAME", "KIND", "INTERVAL", "LAST RESULT"], rows);
-    if (body.skipped && body.skipped.length > 0) {
+    if (body.skipped.length > 0) {
       text += `\n\nNot enabled on this host:\n${formatTable(["NAME", "KIND", "WHY"], body.skipped.map((s) => [s.name, s.kind, s.reason]))}`;
     }
     deps.out(text);

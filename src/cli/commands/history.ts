@@ -1,32 +1,33 @@
 import { defineCommand } from "citty";
-import { AGENT_ADDRESS_ARGS, callAgent, describeApiError } from "../agent-client.ts";
-import { baseUrlOf, CommandExit, depsOf } from "../command-context.ts";
-import { formatEventLine, type EventLine } from "../history-format.ts";
+import type { EventQueryText } from "../../api/history-query.ts";
+import { describeErrorAnswer, describeUnexpectedAnswer } from "../agent-client.ts";
+import { AGENT_CONNECTION_ARGS, connectAgent } from "../agent-connection.ts";
+import { CommandExit, depsOf } from "../command-context.ts";
+import { formatEventLine } from "../history-format.ts";
 
 export const historyCommand = defineCommand({
   meta: { name: "history", description: "Print timeline events (state changes), newest first" },
   args: {
-    ...AGENT_ADDRESS_ARGS,
+    ...AGENT_CONNECTION_ARGS,
     node: { type: "string", description: "Only events of this node", valueHint: "name" },
     probe: { type: "string", description: "Only events of this probe (check name)", valueHint: "name" },
     type: { type: "string", description: "Only this event type, e.g. ProbeFailed, NodeDegraded, ClusterDegraded", valueHint: "type" },
-    since: { type: "string", description: "Only events since: a duration back (1h, 7d) or an RFC 3339 time", valueHint: "when" },
-    limit: { type: "string", description: "At most this many events (default 1000)", valueHint: "n" },
+    since: { type: "string", description: "Only events since: a duration back (1h, 7d), an RFC 3339 time or Unix milliseconds", valueHint: "when" },
+    limit: { type: "string", description: "At most this many events, 1-100000 (default 1000)", valueHint: "n" },
     json: { type: "boolean", description: "Print JSON instead of lines" },
   },
   async run(context) {
     const deps = depsOf(context);
     const { args } = context;
-    const params = new URLSearchParams();
+    const query: EventQueryText = {};
     for (const key of ["node", "probe", "type", "since", "limit"] as const) {
       const value = args[key];
-      if (value) params.set(key, value);
+      if (value) query[key] = value;
     }
-    const query = params.size > 0 ? `?${params}` : "";
-    const response = await callAgent(deps.fetch, baseUrlOf(args), `/history${query}`);
-    if (response.status === 400) throw new CommandExit(2, describeApiError(response.body));
-    if (response.status !== 200) throw new CommandExit(2, `the agent answered ${response.status}: ${describeApiError(response.body)}`);
-    const events = (response.body as { events: EventLine[] }).events;
+    const response = await connectAgent(deps, args).history.$get({ query });
+    if (response.status === 400) throw new CommandExit(2, await describeErrorAnswer(response));
+    if (response.status !== 200) throw new CommandExit(2, await describeUnexpectedAnswer(response));
+    const { events } = await response.json();
     if (args.json) deps.out(JSON.stringify({ events }));
     else if (events.length > 0) deps.out(events.map(formatEventLine).join("\n"));
     return 0;

@@ -1,17 +1,18 @@
 import { defineCommand } from "citty";
-import { AGENT_ADDRESS_ARGS, callAgent, describeApiError } from "../agent-client.ts";
-import { baseUrlOf, CommandExit, depsOf } from "../command-context.ts";
+import { describeErrorAnswer } from "../agent-client.ts";
+import { AGENT_CONNECTION_ARGS, connectAgent } from "../agent-connection.ts";
+import { CommandExit, depsOf } from "../command-context.ts";
 
 export const joinCommand = defineCommand({
-  meta: { name: "join", description: "Ask the agent to join the cluster through one or more peers (host:port of their gossip port)" },
-  args: { ...AGENT_ADDRESS_ARGS },
+  meta: { name: "join", description: "Ask the agent to join the cluster through one or more peers (host:port of their gossip port); needs the API token when the agent has one" },
+  args: { ...AGENT_CONNECTION_ARGS },
   async run(context) {
     const deps = depsOf(context);
     const addresses = context.args._;
     if (addresses.length === 0) throw new CommandExit(2, "name at least one peer: satellite join HOST[:PORT] ...");
-    const response = await callAgent(deps.fetch, baseUrlOf(context.args), "/join", { method: "POST", body: { addresses }, timeoutMs: 30_000 });
-    if (response.status !== 200) throw new CommandExit(1, `join failed: ${describeApiError(response.body)}`);
-    deps.out(`joined ${(response.body as { joined: number }).joined} of ${addresses.length} peer(s)`);
+    const response = await connectAgent(deps, context.args, 30_000).join.$post({ json: { addresses } });
+    if (response.status !== 200) throw new CommandExit(1, `join failed: ${await describeErrorAnswer(response)}`);
+    deps.out(`joined ${(await response.json()).joined} of ${addresses.length} peer(s)`);
     return 0;
   },
 });

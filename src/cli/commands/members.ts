@@ -1,13 +1,13 @@
 import { defineCommand } from "citty";
-import type { MemberView } from "../../api/api-deps.ts";
-import { AGENT_ADDRESS_ARGS, callAgent, describeApiError } from "../agent-client.ts";
-import { baseUrlOf, CommandExit, depsOf } from "../command-context.ts";
+import { describeUnexpectedAnswer } from "../agent-client.ts";
+import { AGENT_CONNECTION_ARGS, connectAgent } from "../agent-connection.ts";
+import { CommandExit, depsOf } from "../command-context.ts";
 import { formatTable } from "../table.ts";
 
 export const membersCommand = defineCommand({
   meta: { name: "members", description: "List the cluster's members as this agent sees them" },
   args: {
-    ...AGENT_ADDRESS_ARGS,
+    ...AGENT_CONNECTION_ARGS,
     status: { type: "string", description: "Only members in this state: alive, leaving, left, failed", valueHint: "state" },
     tag: { type: "string", description: "Only members with this tag, key=value (e.g. role=master)", valueHint: "key=value" },
     json: { type: "boolean", description: "Print JSON instead of a table" },
@@ -22,9 +22,9 @@ export const membersCommand = defineCommand({
       if (at < 1) throw new CommandExit(2, `--tag "${args.tag}" must be key=value, e.g. role=master`);
       tagFilter = [args.tag.slice(0, at), args.tag.slice(at + 1)];
     }
-    const response = await callAgent(deps.fetch, baseUrlOf(args), "/members");
-    if (response.status !== 200) throw new CommandExit(2, `the agent answered ${response.status}: ${describeApiError(response.body)}`);
-    const members = ((response.body as { members?: MemberView[] }).members ?? []).filter(
+    const response = await connectAgent(deps, args).members.$get();
+    if (response.status !== 200) throw new CommandExit(2, await describeUnexpectedAnswer(response));
+    const members = (await response.json()).members.filter(
       (m) => (!args.status || m.status === args.status) && (!tagFilter || m.tags[tagFilter[0]] === tagFilter[1]),
     );
     if (args.json) {
