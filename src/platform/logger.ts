@@ -32,7 +32,7 @@ export function createLineLogger(options: LineLoggerOptions): Logger {
       .map(([k, v]) => `${k}=${formatValue(v)}`);
     const stamp = new Date(options.nowMs()).toISOString();
     // Last line of defence: no URL credential reaches the log, whoever logged the URL.
-    options.write(redactCredentials([stamp, level.toUpperCase(), message, ...pairs].join(" ")));
+    options.write(redactCredentials([stamp, level.toUpperCase(), escapeControls(message), ...pairs].join(" ")));
   };
   return {
     debug: (m, f) => log("debug", m, f),
@@ -43,10 +43,23 @@ export function createLineLogger(options: LineLoggerOptions): Logger {
   };
 }
 
+/** Control characters (C0, DEL, C1) and Unicode line separators: never written raw. */
+const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
+const NEEDS_QUOTES = /[\s"=\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+
+/**
+ * Values often come from the network (node names, tags, a peer's error text): a NUL, an
+ * escape sequence or a newline in them must not reach a terminal or split a log line.
+ */
 function formatValue(value: unknown): string {
-  if (typeof value === "string") return /[\s"=]/.test(value) ? JSON.stringify(value) : value;
-  if (value instanceof Error) return JSON.stringify(value.message);
-  return JSON.stringify(value) ?? String(value);
+  if (typeof value === "string") return NEEDS_QUOTES.test(value) ? escapeControls(JSON.stringify(value)) : value;
+  if (value instanceof Error) return escapeControls(JSON.stringify(value.message));
+  return escapeControls(JSON.stringify(value) ?? String(value));
+}
+
+/** `\uXXXX` for every control character left (JSON.stringify leaves DEL, C1 and U+2028/9 raw). */
+function escapeControls(text: string): string {
+  return text.replace(CONTROL_CHARS, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
 
 /** Discards everything; for tests that do not look at logs. */
