@@ -34,6 +34,12 @@ export function logEvents(events: EventStream, localName: string, logger: Logger
       case "StoreWriteFailed":
         // The store logs its own failure with the cause and what to do.
         return;
+      case "NotificationSent":
+        logger.info("notification sent", { notifier: event.notifier, about: event.about, node: event.subjectNode, key: event.key, attempts: event.attempts });
+        return;
+      case "NotificationFailed":
+        logger.warn(event.final ? "notification given up" : "notification failed; will retry", { notifier: event.notifier, about: event.about, key: event.key, attempts: event.attempts, retryInMs: event.retryInMs, error: event.error });
+        return;
       case "ProbeRun":
       case "NodeUpdated":
       case "NodeFailed":

@@ -142,6 +142,8 @@ export function createClusterMember(options: ClusterMemberOptions, deps: Cluster
       case "ClusterHealthy":
       case "UserEvent":
       case "StoreWriteFailed":
+      case "NotificationSent":
+      case "NotificationFailed":
         return;
       default:
         assertNever(event, "event");

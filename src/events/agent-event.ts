@@ -101,6 +101,39 @@ export interface StoreWriteFailedEvent {
   error: string;
 }
 
+/** What a notification was about: one alert changing state (docs/notifications.md). */
+export interface NotificationFacts {
+  /** The notifier's configured name. */
+  notifier: string;
+  /** `alertmanager`, `webhook`, `email` or `script`. */
+  notifierKind: string;
+  /** The idempotency key: the same on every node for the same change of the same alert. */
+  key: string;
+  /** The change: ProbeFailed, ProbeSucceeded, NodeFailed, NodeDegraded, NodeHealthy, NodeLeft, ClusterDegraded, ClusterHealthy. */
+  about: string;
+  /** The node the alert is about (absent for the cluster's). */
+  subjectNode?: string;
+  /** The check the alert is about (probe alerts). */
+  checker?: string;
+  /** Delivery attempts so far, this one included. */
+  attempts: number;
+}
+
+/** This node, the notifier's sender, delivered a notification. */
+export interface NotificationSentEvent extends NotificationFacts {
+  type: "NotificationSent";
+}
+
+/** A delivery attempt failed: it is retried with backoff unless `final` (given up: dropped from the outbox). */
+export interface NotificationFailedEvent extends NotificationFacts {
+  type: "NotificationFailed";
+  /** What went wrong and what to do (never a secret). */
+  error: string;
+  final: boolean;
+  /** When not final: the wait before the next attempt. */
+  retryInMs?: number;
+}
+
 /** What a producer publishes; the stream adds `seq`, `kind` and (unless given) `ts`. */
 export type AgentEventInput = (
   | ProbeRunEvent
@@ -110,6 +143,8 @@ export type AgentEventInput = (
   | ClusterStatusEvent
   | UserEventFact
   | StoreWriteFailedEvent
+  | NotificationSentEvent
+  | NotificationFailedEvent
 ) & { ts?: number };
 
 export type AgentEventType = AgentEventInput["type"];
@@ -142,6 +177,8 @@ export const EVENT_KIND_OF: Readonly<Record<AgentEventType, EventKind>> = {
   ClusterHealthy: "cluster",
   UserEvent: "user",
   StoreWriteFailed: "agent",
+  NotificationSent: "agent",
+  NotificationFailed: "agent",
 };
 
 export const EVENT_TYPES = Object.keys(EVENT_KIND_OF) as AgentEventType[];
@@ -172,6 +209,8 @@ export function eventNode(event: AgentEvent): string | undefined {
     case "ClusterHealthy":
     case "UserEvent":
     case "StoreWriteFailed":
+    case "NotificationSent":
+    case "NotificationFailed":
       return undefined;
     default:
       return assertNever(event, "event");

@@ -59,6 +59,8 @@ export function toTimelineEvent(event: AgentEvent): TimelineEvent | undefined {
     case "NodeLeft":
     case "UserEvent":
     case "StoreWriteFailed":
+    case "NotificationSent":
+    case "NotificationFailed":
       return undefined;
     default:
       return assertNever(event, "event");
