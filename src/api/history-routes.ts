@@ -1,9 +1,9 @@
 import { Hono } from "hono";
 import { rfc3339Nano } from "../cluster/status-json.ts";
 import type { EventQuery } from "../store/history-store.ts";
-import { normaliseStepMs, type SeriesHistoryStore, type SeriesQuery } from "../store/series.ts";
+import { normaliseStepMs, type SeriesHistoryStore } from "../store/series.ts";
 import type { ApiBindings, ApiDeps } from "./api-deps.ts";
-import { EVENT_QUERY_PARAMS, parseEventQuery, parseSeriesQuery, SERIES_QUERY_PARAMS, type EventQueryText, type SeriesQueryText } from "./history-query.ts";
+import { EVENT_QUERY_PARAMS, parseEventQuery, parseSeriesQuery, SERIES_QUERY_PARAMS, type EventQueryText, type SeriesQueryText, type SeriesRequest } from "./history-query.ts";
 import { jsonError } from "./json-error.ts";
 import { queryInput } from "./query-input.ts";
 
@@ -20,11 +20,17 @@ export function historyRoutes(deps: ApiDeps) {
     )
     .get(
       "/history/series",
-      queryInput<SeriesQueryText, SeriesQuery>(SERIES_QUERY_PARAMS, (params) => parseSeriesQuery(params, deps.clock.nowMs())),
+      queryInput<SeriesQueryText, SeriesRequest>(SERIES_QUERY_PARAMS, (params) => parseSeriesQuery(params, deps.clock.nowMs())),
       async (c) => {
+        const request = c.req.valid("query");
+        if (request.of === "metric") {
+          const { query } = request;
+          const points = await deps.history.queryMetricSeries(query);
+          return c.json({ metric: query.metric, node: query.node, peer: query.peer, stepMs: normaliseStepMs(query.stepMs), points }, 200);
+        }
         const store = deps.history as Partial<SeriesHistoryStore>;
         if (!store.querySeries) return jsonError(c, 501, "this history backend keeps no series");
-        const query = c.req.valid("query");
+        const { query } = request;
         const points = await store.querySeries(query);
         return c.json({ checker: query.checker, node: query.node, stepMs: normaliseStepMs(query.stepMs), points }, 200);
       },

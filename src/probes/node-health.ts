@@ -1,5 +1,6 @@
 import type { AgentEventInput, ProbeOutcomeFact } from "../events/agent-event.ts";
 import type { EventStream } from "../events/event-stream.ts";
+import { boundRunMetrics } from "../events/metric-bounds.ts";
 import { applyDamping, INITIAL_DAMPING, type DampingState, type DampingThresholds } from "./flap-damping.ts";
 import { nodeStatusOf } from "./node-status.ts";
 import { outcomesToProbes } from "./outcome-to-probe.ts";
@@ -102,7 +103,8 @@ export class NodeHealth {
       status: failed ? "failed" : "running",
       severity: check.severity,
       error: report.error,
-      outcomes: report.outcomes.map(outcomeFact),
+      // Bounded here, once, so every subscriber (time series, /events) sees the same numbers.
+      outcomes: boundRunMetrics(report.outcomes.map(outcomeFact)).outcomes,
     });
     for (const change of changes) this.events.publish(change);
   }

@@ -1,4 +1,5 @@
 import type { ProbeStatus, Severity } from "../events/health-state.ts";
+import type { MetricPoint, MetricSample, MetricSeriesQuery } from "./metric-series.ts";
 
 /** One probe result as kept in history. Times are Unix milliseconds. */
 export interface ProbeSample {
@@ -50,10 +51,17 @@ export interface StoreHealth {
 export interface HistoryStore {
   appendSamples(samples: readonly ProbeSample[]): Promise<void>;
   appendEvents(events: readonly TimelineEvent[]): Promise<void>;
+  /**
+   * Numbers measured by checks and gossip (metric-series.ts), kept as one-minute aggregates per
+   * (metric, node, peer); malformed samples (no node, bad name, value not finite) are dropped.
+   */
+  appendMetrics(samples: readonly MetricSample[]): Promise<void>;
   /** Events, newest first. */
   queryEvents(query: EventQuery): Promise<TimelineEvent[]>;
   /** Samples, oldest first. */
   querySamples(query: SampleQuery): Promise<ProbeSample[]>;
+  /** Buckets of one metric, oldest first; aggregates within retention (`aggregateRetentionMs` for SQLite). */
+  queryMetricSeries(query: MetricSeriesQuery): Promise<MetricPoint[]>;
   /** Deletes what is older than the retention relative to `nowMs`; returns rows removed. */
   prune(nowMs: number): Promise<number>;
   health(): StoreHealth;

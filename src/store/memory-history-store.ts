@@ -29,6 +29,15 @@ import {
   type SeriesPoint,
   type SeriesQuery,
 } from "./series.ts";
+import {
+  addMetricBucket,
+  metricBucketOf,
+  metricBucketsToPoints,
+  metricMinute,
+  sanitizeMetricSample,
+  type MetricBucket,
+  type MetricSeriesQuery,
+} from "./metric-series.ts";
 
 export interface MemoryHistoryStoreOptions {
   /** Samples and events older than this (relative to `prune(nowMs)`) are removed. */
@@ -43,6 +52,8 @@ export function createMemoryHistoryStore(options: MemoryHistoryStoreOptions): Se
   let samples: ProbeSample[] = [];
   let events: TimelineEvent[] = [];
   const eventKeys = new Set<string>();
+  // One-minute aggregates, as SQLite keeps them: memory grows with series x minutes, not samples.
+  let metricMinutes = new Map<string, { metric: string; node: string; peer: string; minute: number; bucket: MetricBucket }>();
   let closed = false;
 
   return {
@@ -60,6 +71,33 @@ export function createMemoryHistoryStore(options: MemoryHistoryStoreOptions): Se
         eventKeys.add(key);
         events.push(cleanEvent(e));
       }
+    },
+    async appendMetrics(batch) {
+      if (closed) return;
+      for (const raw of batch) {
+        const m = sanitizeMetricSample(raw);
+        if (!m) continue;
+        const minute = metricMinute(m.ts);
+        const key = JSON.stringify([m.metric, m.node, m.peer ?? "", minute]);
+        const entry = metricMinutes.get(key);
+        if (entry) addMetricBucket(entry.bucket, metricBucketOf(m.value));
+        else metricMinutes.set(key, { metric: m.metric, node: m.node, peer: m.peer ?? "", minute, bucket: metricBucketOf(m.value) });
+      }
+    },
+    async queryMetricSeries(query: MetricSeriesQuery) {
+      if (closed) return [];
+      const stepMs = normaliseStepMs(query.stepMs);
+      const buckets = new Map<number, MetricBucket>();
+      for (const e of metricMinutes.values()) {
+        if (e.metric !== query.metric) continue;
+        if (query.node !== undefined && e.node !== query.node) continue;
+        if (query.peer !== undefined && e.peer !== query.peer) continue;
+        if (e.minute < bucketStart(query.sinceMs, stepMs)) continue;
+        if (query.untilMs !== undefined && e.minute >= query.untilMs) continue;
+        const start = bucketStart(e.minute, stepMs);
+        buckets.set(start, addMetricBucket(buckets.get(start), e.bucket));
+      }
+      return metricBucketsToPoints(buckets);
     },
     async queryEvents(query: EventQuery) {
       const limit = effectiveLimit(query.limit, DEFAULT_EVENT_LIMIT);
@@ -110,6 +148,7 @@ export function createMemoryHistoryStore(options: MemoryHistoryStoreOptions): Se
       const cutoff = nowMs - options.retentionMs;
       const before = samples.length + events.length;
       samples = samples.filter((s) => s.ts >= cutoff);
+      metricMinutes = new Map([...metricMinutes].filter(([, e]) => e.minute >= cutoff));
       const kept: TimelineEvent[] = [];
       for (const e of events) {
         if (e.timestamp >= cutoff) kept.push(e);

@@ -85,6 +85,31 @@ describe("/history", () => {
     expect((await app.request("/history/series")).status).toBe(400);
     expect((await app.request("/history/series?checker=tcp&step=0s")).status).toBe(400);
   });
+
+  test("/history/series?metric= plots one measured number, per node and peer or over all of them", async () => {
+    const { app, history, clock } = makeApp();
+    const now = clock.nowMs();
+    await history.appendMetrics([
+      { ts: now - 120_000, node: "n1", metric: "host-metrics.cpu.usedPercent", value: 20 },
+      { ts: now - 110_000, node: "n1", metric: "host-metrics.cpu.usedPercent", value: 40 },
+      { ts: now - 110_000, node: "n2", metric: "host-metrics.cpu.usedPercent", value: 90 },
+      { ts: now - 60_000, node: "n1", metric: "peer.rttP95Ms", peer: "n2", value: 1.5 },
+      { ts: now - 60_000, node: "n1", metric: "peer.rttP95Ms", peer: "n3", value: 4.5 },
+    ]);
+    const get = async (path: string) => {
+      const res = await app.request(path);
+      expect(res.status).toBe(200);
+      return (await res.json()) as { metric: string; node?: string; peer?: string; stepMs: number; points: { ts: number; count: number; min: number; avg: number; max: number }[] };
+    };
+    const cpu = await get("/history/series?metric=host-metrics.cpu.usedPercent&node=n1&since=1h&step=1m");
+    expect(cpu).toEqual({ metric: "host-metrics.cpu.usedPercent", node: "n1", stepMs: 60_000, points: [{ ts: now - 120_000, count: 2, min: 20, avg: 30, max: 40 }] });
+    expect((await get("/history/series?metric=host-metrics.cpu.usedPercent&since=1h&step=1h")).points).toEqual([{ ts: now - 3_600_000, count: 3, min: 20, avg: 50, max: 90 }]);
+    expect((await get("/history/series?metric=peer.rttP95Ms&node=n1&peer=n3")).points).toEqual([{ ts: now - 60_000, count: 1, min: 4.5, avg: 4.5, max: 4.5 }]);
+    expect((await get("/history/series?metric=peer.rttP95Ms&node=n1")).points).toEqual([{ ts: now - 60_000, count: 2, min: 1.5, avg: 3, max: 4.5 }]);
+    // until is exclusive and compared with the start of each minute.
+    expect((await get("/history/series?metric=host-metrics.cpu.usedPercent&since=1h&until=119s")).points.map((p) => p.count)).toEqual([3]);
+    expect((await get("/history/series?metric=host-metrics.cpu.usedPercent&since=1h&until=2m")).points).toEqual([]);
+  });
 });
 
 describe("checks and members", () => {

@@ -147,6 +147,8 @@ describe("query parameters are parsed strictly", () => {
     ["/history/series?checker=tcp&since=24h&step=5m&until=1h", 200],
     ["/history/series?checker=tcp&step=1s", 200],
     ["/history/series?checker=tcp&step=31d", 200],
+    ["/history/series?metric=host-metrics.cpu.usedPercent&node=n1&since=24h&step=5m", 200],
+    ["/history/series?metric=peer.rttP95Ms&node=n1&peer=n2", 200],
   ] as const)("%p is accepted", async (path, status) => {
     expect((await get(path)).status).toBe(status);
   });
@@ -176,7 +178,14 @@ describe("query parameters are parsed strictly", () => {
     [`/history?node=${"n".repeat(254)}`, "node must be 1 to 253 printable characters"],
     ["/history?nodes=n1", 'unknown query parameter "nodes"'],
     ["/history?limit=1&limit=2", 'query parameter "limit" is given 2 times; give it once'],
-    ["/history/series", "checker is required"],
+    ["/history/series", "checker or metric is required"],
+    ["/history/series?checker=tcp&metric=tcp.durationMs", "give checker or metric, not both"],
+    ["/history/series?checker=tcp&peer=n2", "peer goes with metric"],
+    ["/history/series?metric=bad%20name", 'metric must be 1 to 320 characters of A-Z a-z 0-9 _ . -, not starting with . or - (got "bad name")'],
+    ["/history/series?metric=", "metric must be 1 to 320 characters"],
+    [`/history/series?metric=${"m".repeat(321)}`, "metric must be 1 to 320 characters"],
+    ["/history/series?metric=peer.rttP95Ms&peer=", 'peer must be 1 to 253 printable characters (got "")'],
+    ["/history/series?metric=a&metric=b", 'query parameter "metric" is given 2 times; give it once'],
     ["/history/series?checker=tcp&step=0s", 'step must be a duration from 1s to 31d with a unit, e.g. 30s, 5m, 1h30m, 7d (got "0s")'],
     ["/history/series?checker=tcp&step=32d", "step must be a duration from 1s to 31d"],
     ["/history/series?checker=tcp&step=1m%20", "step must be a duration from 1s to 31d"],
@@ -193,7 +202,7 @@ describe("query parameters are parsed strictly", () => {
 
   test("an unknown parameter's answer lists the allowed ones", async () => {
     expect((await get("/history?x=1")).body.hint).toBe("allowed: node, probe, type, since, limit");
-    expect((await get("/history/series?x=1")).body.hint).toBe("allowed: checker, node, since, until, step");
+    expect((await get("/history/series?x=1")).body.hint).toBe("allowed: checker, metric, node, peer, since, until, step");
   });
 
   test("until bounds the series: samples at or after it are left out", async () => {

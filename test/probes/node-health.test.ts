@@ -38,6 +38,15 @@ describe("NodeHealth", () => {
   });
 
 
+  test("ProbeRun carries the run's numbers bounded: finite values, safe keys, at most 32 keys per run", () => {
+    const { apply } = nodeHealth("n1", [check("a")]);
+    const many = Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`m${i}`, i]));
+    const [run] = apply(report("a", [{ status: "running", metrics: { "/var usage": 1, bad: Number.NaN, inf: Number.POSITIVE_INFINITY } }, { status: "running", metrics: many }]));
+    if (run?.type !== "ProbeRun") throw new Error("expected ProbeRun first");
+    expect(run.outcomes[0]?.metrics).toEqual({ _var_usage: 1 });
+    expect(Object.keys(run.outcomes[1]?.metrics ?? {})).toHaveLength(31);
+  });
+
   test("a critical failure degrades the node and records ProbeFailed then NodeDegraded", () => {
     const { health, changes } = nodeHealth("n1", [check("a"), check("b")]);
     expect(changes(report("a", [{ status: "running" }]))).toEqual([]);

@@ -11,6 +11,7 @@ import { SCHEMA_VERSION } from "../../src/store/sqlite/schema.ts";
 import { event, runHistoryStoreContract, sample } from "./history-store.contract.ts";
 import type { ProbeSample, TimelineEvent } from "../../src/store/history-store.ts";
 import { runSeriesStoreContract } from "./series.contract.ts";
+import { metric, runMetricSeriesContract } from "./metric-series.contract.ts";
 
 const root = mkdtempSync(join(tmpdir(), "satellite-sqlite-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -23,6 +24,25 @@ const open = (path: string, retentionMs = 7 * 24 * 3600_000) =>
 
 runHistoryStoreContract("sqlite", (o) => open(freshPath(), o.retentionMs));
 runSeriesStoreContract("sqlite", (o) => open(freshPath(), o.retentionMs));
+runMetricSeriesContract("sqlite", (o) => open(freshPath(), o.retentionMs));
+
+describe("sqlite history: metric series", () => {
+  test("series and their minutes survive a reopen, and later samples join the same minute row", async () => {
+    const path = freshPath();
+    const first = open(path);
+    await first.appendMetrics([metric({ ts: T0 + 1, value: 1 }), metric({ ts: T0 + 2, metric: "peer.rttP95Ms", peer: "n2", value: 4 })]);
+    await first.close();
+    const second = open(path);
+    await second.appendMetrics([metric({ ts: T0 + 3, value: 3 })]);
+    expect(await second.queryMetricSeries({ metric: "disk-space.usedPercent", sinceMs: T0, stepMs: 60_000, untilMs: T0 + 60_000 })).toEqual([{ ts: T0, count: 2, min: 1, avg: 2, max: 3 }]);
+    expect(await second.queryMetricSeries({ metric: "peer.rttP95Ms", peer: "n2", sinceMs: T0, stepMs: 60_000, untilMs: T0 + 60_000 })).toEqual([{ ts: T0, count: 1, min: 4, avg: 4, max: 4 }]);
+    await second.close();
+    const db = new Database(path, { readonly: true });
+    expect((db.query("SELECT COUNT(*) AS n FROM metrics_1m").get() as { n: number }).n).toBe(2);
+    expect((db.query("SELECT COUNT(*) AS n FROM metric_series").get() as { n: number }).n).toBe(2);
+    db.close();
+  });
+});
 
 function openError(path: string): SatelliteError {
   try {

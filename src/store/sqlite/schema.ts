@@ -51,6 +51,25 @@ export const MIGRATIONS: readonly string[] = [
      SELECT checker, node, (ts / 60000) * 60000, COUNT(*), SUM(status <> 'running'),
             MIN(duration_ms), SUM(duration_ms), MAX(duration_ms)
      FROM samples GROUP BY checker, node, ts / 60000;`,
+  // 3: numbers measured by checks and gossip (store/metric-series.ts), as one-minute
+  // aggregates only: a series costs one row per minute however often it is measured. Series
+  // get a small integer id so the minute rows stay narrow.
+  `CREATE TABLE metric_series (
+     id INTEGER PRIMARY KEY,
+     metric TEXT NOT NULL,
+     node TEXT NOT NULL,
+     peer TEXT NOT NULL DEFAULT ''
+   );
+   CREATE UNIQUE INDEX metric_series_name ON metric_series (metric, node, peer);
+   CREATE TABLE metrics_1m (
+     series INTEGER NOT NULL,
+     minute INTEGER NOT NULL,
+     count INTEGER NOT NULL,
+     min_value REAL NOT NULL,
+     sum_value REAL NOT NULL,
+     max_value REAL NOT NULL,
+     PRIMARY KEY (series, minute)
+   ) WITHOUT ROWID;`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -12,6 +12,8 @@ import { queryEvents, queryLatest, querySamples, querySeries } from "./sqlite-qu
 import { enforceRetention } from "./sqlite-retention.ts";
 import { isTransientSqliteError, sanitizeEvent, sanitizeSample } from "./sanitize.ts";
 import { createSqliteWriter, loadSeries } from "./sqlite-writes.ts";
+import { createMetricWriter, enforceMetricRetention, loadMetricSeries, queryMetricSeries, type MetricSeriesIds } from "./sqlite-metrics.ts";
+import { sanitizeMetricSample, type MetricSample } from "../metric-series.ts";
 
 export interface SqliteHistoryStoreOptions {
   /** The database file; its directory must exist. */
@@ -85,8 +87,10 @@ export function createSqliteHistoryStore(options: SqliteHistoryStoreOptions): Sq
   // elsewhere must not delay the start, it is reported through health() when found.
   const integrityRun = watchIntegrity(path, options.integrityCheck ?? quickCheckInWorker, logger);
   let knownSeries: ReturnType<typeof loadSeries>;
+  let metricSeries: MetricSeriesIds;
   try {
     knownSeries = loadSeries(db);
+    metricSeries = loadMetricSeries(db);
   } catch (error) {
     integrityRun.cancel();
     db.close();
@@ -97,6 +101,7 @@ export function createSqliteHistoryStore(options: SqliteHistoryStoreOptions): Sq
     throw error;
   }
   const writer = createSqliteWriter(db, knownSeries);
+  const metricWriter = createMetricWriter(db, metricSeries);
   const writeHealth = createWriteHealth({
     logger,
     target: path,
@@ -187,7 +192,7 @@ export function createSqliteHistoryStore(options: SqliteHistoryStoreOptions): Sq
     }
     if (invalid > 0 && !invalidLogged) {
       // Once: the count keeps going up in droppedRows().
-      logger.warn("malformed history rows refused (no time, node, checker, status or type)", { path });
+      logger.warn("malformed history rows refused (no time, node, checker, status or type; metric samples: bad name or a value that is not finite)", { path });
       invalidLogged = true;
     }
     return out;
@@ -205,9 +210,36 @@ export function createSqliteHistoryStore(options: SqliteHistoryStoreOptions): Sq
     pendingSamples = allSamples.slice(allSamples.length - sampleRoom);
   };
 
+  // Numbers are not worth a retry buffer: a failed write is reported like any other and its
+  // samples are counted as dropped (the next minute brings new ones).
+  const writeMetrics = (samples: readonly MetricSample[]): void => {
+    const clean = sanitizeAll(samples, sanitizeMetricSample);
+    if (clean.length === 0) return;
+    try {
+      metricWriter.write(clean);
+      writeHealth.succeeded();
+    } catch (error) {
+      writeHealth.failed("writing metric samples", sqliteCode(error) || "unknown", error);
+      dropped += clean.length;
+    }
+  };
+
   const runPrune = async (nowMs: number): Promise<number> => {
     await drainPending();
-    return enforceRetention(
+    const control = {
+      batchRows: options.pruneBatchRows ?? 500,
+      pause: pauseFn,
+      stopped: () => closed,
+      runBatch: (fn: () => number) => {
+        try {
+          return fn();
+        } catch (error) {
+          writeHealth.failed("deleting expired history", sqliteCode(error) || "unknown", error);
+          return 0;
+        }
+      },
+    };
+    const removed = await enforceRetention(
       db,
       knownSeries,
       {
@@ -215,20 +247,11 @@ export function createSqliteHistoryStore(options: SqliteHistoryStoreOptions): Sq
         aggregatesBeforeMs: nowMs - aggregateRetentionMs,
         eventsBeforeMs: nowMs - options.retentionMs,
       },
-      {
-        batchRows: options.pruneBatchRows ?? 500,
-        pause: pauseFn,
-        stopped: () => closed,
-        runBatch: (fn) => {
-          try {
-            return fn();
-          } catch (error) {
-            writeHealth.failed("deleting expired history", sqliteCode(error) || "unknown", error);
-            return 0;
-          }
-        },
-      },
+      control,
     );
+    // Derived minute rows, like the probe aggregates: not counted.
+    if (!closed) await enforceMetricRetention(db, metricSeries, nowMs - aggregateRetentionMs, control);
+    return removed;
   };
 
   // One pass at a time: a caller arriving during a pass waits for it, then runs its own.
@@ -262,6 +285,9 @@ export function createSqliteHistoryStore(options: SqliteHistoryStoreOptions): Sq
     async appendEvents(events) {
       if (!closed) flush("writing timeline events", [], events);
     },
+    async appendMetrics(samples) {
+      if (!closed) writeMetrics(samples);
+    },
     async queryEvents(query) {
       return closed ? [] : queryEvents(db, query);
     },
@@ -270,6 +296,9 @@ export function createSqliteHistoryStore(options: SqliteHistoryStoreOptions): Sq
     },
     async querySeries(query) {
       return closed ? [] : querySeries(db, query, clock.nowMs());
+    },
+    async queryMetricSeries(query) {
+      return closed ? [] : queryMetricSeries(db, query, clock.nowMs());
     },
     async queryLatest(query = {}) {
       return closed ? [] : queryLatest(db, query);
