@@ -44,6 +44,7 @@ export const AGENT_FLAGS: readonly AgentFlag[] = [
   { flag: "sample-retention", key: "sampleRetention", kind: "string", valueHint: "duration", description: "How long raw probe samples are kept (default 24h; at most --retention)" },
   { flag: "api-token", key: "apiToken", kind: "string", valueHint: "token", description: "API token (16+ characters): when set, every mutating API call (join, leave, checks run) must send it, from loopback too; when unset, only loopback may mutate. A flag value is visible in the process list: prefer --api-token-file or SATELLITE_API_TOKEN" },
   { flag: "api-token-file", key: "apiTokenFile", kind: "string", valueHint: "file", description: "File whose first line is the API token; keeps it out of the process list" },
+  { flag: "cluster-name", key: "clusterName", kind: "string", valueHint: "name", description: "The cluster's name in notifications (the cluster label of Alertmanager alerts, the subject of mails)" },
   { flag: "debug", key: "debug", kind: "boolean", description: "Log at debug level" },
 ];
 

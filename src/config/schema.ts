@@ -3,6 +3,7 @@ import { parseHostPort } from "./addresses.ts";
 import { parseDurationMs } from "./duration.ts";
 import { CONFIG_BOUNDS as B } from "./bounds.ts";
 import { tagsTooLarge } from "./tag-limits.ts";
+import { clusterNameSchema, notifiersSchema } from "./notifiers-schema.ts";
 
 /**
  * The agent's configuration: the one place where defaults live. Flags, environment and the
@@ -97,6 +98,10 @@ export const agentConfigSchema = z.strictObject({
   defaultChecks: z.boolean().default(true),
   /** A check with the name of a built-in one replaces it. */
   checks: z.array(checkEntry).max(B.checksMax).default([]),
+  /** Names the cluster in notifications (the `cluster` label of alerts). */
+  clusterName: clusterNameSchema.optional(),
+  /** Where alerts go, each sent once per cluster (docs/notifications.md). */
+  notifiers: notifiersSchema.default([]),
 });
 
 export type AgentConfigInput = z.input<typeof agentConfigSchema>;
