@@ -94,6 +94,45 @@ export async function writeLines(fetchFn: FetchFn, config: InfluxConfig, lines: 
   throw new InfluxWriteError(detail, { retryable: true, status, hint: "check the InfluxDB server logs; points are queued on disk meanwhile" });
 }
 
+/** An InfluxQL identifier in double quotes, with `\` and `"` escaped. */
+export function quoteIdentifier(name: string): string {
+  return `"${name.replace(/[\\"]/g, (c) => `\\${c}`)}"`;
+}
+
+/**
+ * `CREATE DATABASE "<name>"` (a no-op when it exists), as the original agent did at start.
+ * Throws InfluxWriteError: `retryable` when InfluxDB is unreachable or failing; status 401/403
+ * when these credentials may not create databases.
+ */
+export async function createDatabase(fetchFn: FetchFn, config: InfluxConfig, timeoutMs: number): Promise<void> {
+  const url = endpoint(config, "query", { q: `CREATE DATABASE ${quoteIdentifier(config.database)}` });
+  let response: Response;
+  try {
+    response = await fetchFn(url, { method: "POST", headers: headers(config), signal: AbortSignal.timeout(timeoutMs) });
+  } catch (cause) {
+    throw new InfluxWriteError(redactCredentials(`InfluxDB at ${config.url} unreachable: ${describeError(cause)}`), {
+      retryable: true,
+      hint: "start InfluxDB or fix --influxdb-url; points are queued on disk meanwhile",
+      cause,
+    });
+  }
+  const text = await response.text().catch(() => "");
+  const body = text.slice(0, 500).trim();
+  // 1.x may answer 200 with {"results":[{"error":...}]} when a statement fails.
+  const statementError = firstStatementError(text);
+  const refused = response.status === 401 || response.status === 403 || (statementError !== undefined && /authoriz|privilege/i.test(statementError));
+  if (response.ok && statementError === undefined) return;
+  const detail = redactCredentials(`InfluxDB at ${config.url} answered ${response.status} to CREATE DATABASE ${config.database}: ${body}`);
+  if (refused) {
+    throw new InfluxWriteError(detail, {
+      retryable: true,
+      status: response.status === 200 ? 403 : response.status,
+      hint: `create the database as an admin (CREATE DATABASE ${quoteIdentifier(config.database)}) or give --influxdb-user the right to; writing goes on meanwhile`,
+    });
+  }
+  throw new InfluxWriteError(detail, { retryable: true, status: response.status, hint: "check the InfluxDB server logs; points are queued on disk meanwhile" });
+}
+
 /** Runs an InfluxQL statement (GET for reads, POST for changes) and returns the parsed JSON. */
 export async function influxQuery(fetchFn: FetchFn, config: InfluxConfig, q: string, timeoutMs = 5000): Promise<unknown> {
   const isRead = /^\s*(SELECT|SHOW)\b/i.test(q);
@@ -102,4 +141,14 @@ export async function influxQuery(fetchFn: FetchFn, config: InfluxConfig, q: str
   const text = await response.text();
   if (!response.ok) throw new Error(redactCredentials(`InfluxDB query ${JSON.stringify(q)} at ${config.url} failed with ${response.status}: ${text.slice(0, 500)}`));
   return JSON.parse(text) as unknown;
+}
+
+function firstStatementError(text: string): string | undefined {
+  try {
+    const parsed = JSON.parse(text) as { error?: unknown; results?: { error?: unknown }[] };
+    const error = parsed.error ?? parsed.results?.find((r) => r?.error !== undefined)?.error;
+    return typeof error === "string" ? error : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -5,7 +5,7 @@ import { describeError } from "../../platform/errors.ts";
 import { redactCredentials } from "../../platform/redact.ts";
 import type { StoreHealth } from "../history-store.ts";
 import { openDiskQueue, type DiskQueue } from "./disk-queue.ts";
-import { InfluxWriteError, writeLines, type FetchFn, type InfluxConfig } from "./influx-client.ts";
+import { createDatabase, InfluxWriteError, writeLines, type FetchFn, type InfluxConfig } from "./influx-client.ts";
 import { formatPoint, type Point } from "./line-protocol.ts";
 import { nodeStatusPoints, type NodeStatusLike } from "./points.ts";
 
@@ -42,6 +42,7 @@ export interface InfluxSinkHealth extends StoreHealth {
  * network. Points are buffered (size + time), sent in batches, and while InfluxDB is down
  * they go to a bounded on-disk queue that is drained, in order, when it answers again.
  * Lines only in memory (at most one flush interval) are lost on kill -9; queued lines are not.
+ * The database is created when missing (before the first write, and when a write finds it gone).
  */
 export interface InfluxSink {
   writePoints(points: readonly Point[]): void;
@@ -105,10 +106,38 @@ export function createInfluxSink(options: InfluxSinkOptions): InfluxSink {
     loggedKinds = new Set();
   };
 
+  // The database is created before the first write and again when a write finds it missing
+  // (dropped while we run), as the original agent did at start. Credentials that may not
+  // create databases are logged once and writing goes on: the database may exist already.
+  let databaseReady = false;
+  let createRefusalLogged = false;
+  const ensureDatabase = async (): Promise<void> => {
+    if (databaseReady) return;
+    try {
+      await createDatabase(fetchFn, options, timeoutMs);
+    } catch (error) {
+      if (!(error instanceof InfluxWriteError) || (error.status !== 401 && error.status !== 403)) throw error;
+      if (!createRefusalLogged) logger.warn("cannot create the influxdb database; writing to it anyway", { database: options.database, error: error.message, hint: error.hint });
+      createRefusalLogged = true;
+    }
+    databaseReady = true;
+  };
+  const writeToDatabase = async (lines: readonly string[]): Promise<void> => {
+    await ensureDatabase();
+    try {
+      await writeLines(fetchFn, options, lines, timeoutMs);
+    } catch (error) {
+      if (!(error instanceof InfluxWriteError) || error.status !== 404) throw error;
+      databaseReady = false;
+      await ensureDatabase();
+      await writeLines(fetchFn, options, lines, timeoutMs);
+    }
+  };
+
   // Sends one batch; true when InfluxDB took it (or refused it for good: then it is dropped).
   const send = async (lines: readonly string[]): Promise<boolean> => {
     try {
-      await writeLines(fetchFn, options, lines, timeoutMs);
+      await writeToDatabase(lines);
       succeeded();
       return true;
     } catch (error) {

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { escapeKey, escapeMeasurement, escapeStringField, formatPoint } from "../../../src/store/influxdb/line-protocol.ts";
-import { nodeStatusPoints } from "../../../src/store/influxdb/points.ts";
+import { checkMetricPoint, nodeStatusPoints, peerPoint } from "../../../src/store/influxdb/points.ts";
 
 describe("line protocol escaping", () => {
   test.each([
@@ -45,7 +45,7 @@ describe("formatPoint", () => {
       {
         name: "n1",
         status: "degraded",
-        member_status: { addr: "10.0.0.1:7946", status: "alive", tags: { role: "master", publicip: "10.0.0.1" } },
+        member_status: { addr: "10.0.0.1:7946", status: "alive", tags: { role: "master", publicip: "10.0.0.1", zone: "eu-1", name: "not-the-name", time: "x" } },
         probes: [
           { checker: "docker", status: "failed", error: "healthz failed", code: "503" },
           { checker: "etcd", status: "running" },
@@ -54,9 +54,15 @@ describe("formatPoint", () => {
       1000,
     ).map(formatPoint);
     expect(lines).toEqual([
-      'node,name=n1,publicip=10.0.0.1,role=master addr="10.0.0.1:7946",member_status="alive",status="degraded" 1000',
-      'probe,checker=docker,node=n1,status=failed code="503",error="healthz failed" 1000',
-      'probe,checker=etcd,node=n1,status=running error="" 1000',
+      'node,name=n1,node_name=n1,publicip=10.0.0.1,role=master,zone=eu-1 addr="10.0.0.1:7946",member_status="alive",status="degraded" 1000',
+      'probe,checker=docker,node=n1,node_name=n1,status=failed code="503",error="healthz failed" 1000',
+      'probe,checker=etcd,node=n1,node_name=n1,status=running error="" 1000',
     ]);
+  });
+
+  test("check numbers and per-peer numbers; unknown peer numbers are left out", () => {
+    expect(formatPoint(checkMetricPoint("n1", "host-metrics", "cpu.usedPercent", 12.5, 1000))).toBe("check_metric,checker=host-metrics,metric=cpu.usedPercent,node=n1 value=12.5 1000");
+    expect(formatPoint(peerPoint("n1", { peer: "n2", rttP50Ms: 0.4, rttP95Ms: 1.25, lossPercent: 0, clockOffsetMs: -3 }, 1000))).toBe("peer,node=n1,peer=n2 clock_offset_ms=-3,loss_percent=0,rtt_p50_ms=0.4,rtt_p95_ms=1.25 1000");
+    expect(formatPoint(peerPoint("n1", { peer: "n3", rttP95Ms: 2 }, 1000))).toBe("peer,node=n1,peer=n3 rtt_p95_ms=2 1000");
   });
 });
