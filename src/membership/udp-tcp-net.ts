@@ -8,12 +8,12 @@ import {
   COMPOUND_PART_OVERHEAD,
   CRC_OVERHEAD,
   ENCRYPT_OVERHEAD,
-  MAX_STREAM_BYTES,
   UDP_PACKET_LIMIT,
 } from "./wire/message-type.ts";
-import { decodePacket, encodePacketParts } from "./wire/packet.ts";
+import { decodePacket, encodePacketParts, PACKET_REQUESTS_MAX } from "./wire/packet.ts";
+import { DEFAULT_STREAM_LIMITS, IncomingStreams, type StreamFailureReason, type StreamLimits } from "./stream-admission.ts";
 import { encodeStreamBody } from "./wire/stream-codec.ts";
-import type { DropReason } from "./wire/wire-error.ts";
+import { DROP_REASONS, type DropReason } from "./wire/wire-error.ts";
 import { type TcpListener, type UdpEndpoint, listenTcp, openUdp } from "../platform/bun-sockets.ts";
 import type { Clock } from "../platform/clock.ts";
 import { describeError, SatelliteError } from "../platform/errors.ts";
@@ -39,8 +39,8 @@ export interface UdpTcpGossipNetOptions {
   clock: Clock;
   /** Incoming stream deadline (memberlist TCPTimeout, 10 s). */
   streamTimeoutMs?: number;
-  /** Concurrent incoming streams served; more are closed at once (memberlist: 128). */
-  maxIncomingStreams?: number;
+  /** Bounds of incoming streams (stream-admission.ts); each field defaults to DEFAULT_STREAM_LIMITS. */
+  streamLimits?: Partial<StreamLimits>;
   random?: SecureRandomBytes;
 }
 
@@ -51,6 +51,11 @@ export interface UdpTcpGossipNetStats extends GossipNetStats {
   sendFailures: number;
   /** Incoming streams that failed (malformed, timed out, refused for being over the limit). */
   streamsFailed: number;
+  /** streamsFailed by reason. */
+  streamFailuresByReason: Record<StreamFailureReason, number>;
+  /** Incoming streams being served now, and the memory they hold. */
+  streamsActive: number;
+  streamMemoryBytes: number;
 }
 
 export interface UdpTcpGossipNet extends GossipNet {
@@ -73,7 +78,7 @@ export async function createUdpTcpGossipNet(options: UdpTcpGossipNetOptions): Pr
   const packetOverhead = CRC_OVERHEAD + (options.keyring ? ENCRYPT_OVERHEAD : 0);
   const peerPmax = new Map<string, number>();
   const drops = Object.fromEntries(
-    (["malformed", "unknown_type", "not_encrypted", "decrypt_failed", "bad_crc", "decompress_failed", "too_large", "too_deep"] as const).map((r) => [r, 0]),
+    DROP_REASONS.map((r) => [r, 0]),
   ) as Record<DropReason, number>;
   const counters = { packetsSent: 0, packetsReceived: 0, bytesSent: 0, bytesReceived: 0, packetsDropped: 0, streamsOpened: 0, streamsAccepted: 0, sendFailures: 0, streamsFailed: 0 };
   let handlers = NO_HANDLERS;
@@ -84,7 +89,7 @@ export async function createUdpTcpGossipNet(options: UdpTcpGossipNetOptions): Pr
     counters.packetsReceived++;
     counters.bytesReceived += data.length;
     const at = options.clock.nowMs();
-    const decoded = decodePacket(data, { keyring: options.keyring });
+    const decoded = decodePacket(data, { keyring: options.keyring, requestsMax: PACKET_REQUESTS_MAX });
     for (const drop of decoded.drops) {
       counters.packetsDropped++;
       drops[drop.reason]++;
@@ -99,15 +104,16 @@ export async function createUdpTcpGossipNet(options: UdpTcpGossipNetOptions): Pr
     }
   };
 
+  const streamLimits: StreamLimits = { ...DEFAULT_STREAM_LIMITS, ...options.streamLimits };
   const ctx: StreamContext = {
     keyring: options.keyring,
     compression: options.compression,
     random,
     clock: options.clock,
     logger: log,
-    maxBytes: MAX_STREAM_BYTES,
+    maxBytes: streamLimits.messageBytesMax,
     incomingTimeoutMs: options.streamTimeoutMs ?? 10_000,
-    maxIncoming: options.maxIncomingStreams ?? 128,
+    incoming: new IncomingStreams(streamLimits, log, () => options.clock.monotonicMs()),
     handlers: () => handlers,
     isClosed: () => closed,
     counters,
@@ -200,7 +206,13 @@ export async function createUdpTcpGossipNet(options: UdpTcpGossipNetOptions): Pr
       peerPmax.set(formatAddress(addr), pmax);
     },
     stats() {
-      return { ...counters, dropsByReason: { ...drops } };
+      return {
+        ...counters,
+        dropsByReason: { ...drops },
+        streamFailuresByReason: { ...ctx.incoming.failures },
+        streamsActive: ctx.incoming.active,
+        streamMemoryBytes: ctx.incoming.memory.usedBytes,
+      };
     },
     async close() {
       if (closed) return;

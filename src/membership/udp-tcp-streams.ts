@@ -4,6 +4,7 @@ import type { Keyring } from "./wire/keyring.ts";
 import { StreamBuffer } from "./wire/stream-buffer.ts";
 import { encodeStream, readStreamMessage } from "./wire/stream-codec.ts";
 import { WireError } from "./wire/wire-error.ts";
+import { streamFailureReason, type IncomingStreams } from "./stream-admission.ts";
 import { connectTcp, type TcpConn, type TcpConnHandlers } from "../platform/bun-sockets.ts";
 import type { Clock } from "../platform/clock.ts";
 import { describeError, SatelliteError } from "../platform/errors.ts";
@@ -17,9 +18,11 @@ export interface StreamContext {
   random: SecureRandomBytes;
   clock: Clock;
   logger: Logger;
+  /** Largest reply read on a stream we open (replies to our own requests; not pooled). */
   maxBytes: number;
   incomingTimeoutMs: number;
-  maxIncoming: number;
+  /** Admission, memory and failure accounting of incoming streams. */
+  incoming: IncomingStreams;
   handlers(): GossipNetHandlers;
   isClosed(): boolean;
   counters: { streamsOpened: number; streamsAccepted: number; streamsFailed: number; bytesSent: number; bytesReceived: number };
@@ -27,42 +30,69 @@ export interface StreamContext {
   conns: Set<TcpConn>;
 }
 
-/** Serves one incoming connection. */
+const IGNORE: TcpConnHandlers = { onData: () => {}, onClose: () => {} };
+
+/**
+ * Serves one incoming connection within the limits of `ctx.incoming`: refused at once over
+ * the stream count (total or per peer IP), closed as soon as it exceeds its size or the
+ * shared memory, or misses the deadline. Every refusal and failure is counted by reason.
+ */
 export function acceptStream(ctx: StreamContext, conn: TcpConn): TcpConnHandlers {
   const conns = ctx.conns;
   const from = conn.remote;
-  if (ctx.isClosed() || conns.size >= ctx.maxIncoming) {
-    ctx.counters.streamsFailed++;
-    ctx.logger.warn("too many concurrent incoming streams, refusing one", { from: formatAddress(from), limit: ctx.maxIncoming });
+  const peer = formatAddress(from);
+  if (ctx.isClosed()) {
     conn.close();
-    return { onData: () => {}, onClose: () => {} };
+    return IGNORE;
+  }
+  const { incoming } = ctx;
+  const refused = incoming.admit(from.ip);
+  if (refused) {
+    ctx.counters.streamsFailed++;
+    incoming.failed(refused, peer, `over the limit of ${refused === "too_many_streams" ? incoming.limits.incomingMax : incoming.limits.incomingPerPeerMax} concurrent streams`);
+    conn.close();
+    return IGNORE;
   }
   ctx.counters.streamsAccepted++;
   conns.add(conn);
-  const buf = new StreamBuffer(ctx.clock, ctx.incomingTimeoutMs, ctx.maxBytes, `stream from ${formatAddress(from)}`);
+  const { limits } = incoming;
+  const what = `stream from ${peer}`;
+  const memory = incoming.memory.open(limits.streamMemoryMax, what);
+  const buf = new StreamBuffer(ctx.clock, ctx.incomingTimeoutMs, limits.messageBytesMax, what, memory);
+  let failed = false;
+  const fail = (error: unknown): void => {
+    failed = true;
+    ctx.counters.streamsFailed++;
+    incoming.failed(streamFailureReason(error), peer, describeError(error));
+  };
   const serve = async (): Promise<void> => {
     let msg: GossipMessage;
     try {
-      msg = await readStreamMessage(buf, { keyring: ctx.keyring, maxBytes: ctx.maxBytes });
+      msg = await readStreamMessage(buf, { keyring: ctx.keyring, maxBytes: limits.messageBytesMax, nodesMax: limits.pushPullNodesMax, memory });
     } catch (error) {
-      ctx.counters.streamsFailed++;
-      ctx.logger.debug("bad incoming stream", { from: formatAddress(from), error: describeError(error) });
+      fail(error);
       // memberlist answers a malformed stream with an err message before closing.
-      if (error instanceof WireError) await writeReply(ctx, conn, { type: "err", error: error.message });
+      if (error instanceof WireError) await writeReply(ctx, conn, { type: "err", error: error.message }).catch(() => {});
       return;
     }
-    const reply = await withDeadline(ctx, ctx.handlers().onStreamMessage(msg, from), `answering a ${msg.type} stream from ${formatAddress(from)}`);
+    const reply = await withDeadline(ctx, ctx.handlers().onStreamMessage(msg, from), `answering a ${msg.type} ${what}`);
     if (reply && !ctx.isClosed()) await writeReply(ctx, conn, reply);
   };
   void serve()
-    .catch((error: unknown) => {
-      ctx.counters.streamsFailed++;
-      ctx.logger.warn("incoming stream failed", { from: formatAddress(from), error: describeError(error) });
-    })
+    .catch(fail)
     .finally(() => {
       buf.close();
+      memory.release();
+      incoming.finished(from.ip);
       conns.delete(conn);
+      // A failed stream is cut off; a served one is half-closed after its reply, and cut off
+      // if the peer keeps it open past the deadline.
+      if (failed) {
+        conn.close();
+        return;
+      }
       conn.end();
+      ctx.clock.setTimer(ctx.incomingTimeoutMs, () => conn.close());
     });
   return {
     onData: (data) => {

@@ -31,7 +31,7 @@ describe("packet pipeline", () => {
       for (const crc of [false, true]) {
         for (const keyring of [undefined, ring]) {
           const bytes = encodePacket(sampleMessages, { compression, crc, keyring, random: secureRandomBytes });
-          expect(decodePacket(bytes, { keyring })).toEqual({ messages: sampleMessages, drops: [] });
+          expect(decodePacket(bytes, { keyring, requestsMax: 255 })).toEqual({ messages: sampleMessages, drops: [] });
         }
       }
     }
@@ -96,6 +96,24 @@ describe("packet pipeline", () => {
     const out = decodePacket(p, {});
     expect(out.messages).toEqual([]);
     expect(out.drops.some((d) => d.reason === "too_deep")).toBe(true);
+  });
+
+  test("only the first pings and indirect pings of a packet are delivered, wherever they are nested", () => {
+    const pings: GossipMessage[] = Array.from({ length: 255 }, (_, i) => ({ type: "ping", seqNo: i, node: "b", sourceAddr: "192.0.2.7", sourcePort: 9 }));
+    const flat = decodePacket(encodePacket(pings, plainOpts), {});
+    expect(flat.messages.map((m) => m.type === "ping" && m.seqNo)).toEqual([0, 1]);
+    expect(flat.drops.length).toBe(253);
+    expect(new Set(flat.drops.map((d) => d.reason))).toEqual(new Set(["too_many_requests"]));
+    // Nested compounds inside a compressed one share the packet's budget; other messages pass.
+    const mixed: GossipMessage[] = [
+      { type: "indirectPing", seqNo: 1, targetAddr: "10.0.0.1", targetPort: 7946, node: "x", nack: true },
+      { type: "suspect", incarnation: 2, node: "x", from: "y" },
+    ];
+    const inner = encodePacket([...mixed, ...mixed], plainOpts);
+    const packet = compressMessage(makeCompound([inner, inner]));
+    const out = decodePacket(packet, {});
+    expect(out.messages.map((m) => m.type)).toEqual(["indirectPing", "suspect", "indirectPing", "suspect", "suspect", "suspect"]);
+    expect(out.drops.map((d) => d.reason)).toEqual(["too_many_requests", "too_many_requests"]);
   });
 
   test("a compressed bomb is dropped", () => {

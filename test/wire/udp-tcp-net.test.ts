@@ -124,7 +124,7 @@ describe("UDP/TCP gossip net", () => {
 
   test("incoming streams over the concurrency limit are refused", async () => {
     const a = await net();
-    const b = await net({ maxIncomingStreams: 1 });
+    const b = await net({ streamLimits: { incomingMax: 1 } });
     let release: () => void = () => {};
     const gate = new Promise<void>((r) => (release = r));
     b.setHandlers({ onPacketMessage: () => {}, onStreamMessage: async (m) => (await gate, m) });

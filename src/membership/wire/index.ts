@@ -26,4 +26,5 @@ export {
   type StreamDecodeOptions,
   type StreamEncodeOptions,
 } from "./stream-codec.ts";
-export { type DropReason, WIRE_MALFORMED, WireError, WireTruncatedError } from "./wire-error.ts";
+export { DROP_REASONS, type DropReason, WIRE_MALFORMED, WireError, WireTruncatedError } from "./wire-error.ts";
+export { StreamMemory, StreamMemoryPool } from "./stream-memory.ts";

@@ -35,6 +35,20 @@ export interface DecodedPacket {
   drops: PacketDrop[];
 }
 
+/**
+ * Requests (ping, indirect ping) answered per packet: each costs a reply packet to an address
+ * the packet names, so a compound of 255 pings to a spoofed source would make us a 255-fold
+ * amplifier. memberlist puts one request in a packet (a probe: ping + suspect + piggyback);
+ * the rest are dropped as `too_many_requests`.
+ */
+export const PACKET_REQUESTS_MAX = 2;
+
+export interface PacketDecodeOptions {
+  keyring?: Keyring;
+  /** Requests delivered per packet (default PACKET_REQUESTS_MAX). */
+  requestsMax?: number;
+}
+
 /** Compound/compress nesting accepted on receive (serf itself nests at most compress > compound). */
 const MAX_NESTING = 4;
 /** Total bytes decompression may produce for one packet. */
@@ -72,7 +86,7 @@ export function encodePacketParts(parts: readonly Uint8Array[], opts: PacketEnco
   return buf;
 }
 
-export function decodePacket(bytes: Uint8Array, opts: { keyring?: Keyring }): DecodedPacket {
+export function decodePacket(bytes: Uint8Array, opts: PacketDecodeOptions): DecodedPacket {
   const result: DecodedPacket = { messages: [], drops: [] };
   try {
     let buf = bytes;
@@ -91,14 +105,22 @@ export function decodePacket(bytes: Uint8Array, opts: { keyring?: Keyring }): De
       }
       buf = rest;
     }
-    handleCommand(buf, 0, result, { left: MAX_PACKET_EXPANSION });
+    const requestsMax = opts.requestsMax ?? PACKET_REQUESTS_MAX;
+    handleCommand(buf, 0, result, { left: MAX_PACKET_EXPANSION, requestsMax, requestsLeft: requestsMax });
   } catch (error) {
     result.drops.push(toDrop(error));
   }
   return result;
 }
 
-function handleCommand(buf: Uint8Array, depth: number, result: DecodedPacket, budget: { left: number }): void {
+interface DecodeBudget {
+  /** Bytes decompression may still produce. */
+  left: number;
+  requestsMax: number;
+  requestsLeft: number;
+}
+
+function handleCommand(buf: Uint8Array, depth: number, result: DecodedPacket, budget: DecodeBudget): void {
   if (depth > MAX_NESTING) throw new WireError(`compound/compress nested deeper than ${MAX_NESTING}`, "too_deep");
   if (buf.length === 0) throw new WireError("message without a type byte");
   const t = buf[0] as number;
@@ -121,6 +143,10 @@ function handleCommand(buf: Uint8Array, depth: number, result: DecodedPacket, bu
     return;
   }
   if (t === MessageType.pushPull) throw new WireError("pushPull arrived in a packet; it only travels over streams", "unknown_type");
+  if (t === MessageType.ping || t === MessageType.indirectPing) {
+    if (budget.requestsLeft <= 0) throw new WireError(`a ping or indirect ping beyond the ${budget.requestsMax} answered per packet`, "too_many_requests");
+    budget.requestsLeft--;
+  }
   result.messages.push(decodeMessage(buf));
 }
 

@@ -1,5 +1,6 @@
 import type { Clock, Timer } from "../../platform/clock.ts";
 import { SatelliteError } from "../../platform/errors.ts";
+import type { StreamMemory } from "./stream-memory.ts";
 import { WireError } from "./wire-error.ts";
 
 /**
@@ -34,6 +35,8 @@ export class StreamBuffer implements ByteSource {
     private readonly timeoutMs: number,
     private readonly maxBytes: number,
     private readonly what = "stream",
+    /** When given, every byte the buffer grows by is reserved here first (incoming streams). */
+    private readonly memory?: StreamMemory,
   ) {}
 
   bytes(): Uint8Array {
@@ -42,21 +45,28 @@ export class StreamBuffer implements ByteSource {
 
   push(chunk: Uint8Array): void {
     if (this.ended) return;
+    if (this.len + chunk.length > this.maxBytes + 65536) {
+      this.fail(new WireError(`${this.what}: peer sent more than the ${this.maxBytes}-byte limit`, "too_large"));
+      return;
+    }
     if (this.len + chunk.length > this.buf.length) {
-      // Cap growth at what a reader may ask for; extra bytes beyond the limit are kept only
-      // up to the limit + one chunk, which is enough to fail the read cleanly.
+      // Grow to what is needed, never past the limit plus one chunk (enough to fail a read
+      // cleanly), and only with memory reserved for the difference.
       let size = this.buf.length * 2;
       while (size < this.len + chunk.length) size *= 2;
+      size = Math.max(this.len + chunk.length, Math.min(size, this.maxBytes + 65536));
+      try {
+        this.memory?.reserve(size - this.buf.length, "buffering the stream");
+      } catch (error) {
+        this.fail(error);
+        return;
+      }
       const next = new Uint8Array(size);
       next.set(this.buf.subarray(0, this.len));
       this.buf = next;
     }
     this.buf.set(chunk, this.len);
     this.len += chunk.length;
-    if (this.len > this.maxBytes + 65536) {
-      this.fail(new WireError(`${this.what}: peer sent more than the ${this.maxBytes}-byte limit`, "too_large"));
-      return;
-    }
     this.settle();
   }
 

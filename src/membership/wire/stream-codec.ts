@@ -9,6 +9,7 @@ import { ENCRYPT_OVERHEAD, MAX_STREAM_BYTES, MessageType } from "./message-type.
 import { MsgpackReader, type MsgValue } from "./msgpack-reader.ts";
 import { MsgpackWriter } from "./msgpack-writer.ts";
 import { type ByteSource, memorySource } from "./stream-buffer.ts";
+import type { StreamMemory } from "./stream-memory.ts";
 import { WireError, WireTruncatedError } from "./wire-error.ts";
 
 /**
@@ -26,8 +27,32 @@ export interface StreamEncodeOptions {
 
 export interface StreamDecodeOptions {
   keyring?: Keyring;
-  /** Largest message accepted (memberlist: 20 MiB). */
+  /** Largest message accepted, at every stage: frame, plaintext, decompressed (memberlist: 20 MiB). */
   maxBytes?: number;
+  /** Node states a push/pull may declare (default PUSH_PULL_NODES_MAX). */
+  nodesMax?: number;
+  /**
+   * Where the decrypted copy and the decompressed output are reserved (incoming streams; the
+   * source's own buffer reserves what it receives). Without it only maxBytes bounds them.
+   */
+  memory?: StreamMemory;
+}
+
+/** Node states one push/pull may declare: twice the default member table bound (membersMax). */
+export const PUSH_PULL_NODES_MAX = 10_000;
+
+/**
+ * How much larger than its compressed form a stream message may decompress to. A push/pull
+ * of 5,000 members compresses about 6.5 to 1 with LZW, 34 to 1 when every member carries the
+ * same 400 bytes of tags; runs of one byte reach 1,150 to 1, which let a 7 KB stream cost
+ * 8 MiB of memory and 130 ms of CPU.
+ */
+export const DECOMPRESSION_RATIO_MAX = 128;
+
+interface DecodeLimits {
+  maxBytes: number;
+  nodesMax: number;
+  memory: StreamMemory | undefined;
 }
 
 export function encodeStreamBody(msg: GossipMessage): Uint8Array {
@@ -69,6 +94,7 @@ export function encodeStream(msg: GossipMessage, opts: StreamEncodeOptions): Uin
  */
 export async function readStreamMessage(src: ByteSource, opts: StreamDecodeOptions): Promise<GossipMessage> {
   const maxBytes = opts.maxBytes ?? MAX_STREAM_BYTES;
+  const limits: DecodeLimits = { maxBytes, nodesMax: opts.nodesMax ?? PUSH_PULL_NODES_MAX, memory: opts.memory };
   await src.waitFor(1);
   const first = src.bytes()[0] as number;
   if (first === MessageType.encrypt) {
@@ -76,24 +102,32 @@ export async function readStreamMessage(src: ByteSource, opts: StreamDecodeOptio
     await src.waitFor(5);
     const header = src.bytes().slice(0, 5);
     const len = new DataView(header.buffer).getUint32(1);
+    // The declared length is checked before a byte of the body is awaited.
     if (len > maxBytes) throw new WireError(`encrypted stream message of ${len} bytes is over the ${maxBytes}-byte limit`, "too_large");
     await src.waitFor(5 + len);
+    // Authenticated first: nothing of an unauthenticated stream is decompressed or decoded.
+    limits.memory?.reserve(len, "the decrypted message");
     const plain = decryptPayload(opts.keyring, src.bytes().subarray(5, 5 + len), header);
-    return readPlain(memorySource(plain), maxBytes, false);
+    return readPlain(memorySource(plain), limits, false);
   }
   if (opts.keyring) throw new WireError("encryption is configured but the stream is not encrypted", "not_encrypted");
-  return readPlain(src, maxBytes, false);
+  return readPlain(src, limits, false);
 }
 
-async function readPlain(src: ByteSource, maxBytes: number, decompressed: boolean): Promise<GossipMessage> {
+async function readPlain(src: ByteSource, limits: DecodeLimits, decompressed: boolean): Promise<GossipMessage> {
+  const { maxBytes } = limits;
   await src.waitFor(1);
   const t = src.bytes()[0] as number;
   if (t === MessageType.compress) {
     if (decompressed) throw new WireError("compressed stream message inside a compressed one", "too_deep");
-    const { value } = await readValue(src, 1, maxBytes);
-    return readPlain(memorySource(decompressValue(value, maxBytes)), maxBytes, true);
+    const { value, end } = await readValue(src, 1, maxBytes);
+    // Output bounded by the message limit, the ratio to the compressed size, and the memory left.
+    const outputMax = Math.min(maxBytes, Math.max(64 * 1024, end * DECOMPRESSION_RATIO_MAX), limits.memory?.available() ?? maxBytes);
+    const plain = decompressValue(value, outputMax);
+    limits.memory?.reserve(plain.length, "the decompressed message");
+    return readPlain(memorySource(plain), limits, true);
   }
-  if (t === MessageType.pushPull) return readPushPull(src, maxBytes);
+  if (t === MessageType.pushPull) return readPushPull(src, limits);
   if (t === MessageType.user) {
     const { value, end } = await readValue(src, 1, maxBytes);
     const len = checkedLength(fieldInt(asStruct(value, "userMsgHeader"), "UserMsgLen", "userMsgHeader"), "UserMsgLen", maxBytes);
@@ -107,10 +141,11 @@ async function readPlain(src: ByteSource, maxBytes: number, decompressed: boolea
   return decodeMessage(src.bytes().subarray(0, end));
 }
 
-async function readPushPull(src: ByteSource, maxBytes: number): Promise<PushPullMessage> {
+async function readPushPull(src: ByteSource, limits: DecodeLimits): Promise<PushPullMessage> {
+  const { maxBytes } = limits;
   let { value, end } = await readValue(src, 1, maxBytes);
   const header = asStruct(value, "pushPullHeader");
-  const count = checkedLength(fieldInt(header, "Nodes", "pushPullHeader"), "Nodes", maxBytes);
+  const count = checkedLength(fieldInt(header, "Nodes", "pushPullHeader"), "Nodes", limits.nodesMax);
   const userLen = checkedLength(fieldInt(header, "UserStateLen", "pushPullHeader"), "UserStateLen", maxBytes);
   const join = fieldBool(header, "Join", "pushPullHeader");
   const nodes: PushNodeState[] = [];

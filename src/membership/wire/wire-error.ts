@@ -4,15 +4,21 @@ import { SatelliteError } from "../../platform/errors.ts";
  * Why a received packet (or one part of it) was dropped. Stable strings: the net counts drops
  * per reason and exposes them in metrics.
  */
-export type DropReason =
-  | "malformed"
-  | "unknown_type"
-  | "not_encrypted"
-  | "decrypt_failed"
-  | "bad_crc"
-  | "decompress_failed"
-  | "too_large"
-  | "too_deep";
+export const DROP_REASONS = [
+  "malformed",
+  "unknown_type",
+  "not_encrypted",
+  "decrypt_failed",
+  "bad_crc",
+  "decompress_failed",
+  "too_large",
+  "too_deep",
+  /** Requests (ping, indirect ping) in one packet beyond the number answered. */
+  "too_many_requests",
+  /** Incoming streams together already hold all the memory they may (stream-memory.ts). */
+  "over_budget",
+] as const;
+export type DropReason = (typeof DROP_REASONS)[number];
 
 export const WIRE_MALFORMED = "WIRE_MALFORMED";
 
