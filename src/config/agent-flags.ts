@@ -21,7 +21,7 @@ export const AGENT_FLAGS: readonly AgentFlag[] = [
   { flag: "tags", key: "tags", kind: "tags", valueHint: "k:v,...", description: "Node tags; role:master or role:node is required (default role:master)" },
   { flag: "state-dir", key: "stateDir", kind: "string", valueHint: "dir", description: "Directory for history (SQLite), known peers and work files (default ./.satellite; a relative path is taken from the working directory at start)" },
   { flag: "config", key: "config", kind: "string", valueHint: "file", description: "YAML or JSON config file; flags override env, env overrides the file" },
-  { flag: "initial-cluster", key: "initialCluster", kind: "list", valueHint: "host:port,...", description: "Peers to join at start, retried with backoff until one join works" },
+  { flag: "initial-cluster", key: "initialCluster", kind: "list", valueHint: "peer,...", description: "Peers to join at start, retried with backoff until one join works; each host, host:port, [ipv6]:port, name:host or name:host:port (the original's name:addr; port 7946 when none)" },
   { flag: "gossip-addr", key: "gossipAddr", kind: "string", valueHint: "host:port", description: "Gossip bind address, UDP and TCP (default 0.0.0.0:7946)" },
   { flag: "advertise-addr", key: "advertiseAddr", kind: "string", valueHint: "ip[:port]", description: "Address other nodes use to reach this one (default: the bind address, or the first non-loopback IP)" },
   { flag: "encrypt", key: "encrypt", kind: "string", valueHint: "base64-key", description: "Gossip encryption key, base64 of 16, 24 or 32 bytes (serf's -encrypt format; make one with `satellite keygen`). A flag value is visible in the process list: prefer --encrypt-file or SATELLITE_ENCRYPT" },

@@ -3,6 +3,7 @@ import { parseHostPort } from "./addresses.ts";
 import { parseDurationMs } from "./duration.ts";
 import { CONFIG_BOUNDS as B } from "./bounds.ts";
 import { tagsTooLarge } from "./tag-limits.ts";
+import { parsePeerAddress } from "./peer-address.ts";
 import { clusterNameSchema, notifiersSchema } from "./notifiers-schema.ts";
 
 /**
@@ -15,6 +16,12 @@ const hostPort = (defaultPort?: number) =>
     const parsed = parseHostPort(value, defaultPort);
     if (typeof parsed === "string") ctx.addIssue({ code: "custom", message: parsed });
   });
+
+/** An `--initial-cluster` entry (peer-address.ts: host, host:port, [ipv6]:port, name:host, name:host:port). */
+const peerAddress = z.string().max(B.addressLengthMax).superRefine((value, ctx) => {
+  const parsed = parsePeerAddress(value, 7946);
+  if (typeof parsed === "string") ctx.addIssue({ code: "custom", message: parsed });
+});
 
 const duration = z.string().max(B.durationLengthMax).superRefine((value, ctx) => {
   if (parseDurationMs(value) === undefined) {
@@ -72,7 +79,7 @@ export const agentConfigSchema = z.strictObject({
   name: z.string().max(B.nameLengthMax).regex(/^[^\s]+$/, "no whitespace allowed").optional(),
   tags: tags.default({ role: "master" }),
   stateDir: z.string().min(1).max(B.pathLengthMax).default(".satellite"),
-  initialCluster: z.array(hostPort(7946)).max(B.initialClusterMax).default([]),
+  initialCluster: z.array(peerAddress).max(B.initialClusterMax).default([]),
   gossipAddr: hostPort(7946).default("0.0.0.0:7946"),
   advertiseAddr: hostPort(0).optional(),
   encrypt: base64Key.optional(),
