@@ -1,6 +1,7 @@
 import { hostname } from "node:os";
 import type { AgentPlatform } from "../agent/platform-deps.ts";
 import type { CliDeps } from "./cli-deps.ts";
+import { startChildReaper } from "../platform/child-reaper.ts";
 import { systemClock } from "../platform/clock.ts";
 import { createSystemHostProbe } from "../platform/host-probe.ts";
 import { createLineLogger } from "../platform/logger.ts";
@@ -23,7 +24,12 @@ export function createProcessCliDeps(): CliDeps {
     readFile: (path, bytesMax) => readRegularTextFile(path, bytesMax),
     hostname: () => hostname(),
     cwd: () => process.cwd(),
-    agentPlatform: (debug) => createAgentPlatform(debug),
+    agentPlatform: (debug) => {
+      const platform = createAgentPlatform(debug);
+      // Here, not in createAgentPlatform: only the agent process may collect orphans (tests build platforms too).
+      startChildReaper(platform.logger);
+      return platform;
+    },
     waitForStopSignal: () =>
       new Promise((resolve) => {
         const onSignal = (signal: NodeJS.Signals) => {

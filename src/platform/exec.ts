@@ -1,7 +1,8 @@
+import { type ChildReaper, processChildReaper } from "./child-reaper.ts";
 import { SatelliteError } from "./errors.ts";
 
 export interface ExecOptions {
-  /** The complete environment of the child; nothing is inherited. */
+  /** The complete environment of the child; nothing is inherited (SATELLITE_RUN_ID is added: child-reaper.ts). */
   env: Record<string, string>;
   cwd?: string;
   /** Aborting kills the whole process group with SIGKILL. */
@@ -23,9 +24,11 @@ export interface ExecResult {
 }
 
 /**
- * Runs programs. Contract: the child gets its own process group; when the run ends (exit or
- * abort) every process still left in that group is killed, so a check never leaves processes
- * behind. Rejects only when the program cannot be started (SatelliteError code "exec-start").
+ * Runs programs. Contract: when the run ends (exit or abort) every process it started is
+ * killed, so a check never leaves processes behind: its process group, everything below it
+ * while it lives, and afterwards every process still tagged with the run (one that left the
+ * group with setsid; see child-reaper.ts, which also collects them once they are dead).
+ * Rejects only when the program cannot be started (SatelliteError code "exec-start").
  */
 export interface Exec {
   run(argv: readonly string[], options: ExecOptions): Promise<ExecResult>;
@@ -99,61 +102,74 @@ function killGroup(pid: number): void {
   }
 }
 
-export const bunExec: Exec = {
-  async run(argv, options): Promise<ExecResult> {
-    if (argv.length === 0) throw new SatelliteError("exec-start", "no command given");
-    if (options.signal.aborted) {
-      return { exitCode: null, signalCode: null, stdout: "", stderr: "", truncated: false, aborted: true };
-    }
-    let proc: ReturnType<typeof Bun.spawn<"ignore", "pipe", "pipe">>;
-    try {
-      proc = Bun.spawn([...argv], {
-        cwd: options.cwd,
-        env: options.env,
-        stdin: "ignore",
-        stdout: "pipe",
-        stderr: "pipe",
-        detached: true,
-      });
-    } catch (error) {
-      throw new SatelliteError("exec-start", `cannot start ${argv[0]}: ${(error as Error).message}`, {
-        hint: "check that the program exists, is executable and its interpreter line is valid",
-        cause: error,
-      });
-    }
-    const pid = proc.pid;
-    let aborted: boolean = false;
-    const onAbort = (): void => {
-      aborted = true;
-      killGroup(pid);
+/** Runs programs with Bun.spawn; `reaper` learns which children Bun waits for and finds leftovers. */
+export function createProcessExec(reaper: ChildReaper): Exec {
+  return { run: (argv, options) => runOnce(argv, options, reaper) };
+}
+
+/** The process's Exec; the agent starts `processChildReaper` so orphans are collected too. */
+export const bunExec: Exec = createProcessExec(processChildReaper);
+
+async function runOnce(argv: readonly string[], options: ExecOptions, reaper: ChildReaper): Promise<ExecResult> {
+  if (argv.length === 0) throw new SatelliteError("exec-start", "no command given");
+  if (options.signal.aborted) {
+    return { exitCode: null, signalCode: null, stdout: "", stderr: "", truncated: false, aborted: true };
+  }
+  let proc: ReturnType<typeof Bun.spawn<"ignore", "pipe", "pipe">>;
+  const tag = reaper.beginRun();
+  try {
+    proc = Bun.spawn([...argv], {
+      cwd: options.cwd,
+      env: { ...options.env, [tag.name]: tag.value },
+      stdin: "ignore",
+      stdout: "pipe",
+      stderr: "pipe",
+      detached: true,
+    });
+  } catch (error) {
+    reaper.endRun(tag);
+    throw new SatelliteError("exec-start", `cannot start ${argv[0]}: ${(error as Error).message}`, {
+      hint: "check that the program exists, is executable and its interpreter line is valid",
+      cause: error,
+    });
+  }
+  const pid = proc.pid;
+  reaper.own(pid);
+  let aborted: boolean = false;
+  const onAbort = (): void => {
+    aborted = true;
+    // The leader still lives: its tree is intact, including children in other sessions.
+    reaper.killTree(pid);
+    killGroup(pid);
+  };
+  options.signal.addEventListener("abort", onAbort, { once: true });
+  const out = collect(proc.stdout, options.outputBytesMax);
+  const err = collect(proc.stderr, options.outputBytesMax);
+  try {
+    await proc.exited;
+    reaper.release(pid);
+    // Children that outlive the leader would hold the pipes open and pile up between runs.
+    killGroup(pid);
+    reaper.endRun(tag);
+    // A process that escaped the group (setsid) may still hold the pipes: stop reading after a grace.
+    const grace = setTimeout(() => {
+      out.stop();
+      err.stop();
+    }, PIPE_GRACE_MS);
+    const [o, e] = await Promise.all([out.result, err.result]);
+    clearTimeout(grace);
+    return {
+      exitCode: proc.signalCode != null ? null : proc.exitCode,
+      signalCode: proc.signalCode != null ? String(proc.signalCode) : null,
+      stdout: o.text,
+      stderr: e.text,
+      truncated: o.truncated || e.truncated,
+      aborted,
     };
-    options.signal.addEventListener("abort", onAbort, { once: true });
-    const out = collect(proc.stdout, options.outputBytesMax);
-    const err = collect(proc.stderr, options.outputBytesMax);
-    try {
-      await proc.exited;
-      // Children that outlive the leader would hold the pipes open and pile up between runs.
-      killGroup(pid);
-      // A process that escaped the group (setsid) may still hold the pipes: stop reading after a grace.
-      const grace = setTimeout(() => {
-        out.stop();
-        err.stop();
-      }, PIPE_GRACE_MS);
-      const [o, e] = await Promise.all([out.result, err.result]);
-      clearTimeout(grace);
-      return {
-        exitCode: proc.signalCode != null ? null : proc.exitCode,
-        signalCode: proc.signalCode != null ? String(proc.signalCode) : null,
-        stdout: o.text,
-        stderr: e.text,
-        truncated: o.truncated || e.truncated,
-        aborted,
-      };
-    } finally {
-      options.signal.removeEventListener("abort", onAbort);
-    }
-  },
-};
+  } finally {
+    options.signal.removeEventListener("abort", onAbort);
+  }
+}
 
 /** A scripted Exec for tests: answers from a function of argv, records every call. */
 export function createRecordedExec(
