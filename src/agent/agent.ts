@@ -19,6 +19,7 @@ import { createObservability } from "./observability.ts";
 import { startGossip } from "./gossip.ts";
 import { logEvents } from "./event-log.ts";
 import { recordHistory } from "./history-recorder.ts";
+import { startTimeSeries } from "./time-series.ts";
 import type { AgentPlatform } from "./platform-deps.ts";
 
 /** Runs allowed at once; enough for hundreds of checks, bounded so a stuck host is not flooded. */
@@ -90,6 +91,9 @@ export async function startAgent(config: AgentConfig, platform: AgentPlatform, k
     };
     const observability = createObservability({ config, clock, logger, gossip, events, clusterStatus: () => member.view.status(), localStatus: localWithMember });
     closers.push(() => observability.close());
+    const timeSeries = startTimeSeries({ nodeName: config.name, events, clock, logger: logger.child({ part: "time-series" }), history: store, metrics: observability.metrics, writePoints: observability.writePoints, peers: () => peers() });
+    // Stopped before observability and the store close (closers run in reverse), so the last samples reach both.
+    closers.push(() => timeSeries.stop());
     const remoteDetails = createRemoteDetails({ clock, fetchJson: platform.fetchJson, timeoutMs: REMOTE_DETAILS_TIMEOUT_MS, cacheMs: REMOTE_DETAILS_CACHE_MS });
     const scheduler = new Scheduler({
       clock,

@@ -6,6 +6,7 @@ import type { Clock } from "../platform/clock.ts";
 import type { Logger } from "../platform/logger.ts";
 import type { EventStream } from "../events/event-stream.ts";
 import { createInfluxSink, type InfluxSink } from "../store/influxdb/influx-sink.ts";
+import type { Point } from "../store/influxdb/line-protocol.ts";
 import type { Gossip } from "./gossip.ts";
 import type { ReadinessCheck } from "../api/api-deps.ts";
 
@@ -85,6 +86,8 @@ export function createObservability(deps: ObservabilityDeps) {
 
   return {
     metrics,
+    /** Writes points to InfluxDB; undefined when no InfluxDB is configured. */
+    writePoints: influx ? (points: readonly Point[]) => influx?.writePoints(points) : undefined,
     readiness(): ReadinessCheck[] {
       if (!influx) return [];
       const health = influx.health();

@@ -44,6 +44,19 @@ export interface SatelliteMetrics {
   eventsPublished: Counter<"type">;
   /** subscriber: a fixed name given in the code (`history`, `metrics`, ...). */
   eventSubscriberErrors: Counter<"subscriber">;
+  /**
+   * A number a check on this node measured in its last run (perfdata, host metrics, canary
+   * timings), in the check's own unit; at most 32 metric names per check (docs/history.md).
+   */
+  checkValue: Gauge<"node" | "checker" | "metric">;
+  /** reason: `series_limit` (a check named more than 32 distinct metrics), `queue_full` (history writes fell behind). */
+  checkValuesDropped: Counter<"reason">;
+  /** Round trip from this node to a peer, from gossip probes; quantile `0.5` or `0.95`. */
+  peerRttSeconds: Gauge<"node" | "peer" | "quantile">;
+  /** Share of lost direct gossip probes to a peer over the last full window, 0..1. */
+  peerLossRatio: Gauge<"node" | "peer">;
+  /** The peer's clock minus ours, corrected by half the round trip. */
+  peerClockOffsetSeconds: Gauge<"node" | "peer">;
 
   /** One probe run: its status gauge and duration histogram. */
   recordProbe(node: string, checker: string, status: ProbeStatus, durationMs: number): void;
@@ -117,6 +130,31 @@ export function createMetrics(options: MetricsOptions = {}): SatelliteMetrics {
       name: "satellite_event_subscriber_errors_total",
       help: "Exceptions thrown by event stream subscribers, by subscriber (details in the log).",
       labelNames: ["subscriber"],
+    }),
+    checkValue: r.gauge({
+      name: "satellite_check_value",
+      help: "A number a check measured in its last run (nagios perfdata, host metrics, canary timings), in the unit its metric name says.",
+      labelNames: ["node", "checker", "metric"],
+    }),
+    checkValuesDropped: r.counter({
+      name: "satellite_check_values_dropped_total",
+      help: "Check and peer measurements not kept as series, by reason (series_limit: more than 32 metric names in one check; queue_full: history writes fell behind).",
+      labelNames: ["reason"],
+    }),
+    peerRttSeconds: r.gauge({
+      name: "satellite_peer_rtt_seconds",
+      help: "Round trip to a peer measured by gossip probes over the last 20 of them, by quantile (0.5, 0.95).",
+      labelNames: ["node", "peer", "quantile"],
+    }),
+    peerLossRatio: r.gauge({
+      name: "satellite_peer_loss_ratio",
+      help: "Lost direct gossip probes to a peer over the last full window of 20, 0 to 1.",
+      labelNames: ["node", "peer"],
+    }),
+    peerClockOffsetSeconds: r.gauge({
+      name: "satellite_peer_clock_offset_seconds",
+      help: "A peer's wall clock minus this node's, corrected by half the round trip (from the clock in its acks).",
+      labelNames: ["node", "peer"],
     }),
     influxdbPointsDropped: r.counter({
       name: "satellite_influxdb_points_dropped_total",

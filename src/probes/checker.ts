@@ -22,6 +22,8 @@ export type CheckRun = (ctx: CheckContext) => Promise<CheckOutcome[]>;
 export interface PeerLinkView {
   name: string;
   rttSamples: number;
+  /** Median round trip over the window; present when the measurements provide it. */
+  p50RttMs?: number;
   p95RttMs?: number;
   /** Lost direct probes over a full window, 0..100. */
   lossPercent?: number;
