@@ -1,4 +1,5 @@
 import { describe, expect, test } from "bun:test";
+import { EVENTS_PER_LTIME_MAX, UserEventBuffer } from "../../src/cluster/serf-event-buffer.ts";
 import { LamportClock, LTIME_JUMP_MAX, LTIME_MAX } from "../../src/cluster/serf-lamport.ts";
 import type { SerfCodec, SerfOutgoingMessage, TagCodec } from "../../src/cluster/serf-messages.ts";
 import { decodeSerfMessage, encodeSerfMessage, decodeTags, encodeTags } from "../../src/cluster/serf-wire.ts";
@@ -57,6 +58,16 @@ describe("forged serf Lamport times", () => {
     clock.witness(2 ** 53 - 1);
     expect(clock.time()).toBe(11);
     expect(() => decodeSerfMessage(encodeSerfMessage({ type: "join", ltime: LTIME_MAX + 1, node: "x" }))).toThrow(/LTime/);
+  });
+});
+
+describe("forged serf user events", () => {
+  test("distinct events sharing one LTime are bounded", () => {
+    const buffer = new UserEventBuffer(512);
+    const verdicts = Array.from({ length: EVENTS_PER_LTIME_MAX + 2 }, (_, i) => buffer.record(7, `e${i}`, new Uint8Array(), 8));
+    expect(verdicts.filter((v) => v === "new").length).toBe(EVENTS_PER_LTIME_MAX);
+    expect(verdicts.slice(-2)).toEqual(["slot-full", "slot-full"]);
+    expect(buffer.collection()[0]?.events.length).toBe(EVENTS_PER_LTIME_MAX);
   });
 });
 
