@@ -14,9 +14,11 @@ import { Scheduler } from "../probes/scheduler.ts";
 import { metricsRoute } from "../metrics/index.ts";
 import { createRemoteDetails } from "../cluster/remote-details.ts";
 import { memberStatusJson } from "../cluster/cluster-view.ts";
+import { apiServerOptions } from "./api-tls.ts";
 import { planChecks } from "./check-setup.ts";
 import { createObservability } from "./observability.ts";
 import { startGossip } from "./gossip.ts";
+import { warnWhenGossipUnencrypted } from "./gossip-keyring.ts";
 import { logEvents } from "./event-log.ts";
 import { recordHistory } from "./history-recorder.ts";
 import { startTimeSeries } from "./time-series.ts";
@@ -53,6 +55,9 @@ export interface AgentKinds {
 /** The composition root: builds every part from the config and platform, starts them, and knows how to stop them. */
 export async function startAgent(config: AgentConfig, platform: AgentPlatform, kinds: AgentKinds): Promise<RunningAgent> {
   const { clock, random, logger } = platform;
+  // Before anything starts: a wrong TLS file stops the agent before it joins the cluster.
+  const apiOptions = apiServerOptions(config);
+  const gossipEncryption = warnWhenGossipUnencrypted(config, logger.child({ part: "gossip" }));
   try {
     platform.makeDir(config.stateDir);
   } catch (error) {
@@ -111,7 +116,7 @@ export async function startAgent(config: AgentConfig, platform: AgentPlatform, k
     const left = new Promise<void>((resolve) => (onLeft = resolve));
     const readiness = (): ReadinessCheck[] => {
       const storeHealth = store.health();
-      return [{ name: "history", ok: storeHealth.ok, message: storeHealth.error }, gossip.readiness(), ...observability.readiness(), { name: "probes", ok: true }];
+      return [{ name: "history", ok: storeHealth.ok, message: storeHealth.error }, gossip.readiness(), gossipEncryption, ...observability.readiness(), { name: "probes", ok: true }];
     };
     const deps: ApiDeps = {
       clock,
@@ -144,7 +149,7 @@ export async function startAgent(config: AgentConfig, platform: AgentPlatform, k
     const metricsApp = metricsRoute(observability.metrics);
     const app = createApp(deps, [metricsApp]);
     const listen = config.rpcAddr.map((a) => parseHostPort(a, 7575) as HostPort);
-    const server: RunningHttpServer = await platform.listenHttp(listen, (request, env) => app.fetch(request, env));
+    const server: RunningHttpServer = await platform.listenHttp(listen, (request, env) => app.fetch(request, env), apiOptions);
     closers.push(() => server.stop());
     if (config.metricsAddr) {
       const metricsServer = await platform.listenHttp([parseHostPort(config.metricsAddr) as HostPort], (request) => metricsApp.fetch(request));

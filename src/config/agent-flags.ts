@@ -17,6 +17,9 @@ export interface AgentFlag {
 
 export const AGENT_FLAGS: readonly AgentFlag[] = [
   { flag: "rpc-addr", key: "rpcAddr", kind: "list", valueHint: "host:port,...", description: "Addresses the HTTP API listens on; a bare host gets port 7575 (default 127.0.0.1:7575)" },
+  { flag: "cert-file", key: "certFile", kind: "string", valueHint: "file", description: "PEM certificate (chain) for the API; with --key-file the API serves HTTPS only" },
+  { flag: "key-file", key: "keyFile", kind: "string", valueHint: "file", description: "PEM private key of --cert-file" },
+  { flag: "client-ca-file", key: "clientCaFile", kind: "string", valueHint: "file", description: "PEM CA bundle: API clients must present a certificate it signed, except for /livez and /readyz (needs --cert-file)" },
   { flag: "name", key: "name", kind: "string", description: "This node's name in the cluster (default: hostname)" },
   { flag: "tags", key: "tags", kind: "tags", valueHint: "k:v,...", description: "Node tags; role:master or role:node is required (default role:master)" },
   { flag: "state-dir", key: "stateDir", kind: "string", valueHint: "dir", description: "Directory for history (SQLite), known peers and work files (default ./.satellite; a relative path is taken from the working directory at start)" },

@@ -57,18 +57,6 @@ export async function listenHttp(addresses: readonly ListenAddress[], handler: R
   return running(listeners);
 }
 
-/** Plain HTTP on every address, listening before it returns; see listenHttp for HTTPS. */
-export function startHttpServer(addresses: readonly ListenAddress[], handler: RequestHandler): RunningHttpServer {
-  const listeners: Listener[] = [];
-  try {
-    for (const address of addresses) listeners.push(listenBun(address, handler, undefined));
-  } catch (error) {
-    for (const l of listeners) void l.stop();
-    throw listenFailed(addresses[listeners.length], error);
-  }
-  return running(listeners);
-}
-
 function running(listeners: readonly Listener[]): RunningHttpServer {
   return {
     addresses: listeners.map((l) => l.address),
@@ -116,7 +104,7 @@ export function clientCertRefusal(pathname: string, clientCert: ClientCertState,
   if (clientCert.verified || pathsWithoutClientCert.has(pathname)) return undefined;
   return Response.json(
     {
-      error: `a client certificate signed by the API's client CA is required for ${pathname} (${clientCert.error ?? "not verified"})`,
+      error: `a client certificate signed by the API's client CA is required for ${pathname}; none was presented or it did not verify (${clientCert.error ?? "not verified"})`,
       hint: `present one (satellite status --addr https://HOST:PORT --ca-file CA --client-cert-file CERT --client-key-file KEY, or curl --cacert CA --cert CERT --key KEY); without one only ${[...pathsWithoutClientCert].join(" and ") || "nothing"} answers`,
     },
     { status: 403 },
