@@ -1,3 +1,4 @@
+import { currentCheckName } from "../checkers/built-in-names.ts";
 import { defaultChecks, type SkippedCheck } from "../checkers/defaults.ts";
 import { parseHostPort } from "../config/addresses.ts";
 import { validateChecks, type ValidatedCheck } from "../config/check-validation.ts";
@@ -54,7 +55,8 @@ function nonEmpty(value: string | undefined): string | undefined {
 
 /**
  * The checks this agent runs: the built-in set for its role (unless `defaultChecks: false`),
- * where a configured check with the same name replaces the built-in one, then the configured ones.
+ * where a configured check with the same name (or the built-in's former name, built-in-names.ts)
+ * replaces the built-in one, then the configured ones.
  */
 export async function planChecks(
   config: AgentConfig,
@@ -64,7 +66,8 @@ export async function planChecks(
   peers?: CheckerEnvironment["peers"],
 ): Promise<CheckPlan> {
   const settings = checkerSettingsOf(config);
-  const configuredNames = new Set(config.checks.map((c) => c.spec.name));
+  // A configured check replaces the built-in of its name, also when it uses a former built-in name.
+  const configuredNames = new Set(config.checks.map((c) => currentCheckName(c.spec.name)));
   let builtIn: ValidatedCheck[] = [];
   let skipped: SkippedCheck[] = [];
   if (config.defaultChecks) {

@@ -91,7 +91,8 @@ async function learn(input: DefaultChecksInput, why: Map<string, string>): Promi
 }
 
 /**
- * The built-in checks for a node of `role`. A check whose component is absent here (no Docker
+ * The built-in checks for a node of `role`, named as the original agent named its probes where
+ * it had one (built-in-names.ts lists the former Satellite names). A check whose component is absent here (no Docker
  * socket, no kubeconfig, systemd not running...) is left out and listed in `skipped` with why.
  * Masters get the node set plus etcd, the control-plane components and the cluster-wide API checks.
  */
@@ -111,8 +112,8 @@ export async function defaultChecks(input: DefaultChecksInput): Promise<DefaultC
 
   // Every node.
   checks.push({ name: "disk-space", kind: "disk-space", path: input.settings.stateDir });
-  checks.push({ name: "disk-latency", kind: "disk-latency", path: input.settings.stateDir, intervalMs: 60_000 });
-  checks.push({ name: "kernel-version", kind: "kernel-version", minimum: "3.10.0", intervalMs: 300_000 });
+  checks.push({ name: "io-check", kind: "disk-latency", path: input.settings.stateDir, intervalMs: 60_000 });
+  checks.push({ name: "kernel-check", kind: "kernel-version", minimum: "3.10.0", intervalMs: 300_000 });
   checks.push({ name: "inotify", kind: "inotify", path: input.settings.stateDir });
   checks.push({ name: "file-nr", kind: "file-nr" });
   checks.push({
@@ -123,7 +124,7 @@ export async function defaultChecks(input: DefaultChecksInput): Promise<DefaultC
     criticalIf: "memory.usedPercent > 97",
   });
   // A foreign listener is a warning: it breaks the next component start, not the running cluster.
-  checks.push({ name: "port-conflicts", kind: "port-conflicts", allowedProcesses: CLUSTER_PROCESSES, intervalMs: 60_000, severity: "warning" });
+  checks.push({ name: "port-checker", kind: "port-conflicts", allowedProcesses: CLUSTER_PROCESSES, intervalMs: 60_000, severity: "warning" });
   // Measured from gossip traffic: latency/loss and clock drift to every peer.
   checks.push({ name: "latency", kind: "latency", severity: "warning" });
   checks.push({ name: "time-drift", kind: "time-drift" });
@@ -134,19 +135,19 @@ export async function defaultChecks(input: DefaultChecksInput): Promise<DefaultC
 
   // Kubernetes nodes.
   add(facts.kubelet, { name: "kubelet", kind: "kubelet" }, "kubelet");
-  add(kubeNode, { name: "sysctl-ip-forward", kind: "sysctl", parameter: "net.ipv4.ip_forward" }, "kubernetes");
-  add(kubeNode, { name: "sysctl-bridge-nf-call-iptables", kind: "sysctl", parameter: "net.bridge.bridge-nf-call-iptables" }, "kubernetes");
-  add(kubeNode, { name: "sysctl-may-detach-mounts", kind: "sysctl", parameter: "fs.may_detach_mounts" }, "kubernetes");
-  add(kubeNode, { name: "kernel-modules", kind: "kernel-modules", modules: KUBE_KERNEL_MODULES, intervalMs: 300_000 }, "kubernetes");
+  add(kubeNode, { name: "ip-forward", kind: "sysctl", parameter: "net.ipv4.ip_forward" }, "kubernetes");
+  add(kubeNode, { name: "br-netfilter", kind: "sysctl", parameter: "net.bridge.bridge-nf-call-iptables" }, "kubernetes");
+  add(kubeNode, { name: "may-detach-mounts", kind: "sysctl", parameter: "fs.may_detach_mounts" }, "kubernetes");
+  add(kubeNode, { name: "kernel-module", kind: "kernel-modules", modules: KUBE_KERNEL_MODULES, intervalMs: 300_000 }, "kubernetes");
   add(kubeNode, { name: "boot-config", kind: "boot-config", options: KUBE_BOOT_CONFIG, intervalMs: 300_000 }, "kubernetes");
-  add(facts.kubeconfig, { name: "kube-node-conditions", kind: "kube-node-conditions" }, "kube");
+  add(facts.kubeconfig, { name: "node-status", kind: "kube-node-conditions" }, "kube");
 
   if (input.role === "master") {
-    add(facts.etcd, { name: "etcd", kind: "etcd-healthz" }, "etcd");
+    add(facts.etcd, { name: "etcd-healthz", kind: "etcd-healthz" }, "etcd");
     add(facts.controlPlane["kube-apiserver"], { name: "kube-apiserver", kind: "kube-apiserver" }, "kube-apiserver");
     add(facts.controlPlane["kube-scheduler"], { name: "kube-scheduler", kind: "kube-scheduler" }, "kube-scheduler");
     add(facts.controlPlane["kube-controller-manager"], { name: "kube-controller-manager", kind: "kube-controller-manager" }, "kube-controller-manager");
-    add(facts.kubeconfig, { name: "kube-system-pods", kind: "kube-system-pods", intervalMs: 30_000 }, "kube");
+    add(facts.kubeconfig, { name: "system-pods-checker", kind: "kube-system-pods", intervalMs: 30_000 }, "kube");
     add(facts.kubeconfig, { name: "kube-canary", kind: "kube-canary", intervalMs: 300_000, timeoutMs: 120_000 }, "kube");
   }
   return { checks: checks.map(dropUndefined), skipped };

@@ -125,4 +125,16 @@ describe("planChecks", () => {
       ["short", 2000, 2000, "warning", 1, 1],
     ]);
   });
+
+  test("a configured check named like a built-in, or like its former name, replaces it", async () => {
+    const list = [...checkerKinds];
+    const find = { find: (name: string) => list.find((k) => k.kind === name), names: list.map((k) => k.kind) };
+    const builtIn = await planChecks(load({ tags: "role:node" }), find, createFakeHostProbe([]), silentLogger);
+    expect(builtIn.scheduled.map((s) => s.name)).toContain("kernel-check");
+    const byFormerName = await planChecks(load({ tags: "role:node" }, "checks:\n  - { name: kernel-version, kind: kernel-version, minimum: '5.4' }\n  - { name: port-checker, kind: port-conflicts, ports: [53] }\n"), find, createFakeHostProbe([]), silentLogger);
+    const names = byFormerName.scheduled.map((s) => s.name);
+    expect(names).not.toContain("kernel-check");
+    expect(names.filter((n) => n === "port-checker")).toHaveLength(1);
+    expect(names.slice(-2)).toEqual(["kernel-version", "port-checker"]);
+  });
 });

@@ -1,4 +1,5 @@
 import { describe, expect, test } from "bun:test";
+import { currentCheckName, FORMER_BUILT_IN_NAMES } from "../../src/checkers/built-in-names.ts";
 import { defaultChecks } from "../../src/checkers/defaults.ts";
 import { findCheckerKind } from "../../src/checkers/registry.ts";
 import { COMMON_CHECK_KEYS } from "../../src/probes/check-spec.ts";
@@ -38,26 +39,26 @@ function expectValidForTheirKinds(checks: { name: string; kind: string }[]): voi
 describe("defaultChecks", () => {
   test("bare host (nothing installed): host checks only; every component check skipped with its reason", async () => {
     const { checks, skipped } = await defaultChecks({ role: "node", settings: testSettings(stateDir), probeHost: createFakeHostProbe([]) });
-    expect(checks.map((c) => c.name)).toEqual(["disk-space", "disk-latency", "kernel-version", "inotify", "file-nr", "host-metrics", "port-conflicts", "latency", "time-drift"]);
+    expect(checks.map((c) => c.name)).toEqual(["disk-space", "io-check", "kernel-check", "inotify", "file-nr", "host-metrics", "port-checker", "latency", "time-drift"]);
     expect(checks[0]).toMatchObject({ kind: "disk-space", path: stateDir });
     const reasons = Object.fromEntries(skipped.map((s) => [s.name, s.reason]));
     expect(reasons.docker).toBe("no Docker API socket at /var/run/docker.sock");
     expect(reasons.systemd).toBe("systemd is not the init system (no /run/systemd/system)");
     expect(reasons.kubelet).toBe("kubelet is not installed (no kubelet on PATH, no /var/lib/kubelet)");
-    expect(reasons["kube-node-conditions"]).toBe("no kubeconfig (--kubeconfig not set, not running in a pod)");
-    expect(reasons["sysctl-ip-forward"]).toStartWith("not a Kubernetes node: kubelet is not installed");
+    expect(reasons["node-status"]).toBe("no kubeconfig (--kubeconfig not set, not running in a pod)");
+    expect(reasons["ip-forward"]).toStartWith("not a Kubernetes node: kubelet is not installed");
     expect(reasons.dns).toBe("no /etc/resolv.conf");
-    expect(skipped.map((s) => s.name)).not.toContain("etcd");
+    expect(skipped.map((s) => s.name)).not.toContain("etcd-healthz");
     expectValidForTheirKinds(checks);
   });
 
   test("Kubernetes worker: node set, no control-plane or cluster-wide checks", async () => {
     const { checks, skipped } = await defaultChecks({ role: "node", settings: testSettings(stateDir, AGENT), probeHost: MASTER_HOST });
     const names = checks.map((c) => c.name);
-    for (const n of ["kubelet", "docker", "systemd", "dns", "cgroup-mounts", "sysctl-ip-forward", "sysctl-bridge-nf-call-iptables", "sysctl-may-detach-mounts", "kernel-modules", "boot-config", "kube-node-conditions"]) {
+    for (const n of ["kubelet", "docker", "systemd", "dns", "cgroup-mounts", "ip-forward", "br-netfilter", "may-detach-mounts", "kernel-module", "boot-config", "node-status"]) {
       expect(names).toContain(n);
     }
-    for (const n of ["etcd", "kube-apiserver", "kube-scheduler", "kube-controller-manager", "kube-system-pods", "kube-canary"]) expect(names).not.toContain(n);
+    for (const n of ["etcd-healthz", "kube-apiserver", "kube-scheduler", "kube-controller-manager", "system-pods-checker", "kube-canary"]) expect(names).not.toContain(n);
     expect(skipped).toEqual([]);
     expectValidForTheirKinds(checks);
   });
@@ -65,8 +66,8 @@ describe("defaultChecks", () => {
   test("master: node set plus etcd, control plane, system pods and the canary", async () => {
     const { checks, skipped } = await defaultChecks({ role: "master", settings: testSettings(stateDir, AGENT), probeHost: MASTER_HOST });
     const names = checks.map((c) => c.name);
-    for (const n of ["etcd", "kube-apiserver", "kube-scheduler", "kube-controller-manager", "kube-system-pods", "kube-canary", "kubelet", "docker"]) expect(names).toContain(n);
-    expect(checks.find((c) => c.name === "etcd")?.kind).toBe("etcd-healthz");
+    for (const n of ["etcd-healthz", "kube-apiserver", "kube-scheduler", "kube-controller-manager", "system-pods-checker", "kube-canary", "kubelet", "docker"]) expect(names).toContain(n);
+    expect(checks.find((c) => c.name === "etcd-healthz")?.kind).toBe("etcd-healthz");
     expect(skipped).toEqual([]);
     expectValidForTheirKinds(checks);
   });
@@ -75,16 +76,34 @@ describe("defaultChecks", () => {
     const host = createFakeHostProbe(["/etc/resolv.conf", "/var/lib/kubelet", "/etc/kubernetes/admin.conf"]);
     const { skipped } = await defaultChecks({ role: "master", settings: testSettings(stateDir, AGENT), probeHost: host });
     const reasons = Object.fromEntries(skipped.map((s) => [s.name, s.reason]));
-    expect(reasons.etcd).toBe("no etcd here (etcd not on PATH, no /var/lib/etcd) and no remote --etcd-servers");
+    expect(reasons["etcd-healthz"]).toBe("no etcd here (etcd not on PATH, no /var/lib/etcd) and no remote --etcd-servers");
     expect(reasons["kube-scheduler"]).toBe("kube-scheduler is not installed (not on PATH, no static pod manifest /etc/kubernetes/manifests/kube-scheduler.yaml)");
-    expect(reasons["kube-system-pods"]).toBeUndefined();
+    expect(reasons["system-pods-checker"]).toBeUndefined();
   });
 
   test("remote etcd servers enable the etcd check without a local etcd; a missing kubeconfig file is named", async () => {
     const host = createFakeHostProbe([]);
     const { checks, skipped } = await defaultChecks({ role: "master", settings: testSettings(stateDir, { etcdServers: ["https://10.0.0.5:2379"], kubeconfig: "/nope/kubeconfig" }), probeHost: host });
-    expect(checks.map((c) => c.name)).toContain("etcd");
+    expect(checks.map((c) => c.name)).toContain("etcd-healthz");
     expect(skipped.find((s) => s.name === "kube-canary")?.reason).toBe("kubeconfig /nope/kubeconfig does not exist");
+  });
+
+  test("built-in checks carry the original agent's probe names; every former name maps to a built-in of the same kind", async () => {
+    const { checks } = await defaultChecks({ role: "master", settings: testSettings(stateDir, AGENT), probeHost: MASTER_HOST });
+    const kindOf = new Map(checks.map((c) => [c.name, c.kind]));
+    // The original's names (gravitational/satellite monitoring/*.go).
+    for (const name of ["etcd-healthz", "io-check", "kernel-check", "kernel-module", "port-checker", "ip-forward", "br-netfilter", "may-detach-mounts", "node-status", "system-pods-checker", "disk-space", "inotify", "file-nr", "latency", "time-drift", "dns", "systemd", "docker", "cgroup-mounts", "kubelet", "boot-config", "kube-scheduler", "kube-controller-manager"]) {
+      expect(kindOf.has(name), name).toBe(true);
+    }
+    const formerKinds: Record<string, string> = { etcd: "etcd-healthz", "disk-latency": "disk-latency", "kernel-version": "kernel-version", "kernel-modules": "kernel-modules", "port-conflicts": "port-conflicts", "sysctl-ip-forward": "sysctl", "sysctl-bridge-nf-call-iptables": "sysctl", "sysctl-may-detach-mounts": "sysctl", "kube-node-conditions": "kube-node-conditions", "kube-system-pods": "kube-system-pods" };
+    expect(Object.keys(FORMER_BUILT_IN_NAMES).sort()).toEqual(Object.keys(formerKinds).sort());
+    for (const [former, current] of Object.entries(FORMER_BUILT_IN_NAMES)) {
+      expect(kindOf.get(current), `${former} -> ${current}`).toBe(formerKinds[former]);
+      expect(kindOf.has(former), former).toBe(false);
+      expect(currentCheckName(former)).toBe(current);
+    }
+    expect(currentCheckName("my-check")).toBe("my-check");
+    expect(currentCheckName("__proto__")).toBe("__proto__");
   });
 
   test("docker over TCP needs no socket file", async () => {
