@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync, readFileSync, readlinkSync } from "node:fs";
 
 /**
  * Reads the process tree from Linux's /proc. Every answer is a snapshot: processes come and go
@@ -36,8 +36,26 @@ function numbers(text: string): number[] {
     .filter((n) => Number.isInteger(n) && n > 0);
 }
 
+/**
+ * Whether /proc shows this process's own PID namespace (it does in every container and on a
+ * host; not after `unshare --pid` without remounting /proc). Otherwise its pids are another
+ * namespace's, and acting on them could hit unrelated processes: the tree is then empty.
+ */
+let procMatchesNamespace: boolean | undefined;
+function procUsable(): boolean {
+  if (procMatchesNamespace === undefined) {
+    try {
+      procMatchesNamespace = readlinkSync("/proc/self") === String(process.pid);
+    } catch {
+      procMatchesNamespace = false;
+    }
+  }
+  return procMatchesNamespace;
+}
+
 export const procProcessTree: ProcessTree = {
   children(pid) {
+    if (!procUsable()) return [];
     let tasks: string[];
     try {
       tasks = readdirSync(`/proc/${pid}/task`);
@@ -64,6 +82,7 @@ export const procProcessTree: ProcessTree = {
   },
 
   state(pid) {
+    if (!procUsable()) return undefined;
     const stat = readText(`/proc/${pid}/stat`);
     if (stat === undefined) return undefined;
     // The command name in parentheses may itself hold spaces and parentheses.
@@ -72,6 +91,7 @@ export const procProcessTree: ProcessTree = {
   },
 
   environmentValue(pid, name) {
+    if (!procUsable()) return undefined;
     let environ: Buffer;
     try {
       environ = readFileSync(`/proc/${pid}/environ`);
@@ -88,6 +108,7 @@ export const procProcessTree: ProcessTree = {
   },
 
   all() {
+    if (!procUsable()) return [];
     try {
       return numbers(readdirSync("/proc").join(" "));
     } catch {
