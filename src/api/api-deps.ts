@@ -4,6 +4,7 @@ import type { Clock } from "../platform/clock.ts";
 import type { CheckView } from "../probes/node-health.ts";
 import type { Probe } from "../events/health-state.ts";
 import type { HistoryStore } from "../store/history-store.ts";
+import type { LiveEvents } from "./live-events.ts";
 
 /** One line of /readyz. */
 export interface ReadinessCheck {
@@ -50,6 +51,8 @@ export interface ApiDeps {
   checks?: ChecksSource;
   membership?: MembershipSource;
   version: VersionInfo;
+  /** The clients of GET /events (live-events.ts); without it /events answers 503. */
+  liveEvents?: LiveEvents;
   /** A rendered /status is reused this long (0: render every request). */
   statusCacheMs?: number;
   /**

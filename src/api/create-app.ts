@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import type { ApiBindings, ApiDeps } from "./api-deps.ts";
 import { bodyLimit } from "./body-limit.ts";
 import { checksRoutes } from "./checks-routes.ts";
+import { eventsRoutes } from "./events-route.ts";
 import { healthRoutes } from "./health-routes.ts";
 import { historyRoutes } from "./history-routes.ts";
 import { jsonError } from "./json-error.ts";
@@ -26,9 +27,10 @@ export function createApp(deps: ApiDeps, extra: readonly RouteModule[] = []) {
     .route("/", healthRoutes(deps))
     .route("/", historyRoutes(deps))
     .route("/", checksRoutes(deps))
-    .route("/", membersRoutes(deps));
+    .route("/", membersRoutes(deps))
+    .route("/", eventsRoutes(deps));
   for (const module of extra) app.route("/", module);
-  app.notFound((c) => jsonError(c, 404, `no such endpoint: ${c.req.method} ${c.req.path}`, "endpoints: /status, /local, /history, /checks, /members, /livez, /readyz, /metrics"));
+  app.notFound((c) => jsonError(c, 404, `no such endpoint: ${c.req.method} ${c.req.path}`, "endpoints: /status, /local, /history, /checks, /members, /events, /livez, /readyz, /metrics"));
   app.onError((error, c) => jsonError(c, 500, `internal error: ${error.message}`, "see the agent log"));
   return app;
 }
