@@ -5,6 +5,7 @@
 import { execFileSync, spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync } from "node:fs";
 import { AGENT_JIT_POLICY } from "../src/platform/jit-policy.ts";
+import { writeUiBundle } from "./bundle-ui.ts";
 
 function git(args: string[]): string {
   try {
@@ -21,6 +22,9 @@ const commit = git(["rev-parse", "HEAD"]) || "unknown";
 const treeState = git(["rev-parse", "HEAD"]) === "" ? "unknown" : git(["status", "--porcelain"]) === "" ? "clean" : "dirty";
 
 mkdirSync("dist", { recursive: true });
+// The dashboard, bundled for browsers, goes into the executable as files under ui/
+// (src/ui/embedded-ui.ts reads them): nothing is fetched from elsewhere at run time.
+const ui = await writeUiBundle("dist/ui");
 const command = [
   "build",
   "src/main.ts",
@@ -36,6 +40,7 @@ const command = [
   "--format=esm",
   "--no-compile-autoload-dotenv",
   "--no-compile-autoload-bunfig",
+  "--asset=dist/ui",
   `--outfile=${outfile}`,
   `--define=SATELLITE_BUILD_VERSION=${JSON.stringify(pkg.version)}`,
   `--define=SATELLITE_BUILD_COMMIT=${JSON.stringify(commit)}`,
@@ -48,4 +53,4 @@ if (result.status !== 0) {
   console.error(`build failed (bun ${command.join(" ")}); see the errors above`);
   process.exit(result.status ?? 1);
 }
-console.log(`built ${outfile} (${pkg.version}, ${commit.slice(0, 12)}, ${treeState}) in ${Math.round(performance.now() - started)} ms`);
+console.log(`built ${outfile} (${pkg.version}, ${commit.slice(0, 12)}, ${treeState}) in ${Math.round(performance.now() - started)} ms; dashboard ${ui.files} files, ${(ui.gzipBytes / 1024).toFixed(1)} KiB gzipped`);

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the real components the test suite runs against (serf, etcd, podman, InfluxDB,
-# Prometheus, dnsmasq, iproute2/iptables), from Debian's packages, when they are missing.
+# Prometheus, dnsmasq, iproute2/iptables, Chromium), from Debian's packages, when they are missing.
 # Idempotent: does nothing when every command is already present. Needs root (apt-get).
 set -euo pipefail
 
@@ -16,6 +16,8 @@ declare -A NEEDED=(
   [ip]=iproute2
   [iptables]=iptables
   [sqlite3]=sqlite3
+  # The dashboard tests drive it headless through puppeteer-core; no browser is downloaded.
+  [chromium]=chromium
 )
 
 missing=()
