@@ -12,6 +12,8 @@ import { NodeHealth } from "../probes/node-health.ts";
 import { outcomesToProbes } from "../probes/outcome-to-probe.ts";
 import { Scheduler } from "../probes/scheduler.ts";
 import { metricsRoute } from "../metrics/index.ts";
+import { loadEmbeddedUi } from "../ui/embedded-ui.ts";
+import { UI_PATH, uiRoutes } from "../ui/ui-routes.ts";
 import { createRemoteDetails } from "../cluster/remote-details.ts";
 import { memberStatusJson } from "../cluster/cluster-view.ts";
 import { apiServerOptions } from "./api-tls.ts";
@@ -133,6 +135,7 @@ export async function startAgent(config: AgentConfig, platform: AgentPlatform, k
       version: buildInfo,
       apiToken: config.apiToken,
       statusCacheMs: STATUS_CACHE_MS,
+      dashboardPath: UI_PATH,
       membership: gossip.membershipSource(() => onLeft()),
       checks: {
         list: () => health.checks(),
@@ -147,7 +150,7 @@ export async function startAgent(config: AgentConfig, platform: AgentPlatform, k
       },
     };
     const metricsApp = metricsRoute(observability.metrics);
-    const app = createApp(deps, [metricsApp]);
+    const app = createApp(deps, [metricsApp, uiRoutes(loadEmbeddedUi)]);
     const listen = config.rpcAddr.map((a) => parseHostPort(a, 7575) as HostPort);
     const server: RunningHttpServer = await platform.listenHttp(listen, (request, env) => app.fetch(request, env), apiOptions);
     closers.push(() => server.stop());

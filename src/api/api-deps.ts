@@ -53,6 +53,8 @@ export interface ApiDeps {
   version: VersionInfo;
   /** The clients of GET /events (live-events.ts); without it /events answers 503. */
   liveEvents?: LiveEvents;
+  /** Where the dashboard is mounted (`/ui/`); a browser asking `/` for HTML is sent there. */
+  dashboardPath?: string;
   /** A rendered /status is reused this long (0: render every request). */
   statusCacheMs?: number;
   /**

@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import type { ApiBindings, ApiDeps } from "./api-deps.ts";
 import { bodyLimit } from "./body-limit.ts";
+import { browserRedirect } from "./browser-redirect.ts";
 import { checksRoutes } from "./checks-routes.ts";
 import { eventsRoutes } from "./events-route.ts";
 import { healthRoutes } from "./health-routes.ts";
@@ -23,6 +24,7 @@ export function createApp(deps: ApiDeps, extra: readonly RouteModule[] = []) {
   const app = new Hono<ApiBindings>()
     .use(mutationGuard(deps.apiToken))
     .use(bodyLimit())
+    .use(browserRedirect(deps.dashboardPath))
     .route("/", statusRoutes(deps))
     .route("/", healthRoutes(deps))
     .route("/", historyRoutes(deps))
