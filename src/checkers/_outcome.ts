@@ -1,4 +1,5 @@
 import { describeError } from "../platform/errors.ts";
+import { redactCredentials } from "../platform/redact.ts";
 import type { Severity } from "../events/health-state.ts";
 import type { CheckOutcome } from "../probes/check-outcome.ts";
 
@@ -48,11 +49,13 @@ export function describeCause(error: unknown): string {
   return typeof code === "string" && !message.includes(code) ? `${message} (${code})` : message;
 }
 
+// Error and detail go to /status, history, InfluxDB and other nodes: a URL a check was given
+// with `user:pass@` (or `?token=`) shows redacted there.
 function clean(outcome: CheckOutcome): CheckOutcome {
   const result: CheckOutcome = { status: outcome.status };
   if (outcome.severity) result.severity = outcome.severity;
-  if (outcome.error) result.error = capText(outcome.error);
-  if (outcome.detail) result.detail = capText(outcome.detail);
+  if (outcome.error) result.error = capText(redactCredentials(outcome.error));
+  if (outcome.detail) result.detail = capText(redactCredentials(outcome.detail));
   if (outcome.code) result.code = capText(outcome.code, 256);
   if (outcome.data !== undefined) result.data = boundData(outcome.data);
   if (outcome.metrics && Object.keys(outcome.metrics).length > 0) result.metrics = outcome.metrics;
@@ -62,6 +65,13 @@ function clean(outcome: CheckOutcome): CheckOutcome {
 function boundData(data: unknown): unknown {
   const json = JSON.stringify(data);
   if (json === undefined) return undefined;
-  const bytes = new TextEncoder().encode(json).length;
-  return bytes <= DATA_BYTES_MAX ? data : { truncated: true, bytes };
+  const shown = redactCredentials(json);
+  const bytes = new TextEncoder().encode(shown).length;
+  if (bytes > DATA_BYTES_MAX) return { truncated: true, bytes };
+  if (shown === json) return data;
+  try {
+    return JSON.parse(shown) as unknown;
+  } catch {
+    return { redacted: true, bytes };
+  }
 }

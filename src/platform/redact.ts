@@ -9,8 +9,11 @@ const REDACTED = "***";
 /** Query parameters that carry a secret in the services Satellite talks to (InfluxDB 1.x takes `u` and `p`). */
 const SECRET_PARAM = /^(p|pass|passwd|password|token|access_token|auth|api[-_]?key|secret|sig|signature|key)$/i;
 
-/** `scheme://user:password@` or `scheme://token@` in any text; the user part may not contain '/', '@' or whitespace. */
-const USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)([^\s/@:?#]*)(:[^\s/@?#]*)?@/gi;
+/**
+ * `scheme://user:password@` or `scheme://token@` in any text (JSON included): neither part
+ * may hold whitespace, '/', '@', '?', '#' or quotes, which no URL has raw.
+ */
+const USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)([^\s/@:?#"'<>\\]*)(:[^\s/@?#"'<>\\]*)?@/gi;
 
 /** `?p=...` / `&token=...` in any text. */
 const SECRET_QUERY = /([?&])([a-z_-]+)=([^\s&#"']*)/gi;

@@ -25,3 +25,8 @@ describe("redactCredentials", () => {
     expect(logger.lines[0]).toContain("admin:***@10.0.0.1");
   });
 });
+
+test("JSON stays JSON: a credential pattern never spans quotes", () => {
+  const json = JSON.stringify({ a: "http://host:8086", b: "ops@example.com", c: "http://u:p@h/" });
+  expect(JSON.parse(redactCredentials(json))).toEqual({ a: "http://host:8086", b: "ops@example.com", c: "http://u:***@h/" });
+});
