@@ -101,8 +101,8 @@ export function startTimeSeries(deps: TimeSeriesDeps): TimeSeries {
     for (const gauge of [metrics.peerRttSeconds, metrics.peerLossRatio, metrics.peerClockOffsetSeconds]) gauge.clear();
     for (const p of peerNumbers(deps.peers())) {
       const labels = { node: nodeName, peer: p.peer };
-      if (p.rttP50Ms !== undefined) metrics.peerRttSeconds.set({ ...labels, quantile: "0.5" }, p.rttP50Ms / 1000);
-      if (p.rttP95Ms !== undefined) metrics.peerRttSeconds.set({ ...labels, quantile: "0.95" }, p.rttP95Ms / 1000);
+      if (p.rttP50Ms !== undefined) metrics.peerRttSeconds.set({ ...labels, percentile: "50" }, p.rttP50Ms / 1000);
+      if (p.rttP95Ms !== undefined) metrics.peerRttSeconds.set({ ...labels, percentile: "95" }, p.rttP95Ms / 1000);
       if (p.lossPercent !== undefined) metrics.peerLossRatio.set(labels, p.lossPercent / 100);
       if (p.clockOffsetMs !== undefined) metrics.peerClockOffsetSeconds.set(labels, p.clockOffsetMs / 1000);
     }

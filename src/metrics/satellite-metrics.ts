@@ -51,8 +51,8 @@ export interface SatelliteMetrics {
   checkValue: Gauge<"node" | "checker" | "metric">;
   /** reason: `series_limit` (a check named more than 32 distinct metrics), `queue_full` (history writes fell behind). */
   checkValuesDropped: Counter<"reason">;
-  /** Round trip from this node to a peer, from gossip probes; quantile `0.5` or `0.95`. */
-  peerRttSeconds: Gauge<"node" | "peer" | "quantile">;
+  /** Round trip from this node to a peer, from gossip probes; percentile `50` or `95` (not `quantile`: this is a gauge, not a summary). */
+  peerRttSeconds: Gauge<"node" | "peer" | "percentile">;
   /** Share of lost direct gossip probes to a peer over the last full window, 0..1. */
   peerLossRatio: Gauge<"node" | "peer">;
   /** The peer's clock minus ours, corrected by half the round trip. */
@@ -143,8 +143,8 @@ export function createMetrics(options: MetricsOptions = {}): SatelliteMetrics {
     }),
     peerRttSeconds: r.gauge({
       name: "satellite_peer_rtt_seconds",
-      help: "Round trip to a peer measured by gossip probes over the last 20 of them, by quantile (0.5, 0.95).",
-      labelNames: ["node", "peer", "quantile"],
+      help: "Round trip to a peer measured by gossip probes over the last 20 of them, by percentile (50, 95).",
+      labelNames: ["node", "peer", "percentile"],
     }),
     peerLossRatio: r.gauge({
       name: "satellite_peer_loss_ratio",

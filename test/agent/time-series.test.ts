@@ -91,13 +91,13 @@ describe("time series of peers", () => {
   test("/metrics reads every peer's numbers at each scrape, in base units", () => {
     const { metrics } = setup(peers);
     const text = metrics.render();
-    expect(text).toContain('satellite_peer_rtt_seconds{node="n1",peer="n3",quantile="0.5"} 0.002');
-    expect(text).toContain('satellite_peer_rtt_seconds{node="n1",peer="n3",quantile="0.95"} 0.008');
-    expect(text).toContain('satellite_peer_rtt_seconds{node="n1",peer="n2",quantile="0.95"} 0.0015');
+    expect(text).toContain('satellite_peer_rtt_seconds{node="n1",peer="n3",percentile="50"} 0.002');
+    expect(text).toContain('satellite_peer_rtt_seconds{node="n1",peer="n3",percentile="95"} 0.008');
+    expect(text).toContain('satellite_peer_rtt_seconds{node="n1",peer="n2",percentile="95"} 0.0015');
     expect(text).toContain('satellite_peer_loss_ratio{node="n1",peer="n3"} 0.1');
     expect(text).toContain('satellite_peer_clock_offset_seconds{node="n1",peer="n3"} -0.25');
     // Numbers not measured yet are absent, not zero.
-    expect(text).not.toContain('peer="n2",quantile="0.5"');
+    expect(text).not.toContain('peer="n2",percentile="50"');
     expect(text).not.toContain('satellite_peer_loss_ratio{node="n1",peer="n2"}');
   });
 

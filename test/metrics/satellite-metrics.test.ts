@@ -98,6 +98,11 @@ describe("satellite metrics", () => {
     m.gossipPacketsDropped.inc({ reason: "crc" });
     m.historyWriteErrors.inc({ store: "sqlite" });
     m.gossipBytesSent.inc(undefined, 1234);
+    m.checkValue.set({ node: "n1", checker: "host-metrics", metric: "cpu.usedPercent" }, 12.5);
+    m.checkValuesDropped.inc({ reason: "series_limit" });
+    m.peerRttSeconds.set({ node: "n1", peer: "n2", percentile: "95" }, 0.0012);
+    m.peerLossRatio.set({ node: "n1", peer: "n2" }, 0.05);
+    m.peerClockOffsetSeconds.set({ node: "n1", peer: "n2" }, -0.002);
     const result = Bun.spawnSync(["promtool", "check", "metrics"], { stdin: Buffer.from(m.render()), stdout: "pipe", stderr: "pipe" });
     const output = result.stdout.toString() + result.stderr.toString();
     expect(output).toBe("");

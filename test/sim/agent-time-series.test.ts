@@ -29,7 +29,7 @@ test("whole agents: a check's numbers and the per-peer round trips reach /metric
   // Each node exports its own numbers only; a value that is not finite never becomes a series.
   expect(metrics).not.toContain('satellite_check_value{node="node-1"');
   expect(metrics).not.toContain("bad");
-  expect(metrics).toMatch(/satellite_peer_rtt_seconds\{node="node-0",peer="node-1",quantile="0.95"\} [0-9.e-]+/);
+  expect(metrics).toMatch(/satellite_peer_rtt_seconds\{node="node-0",peer="node-1",percentile="95"\} [0-9.e-]+/);
 
   const series = (await (await a.request("/history/series?metric=app.queueDepth&node=node-0&since=1h&step=1h")).json()) as SeriesBody;
   expect(series.metric).toBe("app.queueDepth");
