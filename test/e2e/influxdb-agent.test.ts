@@ -5,7 +5,11 @@ import { join } from "node:path";
 import { createInfluxd, influxdAvailable, type Influxd } from "../store/influxdb/influxd.ts";
 import { freePort, waitFor } from "../support/processes.ts";
 
-/** The compiled agent with --influxdb-url writes the original `node` and `probe` measurements to a real influxd. */
+/**
+ * The compiled agent with --influxdb-url, against a fresh influxd where no database exists yet:
+ * it creates the database, as the original agent did, and writes the original `node` and
+ * `probe` measurements and the measured numbers (`check_metric`).
+ */
 const BINARY = join(import.meta.dir, "../../dist/satellite");
 const ready = existsSync(BINARY) && influxdAvailable;
 if (!ready) console.warn("SKIP agent -> InfluxDB: needs dist/satellite and influxd (npm test builds and installs them)");
@@ -20,14 +24,13 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-test.skipIf(!ready)("probe and node points arrive in InfluxDB", async () => {
+test.skipIf(!ready)("a fresh influxd: the database is created; probe, node and check_metric points arrive", async () => {
   influxd = createInfluxd();
   await influxd.start();
-  await fetch(`${influxd.url}/query`, { method: "POST", body: new URLSearchParams({ q: "CREATE DATABASE satellite" }) });
   const [api, gossip] = [await freePort(), await freePort()];
   const config = join(dir, "satellite.yaml");
-  writeFileSync(config, `defaultChecks: false\nchecks:\n  - {name: closed-port, kind: tcp, address: "127.0.0.1:1", intervalMs: 1000}\n`);
-  agent = Bun.spawn([BINARY, "agent", "--name", "influx-1", "--rpc-addr", `127.0.0.1:${api}`, "--gossip-addr", `127.0.0.1:${gossip}`, "--state-dir", join(dir, "state"), "--config", config, "--influxdb-url", influxd.url], { stdout: "ignore", stderr: "ignore" });
+  writeFileSync(config, `defaultChecks: false\nchecks:\n  - {name: closed-port, kind: tcp, address: "127.0.0.1:1", intervalMs: 1000}\n  - {name: host, kind: host-metrics, collectors: [memory], intervalMs: 1000}\n`);
+  agent = Bun.spawn([BINARY, "agent", "--name", "influx-1", "--tags", "role:master,zone:eu-1", "--rpc-addr", `127.0.0.1:${api}`, "--gossip-addr", `127.0.0.1:${gossip}`, "--state-dir", join(dir, "state"), "--config", config, "--influxdb-url", influxd.url, "--influxdb-database", "satellite"], { stdout: "ignore", stderr: "ignore" });
   const select = async (q: string) => {
     const body = (await (await fetch(`${influxd!.url}/query?db=satellite&q=${encodeURIComponent(q)}`)).json()) as { results: { series?: { columns: string[]; values: unknown[][] }[] }[] };
     return body.results[0]?.series?.[0];
@@ -36,9 +39,13 @@ test.skipIf(!ready)("probe and node points arrive in InfluxDB", async () => {
   await waitFor(async () => (await select('SELECT * FROM probe WHERE checker = \'closed-port\'')) !== undefined, 25_000, "probe points in InfluxDB");
   const probe = (await select("SELECT * FROM probe WHERE checker = 'closed-port' LIMIT 1"))!;
   const row = Object.fromEntries(probe.columns.map((c, i) => [c, probe.values[0]?.[i]]));
-  expect(row).toMatchObject({ checker: "closed-port", node: "influx-1", status: "failed" });
+  expect(row).toMatchObject({ checker: "closed-port", node: "influx-1", node_name: "influx-1", status: "failed" });
   expect(String(row.error)).toContain("127.0.0.1:1");
   const node = (await select("SELECT * FROM node LIMIT 1"))!;
   const nodeRow = Object.fromEntries(node.columns.map((c, i) => [c, node.values[0]?.[i]]));
-  expect(nodeRow).toMatchObject({ name: "influx-1", role: "master", status: "degraded", member_status: "alive" });
+  expect(nodeRow).toMatchObject({ name: "influx-1", node_name: "influx-1", role: "master", zone: "eu-1", status: "degraded", member_status: "alive" });
+  const metric = (await select("SELECT * FROM check_metric WHERE checker = 'host' AND metric = 'memory.usedPercent' LIMIT 1"))!;
+  const metricRow = Object.fromEntries(metric.columns.map((c, i) => [c, metric.values[0]?.[i]]));
+  expect(metricRow).toMatchObject({ node: "influx-1", checker: "host", metric: "memory.usedPercent" });
+  expect(Number(metricRow.value)).toBeGreaterThan(0);
 }, 60_000);
