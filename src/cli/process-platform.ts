@@ -3,6 +3,7 @@ import type { AgentPlatform } from "../agent/platform-deps.ts";
 import type { CliDeps } from "./cli-deps.ts";
 import { startChildReaper } from "../platform/child-reaper.ts";
 import { systemClock } from "../platform/clock.ts";
+import { bunExec } from "../platform/exec.ts";
 import { createSystemHostProbe } from "../platform/host-probe.ts";
 import { createLineLogger } from "../platform/logger.ts";
 import { createSystemRandom } from "../platform/random.ts";
@@ -49,6 +50,7 @@ export function createAgentPlatform(debug: boolean): AgentPlatform {
     random: createSystemRandom(),
     logger: createLineLogger({ minLevel: debug ? "debug" : "info", write: (line) => void process.stderr.write(`${line}\n`), nowMs: () => Date.now() }),
     hostProbe: createSystemHostProbe(),
+    exec: bunExec,
     makeDir: makePrivateDir,
     resolveHost,
     openGossipNet: (options) => createUdpTcpGossipNet({ ...options, compression: true }),

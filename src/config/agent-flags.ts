@@ -3,7 +3,8 @@
  * (SATELLITE_<FLAG>), and the config key it sets all come from here. Defaults do not live
  * here; they live in the schema (schema.ts).
  */
-export type FlagValueKind = "string" | "list" | "tags" | "boolean";
+/** `repeated`: the flag may be given several times, one entry each; its environment variable holds one entry per line. */
+export type FlagValueKind = "string" | "list" | "tags" | "boolean" | "repeated";
 
 export interface AgentFlag {
   /** The flag as typed: --rpc-addr. */
@@ -47,6 +48,8 @@ export const AGENT_FLAGS: readonly AgentFlag[] = [
   { flag: "sample-retention", key: "sampleRetention", kind: "string", valueHint: "duration", description: "How long raw probe samples are kept (default 24h; at most --retention)" },
   { flag: "api-token", key: "apiToken", kind: "string", valueHint: "token", description: "API token (16+ characters): when set, every mutating API call (join, leave, checks run) must send it, from loopback too; when unset, only loopback may mutate. A flag value is visible in the process list: prefer --api-token-file or SATELLITE_API_TOKEN" },
   { flag: "api-token-file", key: "apiTokenFile", kind: "string", valueHint: "file", description: "File whose first line is the API token; keeps it out of the process list" },
+  { flag: "event-handler", key: "eventHandlers", kind: "repeated", valueHint: "[types=]command", description: "Run a shell command for each event, serf's way: the event as one JSON line on stdin, SATELLITE_EVENT, SATELLITE_SELF_NAME, SATELLITE_SELF_ROLE and SATELLITE_TAG_<KEY> in its environment; types is a comma list of kinds (probe, node, cluster, user, agent) or type names (ProbeFailed, NodeFailed, ...), all events without it. Repeatable; the environment variable takes one per line" },
+  { flag: "event-handler-timeout", key: "eventHandlerTimeout", kind: "string", valueHint: "duration", description: "An event handler still running after this is killed with its process group (default 30s)" },
   { flag: "cluster-name", key: "clusterName", kind: "string", valueHint: "name", description: "The cluster's name in notifications (the cluster label of Alertmanager alerts, the subject of mails)" },
   { flag: "debug", key: "debug", kind: "boolean", description: "Log at debug level" },
 ];

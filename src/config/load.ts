@@ -9,7 +9,7 @@ import { validateChecks, type ValidatedCheck } from "./check-validation.ts";
 import { ConfigError, formatKeyPath, type ConfigProblem } from "./config-error.ts";
 import { parseDurationMs } from "./duration.ts";
 import { agentConfigSchema, type ParsedAgentConfig } from "./schema.ts";
-import { describeSource, layerConfig } from "./sources.ts";
+import { describeSource, layerConfig, type FlagValue } from "./sources.ts";
 import { findUnsafeKey } from "./unsafe-keys.ts";
 
 /** A config file larger than this is refused: real ones are a few KiB, and it bounds what parsing may cost. */
@@ -20,13 +20,14 @@ export interface AgentConfig extends Omit<ParsedAgentConfig, "checks" | "name"> 
   name: string;
   retentionMs: number;
   sampleRetentionMs: number;
+  eventHandlerTimeoutMs: number;
   /** Checks from the config file, validated against the registry. */
   checks: ValidatedCheck[];
 }
 
 export interface LoadConfigInput {
-  /** Only the flags the operator typed, keyed by flag name (rpc-addr). */
-  flags: Record<string, string | boolean>;
+  /** Only the flags the operator typed, keyed by flag name (rpc-addr); a repeated flag gives every value. */
+  flags: Record<string, FlagValue>;
   env: Record<string, string | undefined>;
   /** Reads a regular file of at most `bytesMax` bytes; throws naming the file otherwise (never blocks on a FIFO). */
   readFile: (path: string, bytesMax: number) => string;
@@ -71,6 +72,7 @@ export function loadAgentConfig(input: LoadConfigInput): AgentConfig {
     name: config.name ?? input.hostname(),
     stateDir: resolve(input.cwd, config.stateDir),
     retentionMs: parseDurationMs(config.retention) ?? 0,
+    eventHandlerTimeoutMs: parseDurationMs(config.eventHandlerTimeout) ?? 0,
     sampleRetentionMs: Math.min(parseDurationMs(config.sampleRetention) ?? 0, parseDurationMs(config.retention) ?? 0),
     checks,
   };

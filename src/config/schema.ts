@@ -5,6 +5,7 @@ import { CONFIG_BOUNDS as B } from "./bounds.ts";
 import { tagsTooLarge } from "./tag-limits.ts";
 import { parsePeerAddress } from "./peer-address.ts";
 import { clusterNameSchema, notifiersSchema } from "./notifiers-schema.ts";
+import { parseEventHandlerSpec } from "./event-handler-spec.ts";
 
 /**
  * The agent's configuration: the one place where defaults live. Flags, environment and the
@@ -47,6 +48,20 @@ const base64Key = z.string().max(B.secretLengthMax).superRefine((value, ctx) => 
     ctx.addIssue({ code: "custom", message: "expected base64 of a 16, 24 or 32-byte key (e.g. `openssl rand -base64 32`)" });
   }
 });
+
+/** Event handlers at most: each runs a process per matching event. */
+export const EVENT_HANDLERS_MAX = 64;
+
+/** `[TYPES=]COMMAND` (event-handler-spec.ts), parsed at load so a typo stops the agent at start. */
+const eventHandler = z
+  .string()
+  .max(B.pathLengthMax)
+  .transform((text, ctx) => {
+    const parsed = parseEventHandlerSpec(text);
+    if (parsed.ok) return parsed.spec;
+    ctx.addIssue({ code: "custom", message: parsed.error });
+    return z.NEVER;
+  });
 
 /** Port of the HTTP API for an rpcAddr entry that names only a host. */
 export const API_PORT_DEFAULT = 7575;
@@ -103,6 +118,11 @@ export const agentConfigSchema = z.strictObject({
   retention: duration.default("7d"),
   sampleRetention: duration.default("24h"),
   apiToken: z.string().min(16, "use at least 16 characters").max(B.secretLengthMax).optional(),
+  /** Commands run for each matching event (docs/events.md). */
+  eventHandlers: z.array(eventHandler).max(EVENT_HANDLERS_MAX).default([]),
+  eventHandlerTimeout: duration.refine((text) => (parseDurationMs(text) ?? 0) >= 100 && (parseDurationMs(text) ?? 0) <= 3_600_000, "expected a timeout from 100ms to 1h, e.g. 30s").default("30s"),
+  /** Connected GET /events clients at most; one more is answered 503. */
+  eventsClientsMax: z.number().int().min(1).max(100_000).default(4096),
   debug: z.boolean().default(false),
   /** false turns off the built-in checks; only `checks` run. */
   defaultChecks: z.boolean().default(true),

@@ -25,8 +25,17 @@ export interface LayeredConfig {
   sources: Map<string, ValueSource>;
 }
 
-/** Turns one flag or env value (always text) into the typed raw value; returns an error string when it cannot. */
-export function convertFlagValue(flag: AgentFlag, value: string | boolean): unknown {
+/** What the CLI hands over for one flag: text, a switch, or every value of a repeated flag. */
+export type FlagValue = string | boolean | readonly string[];
+
+/** Turns one flag or env value (text, or the values of a repeated flag) into the typed raw value. */
+export function convertFlagValue(flag: AgentFlag, given: FlagValue): unknown {
+  if (flag.kind === "repeated") {
+    const entries = typeof given === "object" ? [...given] : String(given).split(/\r?\n/);
+    return entries.map((s) => s.trim()).filter((s) => s !== "");
+  }
+  // Only a repeated flag collects several values; for any other the last one given counts.
+  const value = typeof given === "object" ? (given.at(-1) ?? "") : given;
   switch (flag.kind) {
     case "boolean":
       if (typeof value === "boolean") return value;
@@ -68,7 +77,7 @@ export function parseTags(text: string): Record<string, string> {
  * actually typed (keyed by flag name), so unset flags never hide env or file values.
  */
 export function layerConfig(
-  flags: Record<string, string | boolean>,
+  flags: Record<string, FlagValue>,
   env: Record<string, string | undefined>,
   file: { path: string; values: Record<string, unknown> } | undefined,
 ): LayeredConfig {

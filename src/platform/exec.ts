@@ -9,6 +9,8 @@ export interface ExecOptions {
   signal: AbortSignal;
   /** Bytes kept of stdout and of stderr each; the rest is read and dropped. */
   outputBytesMax: number;
+  /** Written to the child's stdin, which is then closed; without it the child has no stdin. */
+  stdin?: string;
 }
 
 export interface ExecResult {
@@ -115,13 +117,13 @@ async function runOnce(argv: readonly string[], options: ExecOptions, reaper: Ch
   if (options.signal.aborted) {
     return { exitCode: null, signalCode: null, stdout: "", stderr: "", truncated: false, aborted: true };
   }
-  let proc: ReturnType<typeof Bun.spawn<"ignore", "pipe", "pipe">>;
+  let proc: ReturnType<typeof Bun.spawn<"ignore" | Uint8Array, "pipe", "pipe">>;
   const tag = reaper.beginRun();
   try {
     proc = Bun.spawn([...argv], {
       cwd: options.cwd,
       env: { ...options.env, [tag.name]: tag.value },
-      stdin: "ignore",
+      stdin: options.stdin === undefined ? "ignore" : new TextEncoder().encode(options.stdin),
       stdout: "pipe",
       stderr: "pipe",
       detached: true,

@@ -8,6 +8,7 @@ import type { GossipNetHandlers, NetAddress } from "../../src/membership/gossip-
 import type { GossipMessage } from "../../src/membership/messages.ts";
 import { SimNetwork, type SimGossipNet } from "../../src/membership/sim-net.ts";
 import { encodeMessage } from "../../src/membership/wire/index.ts";
+import { bunExec } from "../../src/platform/exec.ts";
 import { createFakeHostProbe } from "../../src/platform/host-probe.ts";
 import type { RequestHandler } from "../../src/platform/http-server.ts";
 import { createMemoryLogger } from "../../src/platform/logger.ts";
@@ -96,6 +97,7 @@ export class AgentSim {
       random: createSeededRandom(this.seed * 7919 + index),
       logger,
       hostProbe: createFakeHostProbe([]),
+      exec: bunExec,
       makeDir: () => {},
       fetchJson: () => Promise.reject(new Error("no remote API in the simulation")),
       resolveHost: async (host) => host,

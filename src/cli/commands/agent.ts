@@ -3,6 +3,7 @@ import { startAgent } from "../../agent/agent.ts";
 import { checkerKinds, findCheckerKind } from "../../checkers/registry.ts";
 import { AGENT_FLAGS, envNameOf } from "../../config/agent-flags.ts";
 import { loadAgentConfig } from "../../config/load.ts";
+import type { FlagValue } from "../../config/sources.ts";
 import { depsOf } from "../command-context.ts";
 
 /** Bound on a graceful stop; past it the process exits anyway (systemd would kill it next). */
@@ -20,10 +21,14 @@ export const agentCommand = defineCommand({
   args: agentArgs,
   async run(context) {
     const deps = depsOf(context);
-    const typed: Record<string, string | boolean> = {};
+    const typed: Record<string, FlagValue> = {};
     for (const flag of AGENT_FLAGS) {
       const value = (context.args as Record<string, unknown>)[flag.flag];
-      if (typeof value === "string" || typeof value === "boolean") typed[flag.flag] = value;
+      if (flag.kind === "repeated") {
+        // citty keeps only the last value of a flag given twice: collect every one.
+        const values = repeatedFlagValues(context.rawArgs, flag.flag);
+        if (values.length > 0) typed[flag.flag] = values;
+      } else if (typeof value === "string" || typeof value === "boolean") typed[flag.flag] = value;
     }
     const config = loadAgentConfig({
       flags: typed,
@@ -52,3 +57,18 @@ export const agentCommand = defineCommand({
     return 0;
   },
 });
+
+/** Every value of `--name VALUE` and `--name=VALUE` in `rawArgs`, in order (up to a `--`). */
+export function repeatedFlagValues(rawArgs: readonly string[], name: string): string[] {
+  const values: string[] = [];
+  for (let i = 0; i < rawArgs.length; i++) {
+    const arg = rawArgs[i] as string;
+    if (arg === "--") break;
+    if (arg === `--${name}`) {
+      const next = rawArgs[i + 1];
+      if (next !== undefined) values.push(next);
+      i++;
+    } else if (arg.startsWith(`--${name}=`)) values.push(arg.slice(name.length + 3));
+  }
+  return values;
+}

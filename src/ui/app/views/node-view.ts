@@ -210,7 +210,7 @@ export function nodeView(root: HTMLElement, name: string, range: Range, ctx: Vie
     };
     await Promise.all(Array.from({ length: FETCHES_CONCURRENT }, worker));
     if (stale()) return;
-    if (durationPlots.childElementCount === 0) durationPlots.append(note(`No probe runs of ${name} in history for the last ${range}.`));
+    if (durationPlots.childElementCount === 0) durationPlots.append(note(`No runs of ${name}'s checks in this agent's history for the last ${range} (an agent records the runs of its own checks: ${name}'s dashboard has them).`));
     if (metricPlots.childElementCount === 0) metricPlots.append(note(`No measured numbers of ${name} in history for the last ${range}.`));
     replaceChildren(plotNote, failures > 0 ? note(`${failures} series could not be read from /history/series.`, "error") : null);
   }
