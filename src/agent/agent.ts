@@ -1,7 +1,6 @@
 import { join } from "node:path";
 import type { ApiDeps, ReadinessCheck } from "../api/api-deps.ts";
 import { createApp } from "../api/create-app.ts";
-import { createLiveEvents } from "../api/live-events.ts";
 import { buildInfo } from "../build-info.ts";
 import { parseHostPort, type HostPort } from "../config/addresses.ts";
 import type { AgentConfig } from "../config/load.ts";
@@ -23,7 +22,7 @@ import { createObservability } from "./observability.ts";
 import { startGossip } from "./gossip.ts";
 import { warnWhenGossipUnencrypted } from "./gossip-keyring.ts";
 import { logEvents } from "./event-log.ts";
-import { startEventHandlers } from "./event-handlers.ts";
+import { startNotifications } from "./notifications.ts";
 import { recordHistory } from "./history-recorder.ts";
 import { startTimeSeries } from "./time-series.ts";
 import type { AgentPlatform } from "./platform-deps.ts";
@@ -89,9 +88,6 @@ export async function startAgent(config: AgentConfig, platform: AgentPlatform, k
     closers.push(async () => stopRecording());
     const stopLogging = logEvents(events, config.name, logger);
     closers.push(async () => stopLogging());
-    const handlers = startEventHandlers({ handlers: config.eventHandlers, events, exec: platform.exec, clock, logger: logger.child({ part: "event-handlers" }), self: { name: config.name, tags: config.tags }, timeoutMs: config.eventHandlerTimeoutMs });
-    closers.push(() => handlers.stop());
-    const liveEvents = createLiveEvents({ stream: events, clock, logger: logger.child({ part: "events-api" }), clientsMax: config.eventsClientsMax });
     const local = () => ({ name: config.name, node_name: config.name, status: health.nodeStatus() === "unknown" ? undefined : (health.nodeStatus() as "running" | "degraded"), probes: health.probes() });
 
     const gossip = await startGossip(config, platform, () => ({ status: health.nodeStatus(), probes: health.probes() }), events);
@@ -103,6 +99,8 @@ export async function startAgent(config: AgentConfig, platform: AgentPlatform, k
     };
     const observability = createObservability({ config, clock, logger, gossip, events, clusterStatus: () => member.view.status(), localStatus: localWithMember });
     closers.push(() => observability.close());
+    const notifications = startNotifications({ config, platform, events, member, probes: () => health.probes(), metrics: observability.metrics });
+    closers.push(() => notifications.stop());
     const timeSeries = startTimeSeries({ nodeName: config.name, events, clock, logger: logger.child({ part: "time-series" }), history: store, metrics: observability.metrics, writePoints: observability.writePoints, peers: () => peers() });
     // Stopped before observability and the store close (closers run in reverse), so the last samples reach both.
     closers.push(() => timeSeries.stop());
@@ -123,7 +121,7 @@ export async function startAgent(config: AgentConfig, platform: AgentPlatform, k
     const left = new Promise<void>((resolve) => (onLeft = resolve));
     const readiness = (): ReadinessCheck[] => {
       const storeHealth = store.health();
-      return [{ name: "history", ok: storeHealth.ok, message: storeHealth.error }, gossip.readiness(), gossipEncryption, ...observability.readiness(), { name: "probes", ok: true }];
+      return [{ name: "history", ok: storeHealth.ok, message: storeHealth.error }, gossip.readiness(), gossipEncryption, ...observability.readiness(), ...notifications.readiness(), { name: "probes", ok: true }];
     };
     const deps: ApiDeps = {
       clock,
@@ -140,7 +138,6 @@ export async function startAgent(config: AgentConfig, platform: AgentPlatform, k
       version: buildInfo,
       apiToken: config.apiToken,
       statusCacheMs: STATUS_CACHE_MS,
-      liveEvents,
       dashboardPath: UI_PATH,
       membership: gossip.membershipSource(() => onLeft()),
       checks: {
@@ -160,8 +157,6 @@ export async function startAgent(config: AgentConfig, platform: AgentPlatform, k
     const listen = config.rpcAddr.map((a) => parseHostPort(a, 7575) as HostPort);
     const server: RunningHttpServer = await platform.listenHttp(listen, (request, env) => app.fetch(request, env), apiOptions);
     closers.push(() => server.stop());
-    // Before the server stops (closers run last first): an open /events response would hold it.
-    closers.push(() => liveEvents.closeAll());
     if (config.metricsAddr) {
       const metricsServer = await platform.listenHttp([parseHostPort(config.metricsAddr) as HostPort], (request) => metricsApp.fetch(request));
       closers.push(() => metricsServer.stop());

@@ -13,6 +13,7 @@ import { lanConfig, localConfig, wanConfig } from "../membership/config-presets.
 import type { NetAddress } from "../membership/gossip-net.ts";
 import { SatelliteError, describeError } from "../platform/errors.ts";
 import { loadKeyring } from "./gossip-keyring.ts";
+import { notifierGossipTags } from "./notifications.ts";
 import type { EventStream } from "../events/event-stream.ts";
 import type { AgentGossipNet, AgentGossipNetStats, AgentPlatform } from "./platform-deps.ts";
 
@@ -70,7 +71,7 @@ export async function startGossip(
   }
   const advertised = { host: net.localAddress.ip, port: advertise?.port || net.localAddress.port };
   const member = createClusterMember(
-    { membership: PRESETS[config.profile](config.name), tags: { ...config.tags, ...apiPortTag(config.rpcAddr) }, stalenessLimitMs: STATUS_STALENESS_MS, digestCoalesceMs: DIGEST_COALESCE_MS },
+    { membership: PRESETS[config.profile](config.name), tags: { ...config.tags, ...apiPortTag(config.rpcAddr), ...notifierGossipTags(config) }, stalenessLimitMs: STATUS_STALENESS_MS, digestCoalesceMs: DIGEST_COALESCE_MS },
     { net, clock, random, logger: platform.logger, codec: serfCodec, tagCodec, snapshots: platform.peerSnapshots(joinPath(config.stateDir, "peers.json"), logger), health, events },
   );
   const { serf } = member;

@@ -44,6 +44,16 @@ export interface SatelliteMetrics {
   eventsPublished: Counter<"type">;
   /** subscriber: a fixed name given in the code (`history`, `metrics`, ...). */
   eventSubscriberErrors: Counter<"subscriber">;
+  /** notifier: a configured notifier's name (a bounded set). Counted on the node that sent. */
+  notificationsSent: Counter<"notifier">;
+  /** Failed delivery attempts (each retried with backoff) and failed Alertmanager re-posts. */
+  notificationFailures: Counter<"notifier">;
+  /** Notifications given up: undelivered for a day, or pushed out of a full outbox. */
+  notificationsDropped: Counter<"notifier">;
+  /** Notifications waiting in this node's outbox. */
+  notificationsQueued: Gauge<"notifier">;
+  /** 1 when this node is the notifier's sender. */
+  notifierSending: Gauge<"notifier">;
   /**
    * A number a check on this node measured in its last run (perfdata, host metrics, canary
    * timings), in the check's own unit; at most 32 metric names per check (docs/history.md).
@@ -156,6 +166,15 @@ export function createMetrics(options: MetricsOptions = {}): SatelliteMetrics {
       help: "A peer's wall clock minus this node's, corrected by half the round trip (from the clock in its acks).",
       labelNames: ["node", "peer"],
     }),
+    notificationsSent: r.counter({ name: "satellite_notifications_sent_total", help: "Notifications delivered by this node, by notifier.", labelNames: ["notifier"] }),
+    notificationFailures: r.counter({
+      name: "satellite_notification_failures_total",
+      help: "Failed notification deliveries (retried with backoff), by notifier (details in /readyz?verbose and the log).",
+      labelNames: ["notifier"],
+    }),
+    notificationsDropped: r.counter({ name: "satellite_notifications_dropped_total", help: "Notifications given up (a day undelivered, or the outbox full), by notifier.", labelNames: ["notifier"] }),
+    notificationsQueued: r.gauge({ name: "satellite_notifications_queued", help: "Notifications waiting in this node's outbox, by notifier.", labelNames: ["notifier"] }),
+    notifierSending: r.gauge({ name: "satellite_notifier_sender", help: "1 when this node sends for the notifier (one node per cluster, or per side of a partition).", labelNames: ["notifier"] }),
     influxdbPointsDropped: r.counter({
       name: "satellite_influxdb_points_dropped_total",
       help: "InfluxDB lines given up on, by reason (queue_full, rejected).",
