@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import type { ApiDeps, ReadinessCheck } from "../api/api-deps.ts";
 import { createApp } from "../api/create-app.ts";
+import { createLiveEvents } from "../api/live-events.ts";
 import { buildInfo } from "../build-info.ts";
 import { parseHostPort, type HostPort } from "../config/addresses.ts";
 import type { AgentConfig } from "../config/load.ts";
@@ -23,6 +24,7 @@ import { startGossip } from "./gossip.ts";
 import { warnWhenGossipUnencrypted } from "./gossip-keyring.ts";
 import { logEvents } from "./event-log.ts";
 import { startNotifications } from "./notifications.ts";
+import { startEventHandlers } from "./event-handlers.ts";
 import { recordHistory } from "./history-recorder.ts";
 import { startTimeSeries } from "./time-series.ts";
 import type { AgentPlatform } from "./platform-deps.ts";
@@ -88,6 +90,9 @@ export async function startAgent(config: AgentConfig, platform: AgentPlatform, k
     closers.push(async () => stopRecording());
     const stopLogging = logEvents(events, config.name, logger);
     closers.push(async () => stopLogging());
+    const handlers = startEventHandlers({ handlers: config.eventHandlers, events, exec: platform.exec, clock, logger: logger.child({ part: "event-handlers" }), self: { name: config.name, tags: config.tags }, timeoutMs: config.eventHandlerTimeoutMs });
+    closers.push(() => handlers.stop());
+    const liveEvents = createLiveEvents({ stream: events, clock, logger: logger.child({ part: "events-api" }), clientsMax: config.eventsClientsMax });
     const local = () => ({ name: config.name, node_name: config.name, status: health.nodeStatus() === "unknown" ? undefined : (health.nodeStatus() as "running" | "degraded"), probes: health.probes() });
 
     const gossip = await startGossip(config, platform, () => ({ status: health.nodeStatus(), probes: health.probes() }), events);
@@ -139,6 +144,7 @@ export async function startAgent(config: AgentConfig, platform: AgentPlatform, k
       apiToken: config.apiToken,
       statusCacheMs: STATUS_CACHE_MS,
       dashboardPath: UI_PATH,
+      liveEvents,
       membership: gossip.membershipSource(() => onLeft()),
       checks: {
         list: () => health.checks(),
@@ -157,6 +163,8 @@ export async function startAgent(config: AgentConfig, platform: AgentPlatform, k
     const listen = config.rpcAddr.map((a) => parseHostPort(a, 7575) as HostPort);
     const server: RunningHttpServer = await platform.listenHttp(listen, (request, env) => app.fetch(request, env), apiOptions);
     closers.push(() => server.stop());
+    // Before the server stops (closers run last first): an open /events response would hold it.
+    closers.push(() => liveEvents.closeAll());
     if (config.metricsAddr) {
       const metricsServer = await platform.listenHttp([parseHostPort(config.metricsAddr) as HostPort], (request) => metricsApp.fetch(request));
       closers.push(() => metricsServer.stop());

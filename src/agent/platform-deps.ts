@@ -2,6 +2,7 @@ import type { MemberSnapshotStore } from "../cluster/serf-snapshot.ts";
 import type { GossipNet, GossipNetStats } from "../membership/gossip-net.ts";
 import type { Keyring } from "../membership/wire/index.ts";
 import type { Clock } from "../platform/clock.ts";
+import type { Exec } from "../platform/exec.ts";
 import type { HostProbe } from "../platform/host-probe.ts";
 import type { HttpServerOptions, ListenAddress, RequestHandler, RunningHttpServer } from "../platform/http-server.ts";
 import type { Logger } from "../platform/logger.ts";
@@ -53,6 +54,8 @@ export interface AgentPlatform {
   random: Random;
   logger: Logger;
   hostProbe: HostProbe;
+  /** Runs event handlers (their process groups are killed when they end or time out). */
+  exec: Exec;
   /** Notifiers' side effects; the process's real ones (agent/notifications.ts) when absent. */
   notify?: NotifyPlatform;
   /** Creates a directory and its parents; throws when it cannot. */
