@@ -8,6 +8,7 @@
 export interface PeerSnapshot {
   name: string;
   rttSamples: number;
+  p50RttMs?: number;
   p95RttMs?: number;
   /** Lost direct probes over a full window, 0..100. */
   lossPercent?: number;
@@ -56,6 +57,7 @@ export class PeerMeasurements {
     return [...this.peers].map(([name, p]) => ({
       name,
       rttSamples: p.rtts.length,
+      p50RttMs: p.rtts.length > 0 ? percentile(p.rtts, 50) : undefined,
       p95RttMs: p.rtts.length > 0 ? percentile(p.rtts, 95) : undefined,
       lossPercent: p.outcomes.length >= this.options.lossWindow ? (100 * p.outcomes.filter((ok) => !ok).length) / p.outcomes.length : undefined,
       probesInWindow: p.outcomes.length,

@@ -2,11 +2,12 @@ import { describe, expect, test } from "bun:test";
 import { PeerMeasurements } from "../../src/cluster/peer-measurements.ts";
 
 describe("PeerMeasurements", () => {
-  test("p95 RTT over a bounded window, newest samples win", () => {
+  test("p50 and p95 RTT over a bounded window, newest samples win", () => {
     const m = new PeerMeasurements({ rttWindow: 20, lossWindow: 10 });
     for (let i = 1; i <= 100; i++) m.recordAck("b", i, i);
     const [b] = m.snapshot();
     expect(b?.rttSamples).toBe(20);
+    expect(b?.p50RttMs).toBe(90);
     expect(b?.p95RttMs).toBe(99);
   });
 
