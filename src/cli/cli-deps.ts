@@ -1,4 +1,5 @@
 import type { AgentPlatform } from "../agent/platform-deps.ts";
+import type { Clock } from "../platform/clock.ts";
 
 /** Every side effect a CLI command may use; main builds the real one, tests a capturing one. */
 export interface CliDeps {
@@ -16,6 +17,8 @@ export interface CliDeps {
   cwd(): string;
   /** Builds the platform for `satellite agent` (logger level depends on --debug). */
   agentPlatform(debug: boolean): AgentPlatform;
+  /** Timers of commands that run until stopped (`watch`: reconnect backoff, silence); the system clock when absent. */
+  clock?: Clock;
   /** Resolves when the process receives SIGTERM or SIGINT; returns the signal's name. */
   waitForStopSignal(): Promise<string>;
 }

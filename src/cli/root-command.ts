@@ -8,6 +8,7 @@ import { leaveCommand } from "./commands/leave.ts";
 import { membersCommand } from "./commands/members.ts";
 import { statusCommand } from "./commands/status.ts";
 import { versionCommand } from "./commands/version.ts";
+import { watchCommand } from "./commands/watch.ts";
 
 export const rootCommand = defineCommand({
   meta: {
@@ -24,5 +25,6 @@ export const rootCommand = defineCommand({
     checks: checksCommand,
     version: versionCommand,
     keygen: keygenCommand,
+    watch: watchCommand,
   },
 });
