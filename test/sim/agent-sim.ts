@@ -74,11 +74,16 @@ class SimAgentNet implements AgentGossipNet {
  * test sets.
  */
 export class AgentSim {
-  readonly clock = new HeapClock();
+  readonly clock: HeapClock;
   readonly network: SimNetwork;
   readonly agents = new Map<string, SimAgent>();
 
-  constructor(private readonly seed: number) {
+  /** `startWallMs`: the wall clock at the start (default 2026-01-01), e.g. now, for real receivers that compare times. */
+  constructor(
+    private readonly seed: number,
+    options: { startWallMs?: number } = {},
+  ) {
+    this.clock = new HeapClock(options.startWallMs);
     this.network = new SimNetwork({ clock: this.clock, random: createSeededRandom(seed), link: { delayMs: 1, jitterMs: 2 }, encodedSize: (m) => encodeMessage(m).length });
   }
 
@@ -92,7 +97,7 @@ export class AgentSim {
     const logger = createMemoryLogger();
     let handler: RequestHandler | undefined;
     const snapshot: KnownPeer[] = [];
-    const platform: AgentPlatform = {
+    const platform: AgentPlatform = this.equip(name, {
       clock: this.clock,
       random: createSeededRandom(this.seed * 7919 + index),
       logger,
@@ -108,14 +113,14 @@ export class AgentSim {
         return { addresses: [...addresses], stop: async () => {} };
       },
       peerSnapshots: () => ({ load: async () => [...snapshot], save: async (peers) => void snapshot.splice(0, snapshot.length, ...peers) }),
-    };
+    });
     const sim = { name, ip, events: [], appOutcome: { status: "running" }, logLines: logger.lines, running: true } as unknown as SimAgent;
     const kinds = [switchKind(() => sim)];
     const file = { name, tags: { role }, gossipAddr: `${ip}:7946`, initialCluster: join.map((i) => `${AgentSim.ipOf(i)}:7946`), defaultChecks: false, checks: [{ name: "app", kind: "sim-switch", intervalMs: 1000 }] };
     const config = loadAgentConfig({
       flags: { config: "/sim/satellite.json" },
       env: {},
-      readFile: () => JSON.stringify(file),
+      readFile: () => JSON.stringify({ ...file, ...this.extraConfig(name) }),
       hostname: () => name,
       cwd: "/sim",
       findKind: (kind) => kinds.find((k) => k.kind === kind),
@@ -129,6 +134,16 @@ export class AgentSim {
     };
     this.agents.set(name, sim);
     return sim;
+  }
+
+  /** More config-file keys for an agent (a subclass adds notifiers, handlers, ...); none by default. */
+  protected extraConfig(_name: string): Record<string, unknown> {
+    return {};
+  }
+
+  /** The agent's platform as built; a subclass may add or replace parts (e.g. `notify`). */
+  protected equip(_name: string, platform: AgentPlatform): AgentPlatform {
+    return platform;
   }
 
   get(name: string): SimAgent {
