@@ -26,7 +26,7 @@ describe("GET / for browsers and for scripts", () => {
     expect(browser.status).toBe(302);
     expect(browser.headers.get("location")).toBe("/ui/");
     expect(browser.headers.get("vary")).toContain("Accept");
-    for (const headers of [{}, { accept: "*/*" }, { accept: "application/json" }]) {
+    for (const headers of [{}, { accept: "*/*" }, { accept: "application/json" }] as Record<string, string>[]) {
       const res = await app.request("/", { headers });
       expect(res.status).toBe(200);
       expect(res.headers.get("content-type")).toBe("application/json");

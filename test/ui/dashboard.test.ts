@@ -7,6 +7,13 @@ import { waitFor } from "../support/processes.ts";
 import { CHROMIUM, launchBrowser, type TestBrowser } from "./browser.ts";
 import { BINARY, startUiCluster, type UiCluster } from "./ui-cluster.ts";
 
+// The callbacks given to page.evaluate / waitForFunction run in the page, not here: its DOM
+// globals, declared for this module only (the project's types are Bun's, not the DOM's).
+declare const document: any;
+declare const window: any;
+declare function getComputedStyle(element: unknown): any;
+type HTMLElement = any;
+
 /**
  * The dashboard in real headless Chromium, served by real agents from dist/satellite (so the
  * assets embedded in the executable are what is tested). One browser for the whole file.

@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { Subprocess } from "bun";
+import type { Subprocess, TCPSocketListener } from "bun";
 import { freePort, waitFor } from "../support/processes.ts";
 
 /** The compiled executable, with the dashboard built in (scripts/test.sh builds it first). */
@@ -16,8 +16,8 @@ export interface Switch {
 function tcpSwitch(): Switch {
   // The checker connects and closes first, so the closed sockets wait in TIME_WAIT on its side
   // and the port can be bound again after down().
-  const listen = (port: number) => Bun.listen({ hostname: "127.0.0.1", port, socket: { data() {} } });
-  let listener: ReturnType<typeof Bun.listen> | undefined = listen(0);
+  const listen = (port: number): TCPSocketListener => Bun.listen({ hostname: "127.0.0.1", port, socket: { data() {} } });
+  let listener: TCPSocketListener | undefined = listen(0);
   const port = listener.port;
   const sw: Switch = {
     port,
