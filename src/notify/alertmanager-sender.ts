@@ -43,7 +43,9 @@ export function postableAlerts(item: OutgoingNotification, clusterName: string |
     return {
       labels,
       annotations,
-      startsAt: new Date(firing ? a.sinceMs : Math.min(a.sinceMs, nowMs)).toISOString(),
+      // Alertmanager refuses an alert that does not start before it ends, and keeps the earliest
+      // start of an alert it knows: a resolution starts just before it ends.
+      startsAt: new Date(firing ? Math.min(a.sinceMs, nowMs) : nowMs - 1000).toISOString(),
       endsAt: new Date(firing ? nowMs + ALERT_HOLD_MS : nowMs).toISOString(),
     };
   });

@@ -23,7 +23,7 @@ const alertSchema = z.object({
   severity: z.enum(["critical", "warning"]),
   error: text(4096).optional(),
   nodeTags: z.record(text(128), text(512)).optional(),
-  sinceMs: z.number().int().nonnegative(),
+  sinceMs: z.number().nonnegative(),
 });
 const notificationSchema = z.object({
   key: z.string().regex(/^[0-9a-f]{20}$/),
@@ -34,12 +34,12 @@ const notificationSchema = z.object({
   repeat: z.boolean(),
   deliver: z.boolean(),
   alert: alertSchema,
-  createdAtMs: z.number().int().nonnegative(),
+  createdAtMs: z.number().nonnegative(),
   attempts: z.number().int().nonnegative().max(1e9),
-  nextAttemptAtMs: z.number().int().nonnegative(),
+  nextAttemptAtMs: z.number().nonnegative(),
   lastError: text(4096).optional(),
 });
-const notifiedSchema = z.object({ state: z.enum(["running", "failed", "degraded", "left"]), key: z.string().regex(/^([0-9a-f]{20})?$/), atMs: z.number().int().nonnegative() });
+const notifiedSchema = z.object({ state: z.enum(["running", "failed", "degraded", "left"]), key: z.string().regex(/^([0-9a-f]{20})?$/), atMs: z.number().nonnegative() });
 const fileSchema = z.object({
   version: z.literal(1),
   notifier: z.string(),
