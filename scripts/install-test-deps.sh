@@ -16,6 +16,8 @@ declare -A NEEDED=(
   [ip]=iproute2
   [iptables]=iptables
   [sqlite3]=sqlite3
+  # test/deploy rates the systemd unit with `systemd-analyze security --offline=true`.
+  [systemd-analyze]=systemd
   # The dashboard tests drive it headless through puppeteer-core; no browser is downloaded.
   [chromium]=chromium
 )

@@ -53,8 +53,8 @@ describe("deploy/", () => {
     const paths = doc.write_files.map((f) => f.path);
     expect(paths).toEqual(["/etc/satellite/satellite.env", KEY_FILE, "/etc/satellite/satellite.yaml", "/etc/systemd/system/satellite.service"]);
     const unitFile = doc.write_files.find((f) => f.path.endsWith(".service"));
-    const unit = parseUnit(unitFile?.content ?? "");
-    expect(unit.Service?.ExecStart?.[0]).toContain("satellite agent");
+    // The unit is deploy/satellite.service itself, not a copy that drifts.
+    expect(unitFile?.content).toBe(readFileSync(join(root, "deploy/satellite.service"), "utf8"));
     const env = doc.write_files[0]?.content ?? "";
     expect(env).toMatch(/^SATELLITE_BINARY_URL=/m);
     expect(env).toMatch(/^SATELLITE_TAGS=role:(node|master)$/m);
@@ -114,6 +114,57 @@ describe("deploy/", () => {
     const pasted = runStep("pasted", "SATELLITE_TAGS=role:master\n", given);
     expect(pasted.key).toBe(given);
     expect(pasted.mode).toBe(0o600);
+  });
+
+  test("the unit is hardened: two capabilities, a read-only system, a private /tmp, no restart after a clean exit", () => {
+    const service = parseUnit(readFileSync(join(root, "deploy/satellite.service"), "utf8")).Service ?? {};
+    expect(service.CapabilityBoundingSet).toEqual(["CAP_DAC_READ_SEARCH CAP_SYS_PTRACE"]);
+    expect(service.ProtectSystem).toEqual(["strict"]);
+    expect(service.StateDirectory).toEqual(["satellite"]);
+    expect(service.PrivateTmp).toEqual(["yes"]);
+    expect(service.NoNewPrivileges).toEqual(["yes"]);
+    // `satellite leave` ends the agent with exit 0: it must stay stopped.
+    expect(service.Restart).toEqual(["on-failure"]);
+  });
+
+  test("systemd-analyze security rates the unit's exposure 4.0 or lower", () => {
+    const path = join(work, "satellite.service");
+    writeFileSync(path, readFileSync(join(root, "deploy/satellite.service"), "utf8"));
+    const result = Bun.spawnSync(["systemd-analyze", "security", "--offline=true", "--no-pager", path], { stdout: "pipe", stderr: "pipe", timeout: 30_000 });
+    const text = `${result.stdout}${result.stderr}`;
+    const exposure = text.match(/Overall exposure level for satellite\.service: (\d+\.\d+)/)?.[1];
+    expect({ exposure: exposure === undefined ? text.slice(-500) : Number(exposure) <= 4.0 }).toEqual({ exposure: true });
+  });
+
+  test("cloud-init installs the binary only when its SHA-256 is the one given", () => {
+    const step = cloudConfig().runcmd[0]?.[2] ?? "";
+    expect(step).toContain("sha256sum");
+    const binary = join(work, "downloaded");
+    writeFileSync(binary, "#!/bin/sh\necho satellite\n");
+    const sha256 = new Bun.CryptoHasher("sha256").update(readFileSync(binary)).digest("hex");
+    const install = (name: string, checksum: string) => {
+      const dir = join(work, `install-${name}`);
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(join(dir, "satellite.env"), `SATELLITE_BINARY_URL=file://${binary}\nSATELLITE_BINARY_SHA256=${checksum}\n`);
+      const script = step.replaceAll("/usr/local/bin", dir).replaceAll("/etc/satellite", dir);
+      const result = Bun.spawnSync(["sh", "-c", script], { stdout: "pipe", stderr: "pipe", timeout: 20_000 });
+      const installed = join(dir, "satellite");
+      let mode: number | undefined;
+      try {
+        mode = statSync(installed).mode & 0o777;
+      } catch {
+        mode = undefined;
+      }
+      return { code: result.exitCode, err: result.stderr.toString(), mode, leftover: (() => { try { statSync(`${installed}.new`); return true; } catch { return false; } })() };
+    };
+    expect(install("right", sha256.toUpperCase())).toEqual({ code: 0, err: "", mode: 0o755, leftover: false });
+    const wrong = install("wrong", "0".repeat(64));
+    expect(wrong).toMatchObject({ mode: undefined, leftover: false });
+    expect(wrong.code).not.toBe(0);
+    expect(wrong.err).toContain("does not have SHA-256");
+    const missing = install("missing", "");
+    expect(missing).toMatchObject({ mode: undefined, leftover: false });
+    expect(missing.err).toContain("SATELLITE_BINARY_SHA256 must be the 64 hex digits");
   });
 
   test.skipIf(Bun.which("systemd-analyze") === null)("systemd-analyze verify accepts both units without a warning", () => {
