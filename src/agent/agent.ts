@@ -15,7 +15,6 @@ import { Scheduler } from "../probes/scheduler.ts";
 import { metricsRoute } from "../metrics/index.ts";
 import { loadEmbeddedUi } from "../ui/embedded-ui.ts";
 import { UI_PATH, uiRoutes } from "../ui/ui-routes.ts";
-import { createRemoteDetails } from "../cluster/remote-details.ts";
 import { memberStatusJson } from "../cluster/cluster-view.ts";
 import { apiServerOptions } from "./api-tls.ts";
 import { planChecks } from "./check-setup.ts";
@@ -33,9 +32,6 @@ import type { AgentPlatform } from "./platform-deps.ts";
 const CHECK_CONCURRENCY_MAX = 32;
 /** /status is rendered at most this often; adds at most this much to how fast a change shows. */
 const STATUS_CACHE_MS = 100;
-/** A remote node's /local must answer within this, or its digest stands in (`/status?details`). */
-const REMOTE_DETAILS_TIMEOUT_MS = 500;
-const REMOTE_DETAILS_CACHE_MS = 5000;
 /** How often the cluster view is re-read for timeline events that no message announces (staleness). */
 const CLUSTER_TICK_MS = 1000;
 
@@ -109,7 +105,6 @@ export async function startAgent(config: AgentConfig, platform: AgentPlatform, k
     const timeSeries = startTimeSeries({ nodeName: config.name, events, clock, logger: logger.child({ part: "time-series" }), history: store, metrics: observability.metrics, writePoints: observability.writePoints, peers: () => peers() });
     // Stopped before observability and the store close (closers run in reverse), so the last samples reach both.
     closers.push(() => timeSeries.stop());
-    const remoteDetails = createRemoteDetails({ clock, fetchJson: platform.fetchJson, timeoutMs: REMOTE_DETAILS_TIMEOUT_MS, cacheMs: REMOTE_DETAILS_CACHE_MS });
     const scheduler = new Scheduler({
       clock,
       random,
@@ -134,7 +129,7 @@ export async function startAgent(config: AgentConfig, platform: AgentPlatform, k
         cluster: async (options) => {
           const status = member.view.status();
           if (!options?.details || !status.nodes) return status;
-          return { ...status, nodes: await remoteDetails.enrich(status.nodes, config.name) };
+          return { ...status, nodes: await member.withDetails(status.nodes) };
         },
         local: localWithMember,
       },

@@ -5,7 +5,8 @@ import type { Logger } from "../platform/logger.ts";
 /**
  * One log line per state change, in the stable shapes operators grep for:
  * `state change type=ProbeFailed probe=... state=failed` for this node's own probes and status,
- * `cluster change type=NodeAdded node=... state=...` for what the cluster view saw.
+ * `cluster change type=NodeAdded node=... state=...` for what the cluster view saw, and
+ * `cluster change type=ProbeFailed node=... probe=... state=failed` for another node's probes.
  * Membership lines (`member-join name=...`) come from the serf layer itself.
  */
 export function logEvents(events: EventStream, localName: string, logger: Logger): () => void {
@@ -13,7 +14,8 @@ export function logEvents(events: EventStream, localName: string, logger: Logger
     switch (event.type) {
       case "ProbeFailed":
       case "ProbeSucceeded":
-        logger.info("state change", { type: event.type, probe: event.probe, state: event.newState });
+        if (event.node === localName) logger.info("state change", { type: event.type, probe: event.probe, state: event.newState });
+        else logger.info("cluster change", { type: event.type, node: event.node, probe: event.probe, state: event.newState });
         return;
       case "NodeDegraded":
       case "NodeHealthy":

@@ -4,7 +4,6 @@ import { withoutDigestTags } from "../cluster/health-digest.ts";
 import type { MemberInfo } from "../cluster/cluster-view.ts";
 import type { SerfCodec, TagCodec } from "../cluster/serf-messages.ts";
 import { decodeSerfMessage, decodeTags, encodeSerfMessage, encodeTags } from "../cluster/serf-wire.ts";
-import { API_PORT_TAG } from "../cluster/remote-details.ts";
 import { createClusterMember, type ClusterMember, type ClusterMemberDeps } from "../cluster/cluster-member.ts";
 import { parseHostPort, type HostPort } from "../config/addresses.ts";
 import { parsePeerAddress, PEER_ADDRESS_FORMS } from "../config/peer-address.ts";
@@ -71,7 +70,7 @@ export async function startGossip(
   }
   const advertised = { host: net.localAddress.ip, port: advertise?.port || net.localAddress.port };
   const member = createClusterMember(
-    { membership: PRESETS[config.profile](config.name), tags: { ...config.tags, ...apiPortTag(config.rpcAddr), ...notifierGossipTags(config) }, stalenessLimitMs: STATUS_STALENESS_MS, digestCoalesceMs: DIGEST_COALESCE_MS },
+    { membership: PRESETS[config.profile](config.name), tags: { ...config.tags, ...notifierGossipTags(config) }, stalenessLimitMs: STATUS_STALENESS_MS, digestCoalesceMs: DIGEST_COALESCE_MS },
     { net, clock, random, logger: platform.logger, codec: serfCodec, tagCodec, snapshots: platform.peerSnapshots(joinPath(config.stateDir, "peers.json"), logger), health, events },
   );
   const { serf } = member;
@@ -148,15 +147,6 @@ export async function startGossip(
       await serf.shutdown();
     },
   };
-}
-
-/** Advertises the API port when the API listens beyond loopback, so peers can ask for details. */
-function apiPortTag(rpcAddr: readonly string[]): Record<string, string> {
-  for (const text of rpcAddr) {
-    const hp = parseHostPort(text, 7575);
-    if (typeof hp !== "string" && !/^(127\.|localhost$|::1$)/.test(hp.host)) return { [API_PORT_TAG]: String(hp.port) };
-  }
-  return {};
 }
 
 function formatAddr(m: MemberInfo): string {

@@ -60,8 +60,6 @@ export interface AgentPlatform {
   notify?: NotifyPlatform;
   /** Creates a directory and its parents; throws when it cannot. */
   makeDir(path: string): void;
-  /** GETs JSON with a deadline; rejects on refusal, timeout, non-2xx or bad JSON. */
-  fetchJson(url: string, timeoutMs: number): Promise<unknown>;
   /** A host name or IP literal to an IP literal; rejects when it cannot be resolved. */
   resolveHost(host: string): Promise<string>;
   /** Binds the gossip transport; rejects when the address cannot be used. */

@@ -57,10 +57,5 @@ export function createAgentPlatform(debug: boolean): AgentPlatform {
     openHistoryStore: (options) => createSqliteHistoryStore(options),
     listenHttp,
     peerSnapshots: createPeerSnapshotFile,
-    fetchJson: async (url, timeoutMs) => {
-      const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
-      if (!response.ok && response.status !== 503) throw new Error(`${url} answered ${response.status}`);
-      return response.json();
-    },
   };
 }

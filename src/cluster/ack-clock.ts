@@ -1,31 +1,65 @@
 /**
  * Our wall clock rides at the end of every ack payload we send, after serf's coordinate:
  * serf reads one msgpack value and ignores trailing bytes, so serf peers are unaffected.
- * Trailer: "SATT" + float64 BE Unix ms (12 bytes).
+ * Trailer: "SATH" + float64 BE Unix ms + u32 BE hash of the sender's published probe list
+ * (16 bytes; the hash tells the prober whether its copy of that list is current, see
+ * probe-sync.ts), or the older "SATT" + float64 BE Unix ms (12 bytes, no hash).
  */
-const MARKER = [0x53, 0x41, 0x54, 0x54];
-const TRAILER_BYTES = 12;
+const CLOCK_MARKER = [0x53, 0x41, 0x54, 0x54];
+const CLOCK_TRAILER_BYTES = 12;
+const HASH_MARKER = [0x53, 0x41, 0x54, 0x48];
+const HASH_TRAILER_BYTES = 16;
 
 export function appendWallClock(payload: Uint8Array, wallMs: number): Uint8Array {
-  const out = new Uint8Array(payload.length + TRAILER_BYTES);
+  const out = new Uint8Array(payload.length + CLOCK_TRAILER_BYTES);
   out.set(payload, 0);
-  out.set(MARKER, payload.length);
+  out.set(CLOCK_MARKER, payload.length);
   new DataView(out.buffer).setFloat64(payload.length + 4, wallMs, false);
   return out;
 }
 
+/** The wall clock and the hash of this node's published probe list (u32), after `payload`. */
+export function appendAckTrailer(payload: Uint8Array, wallMs: number, listHash: number): Uint8Array {
+  const out = new Uint8Array(payload.length + HASH_TRAILER_BYTES);
+  out.set(payload, 0);
+  out.set(HASH_MARKER, payload.length);
+  const view = new DataView(out.buffer);
+  view.setFloat64(payload.length + 4, wallMs, false);
+  view.setUint32(payload.length + 12, listHash >>> 0, false);
+  return out;
+}
+
+function hasMarker(payload: Uint8Array, at: number, marker: readonly number[]): boolean {
+  if (at < 0) return false;
+  for (let i = 0; i < 4; i++) if (payload[at + i] !== marker[i]) return false;
+  return true;
+}
+
+function trailerStart(payload: Uint8Array): { at: number; bytes: number } | undefined {
+  if (hasMarker(payload, payload.length - HASH_TRAILER_BYTES, HASH_MARKER)) return { at: payload.length - HASH_TRAILER_BYTES, bytes: HASH_TRAILER_BYTES };
+  if (hasMarker(payload, payload.length - CLOCK_TRAILER_BYTES, CLOCK_MARKER)) return { at: payload.length - CLOCK_TRAILER_BYTES, bytes: CLOCK_TRAILER_BYTES };
+  return undefined;
+}
+
 /** The sender's wall clock, or undefined when the payload has no trailer (a serf peer). */
 export function readWallClock(payload: Uint8Array): number | undefined {
-  if (payload.length < TRAILER_BYTES) return undefined;
-  const at = payload.length - TRAILER_BYTES;
-  for (let i = 0; i < 4; i++) if (payload[at + i] !== MARKER[i]) return undefined;
-  const ms = new DataView(payload.buffer, payload.byteOffset).getFloat64(at + 4, false);
+  const trailer = trailerStart(payload);
+  if (!trailer) return undefined;
+  const ms = new DataView(payload.buffer, payload.byteOffset, payload.byteLength).getFloat64(trailer.at + 4, false);
   return Number.isFinite(ms) ? ms : undefined;
+}
+
+/** The hash of the sender's published probe list, or undefined when the ack carries none. */
+export function readListHash(payload: Uint8Array): number | undefined {
+  const trailer = trailerStart(payload);
+  if (trailer?.bytes !== HASH_TRAILER_BYTES) return undefined;
+  return new DataView(payload.buffer, payload.byteOffset, payload.byteLength).getUint32(trailer.at + 12, false);
 }
 
 /** The payload with our trailer removed, for the coordinate decoder. */
 export function stripWallClock(payload: Uint8Array): Uint8Array {
-  return readWallClock(payload) === undefined ? payload : payload.subarray(0, payload.length - TRAILER_BYTES);
+  const trailer = trailerStart(payload);
+  return trailer ? payload.subarray(0, trailer.at) : payload;
 }
 
 /**

@@ -6,11 +6,16 @@ import type { Random } from "../platform/random.ts";
 import type { NodeStatus, Probe } from "../events/health-state.ts";
 import type { EventStream } from "../events/event-stream.ts";
 import { assertNever } from "../platform/assert-never.ts";
-import { appendWallClock, clockOffsetMs, readWallClock } from "./ack-clock.ts";
+import { appendAckTrailer, clockOffsetMs, readListHash, readWallClock } from "./ack-clock.ts";
 import { createClusterTracking } from "./cluster-tracking.ts";
-import { ClusterView, type MemberInfo } from "./cluster-view.ts";
+import { ClusterView, memberDigest, type MemberInfo } from "./cluster-view.ts";
 import { createDigestPublisher } from "./digest-publisher.ts";
+import { createLocalDetails } from "./node-details.ts";
 import { PeerMeasurements } from "./peer-measurements.ts";
+import { createProbeSync, DEFAULT_PROBE_SYNC_OPTIONS, type ProbeSync, type ProbeSyncOptions, type SyncPeer } from "./probe-sync.ts";
+import { createRemoteDetails } from "./remote-details.ts";
+import { withSatelliteMessages } from "./satellite-channel.ts";
+import type { NodeStatusJson } from "./status-json.ts";
 import { defaultSerfConfig } from "./serf-config.ts";
 import type { SerfEvent } from "./serf-core.ts";
 import type { SerfCodec, TagCodec } from "./serf-messages.ts";
@@ -49,13 +54,26 @@ export interface ClusterMemberOptions {
   stalenessLimitMs: number;
   /** Health changes within this window are gossiped as one digest. */
   digestCoalesceMs: number;
+  /** Probe lists over gossip (defaults: DEFAULT_PROBE_SYNC_OPTIONS). */
+  probeSync?: ProbeSyncOptions;
 }
+
+/** A node asked for its details over gossip must answer within this (`/status?details`). */
+const DETAILS_TIMEOUT_MS = 500;
+/** Details answers (and failures) are reused this long. */
+const DETAILS_CACHE_MS = 5000;
+/** Details requests in flight at once. */
+const DETAILS_CONCURRENCY = 32;
 
 export interface ClusterMember {
   serf: Serf;
   peers: PeerMeasurements;
   view: ClusterView;
+  /** Every Satellite node's probe list on this node, and this node's on every other. */
+  probeSync: ProbeSync;
   members(): MemberInfo[];
+  /** Every node with its details (`/status?details`): this node's own, and each live Satellite node's over gossip. */
+  withDetails(nodes: readonly NodeStatusJson[]): Promise<NodeStatusJson[]>;
   /** Re-reads the view for events no message announces (staleness); call about once a second. */
   tick(): void;
   stop(): void;
@@ -72,6 +90,29 @@ export function createClusterMember(options: ClusterMemberOptions, deps: Cluster
   const name = options.membership.name;
   const peers = new PeerMeasurements();
   let serf: Serf | undefined;
+  const syncPeer = (m: { name: string; addr: string; port: number; tags: Readonly<Record<string, string>>; status: string }): SyncPeer => {
+    const digest = memberDigest(m.tags);
+    return { name: m.name, addr: { ip: m.addr, port: m.port }, alive: m.status === "alive", satellite: digest !== undefined, reported: digest !== undefined && digest.status !== "unknown" };
+  };
+  const localDetails = createLocalDetails({ name, events: deps.events, probes: () => deps.health().probes, peers: () => peers.snapshot() });
+  const probeSync = createProbeSync(
+    {
+      name,
+      net: deps.net,
+      clock,
+      random: deps.random,
+      logger: logger.child({ part: "probe-sync" }),
+      events: deps.events,
+      probes: () => deps.health().probes,
+      peers: () => (serf?.members() ?? []).map(syncPeer),
+      peer: (peerName) => {
+        const m = serf?.members().find((x) => x.name === peerName);
+        return m ? syncPeer(m) : undefined;
+      },
+      details: () => localDetails.reply(),
+    },
+    options.probeSync ?? DEFAULT_PROBE_SYNC_OPTIONS,
+  );
   const publisher = createDigestPublisher({
     clock,
     logger,
@@ -82,7 +123,8 @@ export function createClusterMember(options: ClusterMemberOptions, deps: Cluster
     coalesceMs: options.digestCoalesceMs,
   });
   serf = createSerf(defaultSerfConfig(options.membership, publisher.initialTags()), {
-    net: deps.net,
+    // Satellite's own messages (probe lists, details) are taken out before memberlist sees them.
+    net: withSatelliteMessages(deps.net, probeSync.handlers),
     clock,
     random: deps.random,
     logger,
@@ -90,10 +132,12 @@ export function createClusterMember(options: ClusterMemberOptions, deps: Cluster
     tagCodec: deps.tagCodec,
     snapshots: deps.snapshots,
     ping: {
-      ackPayload: () => appendWallClock(ZERO_COORDINATE_PAYLOAD, clock.nowMs()),
+      ackPayload: () => appendAckTrailer(ZERO_COORDINATE_PAYLOAD, clock.nowMs(), probeSync.ackStamp()),
       notifyPingComplete: (node, rttMs, payload) => {
         const peerWall = readWallClock(payload);
         peers.recordAck(node.name, rttMs, clock.monotonicMs(), peerWall === undefined ? undefined : clockOffsetMs(peerWall, rttMs, clock.nowMs()));
+        const listHash = readListHash(payload);
+        if (listHash !== undefined) probeSync.noteAck(node.name, listHash);
       },
       notifyPingMissed: (node) => peers.recordMiss(node.name, clock.monotonicMs()),
     },
@@ -103,7 +147,27 @@ export function createClusterMember(options: ClusterMemberOptions, deps: Cluster
     const { status, probes } = deps.health();
     return { name, node_name: name, status: status === "unknown" ? undefined : status, probes };
   };
-  const view = new ClusterView({ localName: name, members, local, monotonicMs: () => clock.monotonicMs(), wallMs: () => clock.nowMs(), stalenessLimitMs: options.stalenessLimitMs });
+  const view = new ClusterView({
+    localName: name,
+    members,
+    local,
+    monotonicMs: () => clock.monotonicMs(),
+    wallMs: () => clock.nowMs(),
+    stalenessLimitMs: options.stalenessLimitMs,
+    remoteProbes: (peerName) => probeSync.view(peerName),
+  });
+  const remoteDetails = createRemoteDetails({
+    clock,
+    request: (peerName, timeoutMs) => probeSync.requestDetails(peerName, timeoutMs),
+    local: () => localDetails.reply(),
+    askable: (peerName) => {
+      const m = members().find((x) => x.name === peerName);
+      return m !== undefined && m.status === "alive" && memberDigest(m.tags) !== undefined;
+    },
+    timeoutMs: DETAILS_TIMEOUT_MS,
+    cacheMs: DETAILS_CACHE_MS,
+    concurrency: DETAILS_CONCURRENCY,
+  });
   const tracking = createClusterTracking(name, view, deps.events);
   let pendingRefresh: Timer | undefined;
   serf.onEvent((event) => {
@@ -112,7 +176,11 @@ export function createClusterMember(options: ClusterMemberOptions, deps: Cluster
     const m = event.member;
     // One stable line per membership change (member-join name=... addr=...): tools parse it.
     logger.info(event.type, { name: m.name, addr: `${m.addr}:${m.port}` });
-    if (event.type === "member-leave" || event.type === "member-reap") peers.forget(m.name);
+    if (event.type === "member-leave" || event.type === "member-reap") {
+      peers.forget(m.name);
+      probeSync.memberGone(m.name);
+    }
+    if (event.type === "member-join" || event.type === "member-update") probeSync.memberSeen(m.name, event.type === "member-join");
     // A join burst brings hundreds of member events; re-reading the whole view for each one
     // is O(members) apiece, so events within a short window share one look.
     pendingRefresh ??= clock.setTimer(MEMBER_EVENT_COALESCE_MS, () => {
@@ -153,11 +221,18 @@ export function createClusterMember(options: ClusterMemberOptions, deps: Cluster
     serf,
     peers,
     view,
+    probeSync,
     members,
-    tick: () => tracking.refresh(clock.nowMs()),
+    withDetails: (nodes) => remoteDetails.enrich(nodes, name),
+    tick: () => {
+      tracking.refresh(clock.nowMs());
+      probeSync.tick();
+    },
     stop: () => {
       unsubscribe();
       publisher.stop();
+      probeSync.stop();
+      localDetails.stop();
       pendingRefresh?.cancel();
     },
   };

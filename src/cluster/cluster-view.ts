@@ -1,6 +1,7 @@
 import type { NodeStatus } from "../events/health-state.ts";
 import { clusterVerdict, type NodeFacts } from "./cluster-status.ts";
 import { decodeDigestTags, probesFromDigest, withoutDigestTags, type HealthDigest } from "./health-digest.ts";
+import type { RemoteProbeView } from "./remote-probe-lists.ts";
 import { rfc3339Nano, type ClusterStatusJson, type MemberState, type MemberStatusJson, type NodeStatusJson } from "./status-json.ts";
 
 /** A member as the gossip layer reports it. */
@@ -23,6 +24,8 @@ export interface ClusterViewDeps {
   wallMs: () => number;
   /** An alive Satellite member that has not reported a status for this long counts as silent. */
   stalenessLimitMs: number;
+  /** Another node's complete probe list, as it came over gossip; its digest stands in without it. */
+  remoteProbes?: (name: string) => RemoteProbeView | undefined;
 }
 
 interface DecodedTags {
@@ -36,6 +39,11 @@ interface DecodedTags {
  * was most of an idle agent's CPU in a 100-member cluster).
  */
 const decodedTags = new WeakMap<Readonly<Record<string, string>>, DecodedTags>();
+
+/** The health digest a member's tags carry (undefined: it runs no Satellite); decoded once per tags object. */
+export function memberDigest(tags: Readonly<Record<string, string>>): HealthDigest | undefined {
+  return decode(tags).digest;
+}
 
 function decode(tags: Readonly<Record<string, string>>): DecodedTags {
   let decoded = decodedTags.get(tags);
@@ -87,18 +95,26 @@ export class ClusterView {
     });
   }
 
-  /** The status JSON of the whole cluster; remote nodes carry the probes their digest lists. */
+  /**
+   * The status JSON of the whole cluster. A remote node carries its complete probe list as it
+   * came over gossip, with `reported_at` (when this node last knew its copy to be current), or
+   * the failing checks its digest lists until the list arrives.
+   */
   status(): ClusterStatusJson {
     const facts = this.facts();
     const verdict = clusterVerdict(facts);
     const local = this.deps.local();
+    const now = this.deps.wallMs();
     const nodes: NodeStatusJson[] = facts.map((f) => {
       const member_status = memberStatusJson(f.member);
-      if (f.name === this.deps.localName) return { ...local, member_status };
+      if (f.name === this.deps.localName) return { ...local, member_status, reported_at: rfc3339Nano(now) };
       const status = f.memberStatus === "failed" ? "degraded" : f.nodeStatus === "unknown" ? undefined : f.nodeStatus;
-      return { name: f.name, node_name: f.name, member_status, status, probes: f.digest ? probesFromDigest(f.digest) : undefined };
+      const remote = f.runsSatellite ? this.deps.remoteProbes?.(f.name) : undefined;
+      const probes = remote?.probes ?? (f.digest ? probesFromDigest(f.digest) : undefined);
+      const reported_at = remote?.reportedAtMs === undefined ? undefined : rfc3339Nano(remote.reportedAtMs);
+      return { name: f.name, node_name: f.name, member_status, status, probes, reported_at };
     });
-    return { status: verdict.status, nodes, timestamp: rfc3339Nano(this.deps.wallMs()), summary: verdict.summary };
+    return { status: verdict.status, nodes, timestamp: rfc3339Nano(now), summary: verdict.summary };
   }
 }
 

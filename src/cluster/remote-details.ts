@@ -1,91 +1,103 @@
-import { isIpLiteral } from "../membership/wire/ip.ts";
+import type { Probe } from "../events/health-state.ts";
 import type { Clock } from "../platform/clock.ts";
+import type { DetailedProbe, NodeDetailsReply } from "./probe-sync-messages.ts";
 import type { NodeStatusJson } from "./status-json.ts";
-
-/** The tag in which a node advertises its API port when the API is reachable from other hosts. */
-export const API_PORT_TAG = "sat-api";
-
-/**
- * The port a `sat-api` tag names: decimal digits only, 1..65535, nothing else. The tag comes
- * from the network; anything more (a path, a query, a host) would turn the details request
- * into a request of the sender's choosing.
- */
-export function parseApiPortTag(value: string | undefined): number | undefined {
-  if (value === undefined || !/^[1-9][0-9]{0,4}$/.test(value)) return undefined;
-  const port = Number(value);
-  return port <= 0xffff ? port : undefined;
-}
-
-/**
- * `http://<gossip IP>:<port>/local` for a member whose gossip address (`ip:port` or
- * `[ip6]:port`, as in member_status.addr) is an IP literal; undefined otherwise.
- */
-export function detailsUrl(gossipAddr: string, apiPort: number): string | undefined {
-  const match = /^(?:\[([^\]]+)\]|([^:[\]]+)):\d{1,5}$/.exec(gossipAddr);
-  const ip = match?.[1] ?? match?.[2];
-  if (ip === undefined || !isIpLiteral(ip)) return undefined;
-  return `http://${ip.includes(":") ? `[${ip}]` : ip}:${apiPort}/local`;
-}
 
 export interface RemoteDetailsOptions {
   clock: Clock;
-  /** Fetches JSON with a deadline; rejects on any failure. */
-  fetchJson: (url: string, timeoutMs: number) => Promise<unknown>;
+  /** Asks a node for its details over the gossip port; rejects on any failure. */
+  request: (name: string, timeoutMs: number) => Promise<NodeDetailsReply>;
+  /** This node's own details. */
+  local: () => NodeDetailsReply;
+  /** Whether a node runs Satellite and is alive (only those are asked). */
+  askable: (name: string) => boolean;
   timeoutMs: number;
   /** Answers (and failures) are reused this long. */
   cacheMs: number;
+  /** Requests in flight at once, so a large cluster is asked in waves. */
+  concurrency: number;
 }
 
 interface CacheEntry {
   atMs: number;
-  value?: NodeStatusJson;
+  value?: NodeDetailsReply;
 }
 
 /**
- * Full probe details of remote nodes, from their own `GET /local`, on demand: a short timeout,
- * a cache, and at most one request per node in flight. A node that does not answer keeps what
- * its digest says.
+ * What does not travel by default — checker data beyond the shared bound, per-peer
+ * measurements, the latest numbers of each check — fetched on demand from each node over the
+ * gossip port (`/status?details`): a short timeout, a cache, at most one request per node in
+ * flight and a bounded number at once. A node that does not answer keeps what gossip brought.
  */
 export function createRemoteDetails(options: RemoteDetailsOptions) {
   const cache = new Map<string, CacheEntry>();
-  const inflight = new Map<string, Promise<NodeStatusJson | undefined>>();
+  const inflight = new Map<string, Promise<NodeDetailsReply | undefined>>();
+  let running = 0;
+  const waiting: (() => void)[] = [];
 
-  const fetchOne = (name: string, url: string): Promise<NodeStatusJson | undefined> => {
+  const slot = async (): Promise<() => void> => {
+    while (running >= options.concurrency) await new Promise<void>((resolve) => waiting.push(resolve));
+    running++;
+    return () => {
+      running--;
+      waiting.shift()?.();
+    };
+  };
+
+  const fetchOne = (name: string): Promise<NodeDetailsReply | undefined> => {
     const cached = cache.get(name);
     if (cached && options.clock.monotonicMs() - cached.atMs < options.cacheMs) return Promise.resolve(cached.value);
-    const running = inflight.get(name);
-    if (running) return running;
-    const request = options
-      .fetchJson(url, options.timeoutMs)
-      .then((body) => (isNodeStatus(body) ? body : undefined))
-      .catch(() => undefined)
-      .then((value) => {
-        cache.set(name, { atMs: options.clock.monotonicMs(), value });
-        inflight.delete(name);
-        return value;
-      });
+    const pending = inflight.get(name);
+    if (pending) return pending;
+    const request = (async () => {
+      const release = await slot();
+      try {
+        return await options.request(name, options.timeoutMs);
+      } catch {
+        return undefined;
+      } finally {
+        release();
+      }
+    })().then((value) => {
+      cache.set(name, { atMs: options.clock.monotonicMs(), value });
+      inflight.delete(name);
+      return value;
+    });
     inflight.set(name, request);
     return request;
   };
 
   return {
-    /** Replaces the probes of remote nodes that advertise their API with what they answer themselves. */
+    /** Every node with its details: this node's own, and those of every live Satellite node that answers. */
     async enrich(nodes: readonly NodeStatusJson[], localName: string): Promise<NodeStatusJson[]> {
+      for (const name of cache.keys()) if (!nodes.some((n) => n.name === name)) cache.delete(name);
       return Promise.all(
         nodes.map(async (node) => {
-          const member = node.member_status;
-          const port = parseApiPortTag(member?.tags[API_PORT_TAG]);
-          if (node.name === localName || !member || member.status !== "alive" || port === undefined) return node;
-          const url = detailsUrl(member.addr, port);
-          if (!url) return node;
-          const details = await fetchOne(node.name, url);
-          return details ? { ...node, status: details.status ?? node.status, probes: details.probes } : node;
+          if (node.name === localName) return withDetails(node, options.local());
+          if (!options.askable(node.name)) return node;
+          const details = await fetchOne(node.name);
+          return details ? withDetails(node, details) : node;
         }),
       );
     },
   };
 }
 
-function isNodeStatus(value: unknown): value is NodeStatusJson {
-  return typeof value === "object" && value !== null && typeof (value as { name?: unknown }).name === "string";
+function withDetails(node: NodeStatusJson, details: NodeDetailsReply): NodeStatusJson {
+  return {
+    ...node,
+    probes: details.probes.map(probeJson),
+    peers: details.peers.map((p) => ({ name: p.name, rtt_samples: p.rttSamples, rtt_p95_ms: p.p95RttMs, loss_percent: p.lossPercent, clock_offset_ms: p.clockOffsetMs })),
+    metrics: details.metrics.map((m) => ({ probe: m.probe, name: m.name, value: m.value })),
+  };
+}
+
+function probeJson(p: DetailedProbe): Probe {
+  const probe: Probe = { checker: p.checker, status: p.status };
+  if (p.error) probe.error = p.error;
+  if (p.detail) probe.detail = p.detail;
+  if (p.code) probe.code = p.code;
+  if (p.severity) probe.severity = p.severity;
+  if (p.checkerData) probe.checker_data = p.checkerData;
+  return probe;
 }

@@ -19,6 +19,29 @@ export interface NodeStatusJson {
   /** Omitted when unknown. */
   status?: Exclude<NodeStatus, "unknown">;
   probes?: Probe[];
+  /**
+   * RFC 3339: when these probes were last known to be the node's current ones (the node's own:
+   * now; another node's: when its list last arrived or was confirmed over gossip).
+   */
+  reported_at?: string;
+  /** `?details` only: what the node measures toward each peer. */
+  peers?: PeerLinkJson[];
+  /** `?details` only: the latest numbers its checks reported. */
+  metrics?: ProbeMetricJson[];
+}
+
+export interface PeerLinkJson {
+  name: string;
+  rtt_samples: number;
+  rtt_p95_ms?: number;
+  loss_percent?: number;
+  clock_offset_ms?: number;
+}
+
+export interface ProbeMetricJson {
+  probe: string;
+  name: string;
+  value: number;
 }
 
 export interface ClusterStatusJson {

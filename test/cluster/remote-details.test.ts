@@ -1,82 +1,101 @@
 import { describe, expect, test } from "bun:test";
-import { createRemoteDetails, detailsUrl, parseApiPortTag } from "../../src/cluster/remote-details.ts";
+import { createLocalDetails } from "../../src/cluster/node-details.ts";
+import { PROBE_SYNC_LIMITS as L, type NodeDetailsReply } from "../../src/cluster/probe-sync-messages.ts";
+import { decodeSatelliteMessage, encodeSatelliteMessage } from "../../src/cluster/probe-sync-wire.ts";
+import { createRemoteDetails } from "../../src/cluster/remote-details.ts";
 import type { NodeStatusJson } from "../../src/cluster/status-json.ts";
+import { createEventStream } from "../../src/events/event-stream.ts";
+import { silentLogger } from "../../src/platform/logger.ts";
 import { ManualClock } from "../../src/platform/manual-clock.ts";
 
-const node = (name: string, tags: Record<string, string>, status = "alive"): NodeStatusJson => ({
-  name,
-  status: "degraded",
-  probes: [{ checker: "docker", status: "failed" }],
-  member_status: { name, node_name: name, addr: "10.0.0.9:7946", status: status as "alive", tags },
+const node = (name: string): NodeStatusJson => ({ name, status: "degraded", probes: [{ checker: "docker", status: "failed" }] });
+
+const reply = (owner: string, error: string): NodeDetailsReply => ({
+  type: "nodeDetailsReply",
+  owner,
+  probes: [{ checker: "docker", status: "failed", error, checkerData: "eyJ1cCI6ZmFsc2V9" }],
+  peers: [{ name: "x", rttSamples: 3, p95RttMs: 1.25 }],
+  metrics: [{ probe: "docker", name: "pingMs", value: 4 }],
 });
 
-describe("remote details on demand", () => {
-  test("asks nodes that advertise their API, caches, and keeps the digest for those that do not answer", async () => {
+describe("details on demand over gossip", () => {
+  test("asks live Satellite nodes only, caches answers and failures, and keeps what gossip brought when a node does not answer", async () => {
     const clock = new ManualClock();
     const asked: string[] = [];
     const details = createRemoteDetails({
       clock,
       timeoutMs: 500,
       cacheMs: 5000,
-      fetchJson: async (url) => {
-        asked.push(url);
-        if (url.includes(":8000")) throw new Error("timeout");
-        return { name: "a", status: "degraded", probes: [{ checker: "docker", status: "failed", error: "Cannot connect to the Docker daemon" }] };
+      concurrency: 8,
+      askable: (name) => name !== "serf-1",
+      local: () => reply("self", "local error"),
+      request: async (name) => {
+        asked.push(name);
+        if (name === "b") throw new Error("stream timed out");
+        return reply(name, `error on ${name}`);
       },
     });
-    const nodes = [node("self", { "sat-api": "7575" }), node("a", { "sat-api": "7575" }), node("b", { "sat-api": "8000" }), node("c", {}), node("d", { "sat-api": "7575" }, "failed")];
+    const nodes = ["self", "a", "b", "serf-1"].map(node);
     const out = await details.enrich(nodes, "self");
-    expect(asked).toEqual(["http://10.0.0.9:7575/local", "http://10.0.0.9:8000/local"]);
-    expect(out[1]?.probes?.[0]?.error).toBe("Cannot connect to the Docker daemon");
+    expect(asked).toEqual(["a", "b"]);
+    expect(out[0]).toMatchObject({ probes: [{ error: "local error" }] });
+    expect(out[1]).toMatchObject({
+      probes: [{ checker: "docker", status: "failed", error: "error on a", checker_data: "eyJ1cCI6ZmFsc2V9" }],
+      peers: [{ name: "x", rtt_samples: 3, rtt_p95_ms: 1.25 }],
+      metrics: [{ probe: "docker", name: "pingMs", value: 4 }],
+    });
     expect(out[2]).toEqual(nodes[2]!);
     expect(out[3]).toEqual(nodes[3]!);
     await details.enrich(nodes, "self");
-    expect(asked.length).toBe(2);
+    expect(asked).toHaveLength(2);
     await clock.advance(6000);
     await details.enrich(nodes, "self");
-    expect(asked.length).toBe(4);
+    expect(asked).toHaveLength(4);
   });
-});
 
-describe("remote details: the sat-api tag comes from the network", () => {
-  test("a tag that is more than a port never becomes a request", async () => {
-    const asked: string[] = [];
+  test("a large cluster is asked a bounded number at a time", async () => {
+    const clock = new ManualClock();
+    let inFlight = 0;
+    let peak = 0;
+    const release: (() => void)[] = [];
     const details = createRemoteDetails({
-      clock: new ManualClock(),
+      clock,
       timeoutMs: 500,
       cacheMs: 5000,
-      fetchJson: async (url) => {
-        asked.push(url);
-        return { name: "x", status: "running", probes: [] };
+      concurrency: 4,
+      askable: () => true,
+      local: () => reply("self", "x"),
+      request: (name) => {
+        inFlight++;
+        peak = Math.max(peak, inFlight);
+        return new Promise((resolve) => release.push(() => (inFlight--, resolve(reply(name, "e")))));
       },
     });
-    const forged = ["17612/internal/admin?token=x&y=", "7575@evil.example", "7575#", "0", "65536", "+7575", " 7575", "07575", "7575\n"];
-    await details.enrich(forged.map((port, i) => node(`n${i}`, { "sat-api": port })), "self");
-    expect(asked).toEqual([]);
-    await details.enrich([node("ok", { "sat-api": "65535" })], "self");
-    expect(asked).toEqual(["http://10.0.0.9:65535/local"]);
+    const done = details.enrich(Array.from({ length: 20 }, (_, i) => node(`n${i}`)), "self");
+    for (let i = 0; i < 40; i++) {
+      await Promise.resolve();
+      release.shift()?.();
+    }
+    expect((await done).every((n) => n.probes?.[0]?.error === "e")).toBe(true);
+    expect(peak).toBe(4);
   });
 
-  test.each([
-    ["7575", 7575],
-    ["1", 1],
-    ["65535", 65535],
-    ["65536", undefined],
-    ["0", undefined],
-    ["", undefined],
-    ["80/x", undefined],
-    ["0x50", undefined],
-  ])("port tag %j -> %p", (tag, port) => {
-    expect(parseApiPortTag(tag)).toBe(port);
-  });
-
-  test.each([
-    ["10.0.0.9:7946", "http://10.0.0.9:7575/local"],
-    ["[fd00::1]:7946", "http://[fd00::1]:7575/local"],
-    ["evil.example:7946", undefined],
-    ["10.0.0.9/x:7946", undefined],
-    [":7946", undefined],
-  ])("gossip address %j -> %p", (addr, url) => {
-    expect(detailsUrl(addr, 7575)).toBe(url);
+  test("a node's own answer is one bounded piece, however large its probes", () => {
+    const events = createEventStream({ clock: new ManualClock(), logger: silentLogger });
+    const huge = "x".repeat(4096);
+    const local = createLocalDetails({
+      name: "n1",
+      events,
+      probes: () => Array.from({ length: 200 }, (_, i) => ({ checker: `check-${i}`, status: "failed" as const, error: huge, detail: huge, checker_data: Buffer.from(huge).toString("base64") })),
+      peers: () => Array.from({ length: 300 }, (_, i) => ({ name: `peer-${i}`.padEnd(400, "p"), rttSamples: 20, p95RttMs: 1, probesInWindow: 20, lastSeenMs: 0 })),
+    });
+    events.publish({ type: "ProbeRun", node: "n1", probe: "check-0", checkKind: "script", startedAtMs: 0, durationMs: 1, lagMs: 0, status: "failed", severity: "critical", outcomes: [{ status: "failed", metrics: { load1: 3.5, bad: Number.NaN } }] });
+    const answer = local.reply();
+    const bytes = encodeSatelliteMessage(answer);
+    expect(bytes.length).toBeLessThanOrEqual(L.pieceBytesMax);
+    expect(decodeSatelliteMessage(bytes)).toEqual(answer);
+    expect(answer.probes.length).toBeGreaterThan(0);
+    expect(answer.metrics).toEqual([{ probe: "check-0", name: "load1", value: 3.5 }]);
+    local.stop();
   });
 });

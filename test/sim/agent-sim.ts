@@ -91,7 +91,11 @@ export class AgentSim {
     return `10.3.0.${index + 1}`;
   }
 
-  async start(index: number, role: "master" | "node", join: number[] = []): Promise<SimAgent> {
+  /** History stores of earlier runs, by agent name, for restarts that keep their history. */
+  private readonly stores = new Map<string, ReturnType<typeof createMemoryHistoryStore>>();
+
+  /** `keepHistory`: a restart finds the history of the agent's previous run, as it would on disk. */
+  async start(index: number, role: "master" | "node", join: number[] = [], options: { keepHistory?: boolean } = {}): Promise<SimAgent> {
     const name = `node-${index}`;
     const ip = AgentSim.ipOf(index);
     const logger = createMemoryLogger();
@@ -104,10 +108,15 @@ export class AgentSim {
       hostProbe: createFakeHostProbe([]),
       exec: bunExec,
       makeDir: () => {},
-      fetchJson: () => Promise.reject(new Error("no remote API in the simulation")),
       resolveHost: async (host) => host,
       openGossipNet: async (options) => new SimAgentNet(this.network.createNet({ ip: options.bindAddr, port: options.bindPort })),
-      openHistoryStore: (options) => createMemoryHistoryStore({ retentionMs: options.retentionMs }),
+      openHistoryStore: (storeOptions) => {
+        const kept = options.keepHistory ? this.stores.get(name) : undefined;
+        const store = kept ?? createMemoryHistoryStore({ retentionMs: storeOptions.retentionMs });
+        this.stores.set(name, store);
+        // Closing at stop would end it for the next run: the next run's agent gets it open.
+        return { ...store, close: async () => {} };
+      },
       listenHttp: async (addresses, h) => {
         handler = h;
         return { addresses: [...addresses], stop: async () => {} };
