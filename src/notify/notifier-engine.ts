@@ -108,7 +108,11 @@ export class NotifierEngine {
     if (!sending) return;
     this.activeFromMs = this.deps.clock.monotonicMs() + TAKEOVER_GRACE_MS;
     this.deps.logger.info("this node sends for the notifier now", { notifier: this.deps.config.name, inMs: TAKEOVER_GRACE_MS });
-    this.deps.clock.setTimer(TAKEOVER_GRACE_MS, () => this.flush("all"));
+    // What the old sender left undelivered goes now; a burst still settling waits for its quiet period.
+    this.deps.clock.setTimer(TAKEOVER_GRACE_MS, () => {
+      if (!this.quietTimer) this.flush("all");
+      else void this.pump();
+    });
   }
 
   /** Acknowledgments from the sender (or a sync): learnt, and what they settle leaves the outbox. */
