@@ -5,6 +5,8 @@ export interface EventLine {
   type: string;
   node?: string;
   probe?: string;
+  /** Why a probe failed (ProbeFailed). */
+  error?: string;
 }
 
 /** "ProbeFailed" -> "Probe Failed" */
@@ -19,11 +21,21 @@ export function formatStamp(ms: number): string {
   return `${MONTHS[d.getUTCMonth()]} ${String(d.getUTCDate()).padStart(2, " ")} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())} UTC`;
 }
 
-/** One timeline event in the original agent's format: `[Jan _2 15:04:05 UTC] Probe Failed [node-1] [docker]`. */
+/**
+ * One timeline event in the original agent's format, `[Jan _2 15:04:05 UTC] Probe Failed [node-1] [docker]`,
+ * followed by why a probe failed when history knows it. The error came over the network: control
+ * characters are shown escaped, never raw.
+ */
 export function formatEventLine(event: EventLine): string {
   const ms = typeof event.timestamp === "number" ? event.timestamp : Date.parse(event.timestamp);
   const parts = [`[${formatStamp(ms)}]`, spaced(event.type)];
   if (event.node) parts.push(`[${event.node}]`);
   if (event.probe) parts.push(`[${event.probe}]`);
-  return parts.join(" ");
+  const line = parts.join(" ");
+  return event.error ? `${line}: ${escapeControls(event.error)}` : line;
+}
+
+/** `\uXXXX` for C0, DEL, C1 and line separators, so a line stays one line without terminal escapes. */
+function escapeControls(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }

@@ -27,7 +27,12 @@ export interface TimelineEvent {
   probe?: string;
   oldState?: string;
   newState?: string;
+  /** Why a probe failed (ProbeFailed), kept so the reason is known after it recovers; at most TIMELINE_ERROR_CHARS_MAX. */
+  error?: string;
 }
+
+/** A ProbeFailed's error is kept up to this many characters (a checker's error is one line or a few). */
+export const TIMELINE_ERROR_CHARS_MAX = 1024;
 
 const TIMELINE_TYPE_SET: ReadonlySet<string> = new Set(TIMELINE_EVENT_TYPES);
 
@@ -43,8 +48,11 @@ export function isTimelineEventType(type: string): type is TimelineEventType {
 export function toTimelineEvent(event: AgentEvent): TimelineEvent | undefined {
   switch (event.type) {
     case "ProbeFailed":
-    case "ProbeSucceeded":
-      return { timestamp: event.ts, type: event.type, node: event.node, probe: event.probe, oldState: event.oldState, newState: event.newState };
+    case "ProbeSucceeded": {
+      const entry: TimelineEvent = { timestamp: event.ts, type: event.type, node: event.node, probe: event.probe, oldState: event.oldState, newState: event.newState };
+      if (event.type === "ProbeFailed" && event.error) entry.error = event.error.slice(0, TIMELINE_ERROR_CHARS_MAX);
+      return entry;
+    }
     case "NodeAdded":
     case "NodeRemoved":
     case "NodeDegraded":

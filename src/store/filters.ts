@@ -1,3 +1,4 @@
+import { TIMELINE_ERROR_CHARS_MAX } from "../events/timeline-event.ts";
 import type { EventQuery, ProbeSample, SampleQuery, TimelineEvent } from "./history-store.ts";
 
 export const DEFAULT_EVENT_LIMIT = 1000;
@@ -37,6 +38,7 @@ export function cleanEvent(e: TimelineEvent): TimelineEvent {
   if (e.probe) out.probe = e.probe;
   if (e.oldState) out.oldState = e.oldState;
   if (e.newState) out.newState = e.newState;
+  if (e.error) out.error = e.error.slice(0, TIMELINE_ERROR_CHARS_MAX);
   return out;
 }
 

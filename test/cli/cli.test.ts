@@ -114,6 +114,19 @@ describe("history, members, checks, join, leave", () => {
     expect(formatEventLine({ timestamp: "2026-11-22T08:00:00Z", type: "ClusterHealthy" })).toBe("[Nov 22 08:00:00 UTC] Cluster Healthy");
   });
 
+  test("history shows why a probe failed, after it recovered, from the agent's /history", async () => {
+    const fixture = makeApp();
+    await fixture.history.appendEvents([
+      { timestamp: Date.UTC(2026, 0, 2, 15, 4, 5), type: "ProbeFailed", node: "n1", probe: "etcd", oldState: "running", newState: "failed", error: "connection refused by 10.0.0.5:2379\u001b[2J" },
+      { timestamp: Date.UTC(2026, 0, 2, 15, 5, 5), type: "ProbeSucceeded", node: "n1", probe: "etcd", oldState: "failed", newState: "running" },
+    ]);
+    const c = cli(fixture.app);
+    expect(await c.run("history")).toBe(0);
+    expect(c.out.join("\n")).toBe("[Jan  2 15:05:05 UTC] Probe Succeeded [n1] [etcd]\n[Jan  2 15:04:05 UTC] Probe Failed [n1] [etcd]: connection refused by 10.0.0.5:2379\\u001b[2J");
+    expect(await c.run("history", "--json")).toBe(0);
+    expect(JSON.parse(c.out.at(-1) ?? "").events[1].error).toBe("connection refused by 10.0.0.5:2379\u001b[2J");
+  });
+
   test("members prints a table, filters, and JSON", async () => {
     const c = cli(makeApp().app);
     expect(await c.run("members")).toBe(0);

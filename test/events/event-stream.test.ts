@@ -95,6 +95,16 @@ describe("event stream", () => {
     expect([...kept].sort()).toEqual(TIMELINE_EVENT_TYPES.filter((t) => t !== "LeaderElected").sort());
     expect(toTimelineEvent(events.publish({ type: "NodeFailed", node: "n" }))).toBeUndefined();
     expect(toTimelineEvent(events.publish({ type: "NodeAdded", node: "n", newState: "alive" }))).toEqual({ timestamp: 1000, type: "NodeAdded", node: "n", newState: "alive" });
+    // The reason of a failure is kept, so history still says why after the probe recovered.
+    expect(toTimelineEvent(events.publish({ type: "ProbeFailed", node: "n", probe: "etcd", oldState: "running", newState: "failed", severity: "critical", error: "connection refused by 10.0.0.5:2379" }))).toEqual({
+      timestamp: 1000,
+      type: "ProbeFailed",
+      node: "n",
+      probe: "etcd",
+      oldState: "running",
+      newState: "failed",
+      error: "connection refused by 10.0.0.5:2379",
+    });
   });
 });
 

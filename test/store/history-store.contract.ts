@@ -92,6 +92,19 @@ export function runHistoryStoreContract(name: string, makeStore: MakeStore): voi
       expect((await store.queryEvents({})).length).toBe(4);
     });
 
+    test("a ProbeFailed keeps its error text, bounded; events without one have no error field", async () => {
+      const store = await make();
+      await store.appendEvents([
+        event({ timestamp: T0, error: "connection refused by 10.0.0.5:2379" }),
+        event({ timestamp: T0 + 1, type: "ProbeSucceeded", oldState: "failed", newState: "running" }),
+        event({ timestamp: T0 + 2, error: "x".repeat(5000) }),
+      ]);
+      const got = await store.queryEvents({});
+      expect(got[2]).toEqual({ timestamp: T0, type: "ProbeFailed", node: "n1", probe: "docker", oldState: "running", newState: "failed", error: "connection refused by 10.0.0.5:2379" });
+      expect(got[1]).not.toHaveProperty("error");
+      expect(got[0]?.error?.length).toBe(1024);
+    });
+
     test("samples come back oldest first with optional fields only when set", async () => {
       const store = await make();
       await store.appendSamples([

@@ -116,6 +116,23 @@ describe("sqlite history: opening", () => {
     expect((await store.queryLatest()).length).toBe(1);
     await store.close();
   });
+
+  test("a version-3 database gains the events' error column and keeps its events", async () => {
+    const path = freshPath();
+    const { MIGRATIONS } = await import("../../src/store/sqlite/schema.ts");
+    const db = new Database(path);
+    for (const step of MIGRATIONS.slice(0, 3)) db.exec(step);
+    db.exec("PRAGMA user_version = 3");
+    db.exec(`INSERT INTO events (timestamp, type, node, probe) VALUES (${T0}, 'ProbeFailed', 'n1', 'etcd')`);
+    db.close();
+    const store = open(path);
+    await store.appendEvents([{ timestamp: T0 + 1, type: "ProbeFailed", node: "n1", probe: "etcd", error: "connection refused by 10.0.0.5:2379" }]);
+    expect(await store.queryEvents({})).toEqual([
+      { timestamp: T0 + 1, type: "ProbeFailed", node: "n1", probe: "etcd", error: "connection refused by 10.0.0.5:2379" },
+      { timestamp: T0, type: "ProbeFailed", node: "n1", probe: "etcd" },
+    ]);
+    await store.close();
+  });
 });
 
 describe("sqlite history: malformed rows", () => {

@@ -1,3 +1,4 @@
+import { TIMELINE_ERROR_CHARS_MAX } from "../../events/timeline-event.ts";
 import type { ProbeSample, TimelineEvent } from "../history-store.ts";
 
 /**
@@ -27,6 +28,7 @@ export function sanitizeEvent(e: TimelineEvent): TimelineEvent | undefined {
   if (isString(e.probe)) out.probe = e.probe;
   if (isString(e.oldState)) out.oldState = e.oldState;
   if (isString(e.newState)) out.newState = e.newState;
+  if (isString(e.error)) out.error = e.error.slice(0, TIMELINE_ERROR_CHARS_MAX);
   return out;
 }
 

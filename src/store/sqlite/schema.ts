@@ -70,6 +70,9 @@ export const MIGRATIONS: readonly string[] = [
      max_value REAL NOT NULL,
      PRIMARY KEY (series, minute)
    ) WITHOUT ROWID;`,
+  // 4: why a probe failed, on its ProbeFailed event, so the reason outlives the failure. Not
+  // part of the unique index: the same change reported twice is still one event.
+  `ALTER TABLE events ADD COLUMN error TEXT NOT NULL DEFAULT '';`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -13,6 +13,7 @@ interface EventRow {
   probe: string;
   oldState: string;
   newState: string;
+  error: string;
 }
 
 interface SampleRow {
@@ -33,7 +34,7 @@ export function queryEvents(db: Database, q: EventQuery): TimelineEvent[] {
   if (q.type !== undefined) add(where, params, "type = ?", q.type);
   if (q.sinceMs !== undefined) add(where, params, "timestamp >= ?", q.sinceMs);
   params.push(effectiveLimit(q.limit, DEFAULT_EVENT_LIMIT));
-  const sql = `SELECT timestamp, type, node, probe, oldState, newState FROM events ${clause(where)}
+  const sql = `SELECT timestamp, type, node, probe, oldState, newState, error FROM events ${clause(where)}
                ORDER BY timestamp DESC, id DESC LIMIT ?`;
   return (db.query(sql).all(...params) as EventRow[]).map(toEvent);
 }
@@ -101,6 +102,7 @@ function toEvent(r: EventRow): TimelineEvent {
   if (r.probe) e.probe = r.probe;
   if (r.oldState) e.oldState = r.oldState;
   if (r.newState) e.newState = r.newState;
+  if (r.error) e.error = r.error;
   return e;
 }
 

@@ -27,8 +27,8 @@ export function createSqliteWriter(db: Database, knownSeries: Set<string>): Sqli
   );
   const insertSeries = db.query("INSERT OR IGNORE INTO series (checker, node) VALUES ($checker, $node)");
   const insertEvent = db.query(
-    `INSERT OR IGNORE INTO events (timestamp, type, node, probe, oldState, newState)
-     VALUES ($timestamp, $type, $node, $probe, $old, $new)`,
+    `INSERT OR IGNORE INTO events (timestamp, type, node, probe, oldState, newState, error)
+     VALUES ($timestamp, $type, $node, $probe, $old, $new, $error)`,
   );
 
   const tx = db.transaction((samples: readonly ProbeSample[], events: readonly TimelineEvent[]): string[] => {
@@ -66,6 +66,7 @@ export function createSqliteWriter(db: Database, knownSeries: Set<string>): Sqli
         probe: e.probe ?? "",
         old: e.oldState ?? "",
         new: e.newState ?? "",
+        error: e.error ?? "",
       });
     }
     return newSeries;
