@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the real components the test suite runs against (serf, etcd, podman, InfluxDB,
-# Prometheus, dnsmasq, iproute2/iptables, Chromium), from Debian's packages, when they are missing.
+# Prometheus, Alertmanager, aiosmtpd, dnsmasq, iproute2/iptables, Chromium), from Debian's packages, when they are missing.
 # Idempotent: does nothing when every command is already present. Needs root (apt-get).
 set -euo pipefail
 
@@ -12,6 +12,7 @@ declare -A NEEDED=(
   [influxd]=influxdb
   [prometheus]=prometheus
   [promtool]=prometheus
+  [prometheus-alertmanager]=prometheus-alertmanager
   [dnsmasq]=dnsmasq
   [ip]=iproute2
   [iptables]=iptables
@@ -32,6 +33,8 @@ for cmd in "${!NEEDED[@]}"; do
     missing=("${missing[@]/${NEEDED[$cmd]}}")
   fi
 done
+# aiosmtpd is a Python module of the system Python (the notifier tests' SMTP server).
+/usr/bin/python3 -c "import aiosmtpd" >/dev/null 2>&1 || missing+=(python3-aiosmtpd)
 read -r -a missing <<<"$(printf '%s\n' "${missing[@]-}" | sort -u | tr '\n' ' ')"
 
 if [ "${#missing[@]}" -eq 0 ]; then
