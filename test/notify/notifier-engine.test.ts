@@ -87,7 +87,7 @@ describe("NotifierEngine", () => {
     expect(t.delivered).toEqual([]);
     t.observe("running");
     await t.clock.advance(20_000);
-    expect(t.delivered.map((d) => [d.notification.change, d.notification.previousKey])).toEqual([["ProbeSucceeded", sender.delivered[0]?.notification.key]]);
+    expect(t.delivered.map((d) => [d.notification.change, d.notification.previousKey])).toEqual([["ProbeSucceeded", sender.delivered[0]?.notification.key as string]]);
   });
 
   test("failed attempts are retried with growing backoff and reported; the outbox keeps the notification until it is delivered", async () => {
@@ -100,7 +100,7 @@ describe("NotifierEngine", () => {
     const failures = t.events.filter((e) => e.type === "NotificationFailed");
     expect(failures.length).toBeGreaterThanOrEqual(4);
     expect(failures.length).toBeLessThan(10);
-    const delays = failures.map((e) => (e.type === "NotificationFailed" ? (e.retryInMs ?? 0) : 0));
+    const delays = failures.map((e): number => (e.type === "NotificationFailed" ? (e.retryInMs ?? 0) : 0));
     expect(delays[3]!).toBeGreaterThan(delays[0]!);
     expect(failures.every((e) => e.type === "NotificationFailed" && !e.final && e.error.includes("HTTP 503"))).toBe(true);
     expect(t.engine.stats()).toMatchObject({ queued: 1, sent: 0 });
