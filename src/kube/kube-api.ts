@@ -1,17 +1,35 @@
-import type { KubeConfig, V1Deployment, V1DeploymentList, V1Node, V1PodList } from "@kubernetes/client-node";
+import type { CoreV1Event, KubeConfig, V1Deployment, V1DeploymentList, V1Node, V1NodeCondition, V1NodeList, V1PodList } from "@kubernetes/client-node";
+import { stringify } from "yaml";
 import { SatelliteError } from "../platform/errors.ts";
 import type { HttpFetch } from "../platform/http-fetch.ts";
+import { type KubeEnvironment, kubeconfigSource, readKubeconfigFiles } from "./kubeconfig-files.ts";
 
 /** The slice of the Kubernetes API the checks use; every call carries the check's signal. */
 export interface KubeApi {
   readNode(name: string): Promise<V1Node>;
+  listNodes(labelSelector?: string): Promise<V1NodeList>;
   listPods(namespace: string, labelSelector?: string): Promise<V1PodList>;
+  listPodsInAllNamespaces(labelSelector?: string): Promise<V1PodList>;
+  /**
+   * `PATCH /api/v1/nodes/NAME/status` as a strategic-merge patch (what node-problem-detector
+   * sends): conditions merge by `type`, so only the conditions in the patch change.
+   */
+  patchNodeStatus(name: string, patch: NodeStatusPatch): Promise<V1Node>;
+  /** `POST /api/v1/namespaces/NS/events` (core v1 Event). */
+  createEvent(namespace: string, event: CoreV1Event): Promise<CoreV1Event>;
   listDeployments(namespace: string, labelSelector: string): Promise<V1DeploymentList>;
   readDeployment(namespace: string, name: string): Promise<V1Deployment>;
   createDeployment(namespace: string, deployment: V1Deployment): Promise<V1Deployment>;
   /** Deletes with background propagation (pods go with it); a missing deployment is not an error. */
   deleteDeployment(namespace: string, name: string): Promise<void>;
 }
+
+/** The body of a node status patch: only conditions are ever written. */
+export interface NodeStatusPatch {
+  status: { conditions: V1NodeCondition[] };
+}
+
+export const STRATEGIC_MERGE_PATCH = "application/strategic-merge-patch+json";
 
 /** Opens a KubeApi for one check run. */
 export interface KubeConnector {
@@ -31,25 +49,33 @@ export function loadClientNode(): Promise<ClientNode> {
   return clientNode;
 }
 
-/** Reads the kubeconfig file (every run, so rotated credentials are picked up) or the in-cluster config. */
-export async function loadKubeConfig(kubeconfig: string | undefined): Promise<KubeConfig> {
+/**
+ * Reads the client configuration (every run, so rotated credentials are picked up): the explicit
+ * kubeconfig, else the files in KUBECONFIG merged as kubectl merges them, else the in-cluster
+ * configuration (kubeconfig-files.ts).
+ */
+export async function loadKubeConfig(kubeconfig: string | undefined, env: KubeEnvironment = process.env): Promise<KubeConfig> {
   const { KubeConfig } = await loadClientNode();
   const kc = new KubeConfig();
+  const source = kubeconfigSource(kubeconfig, env);
+  const from = source.kind === "files" ? source.from : "(in-cluster)";
   try {
-    if (kubeconfig) kc.loadFromFile(kubeconfig);
-    else if (process.env.KUBERNETES_SERVICE_HOST) kc.loadFromCluster();
-    else throw new Error("no kubeconfig given and not running inside a pod (KUBERNETES_SERVICE_HOST is unset)");
+    if (source.kind === "files") kc.loadFromString(stringify(readKubeconfigFiles(source)));
+    else if (env.KUBERNETES_SERVICE_HOST) kc.loadFromCluster();
+    else throw new Error("no kubeconfig given, KUBECONFIG is unset and not running inside a pod (KUBERNETES_SERVICE_HOST is unset)");
   } catch (error) {
-    throw new SatelliteError("kubeconfig", `cannot load Kubernetes client configuration${kubeconfig ? ` from ${kubeconfig}` : ""}: ${(error as Error).message}`, {
-      hint: "pass --kubeconfig with a readable kubeconfig file",
+    throw new SatelliteError("kubeconfig", `cannot load Kubernetes client configuration${source.kind === "files" ? ` from ${from}` : ""}: ${(error as Error).message}`, {
+      hint: KUBECONFIG_HINT,
       cause: error,
     });
   }
   if (!kc.getCurrentCluster()) {
-    throw new SatelliteError("kubeconfig", `kubeconfig ${kubeconfig ?? "(in-cluster)"} has no current cluster`, { hint: "set current-context in the kubeconfig" });
+    throw new SatelliteError("kubeconfig", `kubeconfig ${from} has no current cluster`, { hint: "set current-context in the kubeconfig" });
   }
   return kc;
 }
+
+export const KUBECONFIG_HINT = "pass --kubeconfig with a readable kubeconfig file, or set KUBECONFIG as for kubectl";
 
 /** "404 Not Found: nodes \"x\" not found" from client-node's ApiException, without its body dump. */
 export function describeKubeError(error: unknown): string {
@@ -80,12 +106,13 @@ export function isNotFound(error: unknown): boolean {
   return isApiException(error) && error.code === 404;
 }
 
-export function createKubeConnector(http: HttpFetch): KubeConnector {
+/** `env` supplies KUBECONFIG and the in-cluster variables (the process environment unless given). */
+export function createKubeConnector(http: HttpFetch, env: KubeEnvironment = process.env): KubeConnector {
   return {
     async connect(kubeconfig, signal) {
-      const { AppsV1Api, CoreV1Api, ServerConfiguration, createConfiguration, wrapHttpLibrary } = await loadClientNode();
+      const { AppsV1Api, CoreV1Api, ServerConfiguration, createConfiguration, setHeaderOptions, wrapHttpLibrary } = await loadClientNode();
       const { createBunHttpLibrary, kubeTls } = await import("./bun-http-library.ts");
-      const kc = await loadKubeConfig(kubeconfig);
+      const kc = await loadKubeConfig(kubeconfig, env);
       const tls = await kubeTls(kc);
       const cluster = kc.getCurrentCluster();
       const config = createConfiguration({
@@ -97,7 +124,11 @@ export function createKubeConnector(http: HttpFetch): KubeConnector {
       const apps = new AppsV1Api(config);
       return {
         readNode: (name) => core.readNode({ name }),
+        listNodes: (labelSelector) => core.listNode({ labelSelector }),
         listPods: (namespace, labelSelector) => core.listNamespacedPod({ namespace, labelSelector }),
+        listPodsInAllNamespaces: (labelSelector) => core.listPodForAllNamespaces({ labelSelector }),
+        patchNodeStatus: (name, body) => core.patchNodeStatus({ name, body }, setHeaderOptions("Content-Type", STRATEGIC_MERGE_PATCH)),
+        createEvent: (namespace, body) => core.createNamespacedEvent({ namespace, body }),
         listDeployments: (namespace, labelSelector) => apps.listNamespacedDeployment({ namespace, labelSelector }),
         readDeployment: (namespace, name) => apps.readNamespacedDeployment({ namespace, name }),
         createDeployment: (namespace, body) => apps.createNamespacedDeployment({ namespace, body }),

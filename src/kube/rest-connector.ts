@@ -1,10 +1,10 @@
 import { readFileSync } from "node:fs";
-import { dirname, isAbsolute, join } from "node:path";
-import type { V1Deployment, V1DeploymentList, V1Node, V1PodList } from "@kubernetes/client-node";
-import { parse } from "yaml";
+import { join } from "node:path";
+import type { CoreV1Event, V1Deployment, V1DeploymentList, V1Node, V1NodeList, V1PodList } from "@kubernetes/client-node";
 import { SatelliteError } from "../platform/errors.ts";
 import type { HttpFetch, TlsMaterial } from "../platform/http-fetch.ts";
-import type { KubeApi, KubeConnector } from "./kube-api.ts";
+import { KUBECONFIG_HINT, STRATEGIC_MERGE_PATCH, type KubeApi, type KubeConnector } from "./kube-api.ts";
+import { type KubeEnvironment, kubeconfigSource, namedEntry, readKubeconfigFiles } from "./kubeconfig-files.ts";
 
 const SERVICE_ACCOUNT = "/var/run/secrets/kubernetes.io/serviceaccount";
 
@@ -28,35 +28,33 @@ export class KubeApiError extends Error {
 
 type Yaml = Record<string, unknown>;
 
-function named(list: unknown, name: unknown, what: string, file: string): Yaml {
-  const found = Array.isArray(list) ? (list as { name?: unknown }[]).find((e) => e?.name === name) : undefined;
-  if (!found) throw new Error(`${what} "${String(name)}" is not defined in ${file}`);
-  return found as Yaml;
-}
-
 /**
- * Reads what the checks need from a kubeconfig: server, CA (file or data), client certificate
- * (file or data), token (or tokenFile), basic auth, insecure-skip-tls-verify. Exec and
- * auth-provider plugins are refused with a clear error.
+ * Reads what the client needs from the kubeconfig (kubeconfig-files.ts decides which: explicit,
+ * KUBECONFIG merged, or in-cluster): server, CA (file or data), client certificate (file or
+ * data), token (or tokenFile), basic auth, insecure-skip-tls-verify. Exec and auth-provider
+ * plugins are refused with a clear error.
  */
-export function readKubeTarget(kubeconfig: string | undefined): KubeTarget {
+export function readKubeTarget(kubeconfig: string | undefined, env: KubeEnvironment = process.env): KubeTarget {
+  const source = kubeconfigSource(kubeconfig, env);
   try {
-    if (!kubeconfig) {
-      const host = process.env.KUBERNETES_SERVICE_HOST;
-      if (!host) throw new Error("no kubeconfig given and not running inside a pod (KUBERNETES_SERVICE_HOST is unset)");
-      const port = process.env.KUBERNETES_SERVICE_PORT ?? "443";
+    if (source.kind === "in-cluster") {
+      const host = env.KUBERNETES_SERVICE_HOST;
+      if (!host) throw new Error("no kubeconfig given, KUBECONFIG is unset and not running inside a pod (KUBERNETES_SERVICE_HOST is unset)");
+      const port = env.KUBERNETES_SERVICE_PORT ?? "443";
       return {
         server: `https://${host.includes(":") ? `[${host}]` : host}:${port}`,
         tls: { ca: readFileSync(join(SERVICE_ACCOUNT, "ca.crt"), "utf8") },
         headers: { authorization: `Bearer ${readFileSync(join(SERVICE_ACCOUNT, "token"), "utf8").trim()}` },
       };
     }
-    const doc = parse(readFileSync(kubeconfig, "utf8")) as Yaml;
-    const context = named(doc.contexts, doc["current-context"], "context", kubeconfig).context as Yaml;
-    const cluster = named(doc.clusters, context.cluster, "cluster", kubeconfig).cluster as Yaml;
-    const user = (named(doc.users, context.user, "user", kubeconfig).user ?? {}) as Yaml;
-    const base = dirname(kubeconfig);
-    const file = (path: unknown): string => readFileSync(isAbsolute(String(path)) ? String(path) : join(base, String(path)), "utf8");
+    const doc = readKubeconfigFiles(source);
+    const current = doc["current-context"];
+    if (typeof current !== "string") throw new Error(`no current-context is set in ${source.from}`);
+    const context = namedEntry(doc, "contexts", current, source.from);
+    const cluster = namedEntry(doc, "clusters", context.cluster, source.from);
+    const user = namedEntry(doc, "users", context.user, source.from);
+    // Paths are absolute after the merge; a relative one left is taken from the working directory.
+    const file = (path: unknown): string => readFileSync(String(path), "utf8");
     const data = (value: unknown): string => Buffer.from(String(value), "base64").toString("utf8");
     const pick = (node: Yaml, key: string): string | undefined =>
       node[`${key}-data`] !== undefined ? data(node[`${key}-data`]) : node[key] !== undefined ? file(node[key]) : undefined;
@@ -73,11 +71,11 @@ export function readKubeTarget(kubeconfig: string | undefined): KubeTarget {
     const token = typeof user.token === "string" ? user.token : user.tokenFile ? file(user.tokenFile).trim() : undefined;
     if (token) headers.authorization = `Bearer ${token}`;
     else if (typeof user.username === "string") headers.authorization = `Basic ${Buffer.from(`${user.username}:${String(user.password ?? "")}`).toString("base64")}`;
-    if (typeof cluster.server !== "string") throw new Error(`cluster "${String(context.cluster)}" has no server in ${kubeconfig}`);
+    if (typeof cluster.server !== "string") throw new Error(`cluster "${String(context.cluster)}" has no server in ${source.from}`);
     return { server: cluster.server.replace(/\/+$/, ""), tls, headers };
   } catch (error) {
-    throw new SatelliteError("kubeconfig", `cannot load Kubernetes client configuration${kubeconfig ? ` from ${kubeconfig}` : ""}: ${(error as Error).message}`, {
-      hint: "pass --kubeconfig with a readable kubeconfig file",
+    throw new SatelliteError("kubeconfig", `cannot load Kubernetes client configuration${source.kind === "files" ? ` from ${source.from}` : ""}: ${(error as Error).message}`, {
+      hint: KUBECONFIG_HINT,
       cause: error,
     });
   }
@@ -90,15 +88,15 @@ const RESPONSE_BYTES_MAX = 32 * 1024 * 1024;
  * A small REST client for the few calls the checks make, over HttpFetch. An alternative to the
  * client-node connector that keeps client-node out of the binary (about 14 MiB resident).
  */
-export function createRestKubeConnector(http: HttpFetch): KubeConnector {
+export function createRestKubeConnector(http: HttpFetch, env: KubeEnvironment = process.env): KubeConnector {
   return {
     async connect(kubeconfig, signal) {
-      const target = readKubeTarget(kubeconfig);
-      const call = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
+      const target = readKubeTarget(kubeconfig, env);
+      const call = async <T>(method: string, path: string, body?: unknown, contentType = "application/json"): Promise<T> => {
         const response = await http({
           url: `${target.server}${path}`,
           method,
-          headers: { ...target.headers, accept: "application/json", ...(body ? { "content-type": "application/json" } : {}) },
+          headers: { ...target.headers, accept: "application/json", ...(body ? { "content-type": contentType } : {}) },
           body: body === undefined ? undefined : JSON.stringify(body),
           signal,
           tls: target.tls,
@@ -113,7 +111,11 @@ export function createRestKubeConnector(http: HttpFetch): KubeConnector {
       const ns = (namespace: string): string => `/namespaces/${encodeURIComponent(namespace)}`;
       return {
         readNode: (name) => call<V1Node>("GET", `/api/v1/nodes/${encodeURIComponent(name)}`),
+        listNodes: (selector) => call<V1NodeList>("GET", `/api/v1/nodes${q(selector)}`),
         listPods: (namespace, selector) => call<V1PodList>("GET", `/api/v1${ns(namespace)}/pods${q(selector)}`),
+        listPodsInAllNamespaces: (selector) => call<V1PodList>("GET", `/api/v1/pods${q(selector)}`),
+        patchNodeStatus: (name, patch) => call<V1Node>("PATCH", `/api/v1/nodes/${encodeURIComponent(name)}/status`, patch, STRATEGIC_MERGE_PATCH),
+        createEvent: (namespace, event) => call<CoreV1Event>("POST", `/api/v1${ns(namespace)}/events`, event),
         listDeployments: (namespace, selector) => call<V1DeploymentList>("GET", `/apis/apps/v1${ns(namespace)}/deployments${q(selector)}`),
         readDeployment: (namespace, name) => call<V1Deployment>("GET", `/apis/apps/v1${ns(namespace)}/deployments/${encodeURIComponent(name)}`),
         createDeployment: (namespace, deployment) => call<V1Deployment>("POST", `/apis/apps/v1${ns(namespace)}/deployments`, deployment),

@@ -1,6 +1,9 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { Event as EventModel } from "kubernetes-models/v1/Event";
+import { NodeCondition as NodeConditionModel } from "kubernetes-models/v1/NodeCondition";
 import type { TestPki } from "../checkers/_certs.ts";
+import { applyConditionsPatch, matchesSelector, type Labelled } from "./fake-api-objects.ts";
 
 const fixtures = join(import.meta.dir, "../fixtures/kube");
 export const kubeFixture = (name: string): string => readFileSync(join(fixtures, name), "utf8");
@@ -17,10 +20,24 @@ export interface FakeApiOptions {
   leftoverDeployments?: string[];
 }
 
+export interface RecordedPatch {
+  node: string;
+  contentType: string;
+  body: unknown;
+}
+
 export interface FakeApiServer {
   url: string;
   requests: { method: string; path: string; authorization?: string }[];
   deployments: Map<string, unknown>;
+  /** The Node objects as the server holds them (status patches apply here), by name. */
+  nodes: Map<string, Record<string, any>>;
+  /** Every accepted node status patch, in order. */
+  patches: RecordedPatch[];
+  /** Every created Event as the server stored it, in order. */
+  events: Record<string, any>[];
+  /** The next N node status patches (and event posts) are answered 503, as an API server that is down. */
+  failures: { patches: number; events: number };
   stop(): void;
 }
 
@@ -37,6 +54,14 @@ export function startFakeApiServer(options: FakeApiOptions): FakeApiServer {
   const deployments = new Map<string, unknown>();
   for (const name of options.leftoverDeployments ?? []) deployments.set(name, { metadata: { name, labels: { app: name } } });
   let pollsSinceCreate = 0;
+  const nodes = new Map<string, Record<string, any>>();
+  nodes.set("node-1", JSON.parse(kubeFixture("node-ready.json")));
+  nodes.set("node-2", JSON.parse(kubeFixture("node-pressure.json")));
+  const listed = JSON.parse(kubeFixture("nodes.json")) as { items: Record<string, any>[] };
+  for (const item of listed.items) if (!nodes.has(item.metadata.name)) nodes.set(item.metadata.name, { kind: "Node", apiVersion: "v1", ...item });
+  const patches: RecordedPatch[] = [];
+  const events: Record<string, any>[] = [];
+  const failures = { patches: 0, events: 0 };
 
   const server = Bun.serve({
     hostname: "127.0.0.1",
@@ -55,10 +80,80 @@ export function startFakeApiServer(options: FakeApiOptions): FakeApiServer {
       }
       let m: RegExpExecArray | null;
       if (request.method === "GET" && (m = /^\/api\/v1\/nodes\/([^/]+)$/.exec(path))) {
+        const node = nodes.get(m[1] as string);
+        if (node) return Response.json(node);
+        return new Response(kubeFixture("status-404.json").replaceAll("NAME", m[1] as string), { status: 404, headers: { "content-type": "application/json" } });
+      }
+      if (request.method === "GET" && path === "/api/v1/nodes") {
+        const selector = url.searchParams.get("labelSelector") ?? "";
+        const items = [...nodes.values()].filter((n) => matchesSelector(n as Labelled, selector)).map(({ kind: _k, apiVersion: _a, ...item }) => item);
+        return Response.json({ kind: "NodeList", apiVersion: "v1", metadata: { resourceVersion: "1284720" }, items });
+      }
+      if (request.method === "PATCH" && (m = /^\/api\/v1\/nodes\/([^/]+)\/status$/.exec(path))) {
         const name = m[1] as string;
-        if (name === "node-1") return new Response(kubeFixture("node-ready.json"), { headers: { "content-type": "application/json" } });
-        if (name === "node-2") return new Response(kubeFixture("node-pressure.json"), { headers: { "content-type": "application/json" } });
-        return new Response(kubeFixture("status-404.json").replaceAll("NAME", name), { status: 404, headers: { "content-type": "application/json" } });
+        const contentType = (request.headers.get("content-type") ?? "").split(";")[0]?.trim() ?? "";
+        // What the API server accepts on PATCH; anything else is 415, as from a real one.
+        if (!["application/strategic-merge-patch+json", "application/merge-patch+json", "application/json-patch+json", "application/apply-patch+yaml"].includes(contentType)) {
+          return status(415, "UnsupportedMediaType", `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json`);
+        }
+        if (failures.patches > 0) {
+          failures.patches--;
+          return status(503, "ServiceUnavailable", "the server is currently unable to handle the request");
+        }
+        const node = nodes.get(name);
+        if (!node) return new Response(kubeFixture("status-404.json").replaceAll("NAME", name), { status: 404, headers: { "content-type": "application/json" } });
+        const body = (await request.json()) as { status?: { conditions?: unknown[] } };
+        for (const condition of body.status?.conditions ?? []) {
+          try {
+            new NodeConditionModel(condition as never).validate();
+          } catch (error) {
+            return status(422, "Invalid", `Node "${name}" is invalid: ${(error as Error).message}`);
+          }
+        }
+        patches.push({ node: name, contentType, body });
+        nodes.set(name, applyConditionsPatch(node, body, contentType));
+        return Response.json(nodes.get(name));
+      }
+      if (request.method === "POST" && (m = /^\/api\/v1\/namespaces\/([^/]+)\/events$/.exec(path))) {
+        const namespace = m[1] as string;
+        if (failures.events > 0) {
+          failures.events--;
+          return status(503, "ServiceUnavailable", "the server is currently unable to handle the request");
+        }
+        const body = (await request.json()) as Record<string, any>;
+        try {
+          new EventModel(body as never).validate();
+        } catch (error) {
+          return status(422, "Invalid", `Event is invalid: ${(error as Error).message}`);
+        }
+        if (body.metadata?.namespace !== undefined && body.metadata.namespace !== namespace) {
+          return status(400, "BadRequest", "the namespace of the provided object does not match the namespace sent on the request");
+        }
+        if (!body.metadata?.name && !body.metadata?.generateName) return status(422, "Invalid", "Event is invalid: metadata.name: Required value: name or generateName is required");
+        if (!body.involvedObject?.kind || !body.involvedObject?.name) return status(422, "Invalid", "Event is invalid: involvedObject: Required value");
+        if (events.some((e) => e.metadata.namespace === namespace && e.metadata.name === body.metadata.name)) {
+          return status(409, "AlreadyExists", `events "${body.metadata.name}" already exists`);
+        }
+        // The server adds what the recorded response shows it adds: uid, resourceVersion, creationTimestamp.
+        const recorded = JSON.parse(kubeFixture("event-created.json")) as Record<string, any>;
+        const created = {
+          eventTime: null,
+          reportingComponent: "",
+          reportingInstance: "",
+          ...body,
+          kind: "Event",
+          apiVersion: "v1",
+          metadata: { ...body.metadata, namespace, uid: `${recorded.metadata.uid.slice(0, -2)}${String(events.length).padStart(2, "0")}`, resourceVersion: recorded.metadata.resourceVersion, creationTimestamp: recorded.metadata.creationTimestamp },
+        };
+        events.push(created);
+        return Response.json(created, { status: 201 });
+      }
+      if (request.method === "GET" && path === "/api/v1/pods") {
+        const selector = url.searchParams.get("labelSelector") ?? "";
+        // The critical pods and kube-system's unlabelled ones: the selector has to be sent for the answer to be right.
+        const list = JSON.parse(kubeFixture("pods-critical.json")) as { items: Labelled[] };
+        const unlabelled = (JSON.parse(kubeFixture("pods-kube-system.json")) as { items: Labelled[] }).items;
+        return Response.json({ ...list, items: [...list.items, ...unlabelled].filter((p) => matchesSelector(p, selector)) });
       }
       if (request.method === "GET" && path === "/api/v1/namespaces/kube-system/pods") {
         return new Response(kubeFixture("pods-kube-system.json"), { headers: { "content-type": "application/json" } });
@@ -104,7 +199,7 @@ export function startFakeApiServer(options: FakeApiOptions): FakeApiServer {
       return status(404, "NotFound", `the server could not find the requested resource (${request.method} ${path})`);
     },
   });
-  return { url: `https://127.0.0.1:${server.port}`, requests, deployments, stop: () => server.stop(true) };
+  return { url: `https://127.0.0.1:${server.port}`, requests, deployments, nodes, patches, events, failures, stop: () => server.stop(true) };
 }
 
 /** A kubeconfig file pointing at `server` with the test CA and either the client certificate or a token. */
