@@ -48,7 +48,8 @@ export interface DriverOptions {
 }
 
 const SERF_EVENT = /serf: EventMember(Join|Failed|Leave|Update)(?: \(forced\))?: (\S+)/g;
-const SATELLITE_EVENT = /\bINFO member-(join|failed|leave|update) name=(\S+)/g;
+/** Both log formats: `... INFO member-join name=n1 ...` and logfmt's `level=info msg=member-join name=n1 ...`. */
+const SATELLITE_EVENT = /(?:\bINFO |\blevel=info msg=)member-(join|failed|leave|update) name=(\S+)/g;
 
 export function serfDriver(options: DriverOptions): Driver {
   return {
@@ -86,7 +87,7 @@ export function satelliteDriver(options: DriverOptions): Driver {
       if (spec.joinPort !== undefined) argv.push("--initial-cluster", `127.0.0.1:${spec.joinPort}`);
       return argv;
     },
-    readyLine: /\bINFO agent started\b/,
+    readyLine: /(?:\bINFO agent started\b|\blevel=info msg="agent started")/,
     parseLine: (line) => [...line.matchAll(SATELLITE_EVENT)].map((m) => ({ kind: m[1] as MemberEventKind, who: m[2] as string })),
     leaveArgv: (spec) => [options.satelliteBinary, "leave", "--rpc-port", String(spec.rpcPort)],
     describe: () => `satellite (${firstLine([options.satelliteBinary, "version"])}; built-in checks ${options.satelliteChecks ? "on" : "off"})`,
