@@ -64,7 +64,8 @@ export async function startAgent(config: AgentConfig, platform: AgentPlatform, k
   } catch (error) {
     throw new SatelliteError("STATE_DIR_UNUSABLE", `cannot create state directory ${config.stateDir}: ${describeError(error)}`, { hint: "pick a writable directory with --state-dir", cause: error });
   }
-  const events = createEventStream({ clock, logger: logger.child({ part: "events" }) });
+  // The epoch tells this run's event ids from the last run's (sequence numbers restart at 1).
+  const events = createEventStream({ clock, logger: logger.child({ part: "events" }), epoch: Math.floor(clock.nowMs()).toString(36) });
   const store = platform.openHistoryStore({
     path: join(config.stateDir, "history.db"),
     retentionMs: config.retentionMs,

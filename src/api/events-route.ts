@@ -4,7 +4,7 @@ import type { ApiBindings, ApiDeps } from "./api-deps.ts";
 import type { Parsed } from "./json-body.ts";
 import { jsonError } from "./json-error.ts";
 import { queryInput } from "./query-input.ts";
-import { readInteger } from "./query-values.ts";
+import { parseEventId, type EventId } from "./event-id.ts";
 
 /** GET /events's parameters as text. */
 export interface EventsQueryText {
@@ -15,17 +15,15 @@ export const EVENTS_QUERY_PARAMS = ["types", "lastEventId"] as const satisfies r
 
 export interface EventsQuery {
   filter: EventFilter;
-  lastEventId?: number;
+  lastEventId?: EventId;
 }
-
-const SEQ_MAX = Number.MAX_SAFE_INTEGER;
 
 export function parseEventsQuery(params: EventsQueryText): Parsed<EventsQuery> {
   const parsed = parseEventFilterList(params.types ?? "");
   if (!parsed.ok) return { ok: false, error: `types: ${parsed.error}`, hint: "e.g. /events?types=probe,NodeFailed" };
   const query: EventsQuery = { filter: parsed.filter };
   if (params.lastEventId !== undefined) {
-    const id = readInteger("lastEventId", params.lastEventId, 0, SEQ_MAX);
+    const id = parseEventId("lastEventId", params.lastEventId);
     if (typeof id === "string") return { ok: false, error: id };
     query.lastEventId = id;
   }
@@ -46,7 +44,7 @@ export function eventsRoutes(deps: ApiDeps) {
     let resumeAfter = query.lastEventId;
     const header = c.req.header("last-event-id");
     if (header !== undefined && header.trim() !== "") {
-      const id = readInteger("Last-Event-ID", header.trim(), 0, SEQ_MAX);
+      const id = parseEventId("Last-Event-ID", header.trim());
       if (typeof id === "string") return jsonError(c, 400, id, "send the id of the last event received, or no Last-Event-ID header for live events only");
       resumeAfter = id;
     }

@@ -4,6 +4,7 @@ import type { EventStream } from "../events/event-stream.ts";
 import type { Clock } from "../platform/clock.ts";
 import type { Logger } from "../platform/logger.ts";
 import { openEventClient, type EventClient } from "./event-client.ts";
+import type { EventId } from "./event-id.ts";
 import { eventMessage } from "./sse-message.ts";
 
 export interface LiveEventsOptions {
@@ -36,7 +37,8 @@ export interface LiveEventsStats {
 export interface LiveEvents {
   readonly clientsMax: number;
   /** A new client's response body; undefined when `clientsMax` are connected. */
-  open(request: { filter: EventFilter; resumeAfter?: number }): EventClient | undefined;
+  /** `resumeAfter`: the client's Last-Event-ID (an id of another run replays everything retained, with a `restarted` gap). */
+  open(request: { filter: EventFilter; resumeAfter?: EventId }): EventClient | undefined;
   stats(): LiveEventsStats;
   /** Ends every response (the agent is stopping); resolves when all are unsubscribed. */
   closeAll(): Promise<void>;
@@ -61,7 +63,7 @@ export function createLiveEvents(options: LiveEventsOptions): LiveEvents {
   const encoded = new WeakMap<AgentEvent, Uint8Array>();
   const encode = (event: AgentEvent): Uint8Array => {
     let bytes = encoded.get(event);
-    if (!bytes) encoded.set(event, (bytes = eventMessage(event)));
+    if (!bytes) encoded.set(event, (bytes = eventMessage(event, options.stream.epoch)));
     return bytes;
   };
   const stats = { opened: 0, refused: 0, droppedByClosed: 0 };
@@ -79,7 +81,7 @@ export function createLiveEvents(options: LiveEventsOptions): LiveEvents {
         logger: options.logger,
         name: `events-client-${++stats.opened}`,
         filter: request.filter,
-        resumeAfter: request.resumeAfter,
+        resumeAfter: resumeSeq(options.stream, request.resumeAfter),
         queueLengthMax: settings.queueLengthMax,
         heartbeatMs: settings.heartbeatMs,
         bufferedBytesMax: settings.bufferedBytesMax,
@@ -104,3 +106,14 @@ export function createLiveEvents(options: LiveEventsOptions): LiveEvents {
   };
 }
 
+
+/**
+ * The sequence number to resume after. An id of another run of the stream is taken as beyond
+ * this run's newest event, which the replay reads as a restart: everything retained is new to
+ * the client, and what happened in between is unknown.
+ */
+function resumeSeq(stream: EventStream, id: EventId | undefined): number | undefined {
+  if (id === undefined) return undefined;
+  if (id.epoch !== undefined && id.epoch !== stream.epoch) return Number.MAX_SAFE_INTEGER;
+  return id.seq;
+}

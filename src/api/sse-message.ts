@@ -1,4 +1,5 @@
 import type { AgentEvent } from "../events/agent-event.ts";
+import { formatEventId } from "./event-id.ts";
 
 /**
  * The text/event-stream messages of GET /events (docs/events.md). Every `data:` is one line
@@ -7,9 +8,9 @@ import type { AgentEvent } from "../events/agent-event.ts";
 
 const encoder = new TextEncoder();
 
-/** `id: <seq>`, `event: <Type>`, `data: <the event as JSON>`. */
-export function eventMessage(event: AgentEvent): Uint8Array {
-  return encoder.encode(`id: ${event.seq}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
+/** `id: <epoch>.<seq>` (or `<seq>` for a stream without an epoch), `event: <Type>`, `data: <the event as JSON>`. */
+export function eventMessage(event: AgentEvent, epoch: string): Uint8Array {
+  return encoder.encode(`id: ${formatEventId(epoch, event.seq)}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
 }
 
 /** Why events were not delivered to this client. */

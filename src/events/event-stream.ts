@@ -20,6 +20,12 @@ export interface EventStreamStats {
  * (async-subscriber.ts), which queues boundedly and counts drops.
  */
 export interface EventStream {
+  /**
+   * Names this run of the stream (the agent uses its start time); sequence numbers start again
+   * at 1 in every run, so a consumer resuming after `(epoch, seq)` of another run missed what
+   * came between. Empty when the owner does not tell runs apart.
+   */
+  readonly epoch: string;
   /** Stamps `seq`, `kind` and `ts` (the clock's now unless given) and delivers the event. */
   publish(input: AgentEventInput): AgentEvent;
   /** `name` identifies the subscriber in logs and counters. Returns the unsubscribe function. */
@@ -39,6 +45,8 @@ export interface EventStreamOptions {
   logger: Logger;
   /** How many recent events `since` can replay. */
   retainedMax?: number;
+  /** See EventStream.epoch; default empty. */
+  epoch?: string;
 }
 
 const DEFAULT_RETAINED_MAX = 1000;
@@ -67,6 +75,7 @@ export function createEventStream(options: EventStreamOptions): EventStream {
   };
 
   return {
+    epoch: options.epoch ?? "",
     publish(input) {
       const { ts, ...rest } = input;
       const event = { ...rest, seq: ++seq, ts: ts ?? options.clock.nowMs(), kind: EVENT_KIND_OF[input.type] } as AgentEvent;

@@ -112,6 +112,25 @@ describe("GET /events", () => {
     await sse.cancel();
   });
 
+  test("ids carry the stream's epoch; an id of another run is a restart (everything retained, after a gap), one of this run resumes", async () => {
+    const fixture = makeApp();
+    const stream = createEventStream({ clock: fixture.clock, logger: silentLogger, epoch: "run2" });
+    const live = createLiveEvents({ stream, clock: fixture.clock, logger: silentLogger, clientsMax: 10 });
+    const { app } = makeApp({ liveEvents: live });
+    const get = (headers: Record<string, string>) => app.request("/events", { headers }, { remoteAddress: "10.1.2.3" });
+    for (const probe of ["a", "b", "c"]) stream.publish(probeFailed(probe));
+    // The last run had sent fewer events than this one: a bare sequence number could not tell.
+    const other = readSse(await get({ "last-event-id": "run1.2" }));
+    const afterRestart = await other.next(4);
+    expect(afterRestart[0]).toEqual({ event: "gap", data: JSON.stringify({ reason: "restarted", missed: 0 }) });
+    expect(afterRestart.slice(1).map((m) => m.id)).toEqual(["run2.1", "run2.2", "run2.3"]);
+    await other.cancel();
+    const same = readSse(await get({ "last-event-id": "run2.2" }));
+    expect((await same.next(1)).map((m) => m.id)).toEqual(["run2.3"]);
+    await same.cancel();
+    expect((await get({ "last-event-id": "run 2.x" })).status).toBe(400);
+  });
+
   test("a client that reads too slowly loses the oldest events and is told how many before the next one", async () => {
     const { get, stream, live } = setup({ queueLengthMax: 5, bufferedBytesMax: 1 });
     const sse = readSse(await get());

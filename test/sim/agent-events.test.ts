@@ -34,9 +34,11 @@ describe("GET /events of a complete agent (startAgent over the simulated network
     a.appOutcome = { status: "running" };
     expect(await s.advanceUntil(() => a.events.some((e) => e.type === "ClusterHealthy"), 10_000)).toBeGreaterThanOrEqual(0);
     const again = readSse(await a.request("/events?types=probe,cluster", { headers: { "last-event-id": lastSeen } }));
-    const missed = a.events.filter((e) => e.seq > Number(lastSeen) && (e.kind === "probe" || e.kind === "cluster"));
+    // Ids are `<epoch>.<seq>`: the epoch names this run of the agent.
+    const [epoch, seenSeq] = lastSeen.split(".");
+    const missed = a.events.filter((e) => e.seq > Number(seenSeq) && (e.kind === "probe" || e.kind === "cluster"));
     const replayed = await again.next(missed.length);
-    expect(replayed.map((m) => `${m.id} ${m.event}`)).toEqual(missed.map((e) => `${e.seq} ${e.type}`));
+    expect(replayed.map((m) => `${m.id} ${m.event}`)).toEqual(missed.map((e) => `${epoch}.${e.seq} ${e.type}`));
     expect(replayed.map((m) => m.event)).toContain("ProbeSucceeded");
     expect(replayed.map((m) => m.event)).toContain("ClusterHealthy");
     await again.cancel();

@@ -26,14 +26,15 @@ const RETRY_MS_MAX = 15_000;
 
 export function startLiveEvents(options: LiveOptions): { stop(): void; connections(): number } {
   let source: EventSource | undefined;
-  let lastSeq: number | undefined;
+  /** The last event's id as the agent sent it (opaque: `<epoch>.<seq>`). */
+  let lastId: string | undefined;
   let opens = 0;
   let retryMs = RETRY_MS_MIN;
   let retryTimer: ReturnType<typeof setTimeout> | undefined;
   let stopped = false;
 
   const connect = () => {
-    const url = apiUrl("/events", { types: options.types.join(","), lastEventId: lastSeq === undefined ? undefined : String(lastSeq) });
+    const url = apiUrl("/events", { types: options.types.join(","), lastEventId: lastId });
     const es = new EventSource(url);
     source = es;
     options.onState("connecting");
@@ -56,8 +57,7 @@ export function startLiveEvents(options: LiveOptions): { stop(): void; connectio
       retryMs = Math.min(RETRY_MS_MAX, retryMs * 2);
     };
     const onMessage = (message: MessageEvent<string>) => {
-      const seq = Number(message.lastEventId);
-      if (Number.isSafeInteger(seq) && seq > 0) lastSeq = seq;
+      if (message.lastEventId !== "") lastId = message.lastEventId;
       let event: unknown;
       try {
         event = JSON.parse(message.data);
@@ -75,7 +75,7 @@ export function startLiveEvents(options: LiveOptions): { stop(): void; connectio
         // A gap without a readable reason is still a gap.
       }
       // After a restart the agent numbers from 1 again: forget the old position.
-      if (reason === "restarted") lastSeq = undefined;
+      if (reason === "restarted") lastId = undefined;
       options.onResync(reason);
     });
   };
