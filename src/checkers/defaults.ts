@@ -1,3 +1,4 @@
+import { type KubeEnvironment, kubeconfigSource } from "../kube/kubeconfig-files.ts";
 import type { HostProbe } from "../platform/host-probe.ts";
 import type { CheckSpec } from "../probes/check-spec.ts";
 import type { CheckerSettings } from "../probes/checker.ts";
@@ -7,6 +8,8 @@ export interface DefaultChecksInput {
   /** Where the components are configured to be (kubeletAddr, dockerAddr, etcdServers, kubeconfig) and the state dir. */
   settings: CheckerSettings;
   probeHost: HostProbe;
+  /** Where KUBECONFIG is read (the process environment unless given), as the Kubernetes client reads it. */
+  env?: KubeEnvironment;
 }
 
 export interface SkippedCheck {
@@ -65,13 +68,14 @@ async function learn(input: DefaultChecksInput, why: Map<string, string>): Promi
   const systemd = (await host.exists("/run/systemd/system")) ? await firstFound("systemd", [{ command: "systemctl" }], "systemctl is not on PATH") : undefined;
   if (!systemd && !why.has("systemd")) why.set("systemd", "systemd is not the init system (no /run/systemd/system)");
 
-  const kubeconfigPath = settings.kubeconfig;
+  // The same choice the Kubernetes client makes: --kubeconfig, else KUBECONFIG's files, else in-cluster.
+  const source = kubeconfigSource(settings.kubeconfig, input.env ?? process.env);
   let kubeconfig: string | undefined;
-  if (kubeconfigPath) {
-    kubeconfig = (await host.exists(kubeconfigPath)) ? kubeconfigPath : undefined;
-    if (!kubeconfig) why.set("kube", `kubeconfig ${kubeconfigPath} does not exist`);
+  if (source.kind === "files") {
+    for (const path of source.paths) if (!kubeconfig && (await host.exists(path))) kubeconfig = path;
+    if (!kubeconfig) why.set("kube", source.paths.length === 1 && settings.kubeconfig ? `kubeconfig ${settings.kubeconfig} does not exist` : `none of the files in ${source.from} exists`);
   } else {
-    kubeconfig = await firstFound("kube", [{ path: "/var/run/secrets/kubernetes.io/serviceaccount/token" }], "no kubeconfig (--kubeconfig not set, not running in a pod)");
+    kubeconfig = await firstFound("kube", [{ path: "/var/run/secrets/kubernetes.io/serviceaccount/token" }], "no kubeconfig (--kubeconfig and KUBECONFIG not set, not running in a pod)");
   }
 
   const remoteEtcd = settings.etcdServers.find((s) => !LOOPBACK.test(s));
@@ -148,6 +152,9 @@ export async function defaultChecks(input: DefaultChecksInput): Promise<DefaultC
     add(facts.controlPlane["kube-scheduler"], { name: "kube-scheduler", kind: "kube-scheduler" }, "kube-scheduler");
     add(facts.controlPlane["kube-controller-manager"], { name: "kube-controller-manager", kind: "kube-controller-manager" }, "kube-controller-manager");
     add(facts.kubeconfig, { name: "system-pods-checker", kind: "kube-system-pods", intervalMs: 30_000 }, "kube");
+    // Cluster-wide, so on masters only: every node asking would multiply the API server's load.
+    add(facts.kubeconfig, { name: "nodes-status", kind: "kube-nodes-ready", intervalMs: 30_000 }, "kube");
+    add(facts.kubeconfig, { name: "critical-pods", kind: "kube-critical-pods", intervalMs: 30_000 }, "kube");
     add(facts.kubeconfig, { name: "kube-canary", kind: "kube-canary", intervalMs: 300_000, timeoutMs: 120_000 }, "kube");
   }
   return { checks: checks.map(dropUndefined), skipped };

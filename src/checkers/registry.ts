@@ -19,6 +19,8 @@ import { httpKind } from "./http.ts";
 import { kubeCanaryKind } from "./kube-canary.ts";
 import { kubeNodeConditionsKind } from "./kube-node-conditions.ts";
 import { kubeSystemPodsKind } from "./kube-system-pods.ts";
+import { kubeCriticalPodsKind } from "./kube-critical-pods.ts";
+import { kubeNodesReadyKind } from "./kube-nodes-ready.ts";
 import { kubeApiserverKind } from "./kube-apiserver.ts";
 import { kubeControllerManagerKind } from "./kube-controller-manager.ts";
 import { kubeSchedulerKind } from "./kube-scheduler.ts";
@@ -59,6 +61,8 @@ export function createCheckerKinds(deps: CheckerDeps): readonly CheckerKind<any>
     hostMetricsKind(deps),
     kubeNodeConditionsKind(deps),
     kubeSystemPodsKind(deps),
+    kubeNodesReadyKind(deps),
+    kubeCriticalPodsKind(deps),
     kubeCanaryKind(deps),
     peerLatencyKind(),
     timeDriftKind(),

@@ -45,7 +45,7 @@ describe("defaultChecks", () => {
     expect(reasons.docker).toBe("no Docker API socket at /var/run/docker.sock");
     expect(reasons.systemd).toBe("systemd is not the init system (no /run/systemd/system)");
     expect(reasons.kubelet).toBe("kubelet is not installed (no kubelet on PATH, no /var/lib/kubelet)");
-    expect(reasons["node-status"]).toBe("no kubeconfig (--kubeconfig not set, not running in a pod)");
+    expect(reasons["node-status"]).toBe("no kubeconfig (--kubeconfig and KUBECONFIG not set, not running in a pod)");
     expect(reasons["ip-forward"]).toStartWith("not a Kubernetes node: kubelet is not installed");
     expect(reasons.dns).toBe("no /etc/resolv.conf");
     expect(skipped.map((s) => s.name)).not.toContain("etcd-healthz");
@@ -70,6 +70,26 @@ describe("defaultChecks", () => {
     expect(checks.find((c) => c.name === "etcd-healthz")?.kind).toBe("etcd-healthz");
     expect(skipped).toEqual([]);
     expectValidForTheirKinds(checks);
+  });
+
+  test("cluster-wide checks (nodes-status, critical-pods) run on masters with a kubeconfig, never on workers", async () => {
+    const master = await defaultChecks({ role: "master", settings: testSettings(stateDir, AGENT), probeHost: MASTER_HOST, env: {} });
+    expect(master.checks.filter((c) => c.name === "nodes-status" || c.name === "critical-pods").map((c) => [c.name, c.kind])).toEqual([
+      ["nodes-status", "kube-nodes-ready"],
+      ["critical-pods", "kube-critical-pods"],
+    ]);
+    const worker = await defaultChecks({ role: "node", settings: testSettings(stateDir, AGENT), probeHost: MASTER_HOST, env: {} });
+    expect(worker.checks.map((c) => c.name)).not.toContain("nodes-status");
+    expect(worker.checks.map((c) => c.name)).not.toContain("critical-pods");
+  });
+
+  test("without --kubeconfig, the files in KUBECONFIG enable the Kubernetes checks, as they do for kubectl", async () => {
+    const host = createFakeHostProbe(["/home/op/.kube/config"]);
+    const found = await defaultChecks({ role: "master", settings: testSettings(stateDir), probeHost: host, env: { KUBECONFIG: "/missing:/home/op/.kube/config" } });
+    expect(found.checks.map((c) => c.name)).toContain("node-status");
+    expect(found.checks.map((c) => c.name)).toContain("nodes-status");
+    const none = await defaultChecks({ role: "master", settings: testSettings(stateDir), probeHost: host, env: { KUBECONFIG: "/a:/b" } });
+    expect(none.skipped.find((s) => s.name === "node-status")?.reason).toBe("none of the files in KUBECONFIG=/a:/b exists");
   });
 
   test("master without etcd or control-plane components here: those are skipped, with reasons", async () => {

@@ -156,7 +156,8 @@ export function startFakeApiServer(options: FakeApiOptions): FakeApiServer {
         return Response.json({ ...list, items: [...list.items, ...unlabelled].filter((p) => matchesSelector(p, selector)) });
       }
       if (request.method === "GET" && path === "/api/v1/namespaces/kube-system/pods") {
-        return new Response(kubeFixture("pods-kube-system.json"), { headers: { "content-type": "application/json" } });
+        const list = JSON.parse(kubeFixture("pods-kube-system.json")) as { items: Labelled[] };
+        return Response.json({ ...list, items: list.items.filter((p) => matchesSelector(p, url.searchParams.get("labelSelector") ?? "")) });
       }
       if ((m = /^\/apis\/apps\/v1\/namespaces\/([^/]+)\/deployments(?:\/([^/]+))?$/.exec(path))) {
         const [, namespace, name] = m as unknown as [string, string, string | undefined];
