@@ -12,6 +12,13 @@ export interface LocalDelta {
   transitions: SharedTransition[];
 }
 
+/**
+ * What awaits publication: "state" (a probe changed status or severity, appeared or went, or a
+ * check's shown state changed) goes out at once; "text" (only the text of a failing check
+ * changed, e.g. the numbers in its error) may wait a little; text changes of running checks
+ * (the usage figures in a healthy disk-space detail, which change on every run) are not
+ * published on their own at all: they go out when that check next changes state.
+ */
 export type PendingChange = "none" | "state" | "text";
 
 /**
@@ -62,12 +69,19 @@ export class LocalProbeList {
     const names = new Set<string>();
     for (const check of this.current) {
       names.add(check.name);
-      const change = changeOf(this.published.get(check.name), check);
+      const change = this.changeOf(check);
       if (change === "state") return "state";
       if (change === "text") kind = "text";
     }
     for (const name of this.published.keys()) if (!names.has(name)) return "state";
     return kind;
+  }
+
+  /** How `check` differs from what was published, as far as publication goes (see PendingChange). */
+  private changeOf(check: SharedCheckContent): PendingChange {
+    const change = changeOf(this.published.get(check.name), check);
+    if (change === "text" && !check.probes.some((p) => p.status !== "running")) return "none";
+    return change;
   }
 
   /** Gives every pending change its seq and returns them, or undefined when nothing changed. */
@@ -77,7 +91,7 @@ export class LocalProbeList {
     const names = new Set<string>();
     for (const check of this.current) {
       names.add(check.name);
-      if (changeOf(this.published.get(check.name), check) === "none") continue;
+      if (this.changeOf(check) === "none") continue;
       const entry: SharedCheck = { ...check, seq: ++this.seq };
       this.published.set(check.name, entry);
       checks.push(entry);

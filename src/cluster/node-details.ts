@@ -74,6 +74,7 @@ function detailedProbe(p: Probe, textBytes: number): DetailedProbe {
 
 function peerDetail(p: PeerSnapshot): PeerDetail {
   const peer: PeerDetail = { name: cutText(sanitizeName(p.name), L.nodeNameBytesMax) || "?", rttSamples: Math.min(p.rttSamples, 1_000_000) };
+  if (p.p50RttMs !== undefined && Number.isFinite(p.p50RttMs)) peer.p50RttMs = p.p50RttMs;
   if (p.p95RttMs !== undefined && Number.isFinite(p.p95RttMs)) peer.p95RttMs = p.p95RttMs;
   if (p.lossPercent !== undefined && Number.isFinite(p.lossPercent)) peer.lossPercent = p.lossPercent;
   if (p.clockOffsetMs !== undefined && Number.isFinite(p.clockOffsetMs)) peer.clockOffsetMs = p.clockOffsetMs;

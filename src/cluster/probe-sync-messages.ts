@@ -150,6 +150,7 @@ export interface DetailedProbe extends SharedProbe {
 export interface PeerDetail {
   name: string;
   rttSamples: number;
+  p50RttMs?: number;
   p95RttMs?: number;
   lossPercent?: number;
   clockOffsetMs?: number;

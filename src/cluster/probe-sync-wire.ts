@@ -192,6 +192,7 @@ function writePeer(w: MsgpackWriter, p: PeerDetail): void {
   w.struct([
     ["k", (x) => x.uint(p.rttSamples)],
     ["l", p.lossPercent !== undefined ? (x) => x.float64(p.lossPercent as number) : undefined],
+    ["m", p.p50RttMs !== undefined ? (x) => x.float64(p.p50RttMs as number) : undefined],
     ["n", (x) => x.str(p.name)],
     ["o", p.clockOffsetMs !== undefined ? (x) => x.float64(p.clockOffsetMs as number) : undefined],
     ["r", p.p95RttMs !== undefined ? (x) => x.float64(p.p95RttMs as number) : undefined],
@@ -283,9 +284,11 @@ function readDetailedProbe(f: Fields): DetailedProbe {
 
 function readPeer(f: Fields): PeerDetail {
   const peer: PeerDetail = { name: f.name("n", L.nodeNameBytesMax), rttSamples: f.uint("k", 1_000_000) };
+  const p50 = f.finite("m");
   const p95 = f.finite("r");
   const loss = f.finite("l");
   const offset = f.finite("o");
+  if (p50 !== undefined) peer.p50RttMs = p50;
   if (p95 !== undefined) peer.p95RttMs = p95;
   if (loss !== undefined) {
     if (loss < 0 || loss > 100) throw new MessageError("peer loss outside 0..100");

@@ -41,7 +41,7 @@ export interface ProbeSyncDeps {
 }
 
 export interface ProbeSyncOptions {
-  /** Changes of text only (a new error message, same status) go out at most this often. */
+  /** A failing check whose text alone changed (new numbers in its error) goes out at most this often. */
   textDeltaIntervalMs: number;
   pullTimeoutMs: number;
   pullConcurrency: number;
@@ -53,7 +53,7 @@ export interface ProbeSyncOptions {
 }
 
 export const DEFAULT_PROBE_SYNC_OPTIONS: ProbeSyncOptions = {
-  textDeltaIntervalMs: 30_000,
+  textDeltaIntervalMs: 60_000,
   pullTimeoutMs: 2000,
   pullConcurrency: 4,
   pullMinIntervalMs: 2000,
@@ -71,6 +71,9 @@ export interface ProbeSyncStats {
   /** Satellite messages dropped, by reason. */
   dropped: Record<"malformed" | "unknown_owner" | "unexpected", number>;
   remoteTransitionsPublished: number;
+  /** Payload bytes of Satellite messages this node sent (deltas to each peer, requests, answers) and received. */
+  bytesSent: number;
+  bytesReceived: number;
 }
 
 /**
@@ -87,7 +90,11 @@ export function createProbeSync(deps: ProbeSyncDeps, options: ProbeSyncOptions =
   const startedAtMs = Math.max(1, Math.floor(clock.nowMs()));
   const local = new LocalProbeList(name, startedAtMs);
   const remote = new RemoteProbeLists(startedAtMs);
-  const stats: ProbeSyncStats = { deltasSent: 0, deltaPacketsSent: 0, deltasReceived: 0, pulls: 0, pullFailures: 0, requestsAnswered: 0, dropped: { malformed: 0, unknown_owner: 0, unexpected: 0 }, remoteTransitionsPublished: 0 };
+  const stats: ProbeSyncStats = { deltasSent: 0, deltaPacketsSent: 0, deltasReceived: 0, pulls: 0, pullFailures: 0, requestsAnswered: 0, dropped: { malformed: 0, unknown_owner: 0, unexpected: 0 }, remoteTransitionsPublished: 0, bytesSent: 0, bytesReceived: 0 };
+  const countBytes = (sent: number, received: number): void => {
+    stats.bytesSent += sent;
+    stats.bytesReceived += received;
+  };
   let fanoutTimer: Timer | undefined;
   let fanoutAtMs = Infinity;
   let lastFanoutMs = -Infinity;
@@ -121,7 +128,7 @@ export function createProbeSync(deps: ProbeSyncDeps, options: ProbeSyncOptions =
       const peer = deps.peer(owner);
       if (!peer) return;
       stats.pulls++;
-      const reply = await satelliteRequest(deps.net, peer.addr, remote.request(owner), options.pullTimeoutMs);
+      const reply = await satelliteRequest(deps.net, peer.addr, remote.request(owner), options.pullTimeoutMs, countBytes);
       if (reply.type !== "probeListReply" || reply.owner !== owner) throw new MessageError(`expected ${owner}'s probe list, got a ${reply.type} of ${"owner" in reply ? reply.owner : "?"}`);
       publishRemote(owner, remote.applyReply(reply, clock.nowMs()));
     },
@@ -144,7 +151,10 @@ export function createProbeSync(deps: ProbeSyncDeps, options: ProbeSyncOptions =
     stats.deltasSent++;
     for (const peer of deps.peers()) {
       if (peer.name === name || !peer.alive || !peer.satellite) continue;
-      for (const payload of payloads) deps.net.sendPacket(peer.addr, [{ type: "user", payload }]);
+      for (const payload of payloads) {
+        deps.net.sendPacket(peer.addr, [{ type: "user", payload }]);
+        stats.bytesSent += payload.length;
+      }
       stats.deltaPacketsSent += payloads.length;
     }
   };
@@ -187,6 +197,7 @@ export function createProbeSync(deps: ProbeSyncDeps, options: ProbeSyncOptions =
   const handlers: SatelliteMessageHandlers = {
     onPacket(payload) {
       if (stopped) return;
+      stats.bytesReceived += payload.length;
       let msg;
       try {
         msg = decodeSatelliteMessage(payload);
@@ -204,6 +215,7 @@ export function createProbeSync(deps: ProbeSyncDeps, options: ProbeSyncOptions =
     },
     async onRequest(payload) {
       if (stopped) return undefined;
+      stats.bytesReceived += payload.length;
       let msg;
       try {
         msg = decodeSatelliteMessage(payload);
@@ -214,7 +226,9 @@ export function createProbeSync(deps: ProbeSyncDeps, options: ProbeSyncOptions =
       }
       if ((msg.type !== "probeListRequest" && msg.type !== "nodeDetailsRequest") || msg.owner !== name) return void stats.dropped.unexpected++;
       stats.requestsAnswered++;
-      return encodeSatelliteMessage(msg.type === "probeListRequest" ? local.answer(msg) : deps.details());
+      const reply = encodeSatelliteMessage(msg.type === "probeListRequest" ? local.answer(msg) : deps.details());
+      stats.bytesSent += reply.length;
+      return reply;
     },
   };
 
@@ -251,7 +265,7 @@ export function createProbeSync(deps: ProbeSyncDeps, options: ProbeSyncOptions =
     async requestDetails(owner: string, timeoutMs: number): Promise<NodeDetailsReply> {
       const peer = deps.peer(owner);
       if (!peer?.alive || !peer.satellite) throw new MessageError(`${owner} is not a live Satellite member`);
-      const reply = await satelliteRequest(deps.net, peer.addr, { type: "nodeDetailsRequest", owner }, timeoutMs);
+      const reply = await satelliteRequest(deps.net, peer.addr, { type: "nodeDetailsRequest", owner }, timeoutMs, countBytes);
       if (reply.type !== "nodeDetailsReply" || reply.owner !== owner) throw new MessageError(`expected ${owner}'s details, got a ${reply.type}`);
       return reply;
     },

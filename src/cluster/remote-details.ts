@@ -87,7 +87,7 @@ function withDetails(node: NodeStatusJson, details: NodeDetailsReply): NodeStatu
   return {
     ...node,
     probes: details.probes.map(probeJson),
-    peers: details.peers.map((p) => ({ name: p.name, rtt_samples: p.rttSamples, rtt_p95_ms: p.p95RttMs, loss_percent: p.lossPercent, clock_offset_ms: p.clockOffsetMs })),
+    peers: details.peers.map((p) => ({ name: p.name, rtt_samples: p.rttSamples, rtt_p50_ms: p.p50RttMs, rtt_p95_ms: p.p95RttMs, loss_percent: p.lossPercent, clock_offset_ms: p.clockOffsetMs })),
     metrics: details.metrics.map((m) => ({ probe: m.probe, name: m.name, value: m.value })),
   };
 }

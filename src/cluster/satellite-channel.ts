@@ -51,8 +51,17 @@ export function withSatelliteMessages(net: GossipNet, handlers: SatelliteMessage
  * Sends a Satellite request to `to` over a stream and returns the decoded reply; rejects on a
  * refused or timed-out stream, a missing reply or one that is not a valid Satellite message.
  */
-export async function satelliteRequest(net: GossipNet, to: NetAddress, request: SatelliteMessage, timeoutMs: number): Promise<SatelliteMessage> {
-  const reply = await net.sendStream(to, { type: "user", payload: encodeSatelliteMessage(request) }, { timeoutMs, expectReply: true });
+export async function satelliteRequest(
+  net: GossipNet,
+  to: NetAddress,
+  request: SatelliteMessage,
+  timeoutMs: number,
+  /** Told the payload sizes of the request and of the reply (for byte counters). */
+  onBytes?: (sent: number, received: number) => void,
+): Promise<SatelliteMessage> {
+  const payload = encodeSatelliteMessage(request);
+  const reply = await net.sendStream(to, { type: "user", payload }, { timeoutMs, expectReply: true });
+  onBytes?.(payload.length, reply?.type === "user" ? reply.payload.length : 0);
   if (reply?.type !== "user" || !isSatelliteMessage(reply.payload)) {
     throw new SatelliteError("satellite_request_bad_reply", `${formatAddress(to)} answered a ${request.type} with ${reply?.type ?? "nothing"}`, {
       hint: "the peer may run an older Satellite or no Satellite at all on that port",

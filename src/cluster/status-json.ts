@@ -33,6 +33,7 @@ export interface NodeStatusJson {
 export interface PeerLinkJson {
   name: string;
   rtt_samples: number;
+  rtt_p50_ms?: number;
   rtt_p95_ms?: number;
   loss_percent?: number;
   clock_offset_ms?: number;

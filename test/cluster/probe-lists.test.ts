@@ -27,14 +27,17 @@ const running = (checker: string): Probe => ({ checker, status: "running" });
 const failed = (checker: string, error: string): Probe => ({ checker, status: "failed", error });
 
 describe("LocalProbeList (the owner)", () => {
-  test("a status change is urgent, a text change can wait, nothing is nothing", () => {
+  test("a status change is urgent, a failing check's new text can wait, a running check's new figures wait for its next change", () => {
     const { list } = owner();
-    expect(list.update([running("a"), running("b")])).toBe("state");
+    expect(list.update([running("a"), { ...running("b"), detail: "12% used" }])).toBe("state");
     expect(list.publish()).toMatchObject({ base: 0, seq: 2 });
-    expect(list.update([running("a"), running("b")])).toBe("none");
-    expect(list.update([failed("a", "x"), running("b")])).toBe("state");
-    list.publish();
-    expect(list.update([failed("a", "y"), running("b")])).toBe("text");
+    expect(list.update([running("a"), { ...running("b"), detail: "12% used" }])).toBe("none");
+    expect(list.update([running("a"), { ...running("b"), detail: "13% used" }])).toBe("none");
+    expect(list.publish()).toBeUndefined();
+    expect(list.update([failed("a", "x"), { ...running("b"), detail: "13% used" }])).toBe("state");
+    // Only the check that changed goes out; b's new figures wait for b's own next change.
+    expect(list.publish()?.checks.map((c) => c.name)).toEqual(["a"]);
+    expect(list.update([failed("a", "y"), { ...running("b"), detail: "13% used" }])).toBe("text");
     expect(list.update([{ ...failed("a", "x"), severity: "warning" }, running("b")])).toBe("state");
     expect(list.update([failed("a", "x"), failed("a", "z"), running("b")])).toBe("state");
   });

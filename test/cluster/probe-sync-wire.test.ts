@@ -46,7 +46,7 @@ describe("Satellite messages on the wire", () => {
         type: "nodeDetailsReply",
         owner: "node-2",
         probes: [{ checker: "disk", status: "failed", error: "x".repeat(5000), checkerData: "eyJ1c2VkIjo5N30=" }],
-        peers: [{ name: "node-3", rttSamples: 20, p95RttMs: 1.5, lossPercent: 5, clockOffsetMs: -12.25 }, { name: "node-4", rttSamples: 0 }],
+        peers: [{ name: "node-3", rttSamples: 20, p50RttMs: 0.75, p95RttMs: 1.5, lossPercent: 5, clockOffsetMs: -12.25 }, { name: "node-4", rttSamples: 0 }],
         metrics: [{ probe: "disk", name: "usedPercent", value: 97.5 }],
       },
     ];
