@@ -1,12 +1,12 @@
 /**
  * serf carries a node's tags in its memberlist meta: 0xFF + a msgpack map of strings, at most
  * 512 bytes, and a larger meta is refused. Satellite adds its own tags to the operator's
- * (`sat`, `sat-fail`: the health digest; `sat-api`: the API port), so the operator's tags get
+ * (`sat`, `sat-fail`: the health digest; `sat-notify`: the notifiers), so the operator's tags get
  * what is left. Checked at config load, so a too-large set is a config error (exit 2) naming
  * the tag to shorten, not a failure when gossip starts.
  */
 export const NODE_META_BYTES_MAX = 512;
-/** Kept for Satellite's own tags: the digest (at least its status letter and a "+N" count) and the API port. */
+/** Kept for Satellite's own tags: the digest (at least its status letter and a "+N" count) and the notifier tag. */
 export const SATELLITE_TAG_BYTES_RESERVED = 64;
 /** What the operator's tags may take, encoded as serf encodes them. */
 export const USER_TAG_BYTES_MAX = NODE_META_BYTES_MAX - SATELLITE_TAG_BYTES_RESERVED;

@@ -10,7 +10,7 @@ export const statusCommand = defineCommand({
     ...AGENT_CONNECTION_ARGS,
     pretty: { type: "boolean", description: "Indent the JSON" },
     local: { type: "boolean", description: "Only this node's status (GET /local)" },
-    details: { type: "boolean", description: "Ask remote nodes that expose their API for their full probe details" },
+    details: { type: "boolean", description: "Ask every node over gossip for its probes in full, per-peer measurements and latest numbers" },
   },
   async run(context) {
     const deps = depsOf(context);
