@@ -25,6 +25,7 @@ import { kubeApiserverKind } from "./kube-apiserver.ts";
 import { kubeControllerManagerKind } from "./kube-controller-manager.ts";
 import { kubeSchedulerKind } from "./kube-scheduler.ts";
 import { kubeletKind } from "./kubelet.ts";
+import { overlayKind } from "./overlay.ts";
 import { scriptKind } from "./script.ts";
 import { sysctlKind } from "./sysctl.ts";
 import { systemdKind } from "./systemd.ts";
@@ -66,6 +67,7 @@ export function createCheckerKinds(deps: CheckerDeps): readonly CheckerKind<any>
     kubeCanaryKind(deps),
     peerLatencyKind(),
     timeDriftKind(),
+    overlayKind(deps),
   ];
 }
 

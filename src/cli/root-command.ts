@@ -6,6 +6,7 @@ import { joinCommand } from "./commands/join.ts";
 import { keygenCommand } from "./commands/keygen.ts";
 import { leaveCommand } from "./commands/leave.ts";
 import { membersCommand } from "./commands/members.ts";
+import { nethealthCommand } from "./commands/nethealth.ts";
 import { statusCommand } from "./commands/status.ts";
 import { versionCommand } from "./commands/version.ts";
 import { watchCommand } from "./commands/watch.ts";
@@ -25,6 +26,7 @@ export const rootCommand = defineCommand({
     checks: checksCommand,
     version: versionCommand,
     keygen: keygenCommand,
+    nethealth: nethealthCommand,
     watch: watchCommand,
   },
 });

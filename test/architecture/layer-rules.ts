@@ -10,7 +10,7 @@ import { posix } from "node:path";
 /** The lower group: probes and what feeds or records them; nothing above events. */
 const LOWER_GROUP = ["probes", "checkers", "config", "metrics", "store"] as const;
 /** Everything an API, a notifier or a UI may read: all but the composition root and the CLI. */
-const BELOW_PRESENTERS = ["platform", "events", "membership", "cluster", ...LOWER_GROUP, "kube"] as const;
+const BELOW_PRESENTERS = ["platform", "events", "membership", "cluster", ...LOWER_GROUP, "kube", "nethealth"] as const;
 
 export const LAYER_RULES: Readonly<Record<string, { mayImport: readonly string[]; rule: string }>> = {
   platform: { mayImport: [], rule: "platform imports nothing of the project" },
@@ -18,8 +18,9 @@ export const LAYER_RULES: Readonly<Record<string, { mayImport: readonly string[]
   membership: { mayImport: ["platform"], rule: "membership imports only platform" },
   cluster: { mayImport: ["membership", "events", "platform"], rule: "cluster imports only membership, events and platform" },
   probes: lowerGroupRule("probes"),
-  checkers: { ...lowerGroupRule("checkers"), mayImport: ["platform", "events", ...LOWER_GROUP, "kube"] },
+  checkers: { ...lowerGroupRule("checkers"), mayImport: ["platform", "events", ...LOWER_GROUP, "kube", "nethealth"] },
   kube: lowerGroupRule("kube"),
+  nethealth: { mayImport: ["platform", "config", "metrics", "kube"], rule: "nethealth (the pod-network echo mode) imports only platform, config, metrics and kube" },
   config: lowerGroupRule("config"),
   metrics: lowerGroupRule("metrics"),
   store: lowerGroupRule("store"),

@@ -48,6 +48,7 @@ const cases: Record<string, ContractCase> = {
   // Gossip-fed: without gossip (no peers function) they have nothing to measure.
   latency: { unreachable: {} },
   "time-drift": { unreachable: {} },
+  overlay: { unreachable: { url: "http://127.0.0.1:9/peers" } },
 };
 
 runCheckerContract({ kinds: createCheckerKinds, realDeps: systemCheckerDeps, cases, stateDir });
