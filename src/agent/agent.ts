@@ -26,6 +26,8 @@ import { startNotifications } from "./notifications.ts";
 import { startEventHandlers } from "./event-handlers.ts";
 import { recordHistory } from "./history-recorder.ts";
 import { startTimeSeries } from "./time-series.ts";
+import { agentKubeConnector, startKubeWriteback } from "./kube-writeback-setup.ts";
+import { applyRoleFromNodeLabel } from "./node-role.ts";
 import type { AgentPlatform } from "./platform-deps.ts";
 
 /** Runs allowed at once; enough for hundreds of checks, bounded so a stuck host is not flooded. */
@@ -64,6 +66,8 @@ export async function startAgent(config: AgentConfig, platform: AgentPlatform, k
   } catch (error) {
     throw new SatelliteError("STATE_DIR_UNUSABLE", `cannot create state directory ${config.stateDir}: ${describeError(error)}`, { hint: "pick a writable directory with --state-dir", cause: error });
   }
+  // Before the checks are planned and gossip tags are set: both follow the role.
+  config = await applyRoleFromNodeLabel(config, { kube: agentKubeConnector, clock, logger });
   // The epoch tells this run's event ids from the last run's (sequence numbers restart at 1).
   const events = createEventStream({ clock, logger: logger.child({ part: "events" }), epoch: Math.floor(clock.nowMs()).toString(36) });
   const store = platform.openHistoryStore({
@@ -89,6 +93,7 @@ export async function startAgent(config: AgentConfig, platform: AgentPlatform, k
     closers.push(async () => stopLogging());
     const handlers = startEventHandlers({ handlers: config.eventHandlers, events, exec: platform.exec, clock, logger: logger.child({ part: "event-handlers" }), self: { name: config.name, tags: config.tags }, timeoutMs: config.eventHandlerTimeoutMs });
     closers.push(() => handlers.stop());
+    closers.push(startKubeWriteback(config, { events, kube: agentKubeConnector, clock, logger, checks: plan.tracked.map((c) => c.name) }));
     const liveEvents = createLiveEvents({ stream: events, clock, logger: logger.child({ part: "events-api" }), clientsMax: config.eventsClientsMax });
     const local = () => ({ name: config.name, node_name: config.name, status: health.nodeStatus() === "unknown" ? undefined : (health.nodeStatus() as "running" | "degraded"), probes: health.probes() });
 

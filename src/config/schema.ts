@@ -104,6 +104,16 @@ export const agentConfigSchema = z.strictObject({
   clientCaFile: z.string().min(1).max(B.pathLengthMax).optional(),
   profile: z.enum(["lan", "wan", "local"]).default("lan"),
   kubeconfig: z.string().max(B.pathLengthMax).optional(),
+  /** A Node label key (`prefix/name`, as Kubernetes allows them); present on this node's Node object means master. */
+  roleFromNodeLabel: z
+    .string()
+    .max(317)
+    .regex(/^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/, "expected a label key such as node-role.kubernetes.io/control-plane")
+    .optional(),
+  /** Writes the SatelliteDegraded condition on this node's Node object (docs/kubernetes.md). */
+  kubeNodeCondition: z.boolean().default(false),
+  /** Posts Kubernetes Events for this node's probe state changes (docs/kubernetes.md). */
+  kubeEvents: z.boolean().default(false),
   kubeletAddr: z.url().max(B.urlLengthMax).default("http://127.0.0.1:10248"),
   dockerAddr: z.string().max(B.pathLengthMax).min(1, "expected a socket path, unix:///path, tcp://host:port or http://host:port").default("/var/run/docker.sock"),
   etcdServers: z.array(z.url().max(B.urlLengthMax)).min(1, "give at least one etcd client URL, e.g. https://127.0.0.1:2379").max(B.etcdServersMax).default(["http://127.0.0.1:2379"]),

@@ -12,6 +12,9 @@ const LOWER_GROUP = ["probes", "checkers", "config", "metrics", "store"] as cons
 /** Everything an API, a notifier or a UI may read: all but the composition root and the CLI. */
 const BELOW_PRESENTERS = ["platform", "events", "membership", "cluster", ...LOWER_GROUP, "kube", "nethealth"] as const;
 
+/** The API and what presents or sends: each imports what is below, none imports another. */
+const PRESENTERS = ["api", "notify", "ui", "kube-writeback"] as const;
+
 export const LAYER_RULES: Readonly<Record<string, { mayImport: readonly string[]; rule: string }>> = {
   platform: { mayImport: [], rule: "platform imports nothing of the project" },
   events: { mayImport: ["platform"], rule: "events imports only platform" },
@@ -27,12 +30,13 @@ export const LAYER_RULES: Readonly<Record<string, { mayImport: readonly string[]
   api: presenterRule("api"),
   notify: presenterRule("notify"),
   ui: presenterRule("ui"),
+  "kube-writeback": presenterRule("kube-writeback"),
   agent: {
-    mayImport: [...BELOW_PRESENTERS, "api", "notify", "ui"],
+    mayImport: [...BELOW_PRESENTERS, ...PRESENTERS],
     rule: "agent composes everything but cli and main",
   },
-  cli: { mayImport: [...BELOW_PRESENTERS, "api", "notify", "ui", "agent"], rule: "cli imports anything but main" },
-  main: { mayImport: [...BELOW_PRESENTERS, "api", "notify", "ui", "agent", "cli"], rule: "main is on top" },
+  cli: { mayImport: [...BELOW_PRESENTERS, ...PRESENTERS, "agent"], rule: "cli imports anything but main" },
+  main: { mayImport: [...BELOW_PRESENTERS, ...PRESENTERS, "agent", "cli"], rule: "main is on top" },
   "build-info": { mayImport: [], rule: "build-info is imported by anyone, so it imports nothing" },
 };
 
