@@ -14,7 +14,8 @@ import { decodePacket, encodePacketParts, PACKET_REQUESTS_MAX } from "./wire/pac
 import { DEFAULT_STREAM_LIMITS, IncomingStreams, type StreamFailureReason, type StreamLimits } from "./stream-admission.ts";
 import { encodeStreamBody } from "./wire/stream-codec.ts";
 import { DROP_REASONS, type DropReason } from "./wire/wire-error.ts";
-import { type TcpListener, type UdpEndpoint, listenTcp, openUdp } from "../platform/bun-sockets.ts";
+import type { TcpConn, TcpConnHandlers, TcpListener, UdpEndpoint } from "../platform/bun-sockets.ts";
+import { bunRawSockets, type RawSockets } from "../platform/raw-sockets.ts";
 import type { Clock } from "../platform/clock.ts";
 import { describeError, SatelliteError } from "../platform/errors.ts";
 import type { Logger } from "../platform/logger.ts";
@@ -42,6 +43,8 @@ export interface UdpTcpGossipNetOptions {
   /** Bounds of incoming streams (stream-admission.ts); each field defaults to DEFAULT_STREAM_LIMITS. */
   streamLimits?: Partial<StreamLimits>;
   random?: SecureRandomBytes;
+  /** The runtime's sockets; Bun's when absent (Deno's: platform/deno-sockets.ts). */
+  sockets?: RawSockets;
 }
 
 export interface UdpTcpGossipNetStats extends GossipNetStats {
@@ -104,6 +107,7 @@ export async function createUdpTcpGossipNet(options: UdpTcpGossipNetOptions): Pr
     }
   };
 
+  const sockets = options.sockets ?? bunRawSockets;
   const streamLimits: StreamLimits = { ...DEFAULT_STREAM_LIMITS, ...options.streamLimits };
   const ctx: StreamContext = {
     keyring: options.keyring,
@@ -118,9 +122,10 @@ export async function createUdpTcpGossipNet(options: UdpTcpGossipNetOptions): Pr
     isClosed: () => closed,
     counters,
     conns: new Set(),
+    connectTcp: sockets.connectTcp,
   };
 
-  const { udp, tcp } = await bindBoth(options.bindAddr, options.bindPort, onPacket, (conn) => acceptStream(ctx, conn), log);
+  const { udp, tcp } = await bindBoth(sockets, options.bindAddr, options.bindPort, onPacket, (conn) => acceptStream(ctx, conn), log);
   const localAddress: NetAddress = { ip: options.advertiseAddr ?? advertiseFor(options.bindAddr), port: tcp.port };
 
   // Messages are immutable once handed to the net (GossipNet's contract), and a broadcast is
@@ -228,18 +233,19 @@ export async function createUdpTcpGossipNet(options: UdpTcpGossipNetOptions): Pr
 
 /** TCP and UDP on the same port; with port 0 the kernel picks the TCP port and UDP follows (retrying on a clash). */
 async function bindBoth(
+  sockets: RawSockets,
   bindAddr: string,
   port: number,
   onPacket: (data: Uint8Array, from: NetAddress) => void,
-  onConnection: Parameters<typeof listenTcp>[2],
+  onConnection: (conn: TcpConn) => TcpConnHandlers,
   log: Logger,
 ): Promise<{ udp: UdpEndpoint; tcp: TcpListener }> {
   let lastError: unknown;
   for (let attempt = 0; attempt < (port === 0 ? 10 : 1); attempt++) {
     let tcp: TcpListener | undefined;
     try {
-      tcp = listenTcp(bindAddr, port, onConnection);
-      const udp = await openUdp(bindAddr, tcp.port, onPacket, (error) => log.debug("udp socket error (usually an unreachable peer)", { error: error.message }));
+      tcp = sockets.listenTcp(bindAddr, port, onConnection);
+      const udp = await sockets.openUdp(bindAddr, tcp.port, onPacket, (error) => log.debug("udp socket error (usually an unreachable peer)", { error: error.message }));
       return { udp, tcp };
     } catch (error) {
       tcp?.stop();

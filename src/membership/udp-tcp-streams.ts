@@ -5,7 +5,7 @@ import { StreamBuffer } from "./wire/stream-buffer.ts";
 import { encodeStream, readStreamMessage } from "./wire/stream-codec.ts";
 import { WireError } from "./wire/wire-error.ts";
 import { streamFailureReason, type IncomingStreams } from "./stream-admission.ts";
-import { connectTcp, type TcpConn, type TcpConnHandlers } from "../platform/bun-sockets.ts";
+import type { SocketAddress, TcpConn, TcpConnHandlers } from "../platform/bun-sockets.ts";
 import type { Clock } from "../platform/clock.ts";
 import { describeError, SatelliteError } from "../platform/errors.ts";
 import type { Logger } from "../platform/logger.ts";
@@ -28,6 +28,8 @@ export interface StreamContext {
   counters: { streamsOpened: number; streamsAccepted: number; streamsFailed: number; bytesSent: number; bytesReceived: number };
   /** Open connections in both directions, closed together on shutdown. */
   conns: Set<TcpConn>;
+  /** The runtime's outgoing TCP (platform/raw-sockets.ts). */
+  connectTcp(to: SocketAddress, handlers: TcpConnHandlers): Promise<TcpConn>;
 }
 
 const IGNORE: TcpConnHandlers = { onData: () => {}, onClose: () => {} };
@@ -154,7 +156,7 @@ export async function openStream(
   });
   const conns = ctx.conns;
   try {
-    const connecting = connectTcp(to, { onData: (d) => buf.push(d), onClose: (error) => buf.end(error) });
+    const connecting = ctx.connectTcp(to, { onData: (d) => buf.push(d), onClose: (error) => buf.end(error) });
     try {
       conn = await Promise.race([connecting, timeout]);
     } catch (error) {
