@@ -5,6 +5,7 @@ import type { CheckOutcome } from "../probes/check-outcome.ts";
 import { describeKubeError } from "../kube/kube-api.ts";
 import type { CheckerDeps } from "./deps.ts";
 import { capText, failed, running } from "./_outcome.ts";
+import { itemsOf } from "./kube-nodes-ready.ts";
 import { podProblem } from "./kube-system-pods.ts";
 
 /** The original agent's label for the pods a cluster cannot do without. */
@@ -39,7 +40,7 @@ export function kubeCriticalPodsKind(deps: Pick<CheckerDeps, "kube">): CheckerKi
         try {
           const api = await deps.kube.connect(kubeconfig, ctx.signal);
           const list = options.namespace ? await api.listPods(options.namespace, options.labelSelector) : await api.listPodsInAllNamespaces(options.labelSelector);
-          pods = list.items;
+          pods = itemsOf<V1Pod>(list, "PodList");
         } catch (error) {
           return [failed(`cannot list pods ${options.labelSelector} in ${where}: ${describeKubeError(error)}`, { detail: "check the kubeconfig, the API server and RBAC list on pods" })];
         }

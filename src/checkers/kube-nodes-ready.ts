@@ -31,6 +31,12 @@ export function nodeNotReady(node: V1Node): string | undefined {
   return `Ready is ${ready.status}${why ? ` (${why})` : ""}`;
 }
 
+/** The items of a list the API answered; anything else is an error naming what was expected. */
+export function itemsOf<T>(list: { items?: unknown } | null | undefined, kind: string): T[] {
+  if (!list || !Array.isArray(list.items)) throw new Error(`the API answered something other than a ${kind}`);
+  return (list.items as unknown[]).filter((item): item is T => item !== null && typeof item === "object");
+}
+
 /** Cluster-wide: how many nodes are Ready, against a count and a share. One outcome; critical. */
 export function kubeNodesReadyKind(deps: Pick<CheckerDeps, "kube">): CheckerKind<KubeNodesReadyOptions> {
   return {
@@ -43,7 +49,7 @@ export function kubeNodesReadyKind(deps: Pick<CheckerDeps, "kube">): CheckerKind
         let nodes: V1Node[];
         try {
           const api = await deps.kube.connect(kubeconfig, ctx.signal);
-          nodes = (await api.listNodes(options.labelSelector)).items;
+          nodes = itemsOf(await api.listNodes(options.labelSelector), "NodeList");
         } catch (error) {
           return [failed(`cannot list nodes: ${describeKubeError(error)}`, { detail: "check the kubeconfig, the API server and RBAC list on nodes" })];
         }

@@ -89,6 +89,14 @@ for (const [connectorName, connector] of CONNECTORS) {
   });
 }
 
+test("an answer that is not a list is a failed probe, not a crash", async () => {
+  const kube = { connect: async () => ({ listNodes: async () => ({ kind: "Status" }), listPodsInAllNamespaces: async () => ({ items: "x" }) }) } as never;
+  const [nodes] = await runOnce(kubeNodesReadyKind({ kube }), {}, testEnv("/tmp"));
+  expect(nodes?.error).toBe("cannot list nodes: the API answered something other than a NodeList");
+  const [pods] = await runOnce(kubeCriticalPodsKind({ kube }), {}, testEnv("/tmp"));
+  expect(pods?.error).toBe("cannot list pods gravitational.io/critical-pod in all namespaces: the API answered something other than a PodList");
+});
+
 test("options are bounded and named", () => {
   expect(optionErrors(kubeNodesReadyKind({ kube: CONNECTORS[1][1] }), { minReadyPercent: 120 }).join()).toContain("minReadyPercent");
   expect(optionErrors(kubeNodesReadyKind({ kube: CONNECTORS[1][1] }), { minReady: -1 }).join()).toContain("minReady");
