@@ -86,7 +86,8 @@ export function conditionPatch(condition: WrittenCondition, nowIso: string): Nod
  * False with a known reason); anything else counts as absent.
  */
 export function readCondition(conditions: readonly V1NodeCondition[] | undefined): WrittenCondition | undefined {
-  const found = conditions?.find((c) => c.type === SATELLITE_CONDITION);
+  // From the network: anything not shaped like a list of conditions counts as no condition.
+  const found = Array.isArray(conditions) ? conditions.find((c) => c !== null && typeof c === "object" && c.type === SATELLITE_CONDITION) : undefined;
   if (!found || (found.status !== "True" && found.status !== "False")) return undefined;
   if (found.reason !== "ProbesFailing" && found.reason !== "Healthy") return undefined;
   const transition = found.lastTransitionTime as unknown;

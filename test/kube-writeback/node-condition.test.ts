@@ -61,5 +61,7 @@ describe("reading the condition back from a Node", () => {
     expect(readCondition([{ ...ours, status: "Unknown" }] as never)).toBeUndefined();
     expect(readCondition([{ ...ours, reason: "SomethingElse" }] as never)).toBeUndefined();
     expect(readCondition(undefined)).toBeUndefined();
+    expect(readCondition("garbage" as never)).toBeUndefined();
+    expect(readCondition([null, 7, ours] as never)?.status).toBe("True");
   });
 });
