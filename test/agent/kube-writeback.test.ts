@@ -20,6 +20,8 @@ import { waitFor } from "../support/processes.ts";
 // The API server is test/kube/fake-apiserver.ts: HTTPS on loopback answering from responses
 // recorded from a real API server (test/fixtures/kube); it applies node status patches by their
 // content type and checks conditions and Events against the Kubernetes schema.
+/** The process's real platform with its default logging (the logger is replaced per test). */
+const realPlatform = createAgentPlatform as unknown as () => AgentPlatform;
 const kinds = { find: (kind: string) => findCheckerKind(kind), names: checkerKinds.map((k) => k.kind) };
 
 describe.skipIf(!hasOpenssl())("an agent on a Kubernetes node", () => {
@@ -83,7 +85,7 @@ describe.skipIf(!hasOpenssl())("an agent on a Kubernetes node", () => {
       JSON.stringify({ defaultChecks: false, checks: [{ name: "app", kind: "tcp", address: `127.0.0.1:${port}`, intervalMs: 200, timeoutMs: 100 }] }),
     );
     const logger = createMemoryLogger();
-    const platform: AgentPlatform = { ...createAgentPlatform(), logger };
+    const platform: AgentPlatform = { ...realPlatform(), logger };
     const agent = await startAgent(config, platform, kinds);
     try {
       const condition = () => (api.nodes.get("node-1")?.status.conditions as Record<string, string>[]).find((c) => c.type === "SatelliteDegraded");
@@ -102,7 +104,7 @@ describe.skipIf(!hasOpenssl())("an agent on a Kubernetes node", () => {
     const before = { patches: api.patches.length, events: api.events.length, requests: api.requests.length };
     const port = await closedPort();
     const config = configFor("node-1", { kubeconfig }, JSON.stringify({ defaultChecks: false, checks: [{ name: "app", kind: "tcp", address: `127.0.0.1:${port}`, intervalMs: 200, timeoutMs: 100 }] }));
-    const agent = await startAgent(config, { ...createAgentPlatform(), logger: createMemoryLogger() }, kinds);
+    const agent = await startAgent(config, { ...realPlatform(), logger: createMemoryLogger() }, kinds);
     try {
       await waitFor(async () => {
         const local = (await (await fetch(`http://127.0.0.1:${agent.apiAddresses[0]?.port}/local`)).json()) as { status?: string };
