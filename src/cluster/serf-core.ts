@@ -3,6 +3,7 @@ import type { Delegate, EventDelegate } from "../membership/delegates.ts";
 import type { MemberNode } from "../membership/node.ts";
 import { describeError } from "../platform/errors.ts";
 import type { Logger } from "../platform/logger.ts";
+import { createRateLimitedLog, REPEATED_LOG_INTERVAL_MS, type RateLimitedLog } from "../platform/rate-limited-log.ts";
 import type { SerfConfig } from "./serf-config.ts";
 import { UserEventBuffer } from "./serf-event-buffer.ts";
 import { LamportClock } from "./serf-lamport.ts";
@@ -50,10 +51,13 @@ export class SerfCore implements Delegate, EventDelegate {
   ignoreEventsOnJoin = false;
   tags: Record<string, string>;
   decodeErrors = 0;
+  /** Lines the network can repeat at will: one per kind per interval. */
+  private readonly notes: RateLimitedLog;
   private eventsImplausible = 0;
 
   constructor(private readonly deps: SerfCoreDeps) {
     const { config } = deps;
+    this.notes = createRateLimitedLog(deps.logger, deps.nowMs, REPEATED_LOG_INTERVAL_MS);
     this.tags = { ...config.tags };
     this.eventBuffer = new UserEventBuffer(config.eventBufferSize);
     const queueOptions = { retransmitMult: config.membership.retransmitMult, numNodes: deps.numNodes, maxQueued: config.queueDepthMax };
@@ -99,7 +103,7 @@ export class SerfCore implements Delegate, EventDelegate {
     this.eventClock.witness(msg.ltime);
     if (msg.ltime < this.eventMinTime) return false;
     const verdict = this.eventBuffer.record(msg.ltime, msg.name, msg.payload, this.eventClock.time());
-    if (verdict === "too-old") this.deps.logger.warn("ignoring an old user event", { name: msg.name, ltime: msg.ltime, now: this.eventClock.time() });
+    if (verdict === "too-old") this.notes.log("warn", "old-user-event", "ignoring an old user event", { name: msg.name, ltime: msg.ltime, now: this.eventClock.time() });
     if (verdict !== "new") return false;
     this.deps.emit({ type: "user", ltime: msg.ltime, name: msg.name, payload: msg.payload, coalesce: msg.cc });
     return true;
@@ -128,7 +132,7 @@ export class SerfCore implements Delegate, EventDelegate {
       msg = this.deps.codec.decode(payload);
     } catch (error) {
       this.decodeErrors++;
-      this.deps.logger.warn("dropping a malformed serf message", { bytes: payload.length, error: describeError(error) });
+      this.notes.log("warn", "malformed-message", "dropping a malformed serf message", { bytes: payload.length, error: describeError(error) });
       return;
     }
     switch (msg.type) {
@@ -148,7 +152,7 @@ export class SerfCore implements Delegate, EventDelegate {
       case "other":
         // Push/pull state arrives through mergeRemoteState, not as a broadcast; queries,
         // relays and newer types are not implemented and are dropped.
-        this.deps.logger.debug("ignoring a serf message we do not handle", { type: msg.type });
+        this.notes.log("debug", "unhandled-message", "ignoring a serf message we do not handle", { type: msg.type });
         return;
       default:
         assertNever(msg, "serf message");
@@ -181,10 +185,10 @@ export class SerfCore implements Delegate, EventDelegate {
       pp = this.deps.codec.decode(state);
     } catch (error) {
       this.decodeErrors++;
-      this.deps.logger.warn("dropping a malformed serf push/pull state", { bytes: state.length, error: describeError(error) });
+      this.notes.log("warn", "malformed-push-pull", "dropping a malformed serf push/pull state", { bytes: state.length, error: describeError(error) });
       return;
     }
-    if (pp.type !== "pushPull") return void this.deps.logger.warn("push/pull user state is not a serf pushPull", { type: pp.type });
+    if (pp.type !== "pushPull") return void this.notes.log("warn", "push-pull-not-serf", "push/pull user state is not a serf pushPull", { type: pp.type });
     if (pp.ltime > 0) this.memberClock.witness(pp.ltime - 1);
     if (pp.eventLTime > 0) this.eventClock.witness(pp.eventLTime - 1);
     if (pp.queryLTime > 0) this.queryClock.witness(pp.queryLTime - 1);
@@ -213,7 +217,7 @@ export class SerfCore implements Delegate, EventDelegate {
     try {
       return this.deps.tagCodec.decode(meta);
     } catch (error) {
-      this.deps.logger.warn("could not decode a member's tags", { error: describeError(error) });
+      this.notes.log("warn", "bad-tags", "could not decode a member's tags", { error: describeError(error) });
       return {};
     }
   }

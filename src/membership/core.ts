@@ -1,5 +1,6 @@
 import type { Clock } from "../platform/clock.ts";
 import type { Logger } from "../platform/logger.ts";
+import type { RateLimitedLog } from "../platform/rate-limited-log.ts";
 import type { Random } from "../platform/random.ts";
 import type { AckRegistry } from "./ack-registry.ts";
 import type { Awareness } from "./awareness.ts";
@@ -23,6 +24,8 @@ export interface MembershipCore {
   clock: Clock;
   random: Random;
   logger: Logger;
+  /** For lines the network can repeat at will (one per key per interval). */
+  notes: RateLimitedLog;
   net: GossipNet;
   table: MemberTable;
   awareness: Awareness;

@@ -1,5 +1,6 @@
 import type { Clock } from "../platform/clock.ts";
 import type { Logger } from "../platform/logger.ts";
+import { createRateLimitedLog, REPEATED_LOG_INTERVAL_MS, type RateLimitedLog } from "../platform/rate-limited-log.ts";
 import { shuffle, type Random } from "../platform/random.ts";
 import type { Awareness } from "./awareness.ts";
 import type { BroadcastQueue } from "./broadcast-queue.ts";
@@ -55,9 +56,12 @@ export class MemberTable {
   readonly localName: string;
   /** Claims dropped before they reached the table, by reason. */
   readonly rejected = newClaimCounts();
+  /** Lines the network can repeat at will: one per kind per interval. */
+  private readonly notes: RateLimitedLog;
 
   constructor(private readonly deps: MemberTableDeps) {
     this.localName = deps.config.name;
+    this.notes = createRateLimitedLog(deps.logger, () => deps.clock.monotonicMs(), REPEATED_LOG_INTERVAL_MS);
   }
 
   get leaving(): boolean {
@@ -105,7 +109,7 @@ export class MemberTable {
     }
     const movesAddress = rec.addr !== a.addr || rec.port !== a.port;
     if (!isNew && movesAddress && (rec.state === "alive" || rec.state === "suspect")) {
-      this.deps.logger.warn("conflicting address for a live node; ignoring the newer claim", { node: a.node, current: `${rec.addr}:${rec.port}`, claimed: `${a.addr}:${a.port}` });
+      this.notes.log("warn", "address-conflict", "conflicting address for a live node; ignoring the newer claim", { node: a.node, current: `${rec.addr}:${rec.port}`, claimed: `${a.addr}:${a.port}` });
       return void onDone?.();
     }
     if (!isNew && !isLocal && a.incarnation <= rec.incarnation && !movesAddress) return void onDone?.();
@@ -117,7 +121,7 @@ export class MemberTable {
     if (isLocal && !bootstrap) {
       if (a.incarnation === rec.incarnation && bytesEqual(a.meta, rec.meta)) return void onDone?.();
       this.refute(rec, a.incarnation);
-      this.deps.logger.warn("refuting an alive message about us", { incarnation: a.incarnation });
+      this.notes.log("warn", "refute-alive", "refuting an alive message about us", { incarnation: a.incarnation });
       return void onDone?.();
     }
     this.broadcast(a, onDone);
@@ -146,7 +150,7 @@ export class MemberTable {
     if (rec.state !== "alive") return;
     if (s.node === this.localName) {
       this.refute(rec, s.incarnation);
-      this.deps.logger.warn("refuting a suspicion about us", { from: s.from, incarnation: s.incarnation });
+      this.notes.log("warn", "refute-suspect", "refuting a suspicion about us", { from: s.from, incarnation: s.incarnation });
       return;
     }
     this.broadcast(s);
@@ -163,7 +167,7 @@ export class MemberTable {
     rec.suspicion = new Suspicion(s.from, k, minMs, maxMs, this.deps.clock, (confirmations) => {
       const current = this.nodes.get(s.node);
       if (!current || current.state !== "suspect" || current.stateChangeMs !== changedAt) return;
-      this.deps.logger.info("suspicion expired, declaring node dead", { node: s.node, confirmations });
+      this.notes.log("info", "suspicion-expired", "suspicion expired, declaring node dead", { node: s.node, confirmations });
       this.deadNode({ type: "dead", incarnation: current.incarnation, node: s.node, from: this.localName }, undefined, "local");
     });
   }
@@ -178,7 +182,7 @@ export class MemberTable {
     rec.suspicion = undefined;
     if (d.node === this.localName && !this.leavingFlag) {
       this.refute(rec, d.incarnation);
-      this.deps.logger.warn("refuting a dead message about us", { from: d.from, incarnation: d.incarnation });
+      this.notes.log("warn", "refute-dead", "refuting a dead message about us", { from: d.from, incarnation: d.incarnation });
       return void onDone?.();
     }
     this.broadcast(d, onDone);
@@ -278,7 +282,7 @@ export class MemberTable {
   /** Counts a dropped claim; always false, for `return this.reject(...)` in checks. */
   private reject(reason: ClaimRejectReason, node: string, incarnation: number): false {
     this.rejected[reason]++;
-    this.deps.logger.debug("dropped a member claim", { reason, node, incarnation });
+    this.notes.log("debug", `claim-${reason}`, "dropped a member claim", { reason, node, incarnation });
     return false;
   }
 

@@ -1,6 +1,7 @@
 import type { Clock, Timer } from "../platform/clock.ts";
 import { SatelliteError, describeError } from "../platform/errors.ts";
 import type { Logger } from "../platform/logger.ts";
+import { createRateLimitedLog, REPEATED_LOG_INTERVAL_MS } from "../platform/rate-limited-log.ts";
 import type { Random } from "../platform/random.ts";
 import { AckRegistry } from "./ack-registry.ts";
 import { Awareness } from "./awareness.ts";
@@ -78,11 +79,13 @@ export function createMembership(config: MembershipConfig, deps: MembershipDeps,
     events: delegates.events,
     validateMeta: delegates.delegate?.validateMeta?.bind(delegates.delegate),
   });
+  const notes = createRateLimitedLog(logger, () => clock.monotonicMs(), REPEATED_LOG_INTERVAL_MS);
   const core: MembershipCore = {
     config,
     clock,
     random,
     logger,
+    notes,
     net,
     table,
     awareness,
@@ -138,7 +141,7 @@ export function createMembership(config: MembershipConfig, deps: MembershipDeps,
     switch (msg.type) {
       case "ping":
         if (msg.node && msg.node !== config.name) {
-          logger.debug("ignoring a ping meant for another node", { node: msg.node, from: formatAddress(from) });
+          notes.log("debug", "ping-for-another", "ignoring a ping meant for another node", { node: msg.node, from: formatAddress(from) });
           return;
         }
         sendWithPiggyback(core, replyAddress(msg, from), [{ type: "ack", seqNo: msg.seqNo, payload: delegates.ping?.ackPayload() ?? new Uint8Array() }]);
@@ -159,9 +162,9 @@ export function createMembership(config: MembershipConfig, deps: MembershipDeps,
       case "user":
         return delegates.delegate?.notifyMsg(msg.payload);
       case "err":
-        return logger.warn("peer reported an error", { from: formatAddress(from), error: msg.error });
+        return notes.log("warn", "peer-error", "peer reported an error", { from: formatAddress(from), error: msg.error });
       case "pushPull":
-        return logger.debug("ignoring a push/pull that came as a packet", { from: formatAddress(from) });
+        return notes.log("debug", "push-pull-packet", "ignoring a push/pull that came as a packet", { from: formatAddress(from) });
       default:
         return assertNever(msg, "gossip message");
     }

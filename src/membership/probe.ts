@@ -74,14 +74,14 @@ export async function probeNode(core: MembershipCore, target: MemberNode): Promi
   }
   if (tcpAnswered && (await tcpAnswered)) {
     core.udpHealth.recordTcpOnly();
-    core.logger.warn("peer answered over TCP but not over UDP; UDP may be blocked", { node: target.name, addr: `${target.addr}:${target.port}` });
+    core.notes.log("warn", "tcp-only", "peer answered over TCP but not over UDP; UDP may be blocked", { node: target.name, addr: `${target.addr}:${target.port}` });
     return;
   }
   if (core.isStopped()) return;
   core.awareness.applyDelta(expectedNacks > 0 ? Math.max(0, expectedNacks - state.nacks) : 1);
   const current = table.get(target.name);
   if (!current) return;
-  core.logger.info("no ack from peer, suspecting it", { node: target.name });
+  core.notes.log("info", "no-ack", "no ack from peer, suspecting it", { node: target.name });
   table.suspectNode({ type: "suspect", incarnation: current.incarnation, node: target.name, from: self }, "local");
 }
 

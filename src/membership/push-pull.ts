@@ -54,6 +54,6 @@ export async function periodicPushPull(core: MembershipCore): Promise<void> {
   try {
     await pushPullWith(core, addressOf(peer), false);
   } catch (error) {
-    core.logger.warn("periodic push/pull failed", { node: peer.name, error: describeError(error) });
+    core.notes.log("warn", "push-pull-failed", "periodic push/pull failed", { node: peer.name, error: describeError(error) });
   }
 }

@@ -15,6 +15,9 @@ interface KeyState {
   suppressed: number;
 }
 
+/** The interval the gossip layers use for lines that hostile traffic can repeat. */
+export const REPEATED_LOG_INTERVAL_MS = 10_000;
+
 /** Keys kept; more distinct keys than this drop the oldest (keys are meant to be a small fixed set). */
 const KEYS_MAX = 256;
 
