@@ -31,7 +31,7 @@ export interface ObservabilityDeps {
 export function createObservability(deps: ObservabilityDeps) {
   const { config, clock, logger } = deps;
   const metrics: SatelliteMetrics = createMetrics({ version: buildInfo.version, commit: buildInfo.gitCommit });
-  const last = { packetsSent: 0, packetsReceived: 0, bytesSent: 0, bytesReceived: 0, drops: {} as Record<string, number>, published: {} as Record<string, number>, subscriberErrors: {} as Record<string, number> };
+  const last = { streamFailures: {} as Record<string, number>, claimsRejected: {} as Record<string, number>, packetsSent: 0, packetsReceived: 0, bytesSent: 0, bytesReceived: 0, drops: {} as Record<string, number>, published: {} as Record<string, number>, subscriberErrors: {} as Record<string, number> };
   metrics.addCollector(() => {
     metrics.observeStatus(deps.clusterStatus() as Parameters<SatelliteMetrics["observeStatus"]>[0]);
     const stats = deps.gossip.netStats();
@@ -45,6 +45,11 @@ export function createObservability(deps: ObservabilityDeps) {
       if (delta > 0) metrics.gossipPacketsDropped.inc({ reason }, delta);
       last.drops[reason] = count;
     }
+    countDeltas(stats.streamFailuresByReason ?? {}, last.streamFailures, (reason, delta) => metrics.gossipStreamFailures.inc({ reason }, delta));
+    const serf = deps.gossip.member.serf.health();
+    countDeltas({ ...serf.rejected, ...serf.intentsRejected, invalid_name: serf.rejected.invalid_name + serf.intentsRejected.invalid_name }, last.claimsRejected, (reason, delta) =>
+      metrics.gossipClaimsRejected.inc({ reason }, delta),
+    );
     if (influx) metrics.influxdbQueueLines.set(undefined, influx.health().queuedLines);
     const stream = deps.events.stats();
     for (const [type, count] of Object.entries(stream.publishedByType)) {
@@ -99,4 +104,13 @@ export function createObservability(deps: ObservabilityDeps) {
       await influx?.close();
     },
   };
+}
+
+/** Calls `inc` with how much each counter in `now` grew since `seen`, and remembers `now`. */
+function countDeltas(now: Readonly<Record<string, number>>, seen: Record<string, number>, inc: (key: string, delta: number) => void): void {
+  for (const [key, count] of Object.entries(now)) {
+    const delta = count - (seen[key] ?? 0);
+    if (delta > 0) inc(key, delta);
+    seen[key] = count;
+  }
 }

@@ -25,6 +25,8 @@ export interface AgentGossipNetOptions {
 export interface AgentGossipNetStats extends GossipNetStats {
   /** Dropped received packets by reason (malformed, unencrypted, wrong key, ...). */
   dropsByReason: Record<string, number>;
+  /** Incoming streams refused or closed early, by reason (nets without streams that can fail leave it out). */
+  streamFailuresByReason?: Record<string, number>;
 }
 
 /** The gossip transport the agent runs on: real UDP/TCP in a process, a simulated network in tests. */

@@ -33,6 +33,17 @@ export interface SatelliteMetrics {
   /** reason: a fixed word such as `decode`, `crc`, `decrypt`, `too_large`, `queue_full`. */
   gossipPacketsDropped: Counter<"reason">;
   gossipSuspicions: Counter;
+  /**
+   * Incoming gossip streams refused or closed, by reason: the packet drop reasons plus
+   * `too_many_streams`, `too_many_from_peer`, `over_budget`, `timeout`, `handler_failed`.
+   */
+  gossipStreamFailures: Counter<"reason">;
+  /**
+   * Gossiped claims dropped before they were applied, by reason (`invalid_name`,
+   * `invalid_address`, `invalid_port`, `invalid_meta`, `invalid_version`,
+   * `implausible_incarnation`, `table_full`, `implausible_ltime`).
+   */
+  gossipClaimsRejected: Counter<"reason">;
   gossipPushPulls: Counter<"direction">;
   /** store: `sqlite` or `influxdb`. */
   historyWriteErrors: Counter<"store">;
@@ -121,6 +132,16 @@ export function createMetrics(options: MetricsOptions = {}): SatelliteMetrics {
       labelNames: ["reason"],
     }),
     gossipSuspicions: r.counter({ name: "satellite_gossip_suspicions_total", help: "Members this node started suspecting." }),
+    gossipStreamFailures: r.counter({
+      name: "satellite_gossip_stream_failures_total",
+      help: "Incoming gossip streams refused or closed early, by reason (too large, over the memory budget, too many, timeout, malformed, ...).",
+      labelNames: ["reason"],
+    }),
+    gossipClaimsRejected: r.counter({
+      name: "satellite_gossip_claims_rejected_total",
+      help: "Gossiped member claims, intents and events dropped before use, by reason (invalid field, implausible incarnation or Lamport time, table full).",
+      labelNames: ["reason"],
+    }),
     gossipPushPulls: r.counter({
       name: "satellite_gossip_push_pulls_total",
       help: "Full state exchanges, by direction (outbound, inbound).",

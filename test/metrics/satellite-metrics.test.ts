@@ -84,6 +84,8 @@ describe("satellite metrics", () => {
       "satellite_gossip_bytes_received_total",
       "satellite_gossip_packets_dropped_total",
       "satellite_gossip_suspicions_total",
+      "satellite_gossip_stream_failures_total",
+      "satellite_gossip_claims_rejected_total",
       "satellite_history_write_errors_total",
       "satellite_build_info",
     ]) {
