@@ -79,6 +79,21 @@ export interface SatelliteMetrics {
   /** The peer's clock minus ours, corrected by half the round trip. */
   peerClockOffsetSeconds: Gauge<"node" | "peer">;
 
+  /** DNS answers sent (docs/dns.md), by transport (`udp`, `tcp`) and rcode (`NOERROR`, `NXDOMAIN`, `REFUSED`, `FORMERR`, `NOTIMP`, `BADVERS`). */
+  dnsAnswers: Counter<"transport" | "rcode">;
+  /** DNS answers cut to fit (TC set, including rate-limited slips), by transport. */
+  dnsTruncated: Counter<"transport">;
+  /** DNS packets not answered, by reason (`malformed`, `too_large`, `not_query`, `rate_limited`, `tcp_connections_full`, `tcp_backlog`). */
+  dnsDropped: Counter<"reason">;
+  /** statsd and graphite lines taken in (docs/intake.md), by protocol (`statsd`, `graphite`). */
+  statsdLines: Counter<"protocol">;
+  /** Lines or values not kept, by reason (`malformed`, `line_too_long`, `names_full`, `type_conflict`, `timestamp`, `set_full`, `connections_full`). */
+  statsdDropped: Counter<"reason">;
+  /** An application metric as of the last flush, by metric name (at most `statsdMetricsMax` of them) and stat (`count`, `rate`, `mean`, `upper`, `p90`, `p99`, `value`). */
+  statsdValue: Gauge<"metric" | "stat">;
+  /** Distinct application metric names held now. */
+  statsdMetrics: Gauge;
+
   /** One probe run: its status gauge and duration histogram. */
   recordProbe(node: string, checker: string, status: ProbeStatus, durationMs: number): void;
   /**
@@ -202,6 +217,17 @@ export function createMetrics(options: MetricsOptions = {}): SatelliteMetrics {
       labelNames: ["reason"],
     }),
     influxdbQueueLines: r.gauge({ name: "satellite_influxdb_queue_lines", help: "Lines waiting for InfluxDB, in memory and on disk." }),
+    dnsAnswers: r.counter({ name: "satellite_dns_answers_total", help: "DNS answers sent, by transport and rcode.", labelNames: ["transport", "rcode"] }),
+    dnsTruncated: r.counter({ name: "satellite_dns_truncated_total", help: "DNS answers cut to fit the client's size (TC set), by transport.", labelNames: ["transport"] }),
+    dnsDropped: r.counter({ name: "satellite_dns_dropped_total", help: "DNS packets not answered, by reason (malformed, too_large, not_query, rate_limited, tcp_connections_full, tcp_backlog).", labelNames: ["reason"] }),
+    statsdLines: r.counter({ name: "satellite_statsd_lines_total", help: "Application metric lines taken in, by protocol (statsd, graphite).", labelNames: ["protocol"] }),
+    statsdDropped: r.counter({
+      name: "satellite_statsd_dropped_total",
+      help: "Application metric lines or values not kept, by reason (malformed, line_too_long, names_full, type_conflict, timestamp, set_full, connections_full).",
+      labelNames: ["reason"],
+    }),
+    statsdValue: r.gauge({ name: "satellite_statsd_value", help: "An application metric (statsd, graphite) as of the last flush, by metric and stat (count and rate per flush interval; mean, upper, p90, p99 of timers; value of gauges).", labelNames: ["metric", "stat"] }),
+    statsdMetrics: r.gauge({ name: "satellite_statsd_metrics", help: "Distinct application metric names held." }),
     buildInfo: r.gauge({ name: "satellite_build_info", help: "Always 1; labels carry the build.", labelNames: ["version", "commit"] }),
     recordProbe(node, checker, status, durationMs) {
       probeStatus.set({ node, checker }, status === "running" ? 1 : 0);

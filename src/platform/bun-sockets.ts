@@ -201,3 +201,14 @@ export function normalizeIp(ip: string): string {
   const m = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
   return m ? (m[1] as string) : ip;
 }
+
+/**
+ * Listening sockets as a capability handed to the parts that answer the network (DNS, statsd,
+ * graphite), so a test or a simulation can give them other ones.
+ */
+export interface ListeningSockets {
+  openUdp: typeof openUdp;
+  listenTcp: typeof listenTcp;
+}
+
+export const bunListeningSockets: ListeningSockets = { openUdp, listenTcp };
