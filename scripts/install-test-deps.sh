@@ -19,6 +19,9 @@ declare -A NEEDED=(
   [sqlite3]=sqlite3
   # test/deploy rates the systemd unit with `systemd-analyze security --offline=true`.
   [systemd-analyze]=systemd
+  # test/cli loads the generated shell completion scripts into them.
+  [zsh]=zsh
+  [fish]=fish
   # The dashboard tests drive it headless through puppeteer-core; no browser is downloaded.
   [chromium]=chromium
 )

@@ -11,7 +11,7 @@ export class AgentUnreachableError extends SatelliteError {
   constructor(url: string, cause: unknown) {
     const hint = url.startsWith("https:")
       ? "is `satellite agent` serving TLS there? --ca-file names the CA that signed its certificate; --client-cert-file and --client-key-file present ours when it asks for one"
-      : "is `satellite agent` running there? Point at it with --rpc-port PORT (127.0.0.1) or --addr HOST:PORT (https://HOST:PORT for an agent serving TLS)";
+      : "is `satellite agent` running there? Point at it with --addr HOST:PORT (https://HOST:PORT for an agent serving TLS), --rpc-port PORT (127.0.0.1) or SATELLITE_ADDR";
     super("AGENT_UNREACHABLE", `cannot reach the agent at ${url}: ${describeError(cause)}`, { hint, cause });
   }
 }

@@ -16,9 +16,12 @@ export interface AgentConnectionArgs {
   "client-key-file"?: string;
 }
 
+/** Where a client command looks for the agent when no flag and no SATELLITE_ADDR says. */
+export const AGENT_ADDRESS_DEFAULT = "127.0.0.1:7575";
+
 export const AGENT_CONNECTION_ARGS = {
-  "rpc-port": { type: "string", description: "Port of the local agent's API (127.0.0.1)", default: "7575", valueHint: "port" },
-  addr: { type: "string", description: "Agent API address host:port, or https://host:port for an agent serving TLS (overrides --rpc-port)", valueHint: "host:port" },
+  addr: { type: "string", description: "Agent API address host:port, or https://host:port for an agent serving TLS [SATELLITE_ADDR]", valueHint: "host:port" },
+  "rpc-port": { type: "string", description: "Port of the agent's API on 127.0.0.1 (used when --addr is not given; default 7575)", valueHint: "port" },
   "api-token": { type: "string", description: "API token for join, leave and checks run when the agent has one [SATELLITE_API_TOKEN]; visible in the process list: prefer --api-token-file", valueHint: "token" },
   "api-token-file": { type: "string", description: "File whose first line is the API token; keeps it out of the process list [SATELLITE_API_TOKEN_FILE]", valueHint: "file" },
   "ca-file": { type: "string", description: "CA bundle (PEM) that signed the agent's certificate, with --addr https://...", valueHint: "file" },
@@ -29,21 +32,32 @@ export const AGENT_CONNECTION_ARGS = {
 /** A CA bundle or a certificate with its key is a few KiB; this bounds what a wrong path costs. */
 const PEM_FILE_BYTES_MAX = 1024 * 1024;
 
-/** The base URL the address flags select, or an error message for a bad flag. */
-export function agentBaseUrl(args: AgentConnectionArgs): string | { error: string } {
-  if (args.addr) {
-    const scheme = args.addr.match(/^(https?):\/\//i)?.[1]?.toLowerCase() ?? "http";
-    const addr = args.addr.replace(/^https?:\/\//i, "");
-    const port = Number(addr.match(/:(\d{1,5})$/)?.[1]);
-    if (!/^(\[[^\]]+\]|[^:/\s[\]]+):\d{1,5}$/.test(addr) || port < 1 || port > 65535) {
-      return { error: `--addr "${args.addr}" must be host:port or https://host:port with a port 1-65535, e.g. 10.0.0.5:7575` };
-    }
-    return `${scheme}://${addr}`;
+/**
+ * The base URL of the agent, the same way for every client command (as serf and Consul read
+ * theirs): --addr, then --rpc-port (on 127.0.0.1), then SATELLITE_ADDR, then 127.0.0.1:7575.
+ * Returns an error message naming the flag or variable when its value is bad.
+ */
+export function agentBaseUrl(args: AgentConnectionArgs, env: Record<string, string | undefined> = {}): string | { error: string } {
+  if (args.addr !== undefined) return addressUrl(args.addr, "--addr");
+  const portText = args["rpc-port"];
+  if (portText !== undefined) {
+    const port = Number(portText);
+    if (!/^\d{1,5}$/.test(portText) || port < 1 || port > 65535) return { error: `--rpc-port "${portText}" must be a port number 1-65535` };
+    return `http://127.0.0.1:${port}`;
   }
-  const text = args["rpc-port"] ?? "7575";
-  const port = Number(text);
-  if (!/^\d{1,5}$/.test(text) || port < 1 || port > 65535) return { error: `--rpc-port "${text}" must be a port number 1-65535` };
-  return `http://127.0.0.1:${port}`;
+  const fromEnv = env.SATELLITE_ADDR;
+  if (fromEnv !== undefined && fromEnv.trim() !== "") return addressUrl(fromEnv.trim(), "SATELLITE_ADDR");
+  return `http://${AGENT_ADDRESS_DEFAULT}`;
+}
+
+function addressUrl(text: string, named: string): string | { error: string } {
+  const scheme = text.match(/^(https?):\/\//i)?.[1]?.toLowerCase() ?? "http";
+  const addr = text.replace(/^https?:\/\//i, "");
+  const port = Number(addr.match(/:(\d{1,5})$/)?.[1]);
+  if (!/^(\[[^\]]+\]|[^:/\s[\]]+):\d{1,5}$/.test(addr) || port < 1 || port > 65535) {
+    return { error: `${named} "${text}" must be host:port or https://host:port with a port 1-65535, e.g. 10.0.0.5:7575` };
+  }
+  return `${scheme}://${addr}`;
 }
 
 /** The API token from --api-token, --api-token-file or the environment (flags first); undefined when none is given. */
@@ -100,7 +114,7 @@ export function tlsOf(args: AgentConnectionArgs, baseUrl: string, readFile: CliD
 
 /** The typed client for the agent the flags point at; flag problems exit 2 before anything is sent. */
 export function connectAgent(deps: CliDeps, args: AgentConnectionArgs, timeoutMs = 10_000): AgentApi {
-  const baseUrl = agentBaseUrl(args);
+  const baseUrl = agentBaseUrl(args, deps.env);
   if (typeof baseUrl !== "string") throw new CommandExit(EXIT_USAGE, baseUrl.error);
   const apiToken = apiTokenOf(args, deps.env, deps.readFile);
   const tls = tlsOf(args, baseUrl, deps.readFile);

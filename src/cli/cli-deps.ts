@@ -1,5 +1,12 @@
 import type { AgentPlatform } from "../agent/platform-deps.ts";
 import type { Clock } from "../platform/clock.ts";
+import type { LogFormat, LogLevel } from "../platform/logger.ts";
+
+/** How `satellite agent` logs (--log-level, --log-format). */
+export interface AgentLogOptions {
+  level: LogLevel;
+  format: LogFormat;
+}
 
 /** Every side effect a CLI command may use; main builds the real one, tests a capturing one. */
 export interface CliDeps {
@@ -15,8 +22,10 @@ export interface CliDeps {
   hostname(): string;
   /** The working directory relative paths (the state dir) are taken from. */
   cwd(): string;
-  /** Builds the platform for `satellite agent` (logger level depends on --debug). */
-  agentPlatform(debug: boolean): AgentPlatform;
+  /** Builds the platform for `satellite agent`, its logger as --log-level and --log-format say. */
+  agentPlatform(log: AgentLogOptions): AgentPlatform;
+  /** Whether stdout is a terminal: `status` then prints a summary for people, JSON otherwise. Absent: not a terminal. */
+  isTerminal?: boolean;
   /** Timers of commands that run until stopped (`watch`: reconnect backoff, silence); the system clock when absent. */
   clock?: Clock;
   /** Resolves when the process receives SIGTERM or SIGINT; returns the signal's name. */

@@ -1,3 +1,5 @@
+import { plainText } from "./terminal-style.ts";
+
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 
 export interface EventLine {
@@ -7,6 +9,8 @@ export interface EventLine {
   probe?: string;
   /** Why a probe failed (ProbeFailed). */
   error?: string;
+  oldState?: string;
+  newState?: string;
 }
 
 /** "ProbeFailed" -> "Probe Failed" */
@@ -26,16 +30,13 @@ export function formatStamp(ms: number): string {
  * followed by why a probe failed when history knows it. The error came over the network: control
  * characters are shown escaped, never raw.
  */
-export function formatEventLine(event: EventLine): string {
+export function formatEventLine(event: EventLine, withStates = false): string {
   const ms = typeof event.timestamp === "number" ? event.timestamp : Date.parse(event.timestamp);
   const parts = [`[${formatStamp(ms)}]`, spaced(event.type)];
-  if (event.node) parts.push(`[${event.node}]`);
-  if (event.probe) parts.push(`[${event.probe}]`);
+  if (event.node) parts.push(`[${plainText(event.node)}]`);
+  if (event.probe) parts.push(`[${plainText(event.probe)}]`);
+  if (withStates && (event.oldState || event.newState)) parts.push(`${plainText(event.oldState || "-")} -> ${plainText(event.newState || "-")}`);
   const line = parts.join(" ");
-  return event.error ? `${line}: ${escapeControls(event.error)}` : line;
+  return event.error ? `${line}: ${plainText(event.error)}` : line;
 }
 
-/** `\uXXXX` for C0, DEL, C1 and line separators, so a line stays one line without terminal escapes. */
-function escapeControls(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
-}

@@ -1,6 +1,6 @@
 import { hostname } from "node:os";
 import type { AgentPlatform } from "../agent/platform-deps.ts";
-import type { CliDeps } from "./cli-deps.ts";
+import type { AgentLogOptions, CliDeps } from "./cli-deps.ts";
 import { startChildReaper } from "../platform/child-reaper.ts";
 import { systemClock } from "../platform/clock.ts";
 import { bunExec } from "../platform/exec.ts";
@@ -25,8 +25,9 @@ export function createProcessCliDeps(): CliDeps {
     readFile: (path, bytesMax) => readRegularTextFile(path, bytesMax),
     hostname: () => hostname(),
     cwd: () => process.cwd(),
-    agentPlatform: (debug) => {
-      const platform = createAgentPlatform(debug);
+    isTerminal: process.stdout.isTTY === true,
+    agentPlatform: (log) => {
+      const platform = createAgentPlatform(log);
       // Here, not in createAgentPlatform: only the agent process may collect orphans (tests build platforms too).
       startChildReaper(platform.logger);
       return platform;
@@ -44,11 +45,11 @@ export function createProcessCliDeps(): CliDeps {
   };
 }
 
-export function createAgentPlatform(debug: boolean): AgentPlatform {
+export function createAgentPlatform(log: AgentLogOptions = { level: "info", format: "logfmt" }): AgentPlatform {
   return {
     clock: systemClock,
     random: createSystemRandom(),
-    logger: createLineLogger({ minLevel: debug ? "debug" : "info", write: (line) => void process.stderr.write(`${line}\n`), nowMs: () => Date.now() }),
+    logger: createLineLogger({ minLevel: log.level, format: log.format, write: (line) => void process.stderr.write(`${line}\n`), nowMs: () => Date.now() }),
     hostProbe: createSystemHostProbe(),
     exec: bunExec,
     makeDir: makePrivateDir,

@@ -1,6 +1,8 @@
-import { defineCommand } from "citty";
+import { defineCommand, type CommandDef } from "citty";
 import { agentCommand } from "./commands/agent.ts";
 import { checksCommand } from "./commands/checks.ts";
+import { completionCommand } from "./commands/completion.ts";
+import { configCommand } from "./commands/config.ts";
 import { historyCommand } from "./commands/history.ts";
 import { joinCommand } from "./commands/join.ts";
 import { keygenCommand } from "./commands/keygen.ts";
@@ -26,6 +28,8 @@ export const rootCommand = defineCommand({
     checks: checksCommand,
     version: versionCommand,
     keygen: keygenCommand,
+    config: configCommand,
+    completion: completionCommand((): CommandDef<any> => rootCommand),
     nethealth: nethealthCommand,
     watch: watchCommand,
   },

@@ -1,9 +1,11 @@
-import { renderUsage, runCommand, type ArgsDef, type CommandDef } from "citty";
+import { runCommand, type ArgsDef, type CommandDef } from "citty";
 import { ConfigError } from "../config/config-error.ts";
 import { SatelliteError } from "../platform/errors.ts";
 import { AgentRefusedError, AgentUnreachableError } from "./agent-client.ts";
 import { EXIT_UNREACHABLE, EXIT_USAGE, type CliDeps, type ExitCode } from "./cli-deps.ts";
 import { CommandExit } from "./command-context.ts";
+import { versionLine } from "./commands/version.ts";
+import { renderHelp } from "./help-text.ts";
 import { rootCommand } from "./root-command.ts";
 
 interface Resolved {
@@ -51,15 +53,13 @@ function unknownFlags(args: ArgsDef, rest: readonly string[]): string[] {
     .map((name) => `--${name}`);
 }
 
-async function usage(path: CommandDef<any>[]): Promise<string> {
-  const leaf = path[path.length - 1] as CommandDef<any>;
-  const parent = path.length > 1 ? path[path.length - 2] : undefined;
-  return renderUsage(leaf, parent);
-}
-
 /** Runs the CLI with injected args and deps; returns the exit code (main exits with it). */
 export async function runCli(rawArgs: readonly string[], deps: CliDeps): Promise<ExitCode> {
   let args = [...rawArgs];
+  if (args[0] === "--version") {
+    deps.out(versionLine());
+    return 0;
+  }
   const wantsHelp = args[0] === "help" || args.includes("--help") || args.includes("-h");
   if (args[0] === "help") args = args.slice(1);
   const resolved = resolve(args);
@@ -68,8 +68,15 @@ export async function runCli(rawArgs: readonly string[], deps: CliDeps): Promise
     return EXIT_USAGE;
   }
   const leaf = resolved.path[resolved.path.length - 1] as CommandDef<any>;
-  if (wantsHelp || leaf === rootCommand) {
-    deps.out(stripAnsi(await usage(resolved.path)));
+  // A command that only groups others (`config`) runs nothing itself.
+  const groupOnly = leaf === rootCommand || (leaf.subCommands !== undefined && leaf.run === undefined);
+  if (groupOnly && !wantsHelp && resolved.rest[0] !== undefined && !resolved.rest[0].startsWith("-")) {
+    const named = ["satellite", ...resolved.names].join(" ");
+    deps.err(`${named}: unknown command "${resolved.rest[0]}"; run \`${named} --help\` for the commands`);
+    return EXIT_USAGE;
+  }
+  if (wantsHelp || groupOnly) {
+    deps.out(renderHelp(resolved.path, resolved.names));
     return wantsHelp ? 0 : EXIT_USAGE;
   }
   const unknown = unknownFlags((leaf.args ?? {}) as ArgsDef, resolved.rest);
@@ -112,8 +119,3 @@ function reportError(label: string, error: unknown, deps: CliDeps): ExitCode {
   return 1;
 }
 
-/** Usage text goes to pipes and files too; keep it plain. */
-function stripAnsi(text: string): string {
-  // biome-ignore lint: the escape character is the point
-  return text.replace(/\u001b\[[0-9;]*m/g, "");
-}

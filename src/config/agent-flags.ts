@@ -22,7 +22,7 @@ export const AGENT_FLAGS: readonly AgentFlag[] = [
   { flag: "key-file", key: "keyFile", kind: "string", valueHint: "file", description: "PEM private key of --cert-file" },
   { flag: "client-ca-file", key: "clientCaFile", kind: "string", valueHint: "file", description: "PEM CA bundle: API clients must present a certificate it signed, except for /livez and /readyz (needs --cert-file)" },
   { flag: "name", key: "name", kind: "string", description: "This node's name in the cluster (default: hostname)" },
-  { flag: "tags", key: "tags", kind: "tags", valueHint: "k:v,...", description: "Node tags; role:master or role:node is required (default role:master)" },
+  { flag: "tags", key: "tags", kind: "tags", valueHint: "k=v,...", description: "Node tags as key=value (key:value too), comma-separated; role=master or role=node is required (default role=master); a tag without a value is an error" },
   { flag: "state-dir", key: "stateDir", kind: "string", valueHint: "dir", description: "Directory for history (SQLite), known peers and work files (default ./.satellite; a relative path is taken from the working directory at start)" },
   { flag: "config", key: "config", kind: "string", valueHint: "file", description: "YAML or JSON config file; flags override env, env overrides the file" },
   { flag: "initial-cluster", key: "initialCluster", kind: "list", valueHint: "peer,...", description: "Peers to join at start, retried with backoff until one join works; each host, host:port, [ipv6]:port, name:host or name:host:port (the original's name:addr; port 7946 when none)" },
@@ -54,7 +54,9 @@ export const AGENT_FLAGS: readonly AgentFlag[] = [
   { flag: "event-handler", key: "eventHandlers", kind: "repeated", valueHint: "[types=]command", description: "Run a shell command for each event, serf's way: the event as one JSON line on stdin, SATELLITE_EVENT, SATELLITE_SELF_NAME, SATELLITE_SELF_ROLE and SATELLITE_TAG_<KEY> in its environment; types is a comma list of kinds (probe, node, cluster, user, agent) or type names (ProbeFailed, NodeFailed, ...), all events without it. Repeatable; the environment variable takes one per line" },
   { flag: "event-handler-timeout", key: "eventHandlerTimeout", kind: "string", valueHint: "duration", description: "An event handler still running after this is killed with its process group (default 30s)" },
   { flag: "cluster-name", key: "clusterName", kind: "string", valueHint: "name", description: "The cluster's name in notifications (the cluster label of Alertmanager alerts, the subject of mails)" },
-  { flag: "debug", key: "debug", kind: "boolean", description: "Log at debug level" },
+  { flag: "log-level", key: "logLevel", kind: "string", valueHint: "level", description: "Least severe log lines written: debug, info, warn or error (default info)" },
+  { flag: "log-format", key: "logFormat", kind: "string", valueHint: "format", description: "Log lines as logfmt (ts=... level=info msg=\"...\" key=value) or json (one object per line, the message under msg) (default logfmt)" },
+  { flag: "debug", key: "debug", kind: "boolean", description: "Same as --log-level debug" },
 ];
 
 /** SATELLITE_RPC_ADDR for --rpc-addr. */

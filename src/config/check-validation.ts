@@ -3,6 +3,7 @@ import type { CheckSpec } from "../probes/check-spec.ts";
 import { COMMON_CHECK_KEYS } from "../probes/check-spec.ts";
 import type { CheckerKind } from "../probes/checker.ts";
 import { formatKeyPath, type ConfigProblem } from "./config-error.ts";
+import { parseDurationMs } from "./duration.ts";
 
 /** A check whose kind exists and whose options passed the kind's schema. */
 export interface ValidatedCheck {
@@ -38,6 +39,11 @@ export function validateChecks(
       return;
     }
     const optionInput = Object.fromEntries(Object.entries(spec).filter(([key]) => !(COMMON_CHECK_KEYS as readonly string[]).includes(key)));
+    const durationProblems = applyDurationKeys(optionInput, optionKeysOf(kind));
+    if (durationProblems.length > 0) {
+      for (const { key, message } of durationProblems) problems.push({ source, path: at(key), message });
+      return;
+    }
     const result = (kind.options as z.ZodType<Record<string, unknown>>).safeParse(optionInput);
     if (!result.success) {
       for (const issue of result.error.issues) {
@@ -48,6 +54,37 @@ export function validateChecks(
     checks.push({ spec, kind, options: result.data });
   });
   return { checks, problems };
+}
+
+/** The keys a kind's options schema declares (an object schema's shape); empty for any other schema. */
+function optionKeysOf(kind: CheckerKind<any>): ReadonlySet<string> {
+  const shape = (kind.options as unknown as { shape?: Record<string, unknown> }).shape;
+  return new Set(shape && typeof shape === "object" ? Object.keys(shape) : []);
+}
+
+/**
+ * Durations are written the same way everywhere: an option `fooMs` (milliseconds) may also be
+ * given as `foo: 2s`. Rewrites `foo` to `fooMs` in place; both given, or a text that is no
+ * duration, is a problem naming the key.
+ */
+export function applyDurationKeys(options: Record<string, unknown>, declared: ReadonlySet<string>): { key: string; message: string }[] {
+  const problems: { key: string; message: string }[] = [];
+  for (const [key, value] of Object.entries(options)) {
+    const msKey = `${key}Ms`;
+    if (declared.has(key) || !declared.has(msKey)) continue;
+    if (options[msKey] !== undefined) {
+      problems.push({ key, message: `give ${key} or ${msKey}, not both` });
+      continue;
+    }
+    const ms = typeof value === "string" ? parseDurationMs(value) : undefined;
+    if (ms === undefined) {
+      problems.push({ key, message: `expected a duration such as 500ms, 2s or 1m (or ${msKey} in milliseconds), got ${JSON.stringify(value)?.slice(0, 64)}` });
+      continue;
+    }
+    options[msKey] = ms;
+    delete options[key];
+  }
+  return problems;
 }
 
 function describeIssue(issue: z.core.$ZodIssue, kind: string): string {

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { parseHostPort } from "./addresses.ts";
-import { parseDurationMs } from "./duration.ts";
+import { formatDurationMs, parseDurationMs } from "./duration.ts";
 import { CONFIG_BOUNDS as B } from "./bounds.ts";
 import { tagsTooLarge } from "./tag-limits.ts";
 import { parsePeerAddress } from "./peer-address.ts";
@@ -32,6 +32,9 @@ const duration = z.string().max(B.durationLengthMax).superRefine((value, ctx) =>
 
 const tags = z.record(z.string().min(1).max(B.tagKeyLengthMax), z.string()).superRefine((value, ctx) => {
   if (Object.keys(value).length > B.tagsMax) ctx.addIssue({ code: "custom", message: `at most ${B.tagsMax} tags` });
+  for (const [key, text] of Object.entries(value)) {
+    if (text === "") ctx.addIssue({ code: "custom", message: `tag "${key}" has no value; write ${key}=VALUE` });
+  }
   const tooLarge = tagsTooLarge(value);
   if (tooLarge) ctx.addIssue({ code: "custom", message: tooLarge });
   if (value.role !== "master" && value.role !== "node") {
@@ -77,16 +80,46 @@ export const CHECK_ENTRY_DEFAULTS = {
   successesBeforePassing: 1,
 } as const;
 
-/** A configured check as written; kind options are checked against the registry later (checks.ts). */
-const checkEntry = z.looseObject({
-  name: z.string().max(B.nameLengthMax).regex(/^[a-z0-9][a-z0-9._-]*$/i, "use letters, digits, '.', '_' or '-'"),
-  kind: z.string().min(1).max(B.kindLengthMax),
-  intervalMs: z.number().int().min(100).max(86_400_000).optional(),
-  timeoutMs: z.number().int().min(10).max(3_600_000).optional(),
-  severity: z.enum(["critical", "warning"]).optional(),
-  failuresBeforeCritical: z.number().int().min(1).max(100).optional(),
-  successesBeforePassing: z.number().int().min(1).max(100).optional(),
-});
+/** A duration (`5s`, `1m30s`) within bounds, for keys that also exist as milliseconds (`interval` and `intervalMs`). */
+const boundedDuration = (minMs: number, maxMs: number) =>
+  z.string().max(B.durationLengthMax).superRefine((value, ctx) => {
+    const ms = parseDurationMs(value);
+    if (ms === undefined) ctx.addIssue({ code: "custom", message: `"${value}" is not a duration; use e.g. 500ms, 30s, 5m, 36h, 7d` });
+    else if (ms < minMs || ms > maxMs) ctx.addIssue({ code: "custom", message: `"${value}" is out of range: from ${formatDurationMs(minMs)} to ${formatDurationMs(maxMs)}` });
+  });
+
+/** The common keys a check may write as a duration, and the milliseconds key each one sets. */
+const CHECK_DURATION_KEYS = [
+  ["interval", "intervalMs"],
+  ["timeout", "timeoutMs"],
+] as const;
+
+/**
+ * A configured check as written; kind options are checked against the registry later
+ * (check-validation.ts). `interval: 5s` and `intervalMs: 5000` say the same (one of them).
+ */
+const checkEntry = z
+  .looseObject({
+    name: z.string().max(B.nameLengthMax).regex(/^[a-z0-9][a-z0-9._-]*$/i, "use letters, digits, '.', '_' or '-'"),
+    kind: z.string().min(1).max(B.kindLengthMax),
+    interval: boundedDuration(100, 86_400_000).optional(),
+    intervalMs: z.number().int().min(100).max(86_400_000).optional(),
+    timeout: boundedDuration(10, 3_600_000).optional(),
+    timeoutMs: z.number().int().min(10).max(3_600_000).optional(),
+    severity: z.enum(["critical", "warning"]).optional(),
+    failuresBeforeCritical: z.number().int().min(1).max(100).optional(),
+    successesBeforePassing: z.number().int().min(1).max(100).optional(),
+  })
+  .transform((entry, ctx) => {
+    const out: Record<string, unknown> = { ...entry };
+    for (const [text, ms] of CHECK_DURATION_KEYS) {
+      if (out[text] === undefined) continue;
+      if (out[ms] !== undefined) ctx.addIssue({ code: "custom", path: [text], message: `give ${text} or ${ms}, not both` });
+      out[ms] = Math.round(parseDurationMs(String(out[text])) ?? 0);
+      delete out[text];
+    }
+    return out as Omit<typeof entry, "interval" | "timeout">;
+  });
 
 export const agentConfigSchema = z.strictObject({
   config: z.string().max(B.pathLengthMax).optional(),
@@ -133,6 +166,9 @@ export const agentConfigSchema = z.strictObject({
   eventHandlerTimeout: duration.refine((text) => (parseDurationMs(text) ?? 0) >= 100 && (parseDurationMs(text) ?? 0) <= 3_600_000, "expected a timeout from 100ms to 1h, e.g. 30s").default("30s"),
   /** Connected GET /events clients at most; one more is answered 503. */
   eventsClientsMax: z.number().int().min(1).max(100_000).default(4096),
+  logLevel: z.enum(["debug", "info", "warn", "error"]).default("info"),
+  logFormat: z.enum(["logfmt", "json"]).default("logfmt"),
+  /** The old spelling of `logLevel: debug`; wins over logLevel when true. */
   debug: z.boolean().default(false),
   /** false turns off the built-in checks; only `checks` run. */
   defaultChecks: z.boolean().default(true),

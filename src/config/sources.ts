@@ -1,5 +1,6 @@
 import { AGENT_FLAGS, envNameOf, type AgentFlag } from "./agent-flags.ts";
 import { assertNever } from "../platform/assert-never.ts";
+import { splitTag } from "./tag-syntax.ts";
 
 /** Where a configuration value came from, for error messages. */
 export type ValueSource = { kind: "flag"; name: string } | { kind: "env"; name: string } | { kind: "file"; path: string } | { kind: "default" };
@@ -57,17 +58,17 @@ export function convertFlagValue(flag: AgentFlag, given: FlagValue): unknown {
 }
 
 /**
- * "role:master,zone:a" -> {role: "master", zone: "a"}; an entry without ':' becomes a key with an
- * empty value. The result has no prototype, so a `__proto__` tag stays a key for validation to refuse.
+ * "role=master,zone:a" -> {role: "master", zone: "a"} (tag-syntax.ts); an entry without a value
+ * becomes a key with an empty value, which the schema refuses naming it. The result has no
+ * prototype, so a `__proto__` tag stays a key for validation to refuse.
  */
 export function parseTags(text: string): Record<string, string> {
   const tags = Object.create(null) as Record<string, string>;
   for (const part of text.split(",")) {
     const entry = part.trim();
     if (entry === "") continue;
-    const at = entry.indexOf(":");
-    if (at === -1) tags[entry] = "";
-    else tags[entry.slice(0, at).trim()] = entry.slice(at + 1).trim();
+    const { key, value } = splitTag(entry);
+    tags[key] = value;
   }
   return tags;
 }

@@ -37,7 +37,7 @@ async function startTestAgent(name: string, flags: Record<string, string>) {
     kindNames: kinds.names,
   });
   const logger = createMemoryLogger();
-  const platform: AgentPlatform = { ...createAgentPlatform(false), logger };
+  const platform: AgentPlatform = { ...createAgentPlatform(), logger };
   const agent = await startAgent(config, platform, kinds);
   return { agent, logLines: logger.lines, port: agent.apiAddresses[0]?.port };
 }
@@ -139,7 +139,7 @@ describe("API TLS settings", () => {
       cwd: () => work,
       agentPlatform: () => {
         platformBuilt = true;
-        return { ...createAgentPlatform(false), logger: createMemoryLogger(), makeDir: () => { throw new Error("must not start anything"); } };
+        return { ...createAgentPlatform(), logger: createMemoryLogger(), makeDir: () => { throw new Error("must not start anything"); } };
       },
       waitForStopSignal: () => new Promise(() => {}),
     } as unknown as CliDeps;

@@ -31,7 +31,7 @@ async function startTestAgent(name: string, stateDir: string) {
     kindNames: kinds.names,
   });
   const logger = createMemoryLogger();
-  const platform: AgentPlatform = { ...createAgentPlatform(false), logger };
+  const platform: AgentPlatform = { ...createAgentPlatform(), logger };
   const agent = await startAgent(config, platform, kinds);
   return { agent, logLines: logger.lines, base: `http://127.0.0.1:${agent.apiAddresses[0]?.port}` };
 }

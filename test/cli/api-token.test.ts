@@ -45,7 +45,9 @@ describe("the CLI sends the API token", () => {
     for (const command of EVERY_COMMAND) {
       const c = cli({ apiToken: TOKEN });
       expect({ command, code: await c.run(...command, "--api-token", TOKEN), err: c.err }).toEqual({ command, code: 0, err: [] });
-      expect(c.sent.map((s) => s.authorization)).toEqual([`Bearer ${TOKEN}`]);
+      // `members` also asks /status for each member's health: every request carries the token.
+      expect(c.sent.length).toBeGreaterThan(0);
+      expect(new Set(c.sent.map((s) => s.authorization))).toEqual(new Set([`Bearer ${TOKEN}`]));
     }
   });
 
@@ -53,7 +55,8 @@ describe("the CLI sends the API token", () => {
     for (const command of EVERY_COMMAND) {
       const c = cli({ apiToken: TOKEN, files: { "/run/token": ` ${TOKEN}\nignored\n` } });
       expect({ command, code: await c.run(...command, "--api-token-file", "/run/token") }).toEqual({ command, code: 0 });
-      expect(c.sent.map((s) => s.authorization)).toEqual([`Bearer ${TOKEN}`]);
+      expect(c.sent.length).toBeGreaterThan(0);
+      expect(new Set(c.sent.map((s) => s.authorization))).toEqual(new Set([`Bearer ${TOKEN}`]));
       expect(c.reads).toEqual([{ path: "/run/token", bytesMax: TOKEN_FILE_BYTES_MAX }]);
     }
   });
@@ -122,7 +125,8 @@ describe("token flag problems exit 2 before anything is sent", () => {
     for (const command of [["status"], ["members"], ["join"], ["leave"], ["history"], ["checks"], ["checks", "run"]]) {
       const c = cli();
       expect(await c.run("help", ...command)).toBe(0);
-      const help = c.out.join("\n");
+      // Help wraps at 100 columns: a phrase may span two lines.
+      const help = c.out.join("\n").replace(/\s+/g, " ");
       for (const flag of ["--api-token", "--api-token-file", "SATELLITE_API_TOKEN", "keeps it out of the process list", "--addr", "https://", "--ca-file", "--client-cert-file", "--client-key-file"]) {
         expect({ command, flag, shown: help.includes(flag) }).toEqual({ command, flag, shown: true });
       }

@@ -72,7 +72,9 @@ describe("help and usage", () => {
   test("--help, help agent, unknown command", async () => {
     const c = cli();
     expect(await c.run("--help")).toBe(0);
-    expect(c.out.join("")).toContain("agent|status|members|join|leave|history|checks|version");
+    for (const command of ["agent", "status", "members", "join", "leave", "history", "checks", "version", "config", "completion"]) {
+      expect(c.out.join("")).toMatch(new RegExp(`^  ${command} `, "m"));
+    }
     expect(await c.run("help", "agent")).toBe(0);
     const agentHelp = c.out.join("");
     for (const flag of ["--rpc-addr", "--tags", "--state-dir", "--initial-cluster", "--kubeconfig", "--etcd-cafile", "--influxdb-url", "--debug", "SATELLITE_RPC_ADDR"]) {
@@ -83,10 +85,19 @@ describe("help and usage", () => {
     expect(c.err.at(-1)).toBe('satellite: unknown command "frobnicate"; run `satellite --help` for the commands');
   });
 
-  test("version prints the build facts", async () => {
+  test("version prints the build facts, OS, architecture and runtime; --version one line", async () => {
     const c = cli();
+    expect(await c.run("version", "-o", "json")).toBe(0);
+    const facts = JSON.parse(c.out[0] ?? "");
+    expect(Object.keys(facts)).toEqual(["version", "gitCommit", "gitTreeState", "os", "arch", "runtime"]);
+    expect(facts).toMatchObject({ os: process.platform, runtime: `bun ${Bun.version}` });
+    expect(facts.arch).toBe(process.arch === "x64" ? "amd64" : process.arch);
     expect(await c.run("version")).toBe(0);
-    expect(Object.keys(JSON.parse(c.out[0] ?? ""))).toEqual(["version", "gitCommit", "gitTreeState"]);
+    expect(c.out[1]).toContain(`runtime:  bun ${Bun.version}`);
+    expect(c.out[1]).toContain(`os/arch:  ${process.platform}/${facts.arch}`);
+    expect(await c.run("--version")).toBe(0);
+    expect(c.out[2]).toBe(`satellite ${facts.version} (commit ${facts.gitCommit}, ${facts.gitTreeState}) ${process.platform}/${facts.arch} bun ${Bun.version}`);
+    expect(c.err).toEqual([]);
   });
 
   test("agent with a bad config exits 2 naming the problem", async () => {
@@ -130,7 +141,7 @@ describe("history, members, checks, join, leave", () => {
   test("members prints a table, filters, and JSON", async () => {
     const c = cli(makeApp().app);
     expect(await c.run("members")).toBe(0);
-    expect(c.out[0]).toBe("NAME  ADDRESS        STATUS  TAGS\nn1    10.0.0.1:7946  alive   role=master");
+    expect(c.out[0]).toBe("NAME  ADDRESS        STATUS  HEALTH   TAGS\nn1    10.0.0.1:7946  alive   unknown  role=master");
     expect(await c.run("members", "--status", "failed", "--json")).toBe(0);
     expect(JSON.parse(c.out[1] ?? "")).toEqual({ members: [] });
     expect(await c.run("members", "--tag", "role=master", "--json")).toBe(0);
@@ -141,7 +152,7 @@ describe("history, members, checks, join, leave", () => {
   test("checks lists, checks run runs one", async () => {
     const c = cli(makeApp().app);
     expect(await c.run("checks")).toBe(0);
-    expect(c.out[0]).toBe("NAME        KIND        INTERVAL  LAST RESULT\ndisk-space  disk-space  10s       running");
+    expect(c.out[0]).toBe("NAME        KIND        INTERVAL  LAST RUN  LAST RESULT\ndisk-space  disk-space  10s       never     running");
     expect(await c.run("checks", "run", "disk-space")).toBe(0);
     expect(await c.run("checks", "run", "nope")).toBe(2);
     expect(c.err.at(-1)).toContain('no check named "nope"');

@@ -17,6 +17,21 @@ test("docs/configuration.md documents every agent flag, its variable and its key
   }
 });
 
+test("the README names exactly the checks a bare host runs", async () => {
+  const { defaultChecks } = await import("../../src/checkers/defaults.ts");
+  const { createFakeHostProbe } = await import("../../src/platform/host-probe.ts");
+  const settings = { nodeName: "n1", stateDir: "/var/lib/satellite", apiPorts: [7575], kubeconfig: undefined, kubeletAddr: "http://127.0.0.1:10248", dockerAddr: "/var/run/docker.sock", etcdServers: ["http://127.0.0.1:2379"], etcdCafile: undefined, etcdCertfile: undefined, etcdKeyfile: undefined };
+  const readme = read("README.md").replace(/\s+/g, " ");
+  const paragraph = readme.slice(readme.indexOf("On a bare host"), readme.indexOf("lists the ones left out"));
+  const named = (text: string) => [...text.matchAll(/`([a-z][a-z-]*)`/g)].map((m) => m[1]);
+  for (const [present, extra] of [[[], []], [["/etc/resolv.conf", "/run/systemd/system"], ["dns", "systemd"]]] as const) {
+    const { checks } = await defaultChecks({ role: "master", settings, probeHost: createFakeHostProbe([...present], { systemctl: "/usr/bin/systemctl" }) });
+    const always = checks.map((c) => c.name).filter((name) => !(extra as readonly string[]).includes(name));
+    expect(named(paragraph.slice(0, paragraph.indexOf("`dns` joins them"))).sort()).toEqual(always.sort());
+    for (const name of extra) expect(paragraph).toContain(`\`${name}\``);
+  }
+});
+
 test("the README shows the two commands", () => {
   const readme = read("README.md");
   expect(readme).toContain("npm install && npm start");

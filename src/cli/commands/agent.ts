@@ -39,7 +39,8 @@ export const agentCommand = defineCommand({
       findKind: (kind) => findCheckerKind(kind),
       kindNames: checkerKinds.map((k) => k.kind),
     });
-    const platform = deps.agentPlatform(config.debug);
+    // --debug is the old spelling of --log-level debug.
+    const platform = deps.agentPlatform({ level: config.debug ? "debug" : config.logLevel, format: config.logFormat });
     const agent = await startAgent(config, platform, { find: (kind) => findCheckerKind(kind), names: checkerKinds.map((k) => k.kind) });
     const reason = await Promise.race([deps.waitForStopSignal(), agent.left.then(() => "left")]);
     // SIGINT (Ctrl-C) leaves the cluster gracefully, like serf; SIGTERM (systemctl stop)

@@ -1,11 +1,39 @@
 import { defineCommand } from "citty";
-import { buildInfo } from "../../build-info.ts";
+import { buildInfo, type VersionInfo } from "../../build-info.ts";
+import { runtimeInfo, type RuntimeInfo } from "../../platform/runtime-info.ts";
 import { depsOf } from "../command-context.ts";
+import { isDataFormat, OUTPUT_ARGS, outputFormatOf, renderData } from "../output-format.ts";
+
+type VersionFacts = VersionInfo & RuntimeInfo;
+
+export function versionFacts(): VersionFacts {
+  return { ...buildInfo, ...runtimeInfo() };
+}
+
+/** `satellite 1.2.3 (commit abc123, clean) linux/amd64 bun 1.2.3`: what `satellite --version` prints. */
+export function versionLine(facts: VersionFacts = versionFacts()): string {
+  return `satellite ${facts.version} (commit ${facts.gitCommit}, ${facts.gitTreeState}) ${facts.os}/${facts.arch} ${facts.runtime}`;
+}
 
 export const versionCommand = defineCommand({
-  meta: { name: "version", description: "Print the version, git commit and tree state as JSON" },
+  meta: { name: "version", description: "Print the version, git commit and tree state, OS, architecture and runtime" },
+  args: { ...OUTPUT_ARGS },
   run(context) {
-    depsOf(context).out(JSON.stringify(buildInfo));
+    const deps = depsOf(context);
+    const facts = versionFacts();
+    const format = outputFormatOf(context.args, "table");
+    if (isDataFormat(format)) {
+      deps.out(renderData(format, facts));
+      return 0;
+    }
+    deps.out(
+      [
+        `satellite ${facts.version}`,
+        `commit:   ${facts.gitCommit} (${facts.gitTreeState})`,
+        `os/arch:  ${facts.os}/${facts.arch}`,
+        `runtime:  ${facts.runtime}`,
+      ].join("\n"),
+    );
     return 0;
   },
 });

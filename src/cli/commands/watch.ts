@@ -20,7 +20,7 @@ export const watchCommand = defineCommand({
   async run(context) {
     const deps = depsOf(context);
     const { args } = context;
-    const baseUrl = agentBaseUrl(args);
+    const baseUrl = agentBaseUrl(args, deps.env);
     if (typeof baseUrl !== "string") throw new CommandExit(EXIT_USAGE, baseUrl.error);
     const stop = new AbortController();
     void deps.waitForStopSignal().then(() => stop.abort());

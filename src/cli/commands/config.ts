@@ -1,0 +1,48 @@
+import { defineCommand } from "citty";
+import { checkerKinds, findCheckerKind } from "../../checkers/registry.ts";
+import { loadAgentConfig } from "../../config/load.ts";
+import { EXIT_USAGE } from "../cli-deps.ts";
+import { CommandExit, depsOf } from "../command-context.ts";
+import { configJsonSchema } from "../config-json-schema.ts";
+import { OUTPUT_ARGS, outputFormatOf, renderData } from "../output-format.ts";
+
+const validateSubcommand = defineCommand({
+  meta: {
+    name: "validate",
+    description: "Check a config file as `satellite agent --config FILE` would, without starting anything: every problem with its key; exit 0 valid, 2 invalid",
+  },
+  args: { file: { type: "positional", required: true, valueHint: "FILE", description: "The YAML or JSON config file" } },
+  run(context) {
+    const deps = depsOf(context);
+    const file = context.args.file;
+    // The file alone: flags and SATELLITE_* variables of this shell are not the agent's.
+    const config = loadAgentConfig({
+      flags: { config: file },
+      env: {},
+      readFile: deps.readFile,
+      hostname: deps.hostname,
+      cwd: deps.cwd(),
+      findKind: (kind) => findCheckerKind(kind),
+      kindNames: checkerKinds.map((k) => k.kind),
+    });
+    deps.out(`${file}: valid (${config.checks.length} check(s), ${config.notifiers.length} notifier(s))`);
+    return 0;
+  },
+});
+
+const schemaSubcommand = defineCommand({
+  meta: { name: "schema", description: "Print the JSON Schema of the config file (also docs/config.schema.json), for editors that check YAML and JSON as you type" },
+  args: { output: OUTPUT_ARGS.output },
+  run(context) {
+    const deps = depsOf(context);
+    const format = outputFormatOf(context.args, "json");
+    if (format !== "json" && format !== "yaml") throw new CommandExit(EXIT_USAGE, `-o ${format}: the schema is a document; use -o json or -o yaml`);
+    deps.out(format === "json" ? `${JSON.stringify(configJsonSchema(checkerKinds), null, 2)}` : renderData("yaml", configJsonSchema(checkerKinds)));
+    return 0;
+  },
+});
+
+export const configCommand = defineCommand({
+  meta: { name: "config", description: "Work with the agent's config file: `config validate FILE` checks one, `config schema` prints its JSON Schema" },
+  subCommands: { validate: validateSubcommand, schema: schemaSubcommand },
+});
