@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite: installs the real components tests run against (when missing and
-# root), builds dist/satellite for the end-to-end tests, then runs every test with bun.
+# root), builds dist/satellite for the end-to-end tests, runs every test with bun, then the core
+# under Deno (scripts/test-deno.sh), whose results count in the last line.
 # Ends with one line: "tests: N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -26,7 +27,16 @@ bun test "$@" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 passed=$(grep -Eo '^ *[0-9]+ pass$' "$log" | tail -1 | grep -Eo '[0-9]+' || echo 0)
 failed=$(grep -Eo '^ *[0-9]+ fail$' "$log" | tail -1 | grep -Eo '[0-9]+' || echo 0)
-failed=$(( ${failed:-0} + typecheck ))
+# The core under Deno (scripts/test-deno.sh); its results count in the line below.
+deno_log=$(mktemp)
+bash scripts/test-deno.sh 2>&1 | tee "$deno_log"
+deno_status=${PIPESTATUS[0]}
+deno_passed=$(grep -Eo '^deno tests: [0-9]+ passed' "$deno_log" | grep -Eo '[0-9]+' || echo 0)
+deno_failed=$(grep -Eo '^deno tests: [0-9]+ passed, [0-9]+ failed' "$deno_log" | grep -Eo '[0-9]+ failed' | grep -Eo '[0-9]+' || echo 1)
+rm -f "$deno_log"
+passed=$(( ${passed:-0} + ${deno_passed:-0} ))
+failed=$(( ${failed:-0} + typecheck + ${deno_failed:-1} ))
 echo "tests: ${passed:-0} passed, ${failed} failed"
 [ "$typecheck" -eq 0 ] || exit 1
+[ "$deno_status" -eq 0 ] || exit 1
 exit "$status"

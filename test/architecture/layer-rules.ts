@@ -40,6 +40,8 @@ export const LAYER_RULES: Readonly<Record<string, { mayImport: readonly string[]
   cli: { mayImport: [...BELOW_PRESENTERS, ...PRESENTERS, "agent"], rule: "cli imports anything but main" },
   main: { mayImport: [...BELOW_PRESENTERS, ...PRESENTERS, "agent", "cli"], rule: "main is on top" },
   "build-info": { mayImport: [], rule: "build-info is imported by anyone, so it imports nothing" },
+  // The public library surface: it may import anything; no other layer lists it, so nothing in src imports it.
+  lib: { mayImport: [...BELOW_PRESENTERS, ...PRESENTERS, "agent", "cli"], rule: "lib (the public library surface) imports anything but main; nothing in src imports lib" },
 };
 
 function lowerGroupRule(layer: string): { mayImport: readonly string[]; rule: string } {

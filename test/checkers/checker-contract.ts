@@ -1,4 +1,7 @@
 import { describe, expect, test } from "bun:test";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { CheckerDeps } from "../../src/checkers/deps.ts";
 import { TEXT_BYTES_MAX } from "../../src/checkers/_outcome.ts";
 import { createKubeConnector } from "../../src/kube/kube-api.ts";
@@ -112,15 +115,105 @@ async function within<T>(ms: number, what: string, promise: Promise<T>): Promise
   }
 }
 
+/** One kind as the contract runs it: built over the real host, over hanging and over hostile dependencies. */
+export interface CheckerKindContract {
+  /** The kind over its real dependencies. */
+  kind: CheckerKind<any>;
+  /** Options aimed at something that does not answer here (closed port, missing file...). */
+  unreachable: Record<string, unknown>;
+  /** Agent settings the kind reads, aimed at nothing. */
+  settings?: Partial<CheckerSettings>;
+  /** The same kind over dependencies that hang until the run's signal aborts; `kind` when it has none. */
+  hangingKind?: CheckerKind<any>;
+  /** The same kind over dependencies that fail or answer with 100 KB of text; `kind` when it has none. */
+  hostileKind?: CheckerKind<any>;
+  /** Where a kind may write; a fresh temporary directory by default. */
+  stateDir?: string;
+  /** How long a run may take after its signal is aborted (default 1,000 ms). */
+  abortGraceMs?: number;
+}
+
+/**
+ * The per-kind contract every checker passes, ours and anyone's: strict options, a description,
+ * resolving (never throwing) against an unreachable target, settling promptly once aborted or
+ * timed out by the real Scheduler, and bounded outputs against hostile dependencies.
+ */
+export function runCheckerKindContract(c: CheckerKindContract): void {
+  const grace = c.abortGraceMs ?? 1000;
+  const kind = c.kind;
+  const stateDir = c.stateDir ?? mkdtempSync(join(tmpdir(), "checker-contract-"));
+  const env = (): CheckerEnvironment => testEnv(stateDir, { nodeName: "contract-node", ...c.settings });
+  const build = (variant: CheckerKind<any> | undefined): CheckRun => {
+    const k = variant ?? kind;
+    return k.create(k.options.parse(c.unreachable), env());
+  };
+  describe(`contract: ${kind.kind}`, () => {
+    test("no option shares a name with the keys common to every check entry", () => {
+      const shape = (kind.options as unknown as { shape?: Record<string, unknown> }).shape;
+      expect(shape).toBeDefined();
+      expect(Object.keys(shape ?? {}).filter((k) => (COMMON_CHECK_KEYS as readonly string[]).includes(k))).toEqual([]);
+    });
+
+    test("has a description and a strict options schema", () => {
+      expect(kind.description.length).toBeGreaterThan(10);
+      expect(kind.options.safeParse({ ...c.unreachable, surelyNotAnOption: 1 }).success).toBe(false);
+      expect(kind.options.safeParse(c.unreachable).success).toBe(true);
+    });
+
+    test("unreachable target: resolves with valid failed-or-skipped outcomes, never throws", async () => {
+      const run = build(kind);
+      const outcomes = await within(15_000, kind.kind, run(testContext(AbortSignal.timeout(10_000))));
+      expectValidOutcomes(outcomes);
+    });
+
+    test("hanging dependencies: resolves promptly once the signal is aborted", async () => {
+      const run = build(c.hangingKind);
+      const controller = new AbortController();
+      const pending = run(testContext(controller.signal));
+      setTimeout(() => controller.abort(new DOMException("check timed out", "TimeoutError")), 20);
+      const outcomes = await within(grace + 20, `${kind.kind} after abort`, pending);
+      expectValidOutcomes(outcomes);
+    });
+
+    test("already-aborted signal: resolves promptly", async () => {
+      const run = build(c.hangingKind);
+      const controller = new AbortController();
+      controller.abort();
+      expectValidOutcomes(await within(grace, `${kind.kind} pre-aborted`, run(testContext(controller.signal))));
+    });
+
+    test("under the real Scheduler: its timeout aborts the run and the check settles promptly", async () => {
+      const run = build(c.hangingKind);
+      let settled = false;
+      const tracked: CheckRun = (ctx) => {
+        const p = run(ctx);
+        void p.then(() => (settled = true), () => (settled = true));
+        return p;
+      };
+      const scheduler = new Scheduler({ clock: systemClock, random: createSeededRandom(1), logger: silentLogger, concurrencyMax: 1, jitterFraction: 0, onReport: () => {} });
+      scheduler.add({ name: kind.kind, intervalMs: 60_000, timeoutMs: 30, run: tracked });
+      const report = await within(grace, `${kind.kind} report`, scheduler.runNow(kind.kind) as Promise<CheckRunReport>);
+      await within(grace, `${kind.kind} settling after the scheduler's timeout`, new Promise<void>((resolve) => {
+        const poll = (): void => (settled ? resolve() : void setTimeout(poll, 5));
+        poll();
+      }));
+      await scheduler.stop();
+      // A hanging dependency means the timeout decided; a kind that needs no I/O may finish first.
+      if (report.error) expect(report.error).toContain("timed out");
+    });
+
+    test("hostile dependencies (100 KB errors and bodies): outputs stay bounded", async () => {
+      const run = build(c.hostileKind);
+      const outcomes = await within(5_000, kind.kind, run(testContext(AbortSignal.timeout(4_000))));
+      expectValidOutcomes(outcomes);
+    });
+  });
+}
+
 /** The shared suite every registered checker kind passes. */
 export function runCheckerContract(setup: ContractSetup): void {
-  const grace = setup.abortGraceMs ?? 1000;
   const kinds = setup.kinds(setup.realDeps);
-  const envFor = (c: ContractCase): CheckerEnvironment => testEnv(setup.stateDir, { nodeName: "contract-node", ...c.settings });
-  const build = (deps: CheckerDeps, kindName: string, c: ContractCase) => {
-    const kind = setup.kinds(deps).find((k) => k.kind === kindName) as CheckerKind<any>;
-    return kind.create(kind.options.parse(c.unreachable), envFor(c));
-  };
+  const variant = (deps: CheckerDeps, kindName: string) => setup.kinds(deps).find((k) => k.kind === kindName);
 
   test("every registered kind has a contract case", () => {
     expect(Object.keys(setup.cases).sort()).toEqual(kinds.map((k) => k.kind).sort());
@@ -129,66 +222,14 @@ export function runCheckerContract(setup: ContractSetup): void {
   for (const kind of kinds) {
     const c = setup.cases[kind.kind];
     if (!c) continue;
-    describe(`contract: ${kind.kind}`, () => {
-      test("no option shares a name with the keys common to every check entry", () => {
-        const shape = (kind.options as unknown as { shape?: Record<string, unknown> }).shape;
-        expect(shape).toBeDefined();
-        expect(Object.keys(shape ?? {}).filter((k) => (COMMON_CHECK_KEYS as readonly string[]).includes(k))).toEqual([]);
-      });
-
-      test("has a description and a strict options schema", () => {
-        expect(kind.description.length).toBeGreaterThan(10);
-        expect(kind.options.safeParse({ ...c.unreachable, surelyNotAnOption: 1 }).success).toBe(false);
-        expect(kind.options.safeParse(c.unreachable).success).toBe(true);
-      });
-
-      test("unreachable target: resolves with valid failed-or-skipped outcomes, never throws", async () => {
-        const run = build(setup.realDeps, kind.kind, c);
-        const outcomes = await within(15_000, kind.kind, run(testContext(AbortSignal.timeout(10_000))));
-        expectValidOutcomes(outcomes);
-      });
-
-      test("hanging dependencies: resolves promptly once the signal is aborted", async () => {
-        const run = build(hangingDeps(setup.realDeps), kind.kind, c);
-        const controller = new AbortController();
-        const pending = run(testContext(controller.signal));
-        setTimeout(() => controller.abort(new DOMException("check timed out", "TimeoutError")), 20);
-        const outcomes = await within(grace + 20, `${kind.kind} after abort`, pending);
-        expectValidOutcomes(outcomes);
-      });
-
-      test("already-aborted signal: resolves promptly", async () => {
-        const run = build(hangingDeps(setup.realDeps), kind.kind, c);
-        const controller = new AbortController();
-        controller.abort();
-        expectValidOutcomes(await within(grace, `${kind.kind} pre-aborted`, run(testContext(controller.signal))));
-      });
-
-      test("under the real Scheduler: its timeout aborts the run and the check settles promptly", async () => {
-        const run = build(hangingDeps(setup.realDeps), kind.kind, c);
-        let settled = false;
-        const tracked: CheckRun = (ctx) => {
-          const p = run(ctx);
-          void p.then(() => (settled = true), () => (settled = true));
-          return p;
-        };
-        const scheduler = new Scheduler({ clock: systemClock, random: createSeededRandom(1), logger: silentLogger, concurrencyMax: 1, jitterFraction: 0, onReport: () => {} });
-        scheduler.add({ name: kind.kind, intervalMs: 60_000, timeoutMs: 30, run: tracked });
-        const report = await within(grace, `${kind.kind} report`, scheduler.runNow(kind.kind) as Promise<CheckRunReport>);
-        await within(grace, `${kind.kind} settling after the scheduler's timeout`, new Promise<void>((resolve) => {
-          const poll = (): void => (settled ? resolve() : void setTimeout(poll, 5));
-          poll();
-        }));
-        await scheduler.stop();
-        // A hanging dependency means the timeout decided; a kind that needs no I/O may finish first.
-        if (report.error) expect(report.error).toContain("timed out");
-      });
-
-      test("hostile dependencies (100 KB errors and bodies): outputs stay bounded", async () => {
-        const run = build(hostileDeps(setup.realDeps), kind.kind, c);
-        const outcomes = await within(5_000, kind.kind, run(testContext(AbortSignal.timeout(4_000))));
-        expectValidOutcomes(outcomes);
-      });
+    runCheckerKindContract({
+      kind,
+      unreachable: c.unreachable,
+      settings: c.settings,
+      hangingKind: variant(hangingDeps(setup.realDeps), kind.kind),
+      hostileKind: variant(hostileDeps(setup.realDeps), kind.kind),
+      stateDir: setup.stateDir,
+      abortGraceMs: setup.abortGraceMs,
     });
   }
 }

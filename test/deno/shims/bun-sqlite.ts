@@ -1,0 +1,1 @@
+export class Database { constructor() { throw new Error("bun:sqlite is not available on Deno"); } }
