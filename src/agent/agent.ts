@@ -106,7 +106,7 @@ export async function startAgent(config: AgentConfig, platform: AgentPlatform, k
     };
     const observability = createObservability({ config, clock, logger, gossip, events, clusterStatus: () => member.view.status(), localStatus: localWithMember });
     closers.push(() => observability.close());
-    const notifications = startNotifications({ config, platform, events, member, probes: () => health.probes(), metrics: observability.metrics });
+    const notifications = await startNotifications({ config, platform, events, member, probes: () => health.probes(), metrics: observability.metrics });
     closers.push(() => notifications.stop());
     const timeSeries = startTimeSeries({ nodeName: config.name, events, clock, logger: logger.child({ part: "time-series" }), history: store, metrics: observability.metrics, writePoints: observability.writePoints, peers: () => peers() });
     // Stopped before observability and the store close (closers run in reverse), so the last samples reach both.

@@ -8,7 +8,7 @@ import type { Probe } from "../events/health-state.ts";
 import type { SatelliteMetrics } from "../metrics/index.ts";
 import { notifierTags } from "../notify/notifier-tag.ts";
 import type { NotifyPlatform } from "../notify/notify-platform.ts";
-import { startNotifyService, type NotifyService } from "../notify/notify-service.ts";
+import type { NotifyService } from "../notify/notify-service.ts";
 import type { ClusterSnapshot } from "../notify/cluster-snapshot.ts";
 import { SatelliteError } from "../platform/errors.ts";
 import type { Exec } from "../platform/exec.ts";
@@ -63,8 +63,11 @@ export interface NotificationsDeps {
   metrics: SatelliteMetrics;
 }
 
-/** Starts the configured notifiers (none: nothing runs) and their metrics. */
-export function startNotifications(deps: NotificationsDeps): { readiness(): ReadinessCheck[]; stop(): Promise<void> } {
+/**
+ * Starts the configured notifiers (none: nothing runs) and their metrics. The notifier code
+ * and its template library are loaded only when a notifier is configured.
+ */
+export async function startNotifications(deps: NotificationsDeps): Promise<{ readiness(): ReadinessCheck[]; stop(): Promise<void> }> {
   const { config, platform, member } = deps;
   if (config.notifiers.length === 0) return { readiness: () => [], stop: async () => {} };
   const snapshot = (): ClusterSnapshot => {
@@ -82,6 +85,7 @@ export function startNotifications(deps: NotificationsDeps): { readiness(): Read
       }),
     };
   };
+  const { startNotifyService } = await import("../notify/notify-service.ts");
   const service: NotifyService = startNotifyService({
     notifiers: config.notifiers,
     clusterName: config.clusterName,

@@ -1,5 +1,5 @@
 import { SatelliteError } from "./errors.ts";
-import { listenNodeHttps, type ClientCertState } from "./node-https-listener.ts";
+import type { ClientCertState } from "./node-https-listener.ts";
 import type { TlsMaterial } from "./tls-files.ts";
 
 export interface ListenAddress {
@@ -79,6 +79,8 @@ async function listen(address: ListenAddress, handler: RequestHandler, tls: Http
   const clientCaPem = tls?.material.clientCaPem;
   if (tls && clientCaPem !== undefined) {
     const exempt = new Set(tls.pathsWithoutClientCert);
+    // node:https is loaded only for client-certificate verification: an agent without it does not carry it.
+    const { listenNodeHttps } = await import("./node-https-listener.ts");
     const listener = await listenNodeHttps(
       { host: address.host, port: address.port, certPem: tls.material.certPem, keyPem: tls.material.keyPem, clientCaPem, idleTimeoutMs: IDLE_TIMEOUT_S * 1000 },
       (request, peer) => clientCertRefusal(new URL(request.url).pathname, peer.clientCert, exempt) ?? handler(request, { remoteAddress: peer.remoteAddress }),

@@ -1,4 +1,3 @@
-import { createTransport } from "nodemailer";
 import { SatelliteError, describeError } from "./errors.ts";
 
 /** One mail to send over SMTP. */
@@ -24,8 +23,12 @@ export interface MailMessage {
 /** Sends one mail; resolves with the server's final reply, rejects saying what failed (never with a password). */
 export type SendMail = (message: MailMessage) => Promise<{ response: string }>;
 
-/** nodemailer's SMTP transport, one connection per mail (notifications are rare). */
+/**
+ * nodemailer's SMTP transport, one connection per mail (notifications are rare). nodemailer is
+ * loaded on the first mail: an agent that sends none does not carry it in memory.
+ */
 export const nodemailerSendMail: SendMail = async (message) => {
+  const { createTransport } = await import("nodemailer");
   const url = new URL(message.smtpUrl);
   const secure = url.protocol === "smtps:";
   const transport = createTransport({
