@@ -67,7 +67,8 @@ export interface ChildReaperDeps {
 export const RUN_ID_VARIABLE = "SATELLITE_RUN_ID";
 /** Rounds of find-and-kill in endRun: each catches what the previous round's processes forked meanwhile. */
 const KILL_ROUNDS_MAX = 8;
-const DEFAULT_SWEEP_INTERVAL_MS = 2000;
+/** A safety net only: SIGCHLD starts a sweep at every exit. Rare, because an idle agent should cost next to nothing. */
+const DEFAULT_SWEEP_INTERVAL_MS = 30_000;
 
 export function createChildReaper(deps: ChildReaperDeps): ChildReaper {
   const { tree, selfPid } = deps;
