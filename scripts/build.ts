@@ -1,6 +1,7 @@
 /**
  * Builds dist/satellite: one executable with version facts baked in.
- * Flags: --target=bun-linux-arm64 (cross-compile), --outfile=path.
+ * Flags: --entry=path (another program's entry, such as examples/custom-agent/main.ts; default
+ * src/main.ts), --target=bun-linux-arm64 (cross-compile), --outfile=path.
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync } from "node:fs";
@@ -27,7 +28,7 @@ mkdirSync("dist", { recursive: true });
 const ui = await writeUiBundle("dist/ui");
 const command = [
   "build",
-  "src/main.ts",
+  args.entry ?? "src/main.ts",
   "--compile",
   "--minify",
   "--bytecode",

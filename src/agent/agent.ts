@@ -26,6 +26,8 @@ import { startNotifications } from "./notifications.ts";
 import { startEventHandlers } from "./event-handlers.ts";
 import { recordHistory } from "./history-recorder.ts";
 import { startTimeSeries } from "./time-series.ts";
+import { startDnsInterface } from "./dns-setup.ts";
+import { startMetricIntake } from "./intake-setup.ts";
 import { agentKubeConnector, startKubeWriteback } from "./kube-writeback-setup.ts";
 import { applyRoleFromNodeLabel } from "./node-role.ts";
 import type { AgentPlatform } from "./platform-deps.ts";
@@ -111,6 +113,11 @@ export async function startAgent(config: AgentConfig, platform: AgentPlatform, k
     const timeSeries = startTimeSeries({ nodeName: config.name, events, clock, logger: logger.child({ part: "time-series" }), history: store, metrics: observability.metrics, writePoints: observability.writePoints, peers: () => peers() });
     // Stopped before observability and the store close (closers run in reverse), so the last samples reach both.
     closers.push(() => timeSeries.stop());
+    // Opt-in listeners (--dns-addr, --statsd-addr, --graphite-addr); intake stops before the store closes, so its last interval is kept.
+    const dns = await startDnsInterface(config, { platform, view: member.view, metrics: observability.metrics });
+    if (dns) closers.push(async () => dns.stop());
+    const intake = await startMetricIntake(config, { platform, metrics: observability.metrics, history: store });
+    if (intake) closers.push(() => intake.stop());
     const scheduler = new Scheduler({
       clock,
       random,

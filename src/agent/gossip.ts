@@ -1,11 +1,13 @@
 import { join as joinPath } from "node:path";
 import type { MemberView, MembershipSource, ReadinessCheck } from "../api/api-deps.ts";
+import { apiPortTags } from "../cluster/api-port-tag.ts";
 import { withoutDigestTags } from "../cluster/health-digest.ts";
 import type { MemberInfo } from "../cluster/cluster-view.ts";
 import type { SerfCodec, TagCodec } from "../cluster/serf-messages.ts";
 import { decodeSerfMessage, decodeTags, encodeSerfMessage, encodeTags } from "../cluster/serf-wire.ts";
 import { createClusterMember, type ClusterMember, type ClusterMemberDeps } from "../cluster/cluster-member.ts";
 import { parseHostPort, type HostPort } from "../config/addresses.ts";
+import { API_PORT_DEFAULT } from "../config/schema.ts";
 import { parsePeerAddress, PEER_ADDRESS_FORMS } from "../config/peer-address.ts";
 import type { AgentConfig } from "../config/load.ts";
 import { lanConfig, localConfig, wanConfig } from "../membership/config-presets.ts";
@@ -70,7 +72,7 @@ export async function startGossip(
   }
   const advertised = { host: net.localAddress.ip, port: advertise?.port || net.localAddress.port };
   const member = createClusterMember(
-    { membership: PRESETS[config.profile](config.name), tags: { ...config.tags, ...notifierGossipTags(config) }, stalenessLimitMs: STATUS_STALENESS_MS, digestCoalesceMs: DIGEST_COALESCE_MS },
+    { membership: PRESETS[config.profile](config.name), tags: { ...config.tags, ...notifierGossipTags(config), ...apiPortTags(firstApiPort(config.rpcAddr)) }, stalenessLimitMs: STATUS_STALENESS_MS, digestCoalesceMs: DIGEST_COALESCE_MS },
     { net, clock, random, logger: platform.logger, codec: serfCodec, tagCodec, snapshots: platform.peerSnapshots(joinPath(config.stateDir, "peers.json"), logger), health, events },
   );
   const { serf } = member;
@@ -151,4 +153,10 @@ export async function startGossip(
 
 function formatAddr(m: MemberInfo): string {
   return m.addr.includes(":") ? `[${m.addr}]:${m.port}` : `${m.addr}:${m.port}`;
+}
+
+/** The port of the first `--rpc-addr`, gossiped so other nodes can point clients at this API (0: none yet). */
+function firstApiPort(rpcAddr: readonly string[]): number {
+  const parsed = parseHostPort(rpcAddr[0] ?? "", API_PORT_DEFAULT);
+  return typeof parsed === "string" ? 0 : parsed.port;
 }

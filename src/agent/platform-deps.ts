@@ -1,6 +1,7 @@
 import type { MemberSnapshotStore } from "../cluster/serf-snapshot.ts";
 import type { GossipNet, GossipNetStats } from "../membership/gossip-net.ts";
 import type { Keyring } from "../membership/wire/index.ts";
+import type { ListeningSockets } from "../platform/bun-sockets.ts";
 import type { Clock } from "../platform/clock.ts";
 import type { Exec } from "../platform/exec.ts";
 import type { HostProbe } from "../platform/host-probe.ts";
@@ -58,6 +59,8 @@ export interface AgentPlatform {
   hostProbe: HostProbe;
   /** Runs event handlers (their process groups are killed when they end or time out). */
   exec: Exec;
+  /** Sockets of the DNS, statsd and graphite listeners; Bun's (platform/bun-sockets.ts) when absent. */
+  sockets?: ListeningSockets;
   /** Notifiers' side effects; the process's real ones (agent/notifications.ts) when absent. */
   notify?: NotifyPlatform;
   /** Creates a directory and its parents; throws when it cannot. */

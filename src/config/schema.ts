@@ -158,6 +158,24 @@ export const agentConfigSchema = z.strictObject({
   influxdbUser: z.string().max(B.secretLengthMax).optional(),
   influxdbPassword: z.string().max(B.secretLengthMax).optional(),
   metricsAddr: hostPort().optional(),
+  /** The DNS interface (docs/dns.md), UDP and TCP; off unless set. A bare host gets port 8600. */
+  dnsAddr: hostPort(8600).optional(),
+  /** The domain the DNS interface answers for. */
+  dnsDomain: z
+    .string()
+    .max(253)
+    .regex(/^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.?$/i, "expected a DNS domain of letters, digits and inner hyphens, e.g. satellite or cluster.example.com")
+    .default("satellite"),
+  /** UDP answers per second to one client network (IPv4 /24, IPv6 /56); past it most are dropped (docs/dns.md). */
+  dnsRateLimit: z.number().int().min(1).max(10_000_000).default(1000),
+  /** statsd intake over UDP (docs/intake.md); off unless set. A bare host gets port 8125. */
+  statsdAddr: hostPort(8125).optional(),
+  /** graphite plaintext intake over TCP and UDP (docs/intake.md); off unless set. A bare host gets port 2003. */
+  graphiteAddr: hostPort(2003).optional(),
+  /** How often statsd and graphite values become series (statsd's flushInterval). */
+  statsdFlushInterval: duration.refine((text) => (parseDurationMs(text) ?? 0) >= 1000 && (parseDurationMs(text) ?? 0) <= 3_600_000, "expected an interval from 1s to 1h, e.g. 10s").default("10s"),
+  /** Distinct application metric names held at most; lines of further names are dropped and counted. */
+  statsdMetricsMax: z.number().int().min(1).max(100_000).default(1000),
   retention: duration.default("7d"),
   sampleRetention: duration.default("24h"),
   apiToken: z.string().min(16, "use at least 16 characters").max(B.secretLengthMax).optional(),

@@ -1,7 +1,9 @@
+import { hostname } from "node:os";
 import { startAgent, type RunningAgent } from "../agent/agent.ts";
 import type { AgentPlatform } from "../agent/platform-deps.ts";
 import { checkerKinds } from "../checkers/registry.ts";
 import { createAgentPlatform } from "../cli/process-platform.ts";
+import { startChildReaper } from "../platform/child-reaper.ts";
 import { SatelliteError } from "../platform/errors.ts";
 import type { CheckerKind } from "../probes/checker.ts";
 import { agentConfigFrom } from "./agent-config.ts";
@@ -22,8 +24,14 @@ export interface CustomAgentOptions {
   notifiers?: readonly EventNotifier[];
   /** The side effects; the real process's (Bun) by default, `createDenoAgentPlatform()` on Deno. */
   platform?: AgentPlatform;
-  /** The node name when `config.name` is absent. */
+  /** The node name when `config.name` is absent; the host name by default. */
   hostname?: () => string;
+  /**
+   * Makes this process collect orphaned children (a subreaper; PID 1 in a container), as
+   * `satellite agent` does: set it in an agent's own executable, not in a process that only
+   * embeds an agent (a test runner). Default false.
+   */
+  collectOrphans?: boolean;
 }
 
 /** All kinds the agent will know: built-in first, then `extra`; throws on a duplicate name. */
@@ -44,8 +52,9 @@ export function mergeCheckerKinds(extra: readonly CheckerKind<any>[]): readonly 
  */
 export async function startCustomAgent(options: CustomAgentOptions): Promise<RunningAgent> {
   const kinds = mergeCheckerKinds(options.checkerKinds ?? []);
-  const config = agentConfigFrom({ values: options.config, kinds, hostname: options.hostname });
+  const config = agentConfigFrom({ values: options.config, kinds, hostname: options.hostname ?? (() => hostname()) });
   const base = options.platform ?? createAgentPlatform();
+  if (options.collectOrphans) startChildReaper(base.logger);
   const backends = options.historyBackends ?? [];
   const platform: AgentPlatform = {
     ...base,
