@@ -88,8 +88,9 @@ export class PeerEchoes {
     };
     if (this.window.length > 0) summary.lossPercent = (100 * lost) / this.window.length;
     if (rtts.length > 0) {
-      summary.rttP50Ms = nearestRank(rtts, 50);
-      summary.rttP95Ms = nearestRank(rtts, 95);
+      // Microseconds are the most a user-space echo can tell.
+      summary.rttP50Ms = roundToMicroseconds(nearestRank(rtts, 50));
+      summary.rttP95Ms = roundToMicroseconds(nearestRank(rtts, 95));
     }
     return summary;
   }
@@ -99,6 +100,10 @@ export class PeerEchoes {
     this.window.push(outcome);
     if (this.window.length > this.options.windowProbes) this.window.shift();
   }
+}
+
+function roundToMicroseconds(ms: number): number {
+  return Math.round(ms * 1000) / 1000;
 }
 
 function nearestRank(values: readonly number[], p: number): number {

@@ -54,3 +54,10 @@ describe("echoes to one peer", () => {
     expect(echoes.summary(0)).toMatchObject({ lateRepliesTotal: 1, probesInWindow: 0 });
   });
 });
+
+test("round trips are reported to the microsecond", () => {
+  const echoes = new PeerEchoes(options);
+  echoes.sent(1, 0);
+  echoes.replied(1, 0.43325300000014977);
+  expect(echoes.summary(1).rttP50Ms).toBe(0.433);
+});
