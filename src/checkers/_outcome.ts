@@ -1,4 +1,5 @@
 import { describeError } from "../platform/errors.ts";
+import { describeRuntimeError } from "../platform/runtime-errors.ts";
 import { redactCredentials } from "../platform/redact.ts";
 import type { Severity } from "../events/health-state.ts";
 import type { CheckOutcome } from "../probes/check-outcome.ts";
@@ -44,6 +45,9 @@ export function failedFrom(what: string, error: unknown, fields: OutcomeFields &
 export function describeCause(error: unknown): string {
   if (error instanceof Error && error.name === "AbortError") return "aborted (check timed out or agent stopping)";
   if (error instanceof Error && error.name === "TimeoutError") return error.message.includes(" ") ? `timed out: ${error.message}` : "timed out";
+  // A network error of the runtime is already in our words and says where (platform/runtime-errors.ts).
+  const ours = describeRuntimeError(error);
+  if (ours !== undefined) return ours;
   const code = (error as { code?: unknown } | null)?.code;
   const message = describeError(error);
   return typeof code === "string" && !message.includes(code) ? `${message} (${code})` : message;

@@ -68,7 +68,7 @@ describe("http", () => {
     const port = await closedPort();
     const [outcome] = await runOnce(kind, { url: `http://127.0.0.1:${port}/` }, env);
     expect(outcome?.status).toBe("failed");
-    expect(outcome?.error).toContain(`GET http://127.0.0.1:${port}/ failed`);
+    expect(outcome?.error).toBe(`GET http://127.0.0.1:${port}/ failed: connection refused by 127.0.0.1:${port}`);
   });
 
   test("abort of a hanging request resolves promptly with a failed outcome", async () => {

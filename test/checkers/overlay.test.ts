@@ -92,7 +92,7 @@ describe("overlay check: reading nethealth", () => {
 
   test("nethealth not answering, answering 500, not JSON, not a report, or too large: failed, saying which", async () => {
     const refused: HttpFetch = async () => Promise.reject(Object.assign(new Error("Unable to connect"), { code: "ConnectionRefused" }));
-    expect((await run({ url }, refused))[0]).toMatchObject({ status: "failed", error: `GET ${url} failed: Unable to connect (ConnectionRefused)`, detail: "is satellite nethealth running on this node?" });
+    expect((await run({ url }, refused))[0]).toMatchObject({ status: "failed", error: `GET ${url} failed: connection refused`, detail: "is satellite nethealth running on this node?" });
     expect((await run({ url }, answer("boom", 500)))[0]?.error).toBe(`nethealth at ${url} answered 500: "boom"`);
     expect((await run({ url }, answer("<html>")))[0]?.error).toStartWith(`nethealth report at ${url} is not JSON: `);
     expect((await run({ url }, answer(JSON.stringify({ node: "n1" }))))[0]?.error).toBe(`nethealth report at ${url} is not valid: intervalMs: Invalid input: expected number, received undefined`);
