@@ -1,7 +1,8 @@
 /**
  * Builds dist/satellite: one executable with version facts baked in.
  * Flags: --entry=path (another program's entry, such as examples/custom-agent/main.ts; default
- * src/main.ts), --target=bun-linux-arm64 (cross-compile), --outfile=path.
+ * src/main.ts), --target=bun-linux-arm64 (cross-compile), --outfile=path, --executable-path=path (the
+ * Bun runtime of the target platform; scripts/release.ts passes it so nothing is downloaded).
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync } from "node:fs";
@@ -47,6 +48,7 @@ const command = [
   `--define=SATELLITE_BUILD_COMMIT=${JSON.stringify(commit)}`,
   `--define=SATELLITE_BUILD_TREE_STATE=${JSON.stringify(treeState)}`,
   ...(args.target ? [`--target=${args.target}`] : []),
+  ...(args["executable-path"] ? [`--compile-executable-path=${args["executable-path"]}`] : []),
 ];
 const started = performance.now();
 const result = spawnSync(process.execPath, command, { stdio: ["ignore", "pipe", "inherit"] });

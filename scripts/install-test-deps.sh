@@ -24,6 +24,18 @@ declare -A NEEDED=(
   [fish]=fish
   # The dashboard tests drive it headless through puppeteer-core; no browser is downloaded.
   [chromium]=chromium
+  # The release tests: the arm64 executable under emulation, the image run with runc (crun
+  # cannot run containers under hybrid cgroups).
+  [qemu-aarch64-static]=qemu-user-static
+  [runc]=runc
+)
+
+# file -> Debian package that provides it (libraries, which no command names)
+declare -A NEEDED_FILES=(
+  # arm64 glibc for `qemu-aarch64-static -L /usr/aarch64-linux-gnu`
+  [/usr/aarch64-linux-gnu/lib/ld-linux-aarch64.so.1]=libc6-arm64-cross
+  # musl's loader, to try the -musl executables
+  [/lib/ld-musl-x86_64.so.1]=musl
 )
 
 missing=()
@@ -38,6 +50,9 @@ for cmd in "${!NEEDED[@]}"; do
 done
 # aiosmtpd is a Python module of the system Python (the notifier tests' SMTP server).
 /usr/bin/python3 -c "import aiosmtpd" >/dev/null 2>&1 || missing+=(python3-aiosmtpd)
+for file in "${!NEEDED_FILES[@]}"; do
+  [ -e "$file" ] || missing+=("${NEEDED_FILES[$file]}")
+done
 read -r -a missing <<<"$(printf '%s\n' "${missing[@]-}" | sort -u | tr '\n' ' ')"
 
 if [ "${#missing[@]}" -eq 0 ]; then
