@@ -144,7 +144,8 @@ function handleCommand(buf: Uint8Array, depth: number, result: DecodedPacket, bu
   }
   if (t === MessageType.pushPull) throw new WireError("pushPull arrived in a packet; it only travels over streams", "unknown_type");
   if (t === MessageType.ping || t === MessageType.indirectPing) {
-    if (budget.requestsLeft <= 0) throw new WireError(`a ping or indirect ping beyond the ${budget.requestsMax} answered per packet`, "too_many_requests");
+    // A drop without an exception: a compound of 255 pings brings 253 of them.
+    if (budget.requestsLeft <= 0) return void result.drops.push({ reason: "too_many_requests", detail: `a ping or indirect ping beyond the ${budget.requestsMax} answered per packet` });
     budget.requestsLeft--;
   }
   result.messages.push(decodeMessage(buf));

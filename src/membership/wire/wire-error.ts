@@ -27,10 +27,19 @@ export class WireError extends SatelliteError {
   readonly reason: DropReason;
 
   constructor(message: string, reason: DropReason = "malformed", cause?: unknown) {
-    super(WIRE_MALFORMED, message, {
-      hint: "the peer sent bytes this agent cannot decode; check that both sides speak serf protocol 2..5 and share the same encryption keys",
-      cause,
-    });
+    // Decode failures are the expected outcome of hostile input, thousands a second under a
+    // flood, and nobody reads their stack: capturing it was the largest single cost of a
+    // fuzzed agent (7 us against 1.7 us per error).
+    const stackTraceLimit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    try {
+      super(WIRE_MALFORMED, message, {
+        hint: "the peer sent bytes this agent cannot decode; check that both sides speak serf protocol 2..5 and share the same encryption keys",
+        cause,
+      });
+    } finally {
+      Error.stackTraceLimit = stackTraceLimit;
+    }
     this.name = "WireError";
     this.reason = reason;
   }
