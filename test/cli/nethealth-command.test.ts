@@ -50,7 +50,7 @@ describe("satellite nethealth", () => {
     }
     expect([await a.exited, await b.exited]).toEqual([0, 0]);
     expect(a.err.join("\n")).toContain("nethealth started part=nethealth node=a");
-  });
+  }, 20_000);
 
   test("a bad flag: exit 2 naming the flag, what is wrong and where the flags are listed; nothing is opened", async () => {
     const run = nethealth("--peers", "10.0.0.1", "--window", "x");

@@ -120,7 +120,7 @@ describe.skipIf(unavailable !== null)("nethealth and the overlay check in networ
       ["h2", "10.213.0.3:7580", 0],
     ]);
     expect(report.peers.every((p) => p.rttP50Ms !== undefined && p.probesInWindow === 10)).toBe(true);
-  });
+  }, 15_000);
 
   test("h2's pod network cut: overlay fails on h2 for both peers and on the others for h2, gossip keeps everyone alive; restored, it passes again", async () => {
     const h2 = hosts[2]!;
