@@ -44,6 +44,8 @@ const cases: Record<string, ContractCase> = {
   "kube-node-conditions": { unreachable: {}, settings: { kubeconfig: kubeconfigAt9 } },
   "kube-system-pods": { unreachable: { kubeconfig: kubeconfigAt9 } },
   "kube-canary": { unreachable: { kubeconfig: kubeconfigAt9, pollIntervalMs: 10, readyTimeoutMs: 200 } },
+  "kube-nodes-ready": { unreachable: { kubeconfig: kubeconfigAt9 } },
+  "kube-critical-pods": { unreachable: { kubeconfig: kubeconfigAt9 } },
   "host-metrics": { unreachable: { diskPath: "/nonexistent/satellite", criticalIf: "disk.usedPercent > 99" } },
   // Gossip-fed: without gossip (no peers function) they have nothing to measure.
   latency: { unreachable: {} },
