@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the real components the test suite runs against (serf, etcd, podman, InfluxDB,
-# Prometheus, Alertmanager, aiosmtpd, dnsmasq, iproute2/iptables, Chromium), from Debian's packages, when they are missing.
+# Prometheus, Alertmanager, aiosmtpd, dnsmasq, dig, dnsperf, nc, iproute2/iptables, Chromium), from Debian's packages, when they are missing.
 # Idempotent: does nothing when every command is already present. Needs root (apt-get).
 set -euo pipefail
 
@@ -14,6 +14,11 @@ declare -A NEEDED=(
   [promtool]=prometheus
   [prometheus-alertmanager]=prometheus-alertmanager
   [dnsmasq]=dnsmasq
+  # The DNS interface's tests ask it with dig; its bench runs dnsperf beside dnsmasq.
+  [dig]=bind9-dnsutils
+  [dnsperf]=dnsperf
+  # The intake tests send raw statsd and graphite lines with netcat-openbsd's nc (-N, -u).
+  [nc]=netcat-openbsd
   [ip]=iproute2
   [iptables]=iptables
   [sqlite3]=sqlite3

@@ -25,9 +25,9 @@ const edns = (udpPayloadSize: number, ednsVersion = 0): Packet["additionals"] =>
 function run(bytes: Uint8Array, transport: DnsTransport = "udp", extra: { truncateAll?: boolean } = {}): DnsOutcome {
   return respond({ bytes, transport, nodes: () => many, zone, rotation: 0, ...extra });
 }
-function decoded(outcome: DnsOutcome): DecodedPacket & { rcode?: string } {
+function decoded(outcome: DnsOutcome): DecodedPacket & { rcode?: string; opcode?: string } {
   if (outcome.kind !== "answer") throw new Error(`dropped: ${outcome.reason}`);
-  return dnsPacket.decode(Buffer.from(outcome.bytes)) as DecodedPacket & { rcode?: string };
+  return dnsPacket.decode(Buffer.from(outcome.bytes)) as DecodedPacket & { rcode?: string; opcode?: string };
 }
 
 describe("one packet in, one answer or a drop out", () => {
