@@ -26,15 +26,17 @@ describe("threshold expressions", () => {
   });
 
   test.each([
-    ["memory.usedPercent >", "expected a number, a name or \"(\" but found the end of the expression"],
+    ["memory.usedPercent >", "expected a number, a string, a name or \"(\" but found the end of the expression"],
     ["(1 + 2", 'expected ")" but found the end of the expression'],
     ["1 + 2)", 'unexpected ")" at position 6'],
     ["a < b < c", 'comparisons cannot be chained: "<" at position 7; use && between them'],
-    ["process.exit(1)", 'unexpected "(" at position 13'],
+    ["process.exit(1)", 'function calls are not allowed here: "process.exit" at position 1'],
     ["a = 1", 'unexpected character "=" at position 3'],
     ["`x`", 'unexpected character "`" at position 1'],
     ["a; b", 'unexpected character ";" at position 2'],
-    ["constructor.constructor('x')", "unexpected character \"'\" at position 25"],
+    ["constructor.constructor('x')", 'function calls are not allowed here: "constructor.constructor" at position 1'],
+    ["fileExists('/etc/passwd')", 'function calls are not allowed here: "fileExists" at position 1'],
+    ["cpu.usedPercent > 'x'", '">" at position 17 compares a number with a string'],
     ["(".repeat(100) + "1" + ")".repeat(100), "expression is nested too deeply"],
     ["1".repeat(1001), "expression is longer than 1000 characters"],
   ])("%s -> %s", (text, message) => {

@@ -62,7 +62,7 @@ describe("host-metrics", () => {
   });
 
   test("rules are checked when the config loads", () => {
-    expect(optionErrors(kind, { warningIf: "memory.usedPercent >" })).toEqual(['warningIf: invalid rule: expected a number, a name or "(" but found the end of the expression']);
+    expect(optionErrors(kind, { warningIf: "memory.usedPercent >" })).toEqual(['warningIf: invalid rule: expected a number, a string, a name or "(" but found the end of the expression']);
     expect(optionErrors(kind, { collectors: ["cpu"], criticalIf: "memory.usedPercent > 90" })).toEqual([
       "criticalIf: unknown variable memory.usedPercent; known with collectors cpu: cpu.usedPercent, cpu.iowaitPercent, cpu.count",
     ]);
