@@ -4,6 +4,7 @@ import type { AgentConfig } from "../config/load.ts";
 import { createMetrics, type SatelliteMetrics } from "../metrics/index.ts";
 import type { Clock } from "../platform/clock.ts";
 import type { Logger } from "../platform/logger.ts";
+import { readProcessStats, type ProcessStats } from "../platform/process-stats.ts";
 import type { EventStream } from "../events/event-stream.ts";
 import { createInfluxSink, type InfluxSink } from "../store/influxdb/influx-sink.ts";
 import type { Point } from "../store/influxdb/line-protocol.ts";
@@ -21,6 +22,8 @@ export interface ObservabilityDeps {
   events: EventStream;
   clusterStatus: () => ClusterStatusJson;
   localStatus: () => ClusterStatusJson["nodes"] extends (infer N)[] | undefined ? N : never;
+  /** This process's CPU, memory and descriptors for the `process_*` families; /proc of this process when absent. */
+  processStats?: () => ProcessStats | undefined;
 }
 
 /**
@@ -30,8 +33,8 @@ export interface ObservabilityDeps {
  */
 export function createObservability(deps: ObservabilityDeps) {
   const { config, clock, logger } = deps;
-  const metrics: SatelliteMetrics = createMetrics({ version: buildInfo.version, commit: buildInfo.gitCommit });
-  const last = { streamFailures: {} as Record<string, number>, claimsRejected: {} as Record<string, number>, packetsSent: 0, packetsReceived: 0, bytesSent: 0, bytesReceived: 0, drops: {} as Record<string, number>, published: {} as Record<string, number>, subscriberErrors: {} as Record<string, number> };
+  const metrics: SatelliteMetrics = createMetrics({ version: buildInfo.version, commit: buildInfo.gitCommit, processStats: deps.processStats ?? (() => readProcessStats()) });
+  const last = { suspicions: {} as Record<string, number>, pushPulls: {} as Record<string, number>, streamFailures: {} as Record<string, number>, claimsRejected: {} as Record<string, number>, packetsSent: 0, packetsReceived: 0, bytesSent: 0, bytesReceived: 0, drops: {} as Record<string, number>, published: {} as Record<string, number>, subscriberErrors: {} as Record<string, number> };
   metrics.addCollector(() => {
     metrics.observeStatus(deps.clusterStatus() as Parameters<SatelliteMetrics["observeStatus"]>[0]);
     const stats = deps.gossip.netStats();
@@ -47,6 +50,8 @@ export function createObservability(deps: ObservabilityDeps) {
     }
     countDeltas(stats.streamFailuresByReason ?? {}, last.streamFailures, (reason, delta) => metrics.gossipStreamFailures.inc({ reason }, delta));
     const serf = deps.gossip.member.serf.health();
+    countDeltas({ started: serf.suspicionsStarted }, last.suspicions, (_, delta) => metrics.gossipSuspicions.inc(undefined, delta));
+    countDeltas(serf.pushPulls, last.pushPulls, (direction, delta) => metrics.gossipPushPulls.inc({ direction }, delta));
     countDeltas({ ...serf.rejected, ...serf.intentsRejected, invalid_name: serf.rejected.invalid_name + serf.intentsRejected.invalid_name }, last.claimsRejected, (reason, delta) =>
       metrics.gossipClaimsRejected.inc({ reason }, delta),
     );

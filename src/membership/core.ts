@@ -33,6 +33,8 @@ export interface MembershipCore {
   broadcasts: BroadcastQueue<GossipMessage>;
   delegates: MembershipDelegates;
   udpHealth: UdpHealthTracker;
+  /** Completed full state exchanges: `outbound` ones we started, `inbound` ones we answered. */
+  pushPulls: { outbound: number; inbound: number };
   nextSeqNo(): number;
   isStopped(): boolean;
 }

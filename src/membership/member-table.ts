@@ -56,6 +56,8 @@ export class MemberTable {
   readonly localName: string;
   /** Claims dropped before they reached the table, by reason. */
   readonly rejected = newClaimCounts();
+  /** Members this node started to suspect (each alive -> suspect change it made), for metrics. */
+  suspicionsStarted = 0;
   /** Lines the network can repeat at will: one per kind per interval. */
   private readonly notes: RateLimitedLog;
 
@@ -156,6 +158,7 @@ export class MemberTable {
     this.broadcast(s);
     rec.incarnation = s.incarnation;
     rec.state = "suspect";
+    this.suspicionsStarted++;
     const changedAt = this.now();
     rec.stateChangeMs = changedAt;
     const { config } = this.deps;

@@ -34,6 +34,10 @@ export interface MembershipHealth extends UdpHealth {
   broadcastsQueued: number;
   /** Member claims (alive, suspect, dead, push/pull entries) dropped before the table, by reason. */
   rejected: Record<ClaimRejectReason, number>;
+  /** Members this node started to suspect, since start. */
+  suspicionsStarted: number;
+  /** Completed full state exchanges since start, by who started them. */
+  pushPulls: { outbound: number; inbound: number };
 }
 
 export interface Membership {
@@ -93,6 +97,7 @@ export function createMembership(config: MembershipConfig, deps: MembershipDeps,
     broadcasts,
     delegates,
     udpHealth: new UdpHealthTracker(config.udpBlockedAfterProbes),
+    pushPulls: { outbound: 0, inbound: 0 },
     nextSeqNo: () => (seqNo = (seqNo + 1) >>> 0),
     isStopped: () => stopped,
   };
@@ -278,7 +283,14 @@ export function createMembership(config: MembershipConfig, deps: MembershipDeps,
       await waitDone(timeoutMs, (done) => announceSelf(nextIncarnation(self.incarnation), done));
     },
 
-    health: () => ({ ...core.udpHealth.snapshot(), awareness: awareness.score(), broadcastsQueued: broadcasts.length(), rejected: { ...core.table.rejected } }),
+    health: () => ({
+      ...core.udpHealth.snapshot(),
+      awareness: awareness.score(),
+      broadcastsQueued: broadcasts.length(),
+      rejected: { ...core.table.rejected },
+      suspicionsStarted: core.table.suspicionsStarted,
+      pushPulls: { ...core.pushPulls },
+    }),
   };
   return membership;
 }

@@ -36,6 +36,7 @@ export async function pushPullWith(core: MembershipCore, to: NetAddress, join: b
     });
   }
   mergePushPull(core, reply, join, "reply");
+  core.pushPulls.outbound++;
 }
 
 /**
@@ -44,6 +45,7 @@ export async function pushPullWith(core: MembershipCore, to: NetAddress, join: b
  */
 export function answerPushPull(core: MembershipCore, remote: PushPullMessage): PushPullMessage {
   mergePushPull(core, remote, remote.join, "gossip");
+  core.pushPulls.inbound++;
   return localPushPull(core, remote.join);
 }
 

@@ -1,5 +1,7 @@
 import type { ProbeStatus } from "../events/health-state.ts";
 import { createRegistry, type Counter, type Gauge, type Histogram } from "./registry.ts";
+import type { ProcessStats } from "../platform/process-stats.ts";
+import { registerProcessMetrics } from "./process-metrics.ts";
 
 /** The parts of the status JSON that the status gauges follow. */
 export interface ClusterStatusLike {
@@ -112,11 +114,14 @@ export interface SatelliteMetrics {
 export interface MetricsOptions {
   version?: string;
   commit?: string;
+  /** This process's numbers (platform/process-stats.ts), exported as the standard `process_*` families; none without it. */
+  processStats?: () => ProcessStats | undefined;
 }
 
 export function createMetrics(options: MetricsOptions = {}): SatelliteMetrics {
   const r = createRegistry();
   const collectors: (() => void)[] = [];
+  if (options.processStats) collectors.push(registerProcessMetrics(r, options.processStats));
   const probeStatus = r.gauge({
     name: "satellite_probe_status",
     help: "Whether the last run of a probe passed (1 running, 0 failed).",
