@@ -31,6 +31,7 @@ import { startMetricIntake } from "./intake-setup.ts";
 import { agentKubeConnector, startKubeWriteback } from "./kube-writeback-setup.ts";
 import { applyRoleFromNodeLabel } from "./node-role.ts";
 import type { AgentPlatform } from "./platform-deps.ts";
+import type { HistoryStore } from "../store/history-store.ts";
 
 /** Runs allowed at once; enough for hundreds of checks, bounded so a stuck host is not flooded. */
 const CHECK_CONCURRENCY_MAX = 32;
@@ -72,18 +73,27 @@ export async function startAgent(config: AgentConfig, platform: AgentPlatform, k
   config = await applyRoleFromNodeLabel(config, { kube: agentKubeConnector, clock, logger });
   // The epoch tells this run's event ids from the last run's (sequence numbers restart at 1).
   const events = createEventStream({ clock, logger: logger.child({ part: "events" }), epoch: Math.floor(clock.nowMs()).toString(36) });
-  const store = platform.openHistoryStore({
-    path: join(config.stateDir, "history.db"),
-    retentionMs: config.retentionMs,
-    sampleRetentionMs: config.sampleRetentionMs,
-    aggregateRetentionMs: config.retentionMs,
-    clock,
-    logger: logger.child({ part: "history" }),
-    onWriteError: (kind) => events.publish({ type: "StoreWriteFailed", store: "sqlite", error: store.health().error ?? `writing ${kind} failed` }),
-  });
+  // One agent per state directory, taken before its files are opened; released after they closed.
+  const stateLock = platform.lockStateDir?.(config.stateDir);
+  let store: HistoryStore;
+  try {
+    store = platform.openHistoryStore({
+      path: join(config.stateDir, "history.db"),
+      retentionMs: config.retentionMs,
+      sampleRetentionMs: config.sampleRetentionMs,
+      aggregateRetentionMs: config.retentionMs,
+      clock,
+      logger: logger.child({ part: "history" }),
+      onWriteError: (kind) => events.publish({ type: "StoreWriteFailed", store: "sqlite", error: store.health().error ?? `writing ${kind} failed` }),
+    });
+  } catch (error) {
+    stateLock?.release();
+    throw error;
+  }
   const closers: (() => Promise<void>)[] = [() => store.close()];
   const closeAll = async () => {
     for (const close of closers.reverse()) await close().catch((error: unknown) => logger.error("error while stopping", { error: describeError(error) }));
+    stateLock?.release();
   };
   try {
     let peers: () => PeerLinkView[] = () => [];

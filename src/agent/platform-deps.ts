@@ -65,6 +65,11 @@ export interface AgentPlatform {
   notify?: NotifyPlatform;
   /** Creates a directory and its parents; throws when it cannot. */
   makeDir(path: string): void;
+  /**
+   * Locks the state directory for this agent (platform/state-dir-lock.ts); throws
+   * STATE_DIR_LOCKED when another agent has it. Absent: no lock (simulated agents).
+   */
+  lockStateDir?(dir: string): { release(): void };
   /** A host name or IP literal to an IP literal; rejects when it cannot be resolved. */
   resolveHost(host: string): Promise<string>;
   /** Binds the gossip transport; rejects when the address cannot be used. */

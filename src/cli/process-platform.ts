@@ -8,6 +8,7 @@ import { createSystemHostProbe } from "../platform/host-probe.ts";
 import { createLineLogger } from "../platform/logger.ts";
 import { createSystemRandom } from "../platform/random.ts";
 import { readRegularTextFile } from "../platform/regular-file.ts";
+import { lockStateDir } from "../platform/state-dir-lock.ts";
 import { makePrivateDir } from "../platform/state-files.ts";
 import { createPeerSnapshotFile } from "../agent/peer-snapshot-file.ts";
 import { createUdpTcpGossipNet } from "../membership/udp-tcp-net.ts";
@@ -53,6 +54,7 @@ export function createAgentPlatform(log: AgentLogOptions = { level: "info", form
     hostProbe: createSystemHostProbe(),
     exec: bunExec,
     makeDir: makePrivateDir,
+    lockStateDir: (dir) => lockStateDir(dir),
     resolveHost,
     openGossipNet: (options) => createUdpTcpGossipNet({ ...options, compression: true }),
     openHistoryStore: (options) => createSqliteHistoryStore(options),

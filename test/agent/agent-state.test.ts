@@ -9,6 +9,7 @@ import { checkerKinds, findCheckerKind } from "../../src/checkers/registry.ts";
 import { createAgentPlatform } from "../../src/cli/process-platform.ts";
 import { loadAgentConfig } from "../../src/config/load.ts";
 import { SatelliteError } from "../../src/platform/errors.ts";
+import { lockStateDir } from "../../src/platform/state-dir-lock.ts";
 import { createMemoryLogger, silentLogger } from "../../src/platform/logger.ts";
 import { ManualClock } from "../../src/platform/manual-clock.ts";
 import { createSqliteHistoryStore } from "../../src/store/sqlite/sqlite-history-store.ts";
@@ -101,5 +102,29 @@ describe("the agent's state directory", () => {
     expect(error).toBeInstanceOf(SatelliteError);
     expect((error as SatelliteError).code).toBe("STATE_FILE_SYMLINK");
     expect((error as SatelliteError).message).toContain(`history database ${join(stateDir, "history.db")} is a symbolic link (to ${join(work, "elsewhere.db")})`);
+    // The failed start let go of the state directory.
+    lockStateDir(stateDir).release();
+  });
+
+  test("a second agent on the same state directory stops at start naming the first; after the first stops it starts", async () => {
+    const stateDir = join(work, "shared");
+    const first = await startTestAgent("first", stateDir);
+    let second: Awaited<ReturnType<typeof startTestAgent>> | undefined;
+    try {
+      const error = await startTestAgent("second", stateDir).then(
+        (started) => {
+          second = started;
+          return undefined;
+        },
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(SatelliteError);
+      expect((error as SatelliteError).code).toBe("STATE_DIR_LOCKED");
+      expect((error as SatelliteError).message).toBe(`state directory ${stateDir} is in use by another satellite agent (pid ${process.pid})`);
+    } finally {
+      await first.agent.stop();
+    }
+    second = await startTestAgent("second", stateDir);
+    await second.agent.stop();
   });
 });
