@@ -42,6 +42,9 @@ export function logEvents(events: EventStream, localName: string, logger: Logger
       case "NotificationFailed":
         logger.warn(event.final ? "notification given up" : "notification failed; will retry", { notifier: event.notifier, about: event.about, key: event.key, attempts: event.attempts, retryInMs: event.retryInMs, error: event.error });
         return;
+      case "TagsChanged":
+        logger.info("detected tags changed", { tags: Object.entries(event.tags).map(([k, v]) => `${k}=${v}`).join(","), removed: event.removed.join(",") || undefined });
+        return;
       case "ProbeRun":
       case "NodeUpdated":
       case "NodeFailed":

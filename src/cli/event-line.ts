@@ -39,6 +39,8 @@ function fieldsOf(event: AgentEvent): Field[] {
     case "ClusterDegraded":
     case "ClusterHealthy":
       return [["state", event.newState]];
+    case "TagsChanged":
+      return [["node", event.node], ["tags", Object.entries(event.tags).map(([k, v]) => `${k}=${v}`).join(",")], ["removed", event.removed.join(",")]];
     case "UserEvent":
       return [["name", event.name], ["payload", shorten(event.payload)], ["encoding", event.payloadEncoding === "base64" ? "base64" : undefined], ["ltime", event.ltime]];
     case "StoreWriteFailed":

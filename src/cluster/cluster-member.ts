@@ -214,6 +214,7 @@ export function createClusterMember(options: ClusterMemberOptions, deps: Cluster
       case "NotificationFailed":
         return;
       default:
+      case "TagsChanged":
         assertNever(event, "event");
     }
   });

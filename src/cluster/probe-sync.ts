@@ -188,6 +188,7 @@ export function createProbeSync(deps: ProbeSyncDeps, options: ProbeSyncOptions =
       case "NodeRemoved":
       case "NodeDegraded":
       case "NodeHealthy":
+      case "TagsChanged":
         return;
       default:
         assertNever(event, "event");
@@ -259,7 +260,8 @@ export function createProbeSync(deps: ProbeSyncDeps, options: ProbeSyncOptions =
     view: (owner: string): RemoteProbeView | undefined => remote.view(owner),
     /** Forgets lists of nodes that are no longer members; call about once a second. */
     tick(): void {
-      for (const owner of remote.owners()) if (!deps.peer(owner)) remote.forget(owner);
+      const members = new Set(deps.peers().map((p) => p.name));
+      for (const owner of remote.owners()) if (!members.has(owner)) remote.forget(owner);
     },
     /** Asks `owner` for its details over the gossip port. */
     async requestDetails(owner: string, timeoutMs: number): Promise<NodeDetailsReply> {

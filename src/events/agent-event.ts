@@ -134,6 +134,18 @@ export interface NotificationFailedEvent extends NotificationFacts {
   retryInMs?: number;
 }
 
+/** This node's detected tags changed (detectors, docs/detectors.md); the static tags are not in it. */
+export interface TagsChangedEvent {
+  type: "TagsChanged";
+  node: string;
+  /** Every detected tag now. */
+  tags: Record<string, string>;
+  /** Tags set or given another value by this change. */
+  set: Record<string, string>;
+  /** Keys of tags no detector sets any more. */
+  removed: string[];
+}
+
 /** What a producer publishes; the stream adds `seq`, `kind` and (unless given) `ts`. */
 export type AgentEventInput = (
   | ProbeRunEvent
@@ -145,6 +157,7 @@ export type AgentEventInput = (
   | StoreWriteFailedEvent
   | NotificationSentEvent
   | NotificationFailedEvent
+  | TagsChangedEvent
 ) & { ts?: number };
 
 export type AgentEventType = AgentEventInput["type"];
@@ -173,6 +186,7 @@ export const EVENT_KIND_OF: Readonly<Record<AgentEventType, EventKind>> = {
   NodeRemoved: "node",
   NodeDegraded: "node",
   NodeHealthy: "node",
+  TagsChanged: "node",
   ClusterDegraded: "cluster",
   ClusterHealthy: "cluster",
   UserEvent: "user",
@@ -204,6 +218,7 @@ export function eventNode(event: AgentEvent): string | undefined {
     case "NodeRemoved":
     case "NodeDegraded":
     case "NodeHealthy":
+    case "TagsChanged":
       return event.node;
     case "ClusterDegraded":
     case "ClusterHealthy":

@@ -15,6 +15,7 @@ export const TIMELINE_EVENT_TYPES = [
   "NodeHealthy",
   "ProbeFailed",
   "ProbeSucceeded",
+  "TagsChanged",
   "LeaderElected",
 ] as const;
 export type TimelineEventType = (typeof TIMELINE_EVENT_TYPES)[number];
@@ -61,6 +62,9 @@ export function toTimelineEvent(event: AgentEvent): TimelineEvent | undefined {
     case "ClusterDegraded":
     case "ClusterHealthy":
       return { timestamp: event.ts, type: event.type, oldState: event.oldState, newState: event.newState };
+    case "TagsChanged":
+      // The detected tags before and after, as key=value lists, in the state columns.
+      return { timestamp: event.ts, type: event.type, node: event.node, oldState: formatTagList(tagsBefore(event)), newState: formatTagList(event.tags) };
     case "ProbeRun":
     case "NodeUpdated":
     case "NodeFailed":
@@ -79,4 +83,21 @@ function withoutUndefined(event: TimelineEvent): TimelineEvent {
   if (event.oldState === undefined) delete event.oldState;
   if (event.newState === undefined) delete event.newState;
   return event;
+}
+
+/** The detected tags before a TagsChanged: now's, without what it set, with what it removed (values of removed tags are not kept). */
+function tagsBefore(event: { tags: Record<string, string>; set: Record<string, string>; removed: string[] }): Record<string, string> {
+  const before: Record<string, string> = {};
+  for (const [key, value] of Object.entries(event.tags)) if (!Object.hasOwn(event.set, key)) before[key] = value;
+  for (const key of event.removed) before[key] = "";
+  return before;
+}
+
+/** `a=1,b=2` sorted by key; a key without a value is written alone. */
+export function formatTagList(tags: Readonly<Record<string, string>>): string {
+  return Object.keys(tags)
+    .sort()
+    .map((key) => (tags[key] === "" ? key : `${key}=${tags[key]}`))
+    .join(",")
+    .slice(0, TIMELINE_ERROR_CHARS_MAX);
 }

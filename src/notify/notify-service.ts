@@ -184,6 +184,7 @@ export function startNotifyService(deps: NotifyServiceDeps): NotifyService {
       case "StoreWriteFailed":
       case "NotificationSent":
       case "NotificationFailed":
+      case "TagsChanged":
         return;
       default:
         assertNever(event, "event");

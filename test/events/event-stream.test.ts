@@ -87,6 +87,7 @@ describe("event stream", () => {
       { type: "NodeHealthy", node: "n", oldState: "degraded", newState: "running" },
       cluster("degraded"),
       cluster("running"),
+      { type: "TagsChanged", node: "n", tags: { redis: "yes" }, set: { redis: "yes" }, removed: ["os"] },
     ];
     for (const input of samples) {
       const entry = toTimelineEvent(events.publish(input));
@@ -95,6 +96,14 @@ describe("event stream", () => {
     expect([...kept].sort()).toEqual(TIMELINE_EVENT_TYPES.filter((t) => t !== "LeaderElected").sort());
     expect(toTimelineEvent(events.publish({ type: "NodeFailed", node: "n" }))).toBeUndefined();
     expect(toTimelineEvent(events.publish({ type: "NodeAdded", node: "n", newState: "alive" }))).toEqual({ timestamp: 1000, type: "NodeAdded", node: "n", newState: "alive" });
+    // Detected tags before and after, so the timeline says what a node became.
+    expect(toTimelineEvent(events.publish({ type: "TagsChanged", node: "n", tags: { os: "debian", redis: "yes" }, set: { redis: "yes" }, removed: ["mysql"] }))).toEqual({
+      timestamp: 1000,
+      type: "TagsChanged",
+      node: "n",
+      oldState: "mysql,os=debian",
+      newState: "os=debian,redis=yes",
+    });
     // The reason of a failure is kept, so history still says why after the probe recovered.
     expect(toTimelineEvent(events.publish({ type: "ProbeFailed", node: "n", probe: "etcd", oldState: "running", newState: "failed", severity: "critical", error: "connection refused by 10.0.0.5:2379" }))).toEqual({
       timestamp: 1000,
