@@ -8,6 +8,7 @@ import { decodeSerfMessage, decodeTags, encodeSerfMessage, encodeTags } from "..
 import { createClusterMember, type ClusterMember, type ClusterMemberDeps } from "../cluster/cluster-member.ts";
 import { parseHostPort, type HostPort } from "../config/addresses.ts";
 import { API_PORT_DEFAULT } from "../config/schema.ts";
+import { parseDurationMs } from "../config/duration.ts";
 import { parsePeerAddress, PEER_ADDRESS_FORMS } from "../config/peer-address.ts";
 import type { AgentConfig } from "../config/load.ts";
 import { lanConfig, localConfig, wanConfig } from "../membership/config-presets.ts";
@@ -72,7 +73,7 @@ export async function startGossip(
   }
   const advertised = { host: net.localAddress.ip, port: advertise?.port || net.localAddress.port };
   const member = createClusterMember(
-    { membership: PRESETS[config.profile](config.name), tags: { ...config.tags, ...notifierGossipTags(config), ...apiPortTags(firstApiPort(config.rpcAddr)) }, stalenessLimitMs: STATUS_STALENESS_MS, digestCoalesceMs: DIGEST_COALESCE_MS },
+    { membership: PRESETS[config.profile](config.name), tags: { ...config.tags, ...notifierGossipTags(config), ...apiPortTags(firstApiPort(config.rpcAddr)) }, stalenessLimitMs: STATUS_STALENESS_MS, digestCoalesceMs: DIGEST_COALESCE_MS, serf: memberTimeouts(config) },
     { net, clock, random, logger: platform.logger, codec: serfCodec, tagCodec, snapshots: platform.peerSnapshots(joinPath(config.stateDir, "peers.json"), logger), health, events },
   );
   const { serf } = member;
@@ -118,6 +119,14 @@ export async function startGossip(
         await serf.leave();
         onLeft();
       },
+      forceLeave: async (node, prune) => {
+        if (node === config.name) return { outcome: "self" };
+        if (!serf.members().some((m) => m.name === node)) return { outcome: "unknown" };
+        await serf.forceLeave(node, prune);
+        logger.info("forced a member out", { node, prune });
+        const after = members().find((m) => m.name === node);
+        return { outcome: "done", member: after && { name: after.name, addr: formatAddr(after), status: after.status, tags: withoutDigestTags(after.tags) } };
+      },
     }),
     readiness: () => {
       const health = serf.health();
@@ -149,6 +158,11 @@ export async function startGossip(
       await serf.shutdown();
     },
   };
+}
+
+/** The schema bounds both durations, so they parse. */
+function memberTimeouts(config: AgentConfig): { reconnectTimeoutMs: number; tombstoneTimeoutMs: number } {
+  return { reconnectTimeoutMs: parseDurationMs(config.reconnectTimeout) ?? 0, tombstoneTimeoutMs: parseDurationMs(config.tombstoneTimeout) ?? 0 };
 }
 
 function formatAddr(m: MemberInfo): string {

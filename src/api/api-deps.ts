@@ -35,11 +35,16 @@ export interface MemberView {
   tags: Record<string, string>;
 }
 
+/** What a force-leave did: no such member, the member is this node, or the member as it is now (absent: forgotten). */
+export type ForceLeaveOutcome = { outcome: "unknown" } | { outcome: "self" } | { outcome: "done"; member: MemberView | undefined };
+
 export interface MembershipSource {
   list(): MemberView[];
   /** Returns how many of the addresses were joined. */
   join(addresses: string[]): Promise<number>;
   leave(): Promise<void>;
+  /** serf's force-leave: a failed member becomes left on every node; `prune` forgets it at once. */
+  forceLeave?(node: string, prune: boolean): Promise<ForceLeaveOutcome>;
 }
 
 /** What the HTTP API reads from; built by the agent, faked in tests. */

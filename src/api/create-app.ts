@@ -4,6 +4,7 @@ import { bodyLimit } from "./body-limit.ts";
 import { browserRedirect } from "./browser-redirect.ts";
 import { checksRoutes } from "./checks-routes.ts";
 import { eventsRoutes } from "./events-route.ts";
+import { forceLeaveRoutes } from "./force-leave-routes.ts";
 import { healthRoutes } from "./health-routes.ts";
 import { historyRoutes } from "./history-routes.ts";
 import { jsonError } from "./json-error.ts";
@@ -30,6 +31,7 @@ export function createApp(deps: ApiDeps, extra: readonly RouteModule[] = []) {
     .route("/", historyRoutes(deps))
     .route("/", checksRoutes(deps))
     .route("/", membersRoutes(deps))
+    .route("/", forceLeaveRoutes(deps))
     .route("/", eventsRoutes(deps));
   for (const module of extra) app.route("/", module);
   app.notFound((c) => jsonError(c, 404, `no such endpoint: ${c.req.method} ${c.req.path}`, "endpoints: /status, /local, /history, /checks, /members, /events, /livez, /readyz, /metrics"));

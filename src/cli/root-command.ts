@@ -3,6 +3,7 @@ import { agentCommand } from "./commands/agent.ts";
 import { checksCommand } from "./commands/checks.ts";
 import { completionCommand } from "./commands/completion.ts";
 import { configCommand } from "./commands/config.ts";
+import { forceLeaveCommand } from "./commands/force-leave.ts";
 import { historyCommand } from "./commands/history.ts";
 import { joinCommand } from "./commands/join.ts";
 import { keygenCommand } from "./commands/keygen.ts";
@@ -24,6 +25,7 @@ export const rootCommand = defineCommand({
     members: membersCommand,
     join: joinCommand,
     leave: leaveCommand,
+    "force-leave": forceLeaveCommand,
     history: historyCommand,
     checks: checksCommand,
     version: versionCommand,

@@ -16,7 +16,7 @@ import { createProbeSync, DEFAULT_PROBE_SYNC_OPTIONS, type ProbeSync, type Probe
 import { createRemoteDetails } from "./remote-details.ts";
 import { withSatelliteMessages } from "./satellite-channel.ts";
 import type { NodeStatusJson } from "./status-json.ts";
-import { defaultSerfConfig } from "./serf-config.ts";
+import { defaultSerfConfig, type SerfConfig } from "./serf-config.ts";
 import type { SerfEvent } from "./serf-core.ts";
 import type { SerfCodec, TagCodec } from "./serf-messages.ts";
 import type { MemberSnapshotStore } from "./serf-snapshot.ts";
@@ -56,6 +56,8 @@ export interface ClusterMemberOptions {
   digestCoalesceMs: number;
   /** Probe lists over gossip (defaults: DEFAULT_PROBE_SYNC_OPTIONS). */
   probeSync?: ProbeSyncOptions;
+  /** How long failed members are retried and left ones remembered (defaults: serf's 24 h each). */
+  serf?: Partial<Pick<SerfConfig, "reconnectTimeoutMs" | "tombstoneTimeoutMs">>;
 }
 
 /** A node asked for its details over gossip must answer within this (`/status?details`). */
@@ -122,7 +124,7 @@ export function createClusterMember(options: ClusterMemberOptions, deps: Cluster
     health: deps.health,
     coalesceMs: options.digestCoalesceMs,
   });
-  serf = createSerf(defaultSerfConfig(options.membership, publisher.initialTags()), {
+  serf = createSerf({ ...defaultSerfConfig(options.membership, publisher.initialTags()), ...options.serf }, {
     // Satellite's own messages (probe lists, details) are taken out before memberlist sees them.
     net: withSatelliteMessages(deps.net, probeSync.handlers),
     clock,
@@ -212,9 +214,9 @@ export function createClusterMember(options: ClusterMemberOptions, deps: Cluster
       case "StoreWriteFailed":
       case "NotificationSent":
       case "NotificationFailed":
+      case "TagsChanged":
         return;
       default:
-      case "TagsChanged":
         assertNever(event, "event");
     }
   });

@@ -26,6 +26,8 @@ interface MemberRecord extends SerfMember {
   statusLTime: number;
   /** Monotonic ms when it became failed or left (for reaping). */
   leftAtMs: number;
+  /** A force-leave with prune reached it while it was leaving: forgotten once it has left. */
+  pruneWhenLeft: boolean;
 }
 
 interface Intent {
@@ -93,7 +95,7 @@ export class SerfMembers {
     let m = this.members.get(node.name);
     if (!m) {
       this.makeRoom();
-      m = { name: node.name, addr: node.addr, port: node.port, tags: this.tagsOf(node), status: "alive", statusLTime: 0, leftAtMs: 0 };
+      m = { name: node.name, addr: node.addr, port: node.port, tags: this.tagsOf(node), status: "alive", statusLTime: 0, leftAtMs: 0, pruneWhenLeft: false };
       this.members.set(node.name, m);
       const intent = this.intents.get(node.name);
       if (intent) {
@@ -102,7 +104,7 @@ export class SerfMembers {
         if (intent.type === "leave") m.status = "leaving";
       }
     } else {
-      Object.assign(m, { addr: node.addr, port: node.port, tags: this.tagsOf(node), status: "alive", leftAtMs: 0 });
+      Object.assign(m, { addr: node.addr, port: node.port, tags: this.tagsOf(node), status: "alive", leftAtMs: 0, pruneWhenLeft: false });
     }
     this.deps.emit({ type: "member-join", member: view(m) });
   }
@@ -130,8 +132,13 @@ export class SerfMembers {
     }
   }
 
-  /** Returns true when the intent was new (the caller re-gossips it). */
-  onLeaveIntent(msg: Pick<SerfLeaveMessage, "ltime" | "node">): boolean {
+  /**
+   * Returns true when the intent was new (the caller re-gossips it). A leave intent about
+   * another node is also serf's force-leave: a failed member becomes left (and stops counting
+   * as failed); with `prune` a left member is forgotten now (member-reap) and a leaving one as
+   * soon as it has left, instead of after the tombstone timeout.
+   */
+  onLeaveIntent(msg: Pick<SerfLeaveMessage, "ltime" | "node"> & { prune?: boolean }): boolean {
     if (!this.acceptable(msg)) return false;
     this.deps.clock.witness(msg.ltime);
     const m = this.members.get(msg.node);
@@ -144,6 +151,10 @@ export class SerfMembers {
     m.statusLTime = msg.ltime;
     if (m.status === "alive") m.status = "leaving";
     else if (m.status === "failed") this.settle(m, "left");
+    if (msg.prune === true && m.name !== this.deps.localName) {
+      if (m.status === "left") this.forget(m);
+      else m.pruneWhenLeft = true;
+    }
     return true;
   }
 
@@ -155,6 +166,7 @@ export class SerfMembers {
     if (msg.ltime <= m.statusLTime) return false;
     m.statusLTime = msg.ltime;
     if (m.status === "leaving") m.status = "alive";
+    m.pruneWhenLeft = false;
     return true;
   }
 
@@ -164,8 +176,7 @@ export class SerfMembers {
     for (const m of [...this.members.values()]) {
       const limit = m.status === "failed" ? failedAfterMs : m.status === "left" ? leftAfterMs : undefined;
       if (limit === undefined || m.name === this.deps.localName || now - m.leftAtMs <= limit) continue;
-      this.members.delete(m.name);
-      this.deps.emit({ type: "member-reap", member: view(m) });
+      this.forget(m);
     }
     for (const [name, intent] of [...this.intents]) if (now - intent.atMs > intentAfterMs) this.intents.delete(name);
   }
@@ -184,9 +195,12 @@ export class SerfMembers {
     for (const m of this.members.values()) {
       if ((m.status === "failed" || m.status === "left") && m.name !== this.deps.localName && (!oldest || m.leftAtMs < oldest.leftAtMs)) oldest = m;
     }
-    if (!oldest) return;
-    this.members.delete(oldest.name);
-    this.deps.emit({ type: "member-reap", member: view(oldest) });
+    if (oldest) this.forget(oldest);
+  }
+
+  private forget(m: MemberRecord): void {
+    this.members.delete(m.name);
+    this.deps.emit({ type: "member-reap", member: view(m) });
   }
 
   private hasLeaveIntent(m: MemberRecord): boolean {
@@ -198,6 +212,7 @@ export class SerfMembers {
     m.status = status;
     m.leftAtMs = this.deps.nowMs();
     this.deps.emit({ type: status === "left" ? "member-leave" : "member-failed", member: view(m) });
+    if (status === "left" && m.pruneWhenLeft) this.forget(m);
   }
 
   private rememberIntent(node: string, type: Intent["type"], ltime: number): boolean {

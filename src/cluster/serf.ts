@@ -40,6 +40,13 @@ export interface Serf {
   join(addrs: readonly NetAddress[], ignoreOldEvents?: boolean): Promise<number>;
   /** Graceful leave: leave intent, then memberlist's leave; peers see "left", never "failed". */
   leave(): Promise<void>;
+  /**
+   * serf's force-leave (RemoveFailedNode): gossips a leave intent about another member, so a
+   * failed one becomes left on every node and is no longer retried; `prune` also forgets it
+   * at once instead of after the tombstone timeout. A live member refutes it and stays.
+   * Resolves once the intent went out to the cluster (or the broadcast timeout passed).
+   */
+  forceLeave(node: string, prune: boolean): Promise<void>;
   /** Stops everything and closes the net (after leave(), or instead of it for a crash-like stop). */
   shutdown(): Promise<void>;
   members(): SerfMember[];
@@ -208,6 +215,25 @@ export function createSerf(config: SerfConfig, deps: SerfDeps): Serf {
         snapshots.stop();
         await snapshots.write([]);
       }
+    },
+
+    async forceLeave(node, prune) {
+      if (state !== "alive") {
+        throw new SatelliteError("serf_not_running", `cannot force ${node} to leave while this node is ${state}`, { hint: "run force-leave on a running member of the cluster" });
+      }
+      if (node === name) throw new SatelliteError("force_leave_self", `${node} is this node: a node cannot force itself out`, { hint: "use `satellite leave` to leave gracefully" });
+      const msg = { type: "leave", ltime: core.memberClock.time(), node, prune } as const;
+      core.memberClock.increment();
+      core.members.onLeaveIntent(msg);
+      if (ml.numAlive() <= 1) return;
+      let delivered = false;
+      await wait(config.broadcastTimeoutMs, (done) =>
+        core.broadcastIntent(msg, () => {
+          delivered = true;
+          done();
+        }),
+      );
+      if (!delivered) logger.warn("force-leave: the intent was not sent to every member within the broadcast timeout; gossip goes on spreading it", { node, timeoutMs: config.broadcastTimeoutMs });
     },
 
     async shutdown() {

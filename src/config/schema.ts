@@ -176,6 +176,10 @@ export const agentConfigSchema = z.strictObject({
   statsdFlushInterval: duration.refine((text) => (parseDurationMs(text) ?? 0) >= 1000 && (parseDurationMs(text) ?? 0) <= 3_600_000, "expected an interval from 1s to 1h, e.g. 10s").default("10s"),
   /** Distinct application metric names held at most; lines of further names are dropped and counted. */
   statsdMetricsMax: z.number().int().min(1).max(100_000).default(1000),
+  /** A failed member is retried (reconnect) this long, then forgotten (serf's reconnect_timeout). */
+  reconnectTimeout: boundedDuration(60_000, 365 * 86_400_000).default("24h"),
+  /** A member that left is remembered this long, so late gossip cannot bring it back (serf's tombstone_timeout). */
+  tombstoneTimeout: boundedDuration(60_000, 365 * 86_400_000).default("24h"),
   retention: duration.default("7d"),
   sampleRetention: duration.default("24h"),
   apiToken: z.string().min(16, "use at least 16 characters").max(B.secretLengthMax).optional(),

@@ -73,40 +73,56 @@ export async function startIntake(options: IntakeOptions): Promise<RunningIntake
   const decoder = new TextDecoder();
   const drop = (reason: string): void => metrics.statsdDropped.inc({ reason });
 
-  const takeStatsd = (line: string): void => {
+  /** Each returns whether the line was taken; the caller counts taken lines once per packet or chunk. */
+  const takeStatsd = (line: string): boolean => {
     const sample = parseStatsdLine(line);
-    if (typeof sample === "string") return drop(sample);
+    if (typeof sample === "string") {
+      drop(sample);
+      return false;
+    }
     const refused = aggregator.addStatsd(sample, clock.nowMs());
-    if (refused) return drop(refused);
-    metrics.statsdLines.inc({ protocol: "statsd" });
+    if (refused) {
+      drop(refused);
+      return false;
+    }
+    return true;
   };
-  const takeGraphite = (line: string): void => {
+  const takeGraphite = (line: string): boolean => {
     const now = clock.nowMs();
     const sample = parseGraphiteLine(line, now);
-    if (typeof sample === "string") return drop(sample);
-    const refused = aggregator.addGraphite(sample, now);
-    if (refused) return drop(refused);
-    metrics.statsdLines.inc({ protocol: "graphite" });
-  };
-  const datagramLines = (data: Uint8Array, take: (line: string) => void): void => {
-    for (const raw of decoder.decode(data).split("\n")) {
-      const line = raw.endsWith("\r") ? raw.slice(0, -1) : raw;
-      if (line !== "") take(line);
+    if (typeof sample === "string") {
+      drop(sample);
+      return false;
     }
+    const refused = aggregator.addGraphite(sample, now);
+    if (refused) {
+      drop(refused);
+      return false;
+    }
+    return true;
   };
+  const takeLines = (lines: Iterable<string>, take: (line: string) => boolean, protocol: "statsd" | "graphite"): void => {
+    let taken = 0;
+    for (const raw of lines) {
+      const line = raw.endsWith("\r") ? raw.slice(0, -1) : raw;
+      if (line !== "" && take(line)) taken++;
+    }
+    if (taken > 0) metrics.statsdLines.inc({ protocol }, taken);
+  };
+  const datagramLines = (data: Uint8Array, take: (line: string) => boolean, protocol: "statsd" | "graphite"): void => takeLines(decoder.decode(data).split("\n"), take, protocol);
 
   const closers: (() => void)[] = [];
   const result: RunningIntake = { flush: async () => {}, stop: async () => {} };
   try {
     if (options.statsd) {
-      const statsd = await openUdp(options, options.statsd, "statsd", (data) => datagramLines(data, takeStatsd));
+      const statsd = await openUdp(options, options.statsd, "statsd", (data) => datagramLines(data, takeStatsd, "statsd"));
       closers.push(() => statsd.close());
       result.statsdPort = statsd.port;
     }
     if (options.graphite) {
-      const udp = await openUdp(options, options.graphite, "graphite", (data) => datagramLines(data, takeGraphite));
+      const udp = await openUdp(options, options.graphite, "graphite", (data) => datagramLines(data, takeGraphite, "graphite"));
       closers.push(() => udp.close());
-      const tcp = listenGraphiteTcp(options, { ...options.graphite, port: udp.port }, takeGraphite, drop);
+      const tcp = listenGraphiteTcp(options, { ...options.graphite, port: udp.port }, (lines) => takeLines(lines, takeGraphite, "graphite"), drop);
       closers.push(() => tcp.stop());
       result.graphitePort = udp.port;
     }
@@ -156,7 +172,7 @@ async function openUdp(options: IntakeOptions, at: ListenAt, what: string, onDat
   }
 }
 
-function listenGraphiteTcp(options: IntakeOptions, at: ListenAt, take: (line: string) => void, drop: (reason: string) => void): TcpListener {
+function listenGraphiteTcp(options: IntakeOptions, at: ListenAt, take: (lines: readonly string[]) => void, drop: (reason: string) => void): TcpListener {
   const { clock } = options;
   const connections = new Set<TcpConn>();
   const onConnection = (conn: TcpConn): TcpConnHandlers => {
@@ -174,13 +190,13 @@ function listenGraphiteTcp(options: IntakeOptions, at: ListenAt, take: (line: st
         idle = clock.setTimer(GRAPHITE_IDLE_MS, () => conn.close());
         const { lines, tooLong } = splitter.push(chunk);
         for (let i = 0; i < tooLong; i++) drop("line_too_long");
-        for (const line of lines) if (line !== "") take(line);
+        take(lines);
       },
       onClose() {
         idle.cancel();
         connections.delete(conn);
         const last = splitter.end();
-        if (last !== undefined && last !== "") take(last);
+        if (last !== undefined) take([last]);
       },
     };
   };

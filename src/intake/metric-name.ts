@@ -4,10 +4,13 @@
  * series `statsd.<name>.<stat>` stays within the store's 320-character names.
  */
 export const METRIC_NAME_CHARS_MAX = 200;
+const CLEAN = /^[a-zA-Z0-9_.-]+$/;
 
 /** The cleaned name, or undefined when nothing usable is left or it is too long. */
 export function cleanMetricName(raw: string): string | undefined {
   if (raw.length > METRIC_NAME_CHARS_MAX * 4) return undefined;
+  // Most names are clean already: one test instead of three replacements.
+  if (CLEAN.test(raw)) return raw.length > METRIC_NAME_CHARS_MAX ? undefined : raw;
   const name = raw
     .replace(/\s+/g, "_")
     .replace(/\//g, "-")

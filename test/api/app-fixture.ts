@@ -14,6 +14,7 @@ export function makeApp(overrides: Partial<ApiDeps> = {}, extra: readonly RouteM
     readiness: [{ name: "history", ok: true }] as ReadinessCheck[],
     joined: [] as string[],
     left: 0,
+    forced: [] as string[],
     ran: [] as string[],
   };
   const deps: ApiDeps = {
@@ -36,6 +37,10 @@ export function makeApp(overrides: Partial<ApiDeps> = {}, extra: readonly RouteM
         return addresses.filter((a) => !a.startsWith("bad")).length;
       },
       leave: async () => void state.left++,
+      forceLeave: async (node, prune) => {
+        state.forced.push(prune ? `${node} --prune` : node);
+        return node === "n1" ? { outcome: "self" } : { outcome: "done", member: undefined };
+      },
     },
     ...overrides,
   };

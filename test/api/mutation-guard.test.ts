@@ -24,13 +24,13 @@ function mutatingRoutes(app: Fixture["app"]): { method: string; path: string }[]
 /** A request the route would carry out when allowed: real parameters and a valid body. */
 function requestFor(route: { method: string; path: string }, headers: Record<string, string> = {}): RequestInit & { url: string } {
   const url = route.path.replace(":name", "disk-space");
-  const body = route.path === "/join" ? JSON.stringify({ addresses: ["10.0.0.2:7946"] }) : undefined;
+  const body = route.path === "/join" ? JSON.stringify({ addresses: ["10.0.0.2:7946"] }) : route.path === "/force-leave" ? JSON.stringify({ node: "n3" }) : undefined;
   return { url, method: route.method, body, headers: { "content-type": "application/json", ...headers } };
 }
 
 /** Did the route's handler run? The fixture records every join, leave and check run. */
 function effects(state: Fixture["state"]): number {
-  return state.joined.length + state.left + state.ran.length;
+  return state.joined.length + state.left + state.ran.length + state.forced.length;
 }
 
 async function call(fixture: Fixture, route: { method: string; path: string }, env: { remoteAddress?: string }, headers: Record<string, string> = {}) {
@@ -68,7 +68,7 @@ describe("isLoopback", () => {
 describe("the mutation guard on every mutating route", () => {
   test("the walk finds join, leave and checks run (and nothing reads as mutating by mistake)", () => {
     const routes = mutatingRoutes(makeApp().app).map((r) => `${r.method} ${r.path}`);
-    expect(routes).toEqual(expect.arrayContaining(["POST /join", "POST /leave", "POST /checks/:name/run"]));
+    expect(routes).toEqual(expect.arrayContaining(["POST /join", "POST /leave", "POST /force-leave", "POST /checks/:name/run"]));
     expect(routes.every((r) => !r.startsWith("GET "))).toBe(true);
   });
 
