@@ -53,9 +53,15 @@ export class PullScheduler {
     return this.inflight.size;
   }
 
+  /**
+   * Sets the timer for the next pull that could start. With every slot taken no timer is set
+   * (a finishing pull runs the queue), and a pull in flight is not waited for: a timer for
+   * something that cannot start yet would fire again and again at the same instant.
+   */
   private arm(): void {
+    if (this.inflight.size >= this.options.concurrency) return;
     let next = Infinity;
-    for (const at of this.due.values()) next = Math.min(next, at);
+    for (const [owner, at] of this.due) if (!this.inflight.has(owner)) next = Math.min(next, at);
     if (next === Infinity || next >= this.timerAtMs) return;
     this.timer?.cancel();
     this.timerAtMs = next;
