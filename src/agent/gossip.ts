@@ -80,14 +80,22 @@ export async function startGossip(
   const rejoined = await serf.start();
   if (rejoined > 0) logger.info("rejoined known peers from the last run", { answered: rejoined });
 
+  /** Every address of every peer: a name is tried at each A/AAAA address it has (a headless Service as the seed), each address once. */
   const resolvePeers = async (addresses: readonly string[]): Promise<NetAddress[]> => {
     const out: NetAddress[] = [];
+    const seen = new Set<string>();
     for (const text of addresses) {
       // The --initial-cluster grammar (name:host and name:host:port too) for every join.
       const hp = parsePeerAddress(text, 7946);
       if (typeof hp === "string") throw new SatelliteError("JOIN_ADDRESS_INVALID", hp, { hint: `use ${PEER_ADDRESS_FORMS} of a peer's gossip port` });
       try {
-        out.push({ ip: await platform.resolveHost(hp.host), port: hp.port });
+        const ips = platform.resolveHostAll ? await platform.resolveHostAll(hp.host) : [await platform.resolveHost(hp.host)];
+        for (const ip of ips) {
+          const key = `${ip}|${hp.port}`;
+          if (seen.has(key)) continue;
+          seen.add(key);
+          out.push({ ip, port: hp.port });
+        }
       } catch (error) {
         logger.warn("cannot resolve peer address", { peer: text, error: describeError(error) });
       }

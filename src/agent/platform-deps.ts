@@ -72,6 +72,11 @@ export interface AgentPlatform {
   lockStateDir?(dir: string): { release(): void };
   /** A host name or IP literal to an IP literal; rejects when it cannot be resolved. */
   resolveHost(host: string): Promise<string>;
+  /**
+   * Every address a host name resolves to (A and AAAA; an IP literal is itself), for seeds
+   * given by name; rejects when it cannot be resolved. Absent: resolveHost's one address.
+   */
+  resolveHostAll?(host: string): Promise<string[]>;
   /** Binds the gossip transport; rejects when the address cannot be used. */
   openGossipNet(options: AgentGossipNetOptions): Promise<AgentGossipNet>;
   /** Opens the history store; must not throw on a failing disk later (see HistoryStore). */

@@ -13,7 +13,7 @@ import { makePrivateDir } from "../platform/state-files.ts";
 import { createPeerSnapshotFile } from "../agent/peer-snapshot-file.ts";
 import { createUdpTcpGossipNet } from "../membership/udp-tcp-net.ts";
 import { listenHttp } from "../platform/http-server.ts";
-import { resolveHost } from "../platform/resolve-host.ts";
+import { resolveHost, resolveHostAll } from "../platform/resolve-host.ts";
 import { createSqliteHistoryStore } from "../store/sqlite/sqlite-history-store.ts";
 
 /** The real process: stdout/stderr, environment, files, signals. Built once by main. */
@@ -56,6 +56,7 @@ export function createAgentPlatform(log: AgentLogOptions = { level: "info", form
     makeDir: makePrivateDir,
     lockStateDir: (dir) => lockStateDir(dir),
     resolveHost,
+    resolveHostAll: (host) => resolveHostAll(host),
     openGossipNet: (options) => createUdpTcpGossipNet({ ...options, compression: true }),
     openHistoryStore: (options) => createSqliteHistoryStore(options),
     listenHttp,

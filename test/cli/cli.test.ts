@@ -161,7 +161,7 @@ describe("history, members, checks, join, leave", () => {
   test("join and leave", async () => {
     const c = cli(makeApp().app);
     expect(await c.run("join", "10.0.0.2:7946", "10.0.0.3")).toBe(0);
-    expect(c.out.at(-1)).toBe("joined 2 of 2 peer(s)");
+    expect(c.out.at(-1)).toBe("joined: 2 peer(s) answered");
     expect(await c.run("join")).toBe(2);
     expect(await c.run("leave")).toBe(0);
   });

@@ -23,7 +23,8 @@ export const joinCommand = defineCommand({
     const response = await connectAgent(deps, context.args, 30_000).join.$post({ json: { addresses } });
     if (response.status !== 200) throw new CommandExit(1, `join failed: ${await describeErrorAnswer(response)}`);
     const body = await response.json();
-    deps.out(isDataFormat(format) ? renderData(format, body) : `joined ${body.joined} of ${addresses.length} peer(s)`);
+    // A name counts once per address it resolved to that answered (a headless Service: every pod).
+    deps.out(isDataFormat(format) ? renderData(format, body) : `joined: ${body.joined} peer(s) answered`);
     return 0;
   },
 });
