@@ -1,4 +1,5 @@
 import { describe, expect, test } from "bun:test";
+import { parse as parseYaml } from "yaml";
 import { createLiveEvents, type LiveEvents } from "../../src/api/live-events.ts";
 import type { CliDeps } from "../../src/cli/cli-deps.ts";
 import { formatEventLine } from "../../src/cli/event-line.ts";
@@ -119,6 +120,19 @@ describe("satellite watch", () => {
     expect(h.requests[0]?.url).toBe("http://10.0.0.5:7000/events?types=cluster%2CProbeFailed");
     h.interrupt();
     expect(await exit).toBe(0);
+  });
+
+  test("-o json is --json; -o yaml prints one YAML document per event; a bad -o exits 2", async () => {
+    const h = harness();
+    const exit = h.run("-o", "yaml");
+    await settle();
+    const published = h.agent().stream.publish(probeFailed);
+    await until(() => h.out.length === 1, "one document");
+    expect(h.out[0]).toStartWith("---\n");
+    expect(parseYaml(h.out[0] ?? "")).toEqual(published);
+    h.interrupt();
+    expect(await exit).toBe(0);
+    expect(await h.run("-o", "xml")).toBe(2);
   });
 
   test("a type the agent does not know exits 2 with the agent's reason", async () => {

@@ -4,6 +4,7 @@ import { agentBaseUrl, AGENT_CONNECTION_ARGS, apiTokenOf, tlsOf } from "../agent
 import { EXIT_USAGE } from "../cli-deps.ts";
 import { CommandExit, depsOf } from "../command-context.ts";
 import { formatEventLine, jsonLine } from "../event-line.ts";
+import { OUTPUT_ARGS, outputFormatOf, renderData } from "../output-format.ts";
 import { watchEvents } from "../event-watch.ts";
 import type { SseMessage } from "../sse-parser.ts";
 
@@ -15,11 +16,13 @@ export const watchCommand = defineCommand({
   args: {
     ...AGENT_CONNECTION_ARGS,
     types: { type: "string", description: "Only these: a comma list of kinds (probe, node, cluster, user, agent) or type names (ProbeFailed, NodeFailed, ...)", valueHint: "types" },
-    json: { type: "boolean", description: "Print each event as one JSON object per line" },
+    ...OUTPUT_ARGS,
+    output: { ...OUTPUT_ARGS.output, description: "Output format: table or wide (one line per event), json (one object per line) or yaml (one document per event)" },
   },
   async run(context) {
     const deps = depsOf(context);
     const { args } = context;
+    const format = outputFormatOf(args, "table");
     const baseUrl = agentBaseUrl(args, deps.env);
     if (typeof baseUrl !== "string") throw new CommandExit(EXIT_USAGE, baseUrl.error);
     const stop = new AbortController();
@@ -40,7 +43,7 @@ export const watchCommand = defineCommand({
         deps.err(`satellite watch: the agent sent an event without type and ts (id ${message.id ?? "none"}); skipped`);
         return;
       }
-      deps.out(args.json ? jsonLine(event) : formatEventLine(event));
+      deps.out(format === "json" ? jsonLine(event) : format === "yaml" ? `---\n${renderData("yaml", event)}` : formatEventLine(event));
     };
     await watchEvents({
       fetch: deps.fetch,
