@@ -74,7 +74,17 @@ function valueCompletion(name: string, def: ArgDef): ValueCompletion {
 
 /** Shells show one short line per candidate: the description up to its first sentence end, at most 80 characters. */
 function firstSentence(text: string): string {
-  const sentence = text.split(/(?<=[.;:])\s/)[0] ?? text;
-  const trimmed = sentence.replace(/[.;:]$/, "");
+  let depth = 0;
+  let end = text.length;
+  for (let i = 0; i < text.length - 1; i++) {
+    const c = text[i];
+    if (c === "(") depth++;
+    else if (c === ")") depth = Math.max(0, depth - 1);
+    else if ((c === "." || c === ";") && depth === 0 && /\s/.test(text[i + 1] ?? "")) {
+      end = i;
+      break;
+    }
+  }
+  const trimmed = text.slice(0, end).replace(/[.;]$/, "");
   return trimmed.length > 80 ? `${trimmed.slice(0, 77)}...` : trimmed;
 }

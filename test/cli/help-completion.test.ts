@@ -105,6 +105,26 @@ describe("satellite completion", () => {
     expect({ out: loaded.stdout.toString(), err: loaded.stderr.toString() }).toEqual({ out: "compdef _satellite satellite\n_satellite: function\n", err: "" });
   }, 30_000);
 
+  test.skipIf(Bun.which("zsh") === null)("zsh: the function offers each command's subcommands, flags and values (completion builtins stubbed)", async () => {
+    const script = await scriptFor("zsh");
+    const zsh = (words: string[], body: string): string[] => {
+      const line = `compdef() { :; }; source ${script}; ${body}; words=(${words.map((w) => `'${w}'`).join(" ")}); CURRENT=${words.length}; _satellite`;
+      const result = Bun.spawnSync(["zsh", "-f", "-c", line], { stdout: "pipe", stderr: "pipe", timeout: 20_000 });
+      expect(result.stderr.toString()).toBe("");
+      return result.stdout.toString().split("\n").filter((l) => l !== "");
+    };
+    // _arguments gets this command's flag specs; the rest (subcommands, values) goes through _describe and compadd.
+    const specs = zsh(["satellite", "status", "--"], "_arguments() { shift 3; print -rl -- \"$@\"; return 1 }");
+    expect(specs).toContain("(-o --output)--output=[Output format\\: table, wide (more columns), json or yaml]:output:(table wide json yaml)");
+    // A description is cut at its first sentence end outside parentheses.
+    expect(specs.some((s) => s.startsWith("--rpc-port=[Port of the agent's API on 127.0.0.1 (used when --addr is not given; default"))).toBe(true);
+    expect(specs.some((s) => s.startsWith("(-w --watch)--watch["))).toBe(true);
+    const rest = "_arguments() { state=rest; return 1 }; _describe() { print -rl -- \"${(@P)${@[-1]}}\" }; compadd() { print -rl -- \"${(@P)${@[-1]}}\" }";
+    expect(zsh(["satellite", "checks", ""], rest)).toEqual(["run:Run one check now and print its result"]);
+    expect(zsh(["satellite", "completion", ""], rest)).toEqual(["bash", "zsh", "fish"]);
+    expect(zsh(["satellite", ""], rest)).toContain("status:Print the cluster status: a summary (nodes, failing probes and why) on a terminal, the...");
+  }, 30_000);
+
   test.skipIf(Bun.which("fish") === null)("fish: commands, subcommands, flags and values", async () => {
     const script = await scriptFor("fish");
     const complete = (line: string): string[] => {
