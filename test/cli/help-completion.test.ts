@@ -122,7 +122,7 @@ describe("satellite completion", () => {
     const rest = "_arguments() { state=rest; return 1 }; _describe() { print -rl -- \"${(@P)${@[-1]}}\" }; compadd() { print -rl -- \"${(@P)${@[-1]}}\" }";
     expect(zsh(["satellite", "checks", ""], rest)).toEqual(["run:Run one check now and print its result"]);
     expect(zsh(["satellite", "completion", ""], rest)).toEqual(["bash", "zsh", "fish"]);
-    expect(zsh(["satellite", ""], rest)).toContain("status:Print the cluster status: a summary (nodes, failing probes and why) on a terminal, the...");
+    expect(zsh(["satellite", ""], rest)).toContain("status:Print the cluster status: a summary (nodes, failing probes and why) on a term...");
   }, 30_000);
 
   test.skipIf(Bun.which("fish") === null)("fish: commands, subcommands, flags and values", async () => {
