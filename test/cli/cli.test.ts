@@ -92,11 +92,14 @@ describe("help and usage", () => {
     expect(Object.keys(facts)).toEqual(["version", "gitCommit", "gitTreeState", "os", "arch", "runtime"]);
     expect(facts).toMatchObject({ os: process.platform, runtime: `bun ${Bun.version}` });
     expect(facts.arch).toBe(process.arch === "x64" ? "amd64" : process.arch);
-    expect(await c.run("version")).toBe(0);
+    expect(await c.run("version", "-o", "table")).toBe(0);
     expect(c.out[1]).toContain(`runtime:  bun ${Bun.version}`);
     expect(c.out[1]).toContain(`os/arch:  ${process.platform}/${facts.arch}`);
     expect(await c.run("--version")).toBe(0);
     expect(c.out[2]).toBe(`satellite ${facts.version} (commit ${facts.gitCommit}, ${facts.gitTreeState}) ${process.platform}/${facts.arch} bun ${Bun.version}`);
+    // Piped (this fixture is no terminal), `version` prints the JSON as it always did.
+    expect(await c.run("version")).toBe(0);
+    expect(JSON.parse(c.out[3] ?? "")).toEqual(facts);
     expect(c.err).toEqual([]);
   });
 

@@ -52,7 +52,7 @@ describe.skipIf(!existsSync(BINARY))("dist/satellite end to end", () => {
       expect(history.out).toContain("Node Degraded [e2e-1]");
       expect(history.out).toContain("Cluster Degraded");
       const checks = run(["checks", "--rpc-port", String(port)]);
-      expect(checks.out).toMatch(/closed-port +tcp +1s +failed: cannot connect to 127.0.0.1:1/);
+      expect(checks.out).toMatch(/closed-port +tcp +1s +(just now|\d+s ago) +failed: cannot connect to 127.0.0.1:1: connection refused by 127.0.0.1:1/);
 
       agent.kill("SIGTERM");
       const exitCode = await Promise.race([agent.exited, Bun.sleep(6000).then(() => "timeout")]);
@@ -109,9 +109,14 @@ describe.skipIf(!existsSync(BINARY))("dist/satellite end to end", () => {
     expect(result.err).toContain(`config file ${bad}, key checks[0].kind: unknown kind "nope"`);
   });
 
-  test("version has the build facts", () => {
+  test("version has the build facts, OS, architecture and runtime; --version is one line", () => {
     const version = JSON.parse(run(["version"]).out);
     expect(version.version).toMatch(/^\d+\.\d+\.\d+/);
     expect(version.gitCommit).toMatch(/^([0-9a-f]{40}|unknown)$/);
+    expect(version).toMatchObject({ os: "linux", arch: process.arch === "x64" ? "amd64" : process.arch });
+    expect(version.runtime).toMatch(/^bun \d+\.\d+\.\d+/);
+    const line = run(["--version"]);
+    expect(line.code).toBe(0);
+    expect(line.out.trim()).toBe(`satellite ${version.version} (commit ${version.gitCommit}, ${version.gitTreeState}) linux/${version.arch} ${version.runtime}`);
   });
 });

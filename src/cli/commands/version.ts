@@ -16,12 +16,13 @@ export function versionLine(facts: VersionFacts = versionFacts()): string {
 }
 
 export const versionCommand = defineCommand({
-  meta: { name: "version", description: "Print the version, git commit and tree state, OS, architecture and runtime" },
+  meta: { name: "version", description: "Print the version, git commit and tree state, OS, architecture and runtime: lines on a terminal, JSON when piped or with -o json" },
   args: { ...OUTPUT_ARGS },
   run(context) {
     const deps = depsOf(context);
     const facts = versionFacts();
-    const format = outputFormatOf(context.args, "table");
+    // As `status`: scripts that read the JSON from a pipe keep getting it.
+    const format = outputFormatOf(context.args, deps.isTerminal === true ? "table" : "json");
     if (isDataFormat(format)) {
       deps.out(renderData(format, facts));
       return 0;
