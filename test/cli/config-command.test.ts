@@ -46,6 +46,19 @@ describe("satellite config validate", () => {
     expect(c.err.at(-1)).toContain("config file /missing.yaml: cannot read it");
     expect(await c.run("config", "validate")).toBe(2);
   });
+
+  test("-o json: the verdict and the problems as data, exit 0 or 2", async () => {
+    const c = cliFixture({ files: { "/ok.yaml": "tags: {role: node}\n", "/bad.yaml": "tags: {role: boss}\n" } });
+    expect(await c.run("config", "validate", "/ok.yaml", "-o", "json")).toBe(0);
+    expect(JSON.parse(c.out[0] ?? "")).toEqual({ file: "/ok.yaml", valid: true, checks: 0, notifiers: 0 });
+    expect(await c.run("config", "validate", "/bad.yaml", "-o", "json")).toBe(2);
+    expect(JSON.parse(c.out[1] ?? "")).toEqual({
+      file: "/bad.yaml",
+      valid: false,
+      problems: [{ source: "config file /bad.yaml", path: "tags", message: "a role tag is required: role:master or role:node (got role:boss)" }],
+    });
+    expect(c.err).toEqual([]);
+  });
 });
 
 describe("durations are written the same way everywhere", () => {

@@ -1,31 +1,42 @@
 import { defineCommand } from "citty";
 import { checkerKinds, findCheckerKind } from "../../checkers/registry.ts";
+import { ConfigError } from "../../config/config-error.ts";
 import { loadAgentConfig } from "../../config/load.ts";
 import { EXIT_USAGE } from "../cli-deps.ts";
 import { CommandExit, depsOf } from "../command-context.ts";
 import { configJsonSchema } from "../config-json-schema.ts";
-import { OUTPUT_ARGS, outputFormatOf, renderData } from "../output-format.ts";
+import { isDataFormat, OUTPUT_ARGS, outputFormatOf, renderData } from "../output-format.ts";
 
 const validateSubcommand = defineCommand({
   meta: {
     name: "validate",
     description: "Check a config file as `satellite agent --config FILE` would, without starting anything: every problem with its key; exit 0 valid, 2 invalid",
   },
-  args: { file: { type: "positional", required: true, valueHint: "FILE", description: "The YAML or JSON config file" } },
+  args: { ...OUTPUT_ARGS, file: { type: "positional", required: true, valueHint: "FILE", description: "The YAML or JSON config file" } },
   run(context) {
     const deps = depsOf(context);
     const file = context.args.file;
-    // The file alone: flags and SATELLITE_* variables of this shell are not the agent's.
-    const config = loadAgentConfig({
-      flags: { config: file },
-      env: {},
-      readFile: deps.readFile,
-      hostname: deps.hostname,
-      cwd: deps.cwd(),
-      findKind: (kind) => findCheckerKind(kind),
-      kindNames: checkerKinds.map((k) => k.kind),
-    });
-    deps.out(`${file}: valid (${config.checks.length} check(s), ${config.notifiers.length} notifier(s))`);
+    const format = outputFormatOf(context.args, "table");
+    let config: ReturnType<typeof loadAgentConfig>;
+    try {
+      // The file alone: flags and SATELLITE_* variables of this shell are not the agent's.
+      config = loadAgentConfig({
+        flags: { config: file },
+        env: {},
+        readFile: deps.readFile,
+        hostname: deps.hostname,
+        cwd: deps.cwd(),
+        findKind: (kind) => findCheckerKind(kind),
+        kindNames: checkerKinds.map((k) => k.kind),
+      });
+    } catch (error) {
+      // -o json|yaml: the problems as data for an editor or CI job; otherwise the usual message on stderr.
+      if (!(error instanceof ConfigError) || !isDataFormat(format)) throw error;
+      deps.out(renderData(format, { file, valid: false, problems: error.problems }));
+      return EXIT_USAGE;
+    }
+    const summary = { file, valid: true, checks: config.checks.length, notifiers: config.notifiers.length };
+    deps.out(isDataFormat(format) ? renderData(format, summary) : `${file}: valid (${summary.checks} check(s), ${summary.notifiers} notifier(s))`);
     return 0;
   },
 });
