@@ -40,7 +40,7 @@ const tags = z.record(z.string().min(1).max(B.tagKeyLengthMax), z.string()).supe
   if (value.role !== "master" && value.role !== "node") {
     ctx.addIssue({
       code: "custom",
-      message: `a role tag is required: role:master or role:node (got ${value.role === undefined ? "none" : `role:${value.role}`})`,
+      message: `a role tag is required: role=master or role=node (got ${value.role === undefined ? "none" : `role=${value.role}`})`,
     });
   }
 });

@@ -106,7 +106,7 @@ describe("help and usage", () => {
   test("agent with a bad config exits 2 naming the problem", async () => {
     const c = cli();
     expect(await c.run("agent", "--tags", "role:boss")).toBe(2);
-    expect(c.err.join("\n")).toContain("flag --tags, key tags: a role tag is required: role:master or role:node (got role:boss)");
+    expect(c.err.join("\n")).toContain("flag --tags, key tags: a role tag is required: role=master or role=node (got role=boss)");
   });
 });
 

@@ -55,7 +55,7 @@ describe("satellite config validate", () => {
     expect(JSON.parse(c.out[1] ?? "")).toEqual({
       file: "/bad.yaml",
       valid: false,
-      problems: [{ source: "config file /bad.yaml", path: "tags", message: "a role tag is required: role:master or role:node (got role:boss)" }],
+      problems: [{ source: "config file /bad.yaml", path: "tags", message: "a role tag is required: role=master or role=node (got role=boss)" }],
     });
     expect(c.err).toEqual([]);
   });
