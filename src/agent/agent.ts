@@ -18,6 +18,10 @@ import { UI_PATH, uiRoutes } from "../ui/ui-routes.ts";
 import { memberStatusJson } from "../cluster/cluster-view.ts";
 import { apiServerOptions } from "./api-tls.ts";
 import { planChecks } from "./check-setup.ts";
+import { createDetectors } from "./detectors.ts";
+import { decideApplyOn } from "./tag-scope.ts";
+import { createHostFunctions } from "../checkers/_host-functions.ts";
+import { systemHostFacts } from "../platform/host-facts.ts";
 import { createObservability } from "./observability.ts";
 import { startGossip } from "./gossip.ts";
 import { warnWhenGossipUnencrypted } from "./gossip-keyring.ts";
@@ -97,12 +101,28 @@ export async function startAgent(config: AgentConfig, platform: AgentPlatform, k
   };
   try {
     let peers: () => PeerLinkView[] = () => [];
-    const plan = await planChecks(config, kinds, platform.hostProbe, logger, () => peers());
-    const health = new NodeHealth(config.name, plan.tracked, events);
+    // Subscribed first: the detectors' first TagsChanged is kept and logged.
     const stopRecording = recordHistory(events, store, logger);
     closers.push(async () => stopRecording());
     const stopLogging = logEvents(events, config.name, logger);
     closers.push(async () => stopLogging());
+    // Detectors run once before the checks are planned and the notifiers start: applyOn sees the detected tags.
+    const hostFacts = platform.hostFacts ?? systemHostFacts;
+    let setDetectedTags: (tags: Record<string, string>) => void = () => {};
+    const detectors = createDetectors({ nodeName: config.name, detectors: config.detectors, staticTags: config.tags, facts: hostFacts, clock, logger, events, onChange: (tags) => setDetectedTags(tags) });
+    closers.push(async () => detectors.stop());
+    await detectors.runAll();
+    const scopeHost = createHostFunctions(hostFacts, () => ({ ...detectors.tags(), ...config.tags }));
+    const scope = (applyOn: string | undefined) => decideApplyOn(applyOn, scopeHost);
+    const notifiersHere = [];
+    for (const notifier of config.notifiers) {
+      const verdict = await scope(notifier.applyOn);
+      if (verdict.applies) notifiersHere.push(notifier);
+      else logger.info("notifier not started on this node", { notifier: notifier.name, reason: verdict.reason });
+    }
+    config = { ...config, notifiers: notifiersHere };
+    const plan = await planChecks(config, kinds, platform.hostProbe, logger, () => peers(), scope);
+    const health = new NodeHealth(config.name, plan.tracked, events);
     const handlers = startEventHandlers({ handlers: config.eventHandlers, events, exec: platform.exec, clock, logger: logger.child({ part: "event-handlers" }), self: { name: config.name, tags: config.tags }, timeoutMs: config.eventHandlerTimeoutMs });
     closers.push(() => handlers.stop());
     closers.push(startKubeWriteback(config, { events, kube: agentKubeConnector, clock, logger, checks: plan.tracked.map((c) => c.name) }));
@@ -111,6 +131,8 @@ export async function startAgent(config: AgentConfig, platform: AgentPlatform, k
 
     const gossip = await startGossip(config, platform, () => ({ status: health.nodeStatus(), probes: health.probes() }), events);
     const member = gossip.member;
+    setDetectedTags = (tags) => gossip.setDetectedTags(tags);
+    if (Object.keys(detectors.tags()).length > 0) gossip.setDetectedTags(detectors.tags());
     peers = () => member.peers.snapshot();
     const localWithMember = () => {
       const self = gossip.members().find((m) => m.name === config.name);
@@ -164,6 +186,7 @@ export async function startAgent(config: AgentConfig, platform: AgentPlatform, k
       dashboardPath: UI_PATH,
       liveEvents,
       membership: gossip.membershipSource(() => onLeft()),
+      detectors: { list: () => detectors.list(), tags: () => detectors.tags() },
       checks: {
         list: () => health.checks(),
         skipped: () => plan.skipped,
@@ -196,6 +219,7 @@ export async function startAgent(config: AgentConfig, platform: AgentPlatform, k
     closers.splice(1, 0, () => stopGossip(false));
 
     scheduler.start();
+    detectors.start();
     gossip.joinInitialCluster();
     let tick = clock.setTimer(CLUSTER_TICK_MS, function onTick() {
       member.tick();
@@ -222,6 +246,7 @@ export async function startAgent(config: AgentConfig, platform: AgentPlatform, k
         stopping ??= (async () => {
           logger.info("agent stopping", { leave: options.leave === true });
           await scheduler.stop();
+          detectors.stop();
           await stopGossip(options.leave === true);
           await closeAll();
           logger.info("agent stopped");

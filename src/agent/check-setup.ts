@@ -10,6 +10,7 @@ import type { Logger } from "../platform/logger.ts";
 import type { CheckerEnvironment, CheckerKind, CheckerSettings } from "../probes/checker.ts";
 import type { TrackedCheck } from "../probes/node-health.ts";
 import type { ScheduledCheck } from "../probes/scheduler.ts";
+import type { ScopeVerdict } from "./tag-scope.ts";
 
 export interface CheckPlan {
   scheduled: ScheduledCheck[];
@@ -64,10 +65,19 @@ export async function planChecks(
   hostProbe: HostProbe,
   logger: Logger,
   peers?: CheckerEnvironment["peers"],
+  scope: (applyOn: string | undefined) => Promise<ScopeVerdict> = async () => ({ applies: true }),
 ): Promise<CheckPlan> {
   const settings = checkerSettingsOf(config);
+  // Configured checks whose applyOn does not hold here are left out first: a built-in they would replace stays.
+  const configured: ValidatedCheck[] = [];
+  const scopedOut: SkippedCheck[] = [];
+  for (const check of config.checks) {
+    const verdict = await scope(check.spec.applyOn);
+    if (verdict.applies) configured.push(check);
+    else scopedOut.push({ name: check.spec.name, kind: check.spec.kind, reason: verdict.reason });
+  }
   // A configured check replaces the built-in of its name, also when it uses a former built-in name.
-  const configuredNames = new Set(config.checks.map((c) => currentCheckName(c.spec.name)));
+  const configuredNames = new Set(configured.map((c) => currentCheckName(c.spec.name)));
   let builtIn: ValidatedCheck[] = [];
   let skipped: SkippedCheck[] = [];
   if (config.defaultChecks) {
@@ -80,7 +90,8 @@ export async function planChecks(
     builtIn = validated.checks;
   }
   const env: CheckerEnvironment = { settings, logger, peers };
-  const all = [...builtIn, ...config.checks];
+  skipped = [...skipped, ...scopedOut];
+  const all = [...builtIn, ...configured];
   const scheduled: ScheduledCheck[] = [];
   const tracked: TrackedCheck[] = [];
   for (const { spec, kind, options } of all) {

@@ -34,6 +34,8 @@ export interface Gossip {
   readiness(): ReadinessCheck;
   /** Joins `--initial-cluster` in the background, retrying with backoff until one peer answers. */
   joinInitialCluster(): void;
+  /** Gossips these detected tags beside the static ones (docs/detectors.md). */
+  setDetectedTags(tags: Record<string, string>): void;
   /** `leave`: tell the cluster first (peers see left); otherwise just stop (peers see failed). */
   stop(leave: boolean): Promise<void>;
 }
@@ -72,8 +74,9 @@ export async function startGossip(
     });
   }
   const advertised = { host: net.localAddress.ip, port: advertise?.port || net.localAddress.port };
+  const satelliteTags = { ...notifierGossipTags(config), ...apiPortTags(firstApiPort(config.rpcAddr)) };
   const member = createClusterMember(
-    { membership: PRESETS[config.profile](config.name), tags: { ...config.tags, ...notifierGossipTags(config), ...apiPortTags(firstApiPort(config.rpcAddr)) }, stalenessLimitMs: STATUS_STALENESS_MS, digestCoalesceMs: DIGEST_COALESCE_MS, serf: memberTimeouts(config) },
+    { membership: PRESETS[config.profile](config.name), tags: { ...config.tags, ...satelliteTags }, stalenessLimitMs: STATUS_STALENESS_MS, digestCoalesceMs: DIGEST_COALESCE_MS, serf: memberTimeouts(config) },
     { net, clock, random, logger: platform.logger, codec: serfCodec, tagCodec, snapshots: platform.peerSnapshots(joinPath(config.stateDir, "peers.json"), logger), health, events },
   );
   const { serf } = member;
@@ -143,6 +146,8 @@ export async function startGossip(
       }
       return { name: "gossip", ok: true };
     },
+    // Static tags after the detected ones: a detector never replaces them (checked at start).
+    setDetectedTags: (detected) => member.setUserTags({ ...detected, ...config.tags, ...satelliteTags }),
     joinInitialCluster: () => {
       if (config.initialCluster.length === 0) return;
       let delayMs = 1000;

@@ -9,6 +9,7 @@ import type { HttpServerOptions, ListenAddress, RequestHandler, RunningHttpServe
 import type { Logger } from "../platform/logger.ts";
 import type { Random } from "../platform/random.ts";
 import type { NotifyPlatform } from "../notify/notify-platform.ts";
+import type { HostFacts } from "../platform/host-facts.ts";
 import type { HistoryStore } from "../store/history-store.ts";
 
 export interface AgentGossipNetOptions {
@@ -57,6 +58,8 @@ export interface AgentPlatform {
   random: Random;
   logger: Logger;
   hostProbe: HostProbe;
+  /** What detectors and applyOn read of the host; the real host (platform/host-facts.ts) when absent. */
+  hostFacts?: HostFacts;
   /** Runs event handlers (their process groups are killed when they end or time out). */
   exec: Exec;
   /** Sockets of the DNS, statsd and graphite listeners; Bun's (platform/bun-sockets.ts) when absent. */

@@ -4,6 +4,7 @@ import type { Clock } from "../platform/clock.ts";
 import type { CheckView } from "../probes/node-health.ts";
 import type { Probe } from "../events/health-state.ts";
 import type { HistoryStore } from "../store/history-store.ts";
+import type { DetectorsSource } from "./detectors-route.ts";
 import type { LiveEvents } from "./live-events.ts";
 
 /** One line of /readyz. */
@@ -54,6 +55,8 @@ export interface ApiDeps {
   history: HistoryStore;
   readiness: () => ReadinessCheck[];
   checks?: ChecksSource;
+  /** Detectors and the tags they set (GET /detectors). */
+  detectors?: DetectorsSource;
   membership?: MembershipSource;
   version: VersionInfo;
   /** The clients of GET /events (live-events.ts); without it /events answers 503. */

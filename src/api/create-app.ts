@@ -3,6 +3,7 @@ import type { ApiBindings, ApiDeps } from "./api-deps.ts";
 import { bodyLimit } from "./body-limit.ts";
 import { browserRedirect } from "./browser-redirect.ts";
 import { checksRoutes } from "./checks-routes.ts";
+import { detectorsRoutes } from "./detectors-route.ts";
 import { eventsRoutes } from "./events-route.ts";
 import { forceLeaveRoutes } from "./force-leave-routes.ts";
 import { healthRoutes } from "./health-routes.ts";
@@ -30,11 +31,12 @@ export function createApp(deps: ApiDeps, extra: readonly RouteModule[] = []) {
     .route("/", healthRoutes(deps))
     .route("/", historyRoutes(deps))
     .route("/", checksRoutes(deps))
+    .route("/", detectorsRoutes(deps))
     .route("/", membersRoutes(deps))
     .route("/", forceLeaveRoutes(deps))
     .route("/", eventsRoutes(deps));
   for (const module of extra) app.route("/", module);
-  app.notFound((c) => jsonError(c, 404, `no such endpoint: ${c.req.method} ${c.req.path}`, "endpoints: /status, /local, /history, /checks, /members, /events, /livez, /readyz, /metrics"));
+  app.notFound((c) => jsonError(c, 404, `no such endpoint: ${c.req.method} ${c.req.path}`, "endpoints: /status, /local, /history, /checks, /detectors, /members, /events, /livez, /readyz, /metrics"));
   app.onError((error, c) => jsonError(c, 500, `internal error: ${error.message}`, "see the agent log"));
   return app;
 }

@@ -78,6 +78,8 @@ export interface ClusterMember {
   withDetails(nodes: readonly NodeStatusJson[]): Promise<NodeStatusJson[]>;
   /** Re-reads the view for events no message announces (staleness); call about once a second. */
   tick(): void;
+  /** Replaces the operator's tags (static and detected; the digest is added) and gossips them. */
+  setUserTags(tags: Record<string, string>): void;
   stop(): void;
 }
 
@@ -231,6 +233,7 @@ export function createClusterMember(options: ClusterMemberOptions, deps: Cluster
       tracking.refresh(clock.nowMs());
       probeSync.tick();
     },
+    setUserTags: (tags) => publisher.setUserTags(tags),
     stop: () => {
       unsubscribe();
       publisher.stop();

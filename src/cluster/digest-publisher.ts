@@ -29,10 +29,12 @@ export interface DigestPublisherDeps {
 export function createDigestPublisher(deps: DigestPublisherDeps) {
   let lastKey = "";
   let pending: Timer | undefined;
-  const budget = META_LIMIT_BYTES - deps.tagCodec.encode(deps.userTags).length - META_FRAMING_BYTES;
+  let userTags = deps.userTags;
+  const budgetFor = (tags: Record<string, string>): number => META_LIMIT_BYTES - deps.tagCodec.encode(tags).length - META_FRAMING_BYTES;
+  let budget = budgetFor(userTags);
 
   const tagsFor = (status: NodeStatus, probes: Probe[]): Record<string, string> => ({
-    ...deps.userTags,
+    ...userTags,
     ...encodeDigestTags(digestOf(status, probes), budget),
   });
 
@@ -56,6 +58,17 @@ export function createDigestPublisher(deps: DigestPublisherDeps) {
       const { status, probes } = deps.health();
       if (keyOf(status, probes) === lastKey || pending) return;
       pending = deps.clock.setTimer(deps.coalesceMs, publish);
+    },
+    /**
+     * Replaces the operator's tags (static and detected) and gossips them with the digest now.
+     * The caller keeps them within the meta (config/tag-limits.ts); serf refuses a larger meta.
+     */
+    setUserTags(tags: Record<string, string>): void {
+      userTags = { ...tags };
+      budget = budgetFor(userTags);
+      pending?.cancel();
+      lastKey = "";
+      publish();
     },
     stop(): void {
       pending?.cancel();

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { EVENT_KINDS, EVENT_TYPES } from "../events/agent-event.ts";
 import { CONFIG_BOUNDS as B } from "./bounds.ts";
 import { parseDurationMs } from "./duration.ts";
+import { applyOnSchema } from "./apply-on-schema.ts";
 
 /**
  * The `notifiers:` list of the config file (docs/notifications.md). Only the shape and bounds
@@ -68,6 +69,8 @@ const common = {
   timeout: duration("10s", 100, 300_000),
   subject: template.optional(),
   body: template.optional(),
+  /** Started only on nodes whose tags match (docs/detectors.md). */
+  applyOn: applyOnSchema.optional(),
 };
 
 /** A secret is given in the config (discouraged), read from a file, or from an environment variable. */

@@ -6,6 +6,8 @@ import { tagsTooLarge } from "./tag-limits.ts";
 import { parsePeerAddress } from "./peer-address.ts";
 import { clusterNameSchema, notifiersSchema } from "./notifiers-schema.ts";
 import { parseEventHandlerSpec } from "./event-handler-spec.ts";
+import { applyOnSchema } from "./apply-on-schema.ts";
+import { detectorsSchema } from "./detectors-schema.ts";
 
 /**
  * The agent's configuration: the one place where defaults live. Flags, environment and the
@@ -109,6 +111,8 @@ const checkEntry = z
     severity: z.enum(["critical", "warning"]).optional(),
     failuresBeforeCritical: z.number().int().min(1).max(100).optional(),
     successesBeforePassing: z.number().int().min(1).max(100).optional(),
+    /** Runs only on nodes whose tags match (docs/detectors.md). */
+    applyOn: applyOnSchema.optional(),
   })
   .transform((entry, ctx) => {
     const out: Record<string, unknown> = { ...entry };
@@ -196,6 +200,8 @@ export const agentConfigSchema = z.strictObject({
   defaultChecks: z.boolean().default(true),
   /** A check with the name of a built-in one replaces it. */
   checks: z.array(checkEntry).max(B.checksMax).default([]),
+  /** Rules that set tags from what the host is (docs/detectors.md). */
+  detectors: detectorsSchema.default([]),
   /** Names the cluster in notifications (the `cluster` label of alerts). */
   clusterName: clusterNameSchema.optional(),
   /** Where alerts go, each sent once per cluster (docs/notifications.md). */

@@ -17,6 +17,8 @@ export interface CheckSpec {
   failuresBeforeCritical?: number;
   /** Consecutive successes before a failed probe shows running again (default 1). */
   successesBeforePassing?: number;
+  /** `key=value` or a condition over the node's tags; the check runs only where it holds (docs/detectors.md). */
+  applyOn?: string;
   [option: string]: unknown;
 }
 
@@ -28,4 +30,5 @@ export const COMMON_CHECK_KEYS = [
   "severity",
   "failuresBeforeCritical",
   "successesBeforePassing",
+  "applyOn",
 ] as const;

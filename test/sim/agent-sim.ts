@@ -16,6 +16,7 @@ import { createSeededRandom } from "../../src/platform/random.ts";
 import type { CheckOutcome } from "../../src/probes/check-outcome.ts";
 import type { CheckerKind } from "../../src/probes/checker.ts";
 import { createMemoryHistoryStore } from "../../src/store/memory-history-store.ts";
+import { createRecordedHostFacts } from "../../src/platform/host-facts.ts";
 import { HeapClock } from "./heap-clock.ts";
 
 /** One complete agent (startAgent itself) of an AgentSim, and what the test can see of it. */
@@ -106,6 +107,8 @@ export class AgentSim {
       random: createSeededRandom(this.seed * 7919 + index),
       logger,
       hostProbe: createFakeHostProbe([]),
+      // Detectors and applyOn read a host with nothing on it unless a subclass gives one.
+      hostFacts: createRecordedHostFacts({}),
       exec: bunExec,
       makeDir: () => {},
       resolveHost: async (host) => host,
