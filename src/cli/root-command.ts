@@ -1,6 +1,7 @@
 import { defineCommand, type CommandDef } from "citty";
 import { agentCommand } from "./commands/agent.ts";
 import { checksCommand } from "./commands/checks.ts";
+import { detectorsCommand } from "./commands/detectors.ts";
 import { completionCommand } from "./commands/completion.ts";
 import { configCommand } from "./commands/config.ts";
 import { forceLeaveCommand } from "./commands/force-leave.ts";
@@ -28,6 +29,7 @@ export const rootCommand = defineCommand({
     "force-leave": forceLeaveCommand,
     history: historyCommand,
     checks: checksCommand,
+    detectors: detectorsCommand,
     version: versionCommand,
     keygen: keygenCommand,
     config: configCommand,
