@@ -1,19 +1,17 @@
 import { describe, expect, test } from "bun:test";
-import type { DetectorsSource } from "../../src/api/detectors-route.ts";
+import type { DetectorsSource, DetectorView } from "../../src/api/detectors-route.ts";
 import { ManualClock } from "../../src/platform/manual-clock.ts";
 import { makeApp } from "../api/app-fixture.ts";
 import { cliFixture } from "./cli-fixture.ts";
 
 const NOW = Date.UTC(2026, 10, 22, 12, 0, 0);
 
-const detectors: DetectorsSource = {
-  list: () => [
-    { name: "redis", applyIf: 'processRunning("redis-server") or portListening(6379)', tags: { redis: "yes" }, intervalMs: 30_000, applies: true, lastRunAtMs: NOW - 12_000 },
-    { name: "gpu", applyIf: 'fileExists("/dev/nvidia0")', tags: { gpu: "nvidia", accel: "yes" }, intervalMs: 300_000, applies: false, lastRunAtMs: NOW - 500 },
-    { name: "eu", applyIf: 'env("DC") == "eu"', tags: { dc: "eu" }, intervalMs: 60_000, error: "applyIf could not be evaluated: more than 32 host function calls in one evaluation" },
-  ],
-  tags: () => ({ redis: "yes" }),
-};
+const views: DetectorView[] = [
+  { name: "redis", applyIf: 'processRunning("redis-server") or portListening(6379)', tags: { redis: "yes" }, intervalMs: 30_000, applies: true, lastRunAtMs: NOW - 12_000 },
+  { name: "gpu", applyIf: 'fileExists("/dev/nvidia0")', tags: { gpu: "nvidia", accel: "yes" }, intervalMs: 300_000, applies: false, lastRunAtMs: NOW - 500 },
+  { name: "eu", applyIf: 'env("DC") == "eu"', tags: { dc: "eu" }, intervalMs: 60_000, error: "applyIf could not be evaluated: more than 32 host function calls in one evaluation" },
+];
+const detectors: DetectorsSource = { list: () => views, tags: () => ({ redis: "yes" }) };
 
 describe("satellite detectors", () => {
   test("lists each detector with whether it applies, its tags and last run, then the detected tags", async () => {
