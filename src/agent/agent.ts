@@ -22,6 +22,8 @@ import { createDetectors } from "./detectors.ts";
 import { decideApplyOn } from "./tag-scope.ts";
 import { createHostFunctions } from "../checkers/_host-functions.ts";
 import { systemHostFacts } from "../platform/host-facts.ts";
+import { createConfigReloader, type ReloadResult } from "./config-reload.ts";
+import { startupWindowMs } from "./startup-window.ts";
 import { createObservability } from "./observability.ts";
 import { startGossip } from "./gossip.ts";
 import { warnWhenGossipUnencrypted } from "./gossip-keyring.ts";
@@ -51,6 +53,12 @@ export interface RunningAgent {
   events: EventStream;
   /** Sends a serf user event to the cluster (as `serf event NAME PAYLOAD` does). */
   userEvent(name: string, payload: Uint8Array, coalesce?: boolean): void;
+  /**
+   * Applies a newly loaded configuration (SIGHUP): checks, their settings and event handlers
+   * change in place; other changed keys are returned as waiting for a restart. Rejects, keeping
+   * the running configuration, when the new checks cannot be built.
+   */
+  reload(config: AgentConfig): Promise<ReloadResult>;
   /** Resolves when the agent left the cluster through the API (`satellite leave`). */
   left: Promise<void>;
   /** Stops probes, gossip (leaving the cluster first when `leave`), flushes history, closes the API; safe to call twice. */
@@ -65,6 +73,7 @@ export interface AgentKinds {
 /** The composition root: builds every part from the config and platform, starts them, and knows how to stop them. */
 export async function startAgent(config: AgentConfig, platform: AgentPlatform, kinds: AgentKinds): Promise<RunningAgent> {
   const { clock, random, logger } = platform;
+  const loaded = config;
   // Before anything starts: a wrong TLS file stops the agent before it joins the cluster.
   const apiOptions = apiServerOptions(config);
   const gossipEncryption = warnWhenGossipUnencrypted(config, logger.child({ part: "gossip" }));
@@ -123,7 +132,8 @@ export async function startAgent(config: AgentConfig, platform: AgentPlatform, k
     config = { ...config, notifiers: notifiersHere };
     const plan = await planChecks(config, kinds, platform.hostProbe, logger, () => peers(), scope);
     const health = new NodeHealth(config.name, plan.tracked, events);
-    const handlers = startEventHandlers({ handlers: config.eventHandlers, events, exec: platform.exec, clock, logger: logger.child({ part: "event-handlers" }), self: { name: config.name, tags: config.tags }, timeoutMs: config.eventHandlerTimeoutMs });
+    const handlerOptions = (c: AgentConfig) => ({ handlers: c.eventHandlers, events, exec: platform.exec, clock, logger: logger.child({ part: "event-handlers" }), self: { name: c.name, tags: c.tags }, timeoutMs: c.eventHandlerTimeoutMs });
+    let handlers = startEventHandlers(handlerOptions(config));
     closers.push(() => handlers.stop());
     closers.push(startKubeWriteback(config, { events, kube: agentKubeConnector, clock, logger, checks: plan.tracked.map((c) => c.name) }));
     const liveEvents = createLiveEvents({ stream: events, clock, logger: logger.child({ part: "events-api" }), clientsMax: config.eventsClientsMax });
@@ -161,6 +171,19 @@ export async function startAgent(config: AgentConfig, platform: AgentPlatform, k
     });
     for (const check of plan.scheduled) scheduler.add(check);
     closers.push(() => scheduler.stop());
+    const reloader = createConfigReloader({
+      running: config,
+      loaded,
+      plan,
+      replan: (c) => planChecks(c, kinds, platform.hostProbe, logger, () => peers(), scope),
+      scheduler,
+      health,
+      nowMs: () => clock.nowMs(),
+      restartEventHandlers: async (c) => {
+        await handlers.stop();
+        handlers = startEventHandlers(handlerOptions(c));
+      },
+    });
 
     let onLeft: () => void = () => {};
     const left = new Promise<void>((resolve) => (onLeft = resolve));
@@ -189,12 +212,12 @@ export async function startAgent(config: AgentConfig, platform: AgentPlatform, k
       detectors: { list: () => detectors.list(), tags: () => detectors.tags() },
       checks: {
         list: () => health.checks(),
-        skipped: () => plan.skipped,
+        skipped: () => reloader.plan().skipped,
         run: async (name) => {
           const running = scheduler.runNow(name);
           if (!running) return undefined;
           const report = await running;
-          const severity = plan.tracked.find((c) => c.name === name)?.severity ?? "critical";
+          const severity = reloader.plan().tracked.find((c) => c.name === name)?.severity ?? "critical";
           return { probes: outcomesToProbes(name, report.outcomes, severity), durationMs: report.durationMs };
         },
       },
@@ -220,6 +243,9 @@ export async function startAgent(config: AgentConfig, platform: AgentPlatform, k
 
     scheduler.start();
     detectors.start();
+    // Honest start-up: the node is `unknown` until every check reported once, or until each first run could have ended.
+    const startup = clock.setTimer(startupWindowMs(plan.tracked), () => health.endStartup(clock.nowMs()));
+    closers.push(async () => startup.cancel());
     gossip.joinInitialCluster();
     let tick = clock.setTimer(CLUSTER_TICK_MS, function onTick() {
       member.tick();
@@ -241,6 +267,7 @@ export async function startAgent(config: AgentConfig, platform: AgentPlatform, k
       gossipAddress: gossip.advertised,
       events,
       userEvent: (name, payload, coalesce) => member.serf.userEvent(name, payload, coalesce),
+      reload: (next) => reloader.reload(next),
       left,
       stop(options = {}) {
         stopping ??= (async () => {

@@ -17,6 +17,8 @@ export interface CheckPlan {
   tracked: TrackedCheck[];
   /** Built-in checks not enabled on this host, with the reason (`satellite checks` shows them). */
   skipped: SkippedCheck[];
+  /** Each check's definition as text (its entry and the settings it is built with): equal text, same check. */
+  fingerprints: Map<string, string>;
 }
 
 /** The configuration keys checkers may read; everything else (tokens, keys, credentials) stays out of their reach. */
@@ -94,7 +96,10 @@ export async function planChecks(
   const all = [...builtIn, ...configured];
   const scheduled: ScheduledCheck[] = [];
   const tracked: TrackedCheck[] = [];
+  const fingerprints = new Map<string, string>();
+  const settingsText = JSON.stringify(settings);
   for (const { spec, kind, options } of all) {
+    fingerprints.set(spec.name, `${JSON.stringify(spec)}|${settingsText}`);
     const intervalMs = spec.intervalMs ?? CHECK_ENTRY_DEFAULTS.intervalMs;
     const timeoutMs = Math.min(spec.timeoutMs ?? CHECK_ENTRY_DEFAULTS.timeoutMs, intervalMs);
     scheduled.push({ name: spec.name, intervalMs, timeoutMs, run: kind.create(options, env) });
@@ -108,5 +113,5 @@ export async function planChecks(
       successesBeforePassing: spec.successesBeforePassing ?? CHECK_ENTRY_DEFAULTS.successesBeforePassing,
     });
   }
-  return { scheduled, tracked, skipped };
+  return { scheduled, tracked, skipped, fingerprints };
 }

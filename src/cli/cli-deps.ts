@@ -30,6 +30,8 @@ export interface CliDeps {
   clock?: Clock;
   /** Resolves when the process receives SIGTERM or SIGINT; returns the signal's name. */
   waitForStopSignal(): Promise<string>;
+  /** Calls `listener` on every SIGHUP (reload the configuration) until the returned function is called. Absent: no reloads. */
+  onReloadSignal?(listener: () => void): () => void;
 }
 
 /** A command's result is its exit code. */

@@ -43,6 +43,12 @@ export function createProcessCliDeps(): CliDeps {
         process.on("SIGTERM", onSignal);
         process.on("SIGINT", onSignal);
       }),
+    // A SIGHUP listener also replaces the default action (exit 129, nothing flushed).
+    onReloadSignal: (listener) => {
+      const onHup = () => listener();
+      process.on("SIGHUP", onHup);
+      return () => void process.off("SIGHUP", onHup);
+    },
   };
 }
 

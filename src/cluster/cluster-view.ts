@@ -55,7 +55,9 @@ function decode(tags: Readonly<Record<string, string>>): DecodedTags {
 }
 
 interface Tracked {
+  /** When the member was first seen, or came back after it failed or left: staleness counts from here. */
   firstSeenMs: number;
+  memberStatus: MemberState;
 }
 
 /**
@@ -76,9 +78,12 @@ export class ClusterView {
     return members.map((member) => {
       let tracked = this.tracked.get(member.name);
       if (!tracked) {
-        tracked = { firstSeenMs: now };
+        tracked = { firstSeenMs: now, memberStatus: member.status };
         this.tracked.set(member.name, tracked);
       }
+      // A node that restarts reports `unknown` until its checks ran: give it the staleness limit again.
+      if ((tracked.memberStatus === "failed" || tracked.memberStatus === "left") && member.status === "alive") tracked.firstSeenMs = now;
+      tracked.memberStatus = member.status;
       const { digest, operatorTags } = decode(member.tags);
       const isLocal = member.name === this.deps.localName;
       const nodeStatus: NodeStatus | undefined = isLocal ? this.deps.local().status : digest?.status === "unknown" ? undefined : digest?.status;

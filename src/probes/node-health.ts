@@ -43,7 +43,10 @@ interface CheckState {
  */
 export class NodeHealth {
   private readonly states = new Map<string, CheckState>();
-  private status: NodeStatus = "running";
+  /** `unknown` during start-up: no claim of health before every check has had its say. */
+  private status: NodeStatus = "unknown";
+  /** Until every check reported once, or endStartup() (the first timeouts have passed). */
+  private startingUp = true;
   private version = 0;
 
   constructor(
@@ -54,6 +57,35 @@ export class NodeHealth {
     for (const check of checks) {
       this.states.set(check.name, { check, damping: INITIAL_DAMPING, shown: [] });
     }
+    if (checks.length === 0) this.status = this.currentStatus();
+  }
+
+  /**
+   * Ends start-up although some check has not reported yet (the agent calls it once every
+   * check's first run should have ended, timeouts included); the node's status is then what
+   * the checks that did report show. Publishes the change, if any.
+   */
+  endStartup(atMs: number): void {
+    if (!this.startingUp) return;
+    this.startingUp = false;
+    this.publishStatusChange(atMs);
+  }
+
+  /**
+   * Replaces the tracked checks (a reloaded configuration): a check whose definition did not
+   * change (same name, not in `changed`) keeps its shown probes and flap-damping state; a new
+   * or changed one starts over and shows nothing until it runs; a removed one disappears.
+   * Publishes the node status change the new set causes.
+   */
+  setChecks(checks: readonly TrackedCheck[], changed: ReadonlySet<string>, atMs: number): void {
+    const before = new Map(this.states);
+    this.states.clear();
+    for (const check of checks) {
+      const kept = changed.has(check.name) ? undefined : before.get(check.name);
+      this.states.set(check.name, kept ? { ...kept, check } : { check, damping: INITIAL_DAMPING, shown: [] });
+    }
+    this.version++;
+    this.publishStatusChange(atMs);
   }
 
   /** Applies one run and publishes what it caused; a report for an unknown check is ignored. */
@@ -85,11 +117,8 @@ export class NodeHealth {
         error: nowFailing ? (raw.find((p) => p.status === "failed")?.error ?? report.error) : undefined,
       });
     }
-    const status = nodeStatusOf(this.probes());
-    if (status !== this.status) {
-      changes.push({ ts: at, type: status === "degraded" ? "NodeDegraded" : "NodeHealthy", node: this.nodeName, oldState: this.status, newState: status });
-      this.status = status;
-    }
+    const statusChange = this.statusChange(at);
+    if (statusChange) changes.push(statusChange);
     this.version++;
     this.events.publish({
       ts: at,
@@ -107,6 +136,33 @@ export class NodeHealth {
       outcomes: boundRunMetrics(report.outcomes.map(outcomeFact)).outcomes,
     });
     for (const change of changes) this.events.publish(change);
+  }
+
+  /** The status the checks show now: `unknown` while starting up and some check has not reported. */
+  private currentStatus(): NodeStatus {
+    if (this.startingUp) {
+      if ([...this.states.values()].some((s) => s.lastRunAtMs === undefined)) return "unknown";
+      this.startingUp = false;
+    }
+    return nodeStatusOf(this.probes());
+  }
+
+  /**
+   * Moves to the current status and returns the event for it. Leaving `unknown` for
+   * `running` is no news (as the cluster timeline treats other nodes); for `degraded` it is.
+   */
+  private statusChange(at: number): AgentEventInput | undefined {
+    const status = this.currentStatus();
+    const old = this.status;
+    if (status === old) return undefined;
+    this.status = status;
+    if (status === "unknown" || (old === "unknown" && status === "running")) return undefined;
+    return { ts: at, type: status === "degraded" ? "NodeDegraded" : "NodeHealthy", node: this.nodeName, oldState: old, newState: status };
+  }
+
+  private publishStatusChange(at: number): void {
+    const change = this.statusChange(at);
+    if (change) this.events.publish(change);
   }
 
   /** Every shown probe, checks in configuration order. */

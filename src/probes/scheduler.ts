@@ -50,6 +50,10 @@ interface CheckSlot {
   check: ScheduledCheck;
   timer?: Timer;
   running?: Promise<CheckRunReport>;
+  /** The run in progress, so remove() can abort it. */
+  controller?: AbortController;
+  /** Set by remove(): the slot's timer must not fire again and its last report is dropped. */
+  removed?: boolean;
   dueAtMs: number;
 }
 
@@ -73,6 +77,23 @@ export class Scheduler {
     const slot: CheckSlot = { check, dueAtMs: 0 };
     this.slots.set(check.name, slot);
     if (!this.stopped) this.scheduleFirst(slot);
+  }
+
+  /**
+   * Stops scheduling a check (a reloaded configuration dropped or changed it): its timer is
+   * cancelled, a queued run dropped, a running one aborted and its report dropped. A check
+   * of the same name may be added again at once. Returns false when no check has the name.
+   */
+  remove(name: string): boolean {
+    const slot = this.slots.get(name);
+    if (!slot) return false;
+    this.slots.delete(name);
+    slot.removed = true;
+    slot.timer?.cancel();
+    const queued = this.queue.indexOf(slot);
+    if (queued !== -1) this.queue.splice(queued, 1);
+    slot.controller?.abort(new Error(`check "${name}" was removed from the configuration`));
+    return true;
   }
 
   names(): string[] {
@@ -118,7 +139,7 @@ export class Scheduler {
   }
 
   private onDue(slot: CheckSlot): void {
-    if (this.stopped) return;
+    if (this.stopped || slot.removed) return;
     const jitter = 1 + this.options.jitterFraction * (2 * this.options.random.float() - 1);
     const dueAtMs = slot.dueAtMs;
     this.scheduleAt(slot, Math.max(dueAtMs + slot.check.intervalMs * jitter, this.options.clock.monotonicMs()));
@@ -142,6 +163,7 @@ export class Scheduler {
     const { check } = slot;
     const controller = new AbortController();
     this.controllers.add(controller);
+    slot.controller = controller;
     this.active++;
     this.counters.runsStarted++;
     const startedMono = clock.monotonicMs();
@@ -181,11 +203,12 @@ export class Scheduler {
         this.controllers.delete(controller);
         this.active--;
         slot.running = undefined;
+        slot.controller = undefined;
         this.pump();
       });
     });
     slot.running = finished.then((report) => {
-      if (!controller.signal.aborted || report.error?.startsWith("timed out")) this.options.onReport(report);
+      if (!slot.removed && (!controller.signal.aborted || report.error?.startsWith("timed out"))) this.options.onReport(report);
       return report;
     });
     return slot.running;

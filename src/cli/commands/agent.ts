@@ -4,6 +4,7 @@ import { checkerKinds, findCheckerKind } from "../../checkers/registry.ts";
 import { AGENT_FLAGS, envNameOf } from "../../config/agent-flags.ts";
 import { loadAgentConfig } from "../../config/load.ts";
 import type { FlagValue } from "../../config/sources.ts";
+import { reloadAgentConfig } from "../agent-reload.ts";
 import { depsOf } from "../command-context.ts";
 
 /** Bound on a graceful stop; past it the process exits anyway (systemd would kill it next). */
@@ -30,19 +31,24 @@ export const agentCommand = defineCommand({
         if (values.length > 0) typed[flag.flag] = values;
       } else if (typeof value === "string" || typeof value === "boolean") typed[flag.flag] = value;
     }
-    const config = loadAgentConfig({
-      flags: typed,
-      env: deps.env,
-      readFile: deps.readFile,
-      hostname: deps.hostname,
-      cwd: deps.cwd(),
-      findKind: (kind) => findCheckerKind(kind),
-      kindNames: checkerKinds.map((k) => k.kind),
-    });
+    const cwd = deps.cwd();
+    const load = () =>
+      loadAgentConfig({
+        flags: typed,
+        env: deps.env,
+        readFile: deps.readFile,
+        hostname: deps.hostname,
+        cwd,
+        findKind: (kind) => findCheckerKind(kind),
+        kindNames: checkerKinds.map((k) => k.kind),
+      });
+    const config = load();
     // --debug is the old spelling of --log-level debug.
     const platform = deps.agentPlatform({ level: config.debug ? "debug" : config.logLevel, format: config.logFormat });
     const agent = await startAgent(config, platform, { find: (kind) => findCheckerKind(kind), names: checkerKinds.map((k) => k.kind) });
+    const stopReloading = deps.onReloadSignal?.(() => void reloadAgentConfig(agent, load, platform.logger));
     const reason = await Promise.race([deps.waitForStopSignal(), agent.left.then(() => "left")]);
+    stopReloading?.();
     // SIGINT (Ctrl-C) leaves the cluster gracefully, like serf; SIGTERM (systemctl stop)
     // stops without leaving, so peers see the node fail: a stopped health agent is news.
     const leave = reason === "SIGINT";
