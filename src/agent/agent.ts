@@ -19,7 +19,7 @@ import { memberStatusJson } from "../cluster/cluster-view.ts";
 import { apiServerOptions } from "./api-tls.ts";
 import { planChecks } from "./check-setup.ts";
 import { createDetectors } from "./detectors.ts";
-import { decideApplyOn } from "./tag-scope.ts";
+import { decideApplyOn, keepInScope } from "./tag-scope.ts";
 import { createHostFunctions } from "../checkers/_host-functions.ts";
 import { systemHostFacts } from "../platform/host-facts.ts";
 import { createConfigReloader, type ReloadResult } from "./config-reload.ts";
@@ -123,12 +123,7 @@ export async function startAgent(config: AgentConfig, platform: AgentPlatform, k
     await detectors.runAll();
     const scopeHost = createHostFunctions(hostFacts, () => ({ ...detectors.tags(), ...config.tags }));
     const scope = (applyOn: string | undefined) => decideApplyOn(applyOn, scopeHost);
-    const notifiersHere = [];
-    for (const notifier of config.notifiers) {
-      const verdict = await scope(notifier.applyOn);
-      if (verdict.applies) notifiersHere.push(notifier);
-      else logger.info("notifier not started on this node", { notifier: notifier.name, reason: verdict.reason });
-    }
+    const notifiersHere = await keepInScope(config.notifiers, scopeHost, (n, reason) => logger.info("notifier not started on this node", { notifier: n.name, reason }));
     config = { ...config, notifiers: notifiersHere };
     const plan = await planChecks(config, kinds, platform.hostProbe, logger, () => peers(), scope);
     const health = new NodeHealth(config.name, plan.tracked, events);

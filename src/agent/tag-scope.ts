@@ -19,3 +19,14 @@ export async function decideApplyOn(applyOn: string | undefined, host: HostFunct
     return { applies: false, reason: `applyOn ${applyOn} could not be evaluated: ${describeError(error)}` };
   }
 }
+
+/** The items (notifiers) whose `applyOn` holds on this node, in order; each left out is reported with the reason. */
+export async function keepInScope<T extends { name: string; applyOn?: string }>(items: readonly T[], host: HostFunctions, onSkipped: (item: T, reason: string) => void): Promise<T[]> {
+  const kept: T[] = [];
+  for (const item of items) {
+    const verdict = await decideApplyOn(item.applyOn, host);
+    if (verdict.applies) kept.push(item);
+    else onSkipped(item, verdict.reason);
+  }
+  return kept;
+}
