@@ -179,6 +179,15 @@ export async function startAgent(config: AgentConfig, platform: AgentPlatform, k
         handlers = startEventHandlers(handlerOptions(c));
       },
     });
+    // Detected tags changed: checks are planned again, so applyOn follows what the host is now.
+    const stopScopeFollow = events.subscribe("check-scope", (event) => {
+      if (event.type !== "TagsChanged" || event.node !== config.name) return;
+      reloader.replanCurrent().then(
+        (diff) => logger.info("checks planned again for the detected tags", { added: diff.added.join(",") || undefined, removed: diff.removed.join(",") || undefined }),
+        (error: unknown) => logger.warn("checks could not be planned again for the detected tags; the running set stays", { error: describeError(error) }),
+      );
+    });
+    closers.push(async () => stopScopeFollow());
 
     let onLeft: () => void = () => {};
     const left = new Promise<void>((resolve) => (onLeft = resolve));

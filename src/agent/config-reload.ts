@@ -88,6 +88,8 @@ export interface ConfigReloaderDeps {
 export interface ConfigReloader {
   /** Applies a newly loaded configuration; rejects, changing nothing, when its checks cannot be planned. */
   reload(next: AgentConfig): Promise<ReloadResult>;
+  /** Plans the checks of the configuration in force again (the node's tags changed, so applyOn may decide otherwise). */
+  replanCurrent(): Promise<ChecksDiff>;
   /** The checks as last planned. */
   plan(): CheckPlan;
 }
@@ -111,6 +113,11 @@ export function createConfigReloader(deps: ConfigReloaderDeps): ConfigReloader {
   return {
     reload(next) {
       const result = chain.then(() => reloadOnce(next));
+      chain = result.catch(() => {});
+      return result;
+    },
+    replanCurrent() {
+      const result = chain.then(async () => (await reloadOnce(loaded)).checks);
       chain = result.catch(() => {});
       return result;
     },

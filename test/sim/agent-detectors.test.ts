@@ -85,6 +85,11 @@ describe("detectors and tag-scoped checks in complete agents", () => {
     expect(seen).not.toHaveProperty("redis");
     expect(seen).toMatchObject({ os: "debian", role: "master" });
 
+    // The checks were planned again: redis-app stopped on node-0 and is listed as skipped.
+    const after = await json<{ checks: { name: string }[]; skipped: { name: string; reason: string }[] }>(a, "/checks");
+    expect(after.checks.map((c) => c.name).sort()).toEqual(["app", "master-eu"]);
+    expect(after.skipped.map((c) => c.name)).toEqual(["redis-app"]);
+
     // The timeline keeps both changes.
     const history = await json<{ events: { type: string; node?: string; oldState?: string; newState?: string }[] }>(a, "/history?type=TagsChanged");
     // Before and after as key=value lists; a removed tag by its key alone.
