@@ -52,11 +52,12 @@ test("two agents on Deno: gossip over loopback UDP/TCP, /status over Deno.serve 
     const second = await start("d2", "no", [`${first.gossipAddress.host}:${first.gossipAddress.port}`]);
     agents.push(second);
     const api = first.apiAddresses[0];
-    const status = await until("both nodes and d2's failing probe in d1's /status", 20_000, async () => {
+    const status = await until("both nodes, d2's failing probe and the degraded verdict in d1's /status", 20_000, async () => {
       const response = await fetch(`http://127.0.0.1:${api?.port}/status`);
       const body = (await response.json()) as { status: string; nodes?: { name: string; probes?: { checker: string; status: string; error?: string }[] }[] };
       const d2 = body.nodes?.find((n) => n.name === "d2");
-      return body.nodes?.length === 2 && d2?.probes?.some((p) => p.checker === "answer" && p.error !== undefined) ? { code: response.status, body } : undefined;
+      // The probe list and the verdict travel separately (probe deltas, the digest in the tags): wait for both.
+      return body.nodes?.length === 2 && response.status === 503 && d2?.probes?.some((p) => p.checker === "answer" && p.error !== undefined) ? { code: response.status, body } : undefined;
     });
     expect(status.code).toBe(503);
     expect(status.body.status).toBe("degraded");
