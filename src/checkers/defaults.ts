@@ -2,6 +2,7 @@ import { type KubeEnvironment, kubeconfigSource } from "../kube/kubeconfig-files
 import type { HostProbe } from "../platform/host-probe.ts";
 import type { CheckSpec } from "../probes/check-spec.ts";
 import type { CheckerSettings } from "../probes/checker.ts";
+import { CONTAINERD_SOCKET } from "./containerd.ts";
 
 export interface DefaultChecksInput {
   role: "master" | "node";
@@ -36,6 +37,7 @@ const LOOPBACK = /^(https?:\/\/)?(127\.|localhost|\[::1\])/;
 interface HostFacts {
   kubelet: string | undefined;
   docker: string | undefined;
+  containerd: string | undefined;
   systemd: string | undefined;
   kubeconfig: string | undefined;
   resolvConf: boolean;
@@ -65,6 +67,8 @@ async function learn(input: DefaultChecksInput, why: Map<string, string>): Promi
   const socketPath = dockerAddr.startsWith("unix://") ? dockerAddr.slice("unix://".length) : dockerAddr.startsWith("/") ? dockerAddr : undefined;
   const docker = socketPath === undefined ? dockerAddr : await firstFound("docker", [{ path: socketPath }], `no Docker API socket at ${socketPath}`);
 
+  const containerd = await firstFound("containerd", [{ path: CONTAINERD_SOCKET }], `no containerd socket at ${CONTAINERD_SOCKET}`);
+
   const systemd = (await host.exists("/run/systemd/system")) ? await firstFound("systemd", [{ command: "systemctl" }], "systemctl is not on PATH") : undefined;
   if (!systemd && !why.has("systemd")) why.set("systemd", "systemd is not the init system (no /run/systemd/system)");
 
@@ -91,7 +95,7 @@ async function learn(input: DefaultChecksInput, why: Map<string, string>): Promi
   }
   const resolvConf = await host.exists("/etc/resolv.conf");
   if (!resolvConf) why.set("dns", "no /etc/resolv.conf");
-  return { kubelet, docker, systemd, kubeconfig, resolvConf, etcd, controlPlane };
+  return { kubelet, docker, containerd, systemd, kubeconfig, resolvConf, etcd, controlPlane };
 }
 
 /**
@@ -111,8 +115,8 @@ export async function defaultChecks(input: DefaultChecksInput): Promise<DefaultC
   };
   const kubeNode = facts.kubelet ?? facts.kubeconfig;
   if (!kubeNode) why.set("kubernetes", `not a Kubernetes node: ${why.get("kubelet")}`);
-  const runtime = facts.docker ?? facts.kubelet;
-  if (!runtime) why.set("runtime", `no container runtime: ${why.get("docker")}; ${why.get("kubelet")}`);
+  const runtime = facts.docker ?? facts.containerd ?? facts.kubelet;
+  if (!runtime) why.set("runtime", `no container runtime: ${why.get("docker")}; ${why.get("containerd")}; ${why.get("kubelet")}`);
 
   // Every node.
   checks.push({ name: "disk-space", kind: "disk-space", path: input.settings.stateDir });
@@ -135,6 +139,7 @@ export async function defaultChecks(input: DefaultChecksInput): Promise<DefaultC
   add(facts.resolvConf, { name: "dns", kind: "dns" }, "dns");
   add(facts.systemd, { name: "systemd", kind: "systemd" }, "systemd");
   add(facts.docker, { name: "docker", kind: "docker" }, "docker");
+  add(facts.containerd, { name: "containerd", kind: "containerd" }, "containerd");
   add(runtime, { name: "cgroup-mounts", kind: "cgroup-mounts" }, "runtime");
 
   // Kubernetes nodes.

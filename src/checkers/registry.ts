@@ -13,6 +13,7 @@ import { diskLatencyKind } from "./disk-latency.ts";
 import { diskSpaceKind } from "./disk-space.ts";
 import { dockerRegistryKind } from "./docker-registry.ts";
 import { dockerKind } from "./docker.ts";
+import { containerdKind } from "./containerd.ts";
 import { etcdHealthzKind } from "./etcd-healthz.ts";
 import { hostMetricsKind } from "./host-metrics.ts";
 import { httpKind } from "./http.ts";
@@ -43,6 +44,7 @@ export function createCheckerKinds(deps: CheckerDeps): readonly CheckerKind<any>
     sysctlKind(deps),
     dockerKind(deps),
     dockerRegistryKind(deps),
+    containerdKind(deps),
     etcdHealthzKind(deps),
     kubeletKind(deps),
     kubeApiserverKind(deps),

@@ -48,7 +48,7 @@ function hangingDeps(real: CheckerDeps): CheckerDeps {
       signal.addEventListener("abort", () => reject(signal.reason), { once: true });
     });
   const http: HttpFetch = (request) => untilAborted(request.signal);
-  const net: NetDialer = { dialTcp: (_h, _p, signal) => untilAborted(signal) };
+  const net: NetDialer = { dialTcp: (_h, _p, signal) => untilAborted(signal), dialUnix: (_path, signal) => untilAborted(signal) };
   const exec: Exec = {
     run: (_argv, options) =>
       untilAborted(options.signal).catch(() => ({ exitCode: null, signalCode: "SIGKILL", stdout: "", stderr: "", truncated: false, aborted: true })),

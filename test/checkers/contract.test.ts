@@ -25,6 +25,7 @@ const cases: Record<string, ContractCase> = {
   sysctl: { unreachable: { parameter: "net.satellite.absent" } },
   docker: { unreachable: {}, settings: { dockerAddr: "/nonexistent/docker.sock" } },
   "docker-registry": { unreachable: { address: "http://127.0.0.1:9" } },
+  containerd: { unreachable: { socket: "/nonexistent/containerd.sock" } },
   "etcd-healthz": { unreachable: {}, settings: { etcdServers: ["http://127.0.0.1:9", "https://127.0.0.1:9"] } },
   kubelet: { unreachable: {}, settings: { kubeletAddr: "http://127.0.0.1:9" } },
   "kube-apiserver": { unreachable: { url: "https://127.0.0.1:9/readyz" } },

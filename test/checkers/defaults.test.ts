@@ -12,6 +12,7 @@ const stateDir = "/var/lib/satellite";
 const MASTER_HOST = createFakeHostProbe(
   [
     "/var/run/docker.sock",
+    "/run/containerd/containerd.sock",
     "/run/systemd/system",
     "/etc/resolv.conf",
     "/etc/kubernetes/admin.conf",
