@@ -34,7 +34,7 @@ export interface ObservabilityDeps {
 export function createObservability(deps: ObservabilityDeps) {
   const { config, clock, logger } = deps;
   const metrics: SatelliteMetrics = createMetrics({ version: buildInfo.version, commit: buildInfo.gitCommit, processStats: deps.processStats ?? (() => readProcessStats()) });
-  const last = { suspicions: {} as Record<string, number>, pushPulls: {} as Record<string, number>, streamFailures: {} as Record<string, number>, claimsRejected: {} as Record<string, number>, packetsSent: 0, packetsReceived: 0, bytesSent: 0, bytesReceived: 0, drops: {} as Record<string, number>, published: {} as Record<string, number>, subscriberErrors: {} as Record<string, number> };
+  const last = { suspicions: {} as Record<string, number>, pushPulls: {} as Record<string, number>, streamFailures: {} as Record<string, number>, claimsRejected: {} as Record<string, number>, packetsSent: 0, packetsReceived: 0, bytesSent: 0, bytesReceived: 0, drops: {} as Record<string, number>, published: {} as Record<string, number>, subscriberErrors: {} as Record<string, number>, probeListDeltas: {} as Record<string, number>, probeListPulls: {} as Record<string, number>, probeListDropped: {} as Record<string, number>, probeListBytes: {} as Record<string, number> };
   metrics.addCollector(() => {
     metrics.observeStatus(deps.clusterStatus() as Parameters<SatelliteMetrics["observeStatus"]>[0]);
     const stats = deps.gossip.netStats();
@@ -50,8 +50,14 @@ export function createObservability(deps: ObservabilityDeps) {
     }
     countDeltas(stats.streamFailuresByReason ?? {}, last.streamFailures, (reason, delta) => metrics.gossipStreamFailures.inc({ reason }, delta));
     const serf = deps.gossip.member.serf.health();
+    countDeltas({ requests_over_rate: serf.requestsUnanswered }, last.drops, (reason, delta) => metrics.gossipPacketsDropped.inc({ reason }, delta));
     countDeltas({ started: serf.suspicionsStarted }, last.suspicions, (_, delta) => metrics.gossipSuspicions.inc(undefined, delta));
     countDeltas(serf.pushPulls, last.pushPulls, (direction, delta) => metrics.gossipPushPulls.inc({ direction }, delta));
+    const sync = deps.gossip.member.probeSync.stats();
+    countDeltas({ sent: sync.deltaPacketsSent, received: sync.deltasReceived }, last.probeListDeltas, (direction, delta) => metrics.probeListDeltas.inc({ direction }, delta));
+    countDeltas({ ok: sync.pullsSucceeded, failed: sync.pullFailures }, last.probeListPulls, (result, delta) => metrics.probeListPulls.inc({ result }, delta));
+    countDeltas(sync.dropped, last.probeListDropped, (reason, delta) => metrics.probeListDropped.inc({ reason }, delta));
+    countDeltas({ sent: sync.bytesSent, received: sync.bytesReceived }, last.probeListBytes, (direction, delta) => metrics.probeListBytes.inc({ direction }, delta));
     countDeltas({ ...serf.rejected, ...serf.intentsRejected, invalid_name: serf.rejected.invalid_name + serf.intentsRejected.invalid_name }, last.claimsRejected, (reason, delta) =>
       metrics.gossipClaimsRejected.inc({ reason }, delta),
     );

@@ -66,6 +66,7 @@ export interface ProbeSyncStats {
   deltaPacketsSent: number;
   deltasReceived: number;
   pulls: number;
+  pullsSucceeded: number;
   pullFailures: number;
   requestsAnswered: number;
   /** Satellite messages dropped, by reason. */
@@ -90,7 +91,7 @@ export function createProbeSync(deps: ProbeSyncDeps, options: ProbeSyncOptions =
   const startedAtMs = Math.max(1, Math.floor(clock.nowMs()));
   const local = new LocalProbeList(name, startedAtMs);
   const remote = new RemoteProbeLists(startedAtMs);
-  const stats: ProbeSyncStats = { deltasSent: 0, deltaPacketsSent: 0, deltasReceived: 0, pulls: 0, pullFailures: 0, requestsAnswered: 0, dropped: { malformed: 0, unknown_owner: 0, unexpected: 0 }, remoteTransitionsPublished: 0, bytesSent: 0, bytesReceived: 0 };
+  const stats: ProbeSyncStats = { deltasSent: 0, deltaPacketsSent: 0, deltasReceived: 0, pulls: 0, pullsSucceeded: 0, pullFailures: 0, requestsAnswered: 0, dropped: { malformed: 0, unknown_owner: 0, unexpected: 0 }, remoteTransitionsPublished: 0, bytesSent: 0, bytesReceived: 0 };
   const countBytes = (sent: number, received: number): void => {
     stats.bytesSent += sent;
     stats.bytesReceived += received;
@@ -130,6 +131,7 @@ export function createProbeSync(deps: ProbeSyncDeps, options: ProbeSyncOptions =
       stats.pulls++;
       const reply = await satelliteRequest(deps.net, peer.addr, remote.request(owner), options.pullTimeoutMs, countBytes);
       if (reply.type !== "probeListReply" || reply.owner !== owner) throw new MessageError(`expected ${owner}'s probe list, got a ${reply.type} of ${"owner" in reply ? reply.owner : "?"}`);
+      stats.pullsSucceeded++;
       publishRemote(owner, remote.applyReply(reply, clock.nowMs()));
     },
     onFailure: (owner, error) => {

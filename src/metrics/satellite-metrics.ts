@@ -47,6 +47,14 @@ export interface SatelliteMetrics {
    */
   gossipClaimsRejected: Counter<"reason">;
   gossipPushPulls: Counter<"direction">;
+  /** Probe-list deltas (docs/gossip.md, Probe details over gossip), direction `sent` (per peer) or `received`. */
+  probeListDeltas: Counter<"direction">;
+  /** Catch-up requests to an owner, result `ok` or `failed`. */
+  probeListPulls: Counter<"result">;
+  /** Satellite messages dropped, reason `malformed`, `unknown_owner` or `unexpected`. */
+  probeListDropped: Counter<"reason">;
+  /** Payload bytes of Satellite's own messages, direction `sent` or `received`. */
+  probeListBytes: Counter<"direction">;
   /** store: `sqlite` or `influxdb`. */
   historyWriteErrors: Counter<"store">;
   /** reason: `queue_full` or `rejected`. */
@@ -167,6 +175,10 @@ export function createMetrics(options: MetricsOptions = {}): SatelliteMetrics {
       help: "Full state exchanges, by direction (outbound, inbound).",
       labelNames: ["direction"],
     }),
+    probeListDeltas: r.counter({ name: "satellite_probe_list_deltas_total", help: "Probe-list deltas, by direction (sent: one per peer, received).", labelNames: ["direction"] }),
+    probeListPulls: r.counter({ name: "satellite_probe_list_pulls_total", help: "Catch-up requests for another node's probe list, by result (ok, failed).", labelNames: ["result"] }),
+    probeListDropped: r.counter({ name: "satellite_probe_list_messages_dropped_total", help: "Satellite messages dropped before use, by reason (malformed, unknown_owner, unexpected).", labelNames: ["reason"] }),
+    probeListBytes: r.counter({ name: "satellite_probe_list_bytes_total", help: "Payload bytes of Satellite's own gossip messages (probe lists, details), by direction.", labelNames: ["direction"] }),
     historyWriteErrors: r.counter({
       name: "satellite_history_write_errors_total",
       help: "Failed history writes, by store (details in the log and /readyz).",

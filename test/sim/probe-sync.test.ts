@@ -90,6 +90,13 @@ describe("probe lists over gossip, 50 complete agents", () => {
     }
     const history = (await (await others[30]!.request("/history?node=node-7&type=ProbeFailed")).json()) as { events: { node: string; probe: string }[] };
     expect(history.events).toEqual([expect.objectContaining({ node: "node-7", probe: "app" })]);
+    // Counted in /metrics: one delta to each of the 49 others, one received here.
+    const counter = async (agent: SimAgent, direction: string): Promise<number> => {
+      const text = await (await agent.request("/metrics")).text();
+      return Number(text.match(new RegExp(`satellite_probe_list_deltas_total\\{direction="${direction}"\\} (\\d+)`))?.[1] ?? 0);
+    };
+    expect(await counter(owner, "sent")).toBeGreaterThanOrEqual(49);
+    expect(await counter(others[30]!, "received")).toBeGreaterThanOrEqual(1);
     // The log says whose probe it is; "state change" stays this node's own.
     const log = others[30]!.logLines.filter((l) => l.includes("type=ProbeFailed"));
     expect(log).toEqual([expect.stringContaining("cluster change type=ProbeFailed node=node-7 probe=app state=failed")]);
