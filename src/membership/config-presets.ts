@@ -25,6 +25,7 @@ export function lanConfig(name: string): MembershipConfig {
     udpBlockedAfterProbes: 3,
     membersMax: 5000,
     incarnationJumpMax: 1024,
+    requestsPerSecondMax: 200,
   };
 }
 

@@ -123,4 +123,13 @@ export interface MembershipConfig {
    * and a peer back from a long partition catch up through them).
    */
   incarnationJumpMax: number;
+
+  /**
+   * Pings and indirect pings received over UDP that are answered per second, in all; more are
+   * dropped unanswered and counted. Each answer is a packet (full of piggybacked gossip) to an
+   * address the request names, so a flood of forged requests would otherwise spend the
+   * agent's CPU on replies. Honest traffic is about one ping a second plus a few indirect
+   * ones when a peer fails; a flood costs us at most this many replies.
+   */
+  requestsPerSecondMax: number;
 }

@@ -17,6 +17,7 @@ import { MemberTable } from "./member-table.ts";
 import type { GossipMessage } from "./messages.ts";
 import type { MemberNode } from "./node.ts";
 import { probeNode, relayIndirectPing } from "./probe.ts";
+import { RateBudget } from "./rate-budget.ts";
 import { answerPushPull, periodicPushPull, pushPullWith } from "./push-pull.ts";
 import { UdpHealthTracker, type UdpHealth } from "./udp-health.ts";
 import { assertNever } from "../platform/assert-never.ts";
@@ -34,6 +35,8 @@ export interface MembershipHealth extends UdpHealth {
   broadcastsQueued: number;
   /** Member claims (alive, suspect, dead, push/pull entries) dropped before the table, by reason. */
   rejected: Record<ClaimRejectReason, number>;
+  /** UDP pings and indirect pings left unanswered: over requestsPerSecondMax. */
+  requestsUnanswered: number;
   /** Members this node started to suspect, since start. */
   suspicionsStarted: number;
   /** Completed full state exchanges since start, by who started them. */
@@ -102,6 +105,14 @@ export function createMembership(config: MembershipConfig, deps: MembershipDeps,
     isStopped: () => stopped,
   };
   const pendingTimers = new Set<Timer>();
+  const requestBudget = new RateBudget(config.requestsPerSecondMax, () => clock.monotonicMs());
+  let requestsUnanswered = 0;
+  /** Whether a UDP request may be answered now (see requestsPerSecondMax); counts it when not. */
+  const mayAnswer = (): boolean => {
+    if (requestBudget.take()) return true;
+    requestsUnanswered++;
+    return false;
+  };
 
   const localMeta = (): Uint8Array => {
     const meta = delegates.delegate?.nodeMeta(config.metaMaxBytes) ?? new Uint8Array();
@@ -149,9 +160,11 @@ export function createMembership(config: MembershipConfig, deps: MembershipDeps,
           notes.log("debug", "ping-for-another", "ignoring a ping meant for another node", { node: msg.node, from: formatAddress(from) });
           return;
         }
+        if (!mayAnswer()) return;
         sendWithPiggyback(core, replyAddress(msg, from), [{ type: "ack", seqNo: msg.seqNo, payload: delegates.ping?.ackPayload() ?? new Uint8Array() }]);
         return;
       case "indirectPing":
+        if (!mayAnswer()) return;
         return relayIndirectPing(core, msg, from);
       case "ack":
         core.acks.handleAck(msg.seqNo, msg.payload);
@@ -288,6 +301,7 @@ export function createMembership(config: MembershipConfig, deps: MembershipDeps,
       awareness: awareness.score(),
       broadcastsQueued: broadcasts.length(),
       rejected: { ...core.table.rejected },
+      requestsUnanswered,
       suspicionsStarted: core.table.suspicionsStarted,
       pushPulls: { ...core.pushPulls },
     }),

@@ -125,3 +125,27 @@ describe("forged member fields", () => {
     expect(sim.nodes.get("node-1")!.membership.health().rejected.table_full).toBe(19);
   });
 });
+
+describe("forged requests", () => {
+  test("a flood of pings is answered at most requestsPerSecondMax a second; the rest is counted", async () => {
+    const sim = await converged(3, 24, (c) => ({ ...c, requestsPerSecondMax: 20 }));
+    const acks: number[] = [];
+    const forger = sim.network.createNet(FORGER);
+    forger.setHandlers({ onPacketMessage: (m) => void (m.type === "ack" && acks.push(m.seqNo)), onStreamMessage: async () => undefined });
+    const flood = (from: number): void => {
+      for (let i = 0; i < 100; i++) forge(sim, "node-1", [{ type: "ping", seqNo: from + i, node: "node-1", sourceAddr: FORGER.ip, sourcePort: FORGER.port }]);
+    };
+    flood(0);
+    await sim.clock.advance(100);
+    expect(acks.length).toBeGreaterThanOrEqual(19);
+    expect(acks.length).toBeLessThanOrEqual(22);
+    expect(sim.nodes.get("node-1")!.membership.health().requestsUnanswered).toBe(100 - acks.length);
+    await sim.clock.advance(2_000);
+    const before = acks.length;
+    flood(1000);
+    await sim.clock.advance(100);
+    expect(acks.length - before).toBeGreaterThanOrEqual(19);
+    // Probes among the members themselves kept working meanwhile.
+    expect(sim.converged(["node-0", "node-1", "node-2"])).toBe(true);
+  });
+});
