@@ -29,10 +29,11 @@ describe.skipIf(!existsSync(BINARY))("dist/satellite end to end", () => {
       const base = `http://127.0.0.1:${port}`;
       await waitFor(async () => (await fetch(`${base}/livez`).catch(() => undefined))?.status === 200, 10_000, "the agent's /livez");
       await waitFor(async () => {
-        const body = (await (await fetch(`${base}/status`)).json()) as { nodes?: { probes?: { checker: string }[] }[] };
+        const body = (await (await fetch(`${base}/status`)).json()) as { nodes?: { status?: string; probes?: { checker: string }[] }[] };
         const names = body.nodes?.[0]?.probes?.map((p) => p.checker) ?? [];
-        return names.includes("closed-port") && names.includes("disk-space");
-      }, 10_000, "the configured and the built-in probes in /status");
+        // The node's own status appears once every check has run (honest start-up).
+        return names.includes("closed-port") && names.includes("disk-space") && body.nodes?.[0]?.status !== undefined;
+      }, 10_000, "the configured and the built-in probes in /status, after start-up");
       const res = await fetch(`${base}/status`);
       expect(res.status).toBe(503);
       const status = (await res.json()) as { status: string; summary: string; timestamp: string; nodes: { name: string; probes: { checker: string; status: string }[] }[] };
