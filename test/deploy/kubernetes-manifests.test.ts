@@ -83,10 +83,14 @@ describe("the DaemonSet runs an agent that accepts its flags", () => {
     }
     const env = Object.fromEntries((container.env as { name: string; value?: string }[]).filter((e) => e.value !== undefined).map((e) => [e.name, e.value]));
     // The key file is the Secret the operator creates (a `satellite keygen` key).
-    const readFile = (path: string) => (path === "/etc/satellite/gossip/key" ? `${Buffer.alloc(32, 7).toString("base64")}\n` : "");
+    // The config file is the satellite-config ConfigMap's key, mounted at /etc/satellite/config.
+    const configFile = find("ConfigMap", "satellite-config")?.data["satellite.yaml"] as string;
+    const readFile = (path: string) => (path === "/etc/satellite/gossip/key" ? `${Buffer.alloc(32, 7).toString("base64")}\n` : path === "/etc/satellite/config/satellite.yaml" ? configFile : "");
     const config = loadAgentConfig({ flags, env, readFile, hostname: () => "h", cwd: "/", findKind: (k) => findCheckerKind(k), kindNames: checkerKinds.map((k) => k.kind) });
     expect(config).toMatchObject({ name: "node-1", kubeNodeCondition: true, kubeEvents: true, roleFromNodeLabel: "node-role.kubernetes.io/control-plane", stateDir: "/var/lib/satellite", rpcAddr: ["127.0.0.1:7575"] });
     expect(config.initialCluster).toEqual(["satellite-gossip.satellite.svc.cluster.local:7946"]);
+    // The pod-network check runs on every node (nethealth.yaml serves what it reads).
+    expect(config.checks.map((c) => `${c.spec.name}:${c.spec.kind}`)).toContain("overlay:overlay");
   });
 
   test("node name and address from the downward API; host network; control-plane tolerations", () => {
