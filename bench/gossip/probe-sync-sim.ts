@@ -62,16 +62,21 @@ async function run(n: number) {
     if (i % 10 === 0) await sim.clock.advance(20);
   }
   phase("agents started");
-  // Every agent holds every other agent's list (its one probe, running).
-  const arrived = new Map<string, Set<string>>(agents.map((a) => [a.name, new Set<string>()]));
+  // Every agent holds every other agent's list (its one probe, running). Agents already seen
+  // complete are not asked again: a /status of 200 nodes on 200 agents is not free.
+  const complete = new Set<string>();
   const formed = await until(sim, async () => {
     for (const a of agents) {
+      if (complete.has(a.name)) continue;
       const nodes = ((await (await a.request("/status")).json()) as { nodes?: { name: string; probes?: { checker: string }[] }[] }).nodes ?? [];
-      for (const node of nodes) if (node.probes?.some((p) => p.checker === "app")) arrived.get(a.name)?.add(node.name);
-      if ((arrived.get(a.name)?.size ?? 0) < n) return false;
+      if (nodes.filter((node) => node.probes?.some((p) => p.checker === "app")).length < n) {
+        console.error(`N=${n} at ${sim.clock.monotonicMs()} ms simulated: ${complete.size} agents complete, ${a.name} has ${nodes.length} nodes`);
+        return false;
+      }
+      complete.add(a.name);
     }
     return true;
-  }, 300_000, 2000);
+  }, 300_000, 5000);
   phase(`every list everywhere after ${formed} ms`);
   await sim.clock.advance(60_000);
 
