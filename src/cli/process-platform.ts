@@ -56,7 +56,7 @@ export function createAgentPlatform(log: AgentLogOptions = { level: "info", form
   return {
     clock: systemClock,
     random: createSystemRandom(),
-    logger: createLineLogger({ minLevel: log.level, format: log.format, write: (line) => void process.stderr.write(`${line}\n`), nowMs: () => Date.now() }),
+    logger: createLineLogger({ minLevel: log.level, format: log.format, write: (line) => void process.stderr.write(`${line}\n`), nowMs: () => systemClock.nowMs() }),
     hostProbe: createSystemHostProbe(),
     exec: bunExec,
     makeDir: makePrivateDir,

@@ -39,7 +39,7 @@ export function createDenoAgentPlatform(options: DenoPlatformOptions = {}): Agen
   return {
     clock: systemClock,
     random: createSystemRandom(),
-    logger: createLineLogger({ minLevel: options.logLevel ?? "info", format: "logfmt", write, nowMs: () => Date.now() }),
+    logger: createLineLogger({ minLevel: options.logLevel ?? "info", format: "logfmt", write, nowMs: () => systemClock.nowMs() }),
     hostProbe: createSystemHostProbe(),
     exec: noProcessesOnDeno,
     makeDir: makePrivateDir,
