@@ -1,20 +1,11 @@
+import type { PeerLink } from "../events/health-state.ts";
+
 /**
  * What gossip traffic tells us about each peer, with no extra packets: round-trip times and
  * lost direct probes (from our SWIM probes) and the peer's clock offset (from the wall clock
  * it appends to its acks). Bounded: a fixed window per peer, peers forgotten on removal.
- * A snapshot is structurally a `PeerLinkView` (probes/checker.ts), which the agent hands to
- * checkers: the cluster layer does not import the checker contract.
  */
-export interface PeerSnapshot {
-  name: string;
-  rttSamples: number;
-  p50RttMs?: number;
-  p95RttMs?: number;
-  /** Lost direct probes over a full window, 0..100. */
-  lossPercent?: number;
-  probesInWindow: number;
-  /** Peer clock minus ours, RTT/2-corrected; undefined for peers that do not send their clock. */
-  clockOffsetMs?: number;
+export interface PeerSnapshot extends PeerLink {
   /** Our monotonic ms at the last measurement. */
   lastSeenMs: number;
 }

@@ -21,3 +21,20 @@ export interface Probe {
   /** base64 of a JSON document with checker-specific data. */
   checker_data?: string;
 }
+
+/**
+ * What gossip measured about one peer (cluster/peer-measurements.ts keeps it; the agent hands
+ * it to checkers as `PeerLinkView`). Here so both layers share one shape.
+ */
+export interface PeerLink {
+  name: string;
+  rttSamples: number;
+  /** Median round trip over the window; present when the measurements provide it. */
+  p50RttMs?: number;
+  p95RttMs?: number;
+  /** Lost direct probes over a full window, 0..100. */
+  lossPercent?: number;
+  probesInWindow: number;
+  /** Peer clock minus ours, RTT/2-corrected; undefined for peers that do not send their clock. */
+  clockOffsetMs?: number;
+}

@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import type { PeerLink } from "../events/health-state.ts";
 import type { Clock } from "../platform/clock.ts";
 import type { Logger } from "../platform/logger.ts";
 import type { CheckOutcome } from "./check-outcome.ts";
@@ -19,18 +20,7 @@ export interface CheckContext {
 export type CheckRun = (ctx: CheckContext) => Promise<CheckOutcome[]>;
 
 /** What gossip measured about one peer (see cluster/peer-measurements.ts). */
-export interface PeerLinkView {
-  name: string;
-  rttSamples: number;
-  /** Median round trip over the window; present when the measurements provide it. */
-  p50RttMs?: number;
-  p95RttMs?: number;
-  /** Lost direct probes over a full window, 0..100. */
-  lossPercent?: number;
-  probesInWindow: number;
-  /** Peer clock minus ours, RTT/2-corrected; undefined for peers that do not send their clock. */
-  clockOffsetMs?: number;
-}
+export type PeerLinkView = PeerLink;
 
 /**
  * The agent-level settings checkers read, and nothing else: the agent's configuration also holds
