@@ -10,7 +10,7 @@ import { posix } from "node:path";
 /** The lower group: probes and what feeds or records them; nothing above events. */
 const LOWER_GROUP = ["probes", "checkers", "config", "metrics", "store"] as const;
 /** Everything an API, a notifier or a UI may read: all but the composition root and the CLI. */
-const BELOW_PRESENTERS = ["platform", "events", "membership", "cluster", ...LOWER_GROUP, "kube", "nethealth"] as const;
+const BELOW_PRESENTERS = ["platform", "events", "membership", "cluster", ...LOWER_GROUP, "kube", "nethealth", "kv"] as const;
 
 /** The API and what presents or sends: each imports what is below, none imports another. */
 const PRESENTERS = ["api", "notify", "ui", "kube-writeback", "dns", "intake"] as const;
@@ -24,6 +24,7 @@ export const LAYER_RULES: Readonly<Record<string, { mayImport: readonly string[]
   checkers: { ...lowerGroupRule("checkers"), mayImport: ["platform", "events", ...LOWER_GROUP, "kube", "nethealth"] },
   kube: lowerGroupRule("kube"),
   nethealth: { mayImport: ["platform", "config", "metrics", "kube"], rule: "nethealth (the pod-network echo mode) imports only platform, config, metrics and kube" },
+  kv: { mayImport: ["platform", "events", "membership", "cluster", "store"], rule: "kv (the key-value store) imports only platform, events, membership, cluster and store" },
   config: lowerGroupRule("config"),
   metrics: lowerGroupRule("metrics"),
   store: lowerGroupRule("store"),
