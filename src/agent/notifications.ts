@@ -95,7 +95,7 @@ export async function startNotifications(deps: NotificationsDeps): Promise<{ rea
     random: platform.random,
     logger: platform.logger.child({ part: "notify" }),
     events: deps.events,
-    platform: platform.notify ?? processNotifyPlatform(platform.exec, process.env),
+    platform: platform.notify ?? processNotifyPlatform(platform.exec, platform.environment ?? {}),
     snapshot,
     members: () => member.members(),
     broadcast: (name, payload) => member.serf.userEvent(name, payload, false),

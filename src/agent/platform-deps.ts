@@ -64,6 +64,8 @@ export interface AgentPlatform {
   exec: Exec;
   /** Sockets of the DNS, statsd and graphite listeners; Bun's (platform/bun-sockets.ts) when absent. */
   sockets?: ListeningSockets;
+  /** The agent's environment (notifier secrets named by `env`, a script notifier's PATH); empty when absent. */
+  environment?: Readonly<Record<string, string | undefined>>;
   /** Notifiers' side effects; the process's real ones (agent/notifications.ts) when absent. */
   notify?: NotifyPlatform;
   /** Creates a directory and its parents; throws when it cannot. */

@@ -59,6 +59,7 @@ export function createAgentPlatform(log: AgentLogOptions = { level: "info", form
     logger: createLineLogger({ minLevel: log.level, format: log.format, write: (line) => void process.stderr.write(`${line}\n`), nowMs: () => systemClock.nowMs() }),
     hostProbe: createSystemHostProbe(),
     exec: bunExec,
+    environment: process.env,
     makeDir: makePrivateDir,
     lockStateDir: (dir) => lockStateDir(dir),
     resolveHost,

@@ -18,6 +18,8 @@ export interface DenoPlatformOptions {
   logLevel?: LogLevel;
   /** Where log lines go; stderr by default. */
   writeLog?: (line: string) => void;
+  /** The environment notifier secrets are read from (`Deno.env.toObject()` needs --allow-env); empty by default. */
+  environment?: Readonly<Record<string, string | undefined>>;
 }
 
 /**
@@ -42,6 +44,7 @@ export function createDenoAgentPlatform(options: DenoPlatformOptions = {}): Agen
     logger: createLineLogger({ minLevel: options.logLevel ?? "info", format: "logfmt", write, nowMs: () => systemClock.nowMs() }),
     hostProbe: createSystemHostProbe(),
     exec: noProcessesOnDeno,
+    environment: options.environment ?? {},
     makeDir: makePrivateDir,
     resolveHost,
     openGossipNet: (gossip) => createUdpTcpGossipNet({ ...gossip, compression: true, sockets: denoRawSockets }),
