@@ -45,6 +45,12 @@ export function logEvents(events: EventStream, localName: string, logger: Logger
       case "TagsChanged":
         logger.info("detected tags changed", { tags: Object.entries(event.tags).map(([k, v]) => `${k}=${v}`).join(","), removed: event.removed.join(",") || undefined });
         return;
+      case "MaintenanceStarted":
+        logger.info("maintenance started", { id: event.id, node: event.node, check: event.check, author: event.author, until: new Date(event.untilMs).toISOString(), reason: event.reason });
+        return;
+      case "MaintenanceEnded":
+        logger.info("maintenance ended", { id: event.id, node: event.node, check: event.check, endedBy: event.endedBy, by: event.by });
+        return;
       case "ProbeRun":
       case "NodeUpdated":
       case "NodeFailed":

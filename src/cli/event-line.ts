@@ -41,6 +41,10 @@ function fieldsOf(event: AgentEvent): Field[] {
       return [["state", event.newState]];
     case "TagsChanged":
       return [["node", event.node], ["tags", Object.entries(event.tags).map(([k, v]) => `${k}=${v}`).join(",")], ["removed", event.removed.join(",")]];
+    case "MaintenanceStarted":
+      return [["id", event.id], ["node", event.node], ["probe", event.check], ["until", new Date(event.untilMs).toISOString()], ["by", event.author], ["reason", event.reason]];
+    case "MaintenanceEnded":
+      return [["id", event.id], ["node", event.node], ["probe", event.check], ["ended", event.endedBy], ["by", event.by]];
     case "UserEvent":
       return [["name", event.name], ["payload", shorten(event.payload)], ["encoding", event.payloadEncoding === "base64" ? "base64" : undefined], ["ltime", event.ltime]];
     case "StoreWriteFailed":

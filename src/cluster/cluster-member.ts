@@ -218,6 +218,11 @@ export function createClusterMember(options: ClusterMemberOptions, deps: Cluster
       case "NotificationFailed":
       case "TagsChanged":
         return;
+      case "MaintenanceStarted":
+      case "MaintenanceEnded":
+        // Muting changes the verdict: look again now rather than at the next tick.
+        tracking.refresh(event.ts);
+        return;
       default:
         assertNever(event, "event");
     }

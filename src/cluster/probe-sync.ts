@@ -191,6 +191,8 @@ export function createProbeSync(deps: ProbeSyncDeps, options: ProbeSyncOptions =
       case "NodeDegraded":
       case "NodeHealthy":
       case "TagsChanged":
+      case "MaintenanceStarted":
+      case "MaintenanceEnded":
         return;
       default:
         assertNever(event, "event");

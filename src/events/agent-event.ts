@@ -146,6 +146,56 @@ export interface TagsChangedEvent {
   removed: string[];
 }
 
+/** What a maintenance window mutes (docs/maintenance.md): a node, a check of one node, or a check everywhere. */
+export interface MaintenanceFacts {
+  /** 16 hex characters: `satellite maintenance end ID` takes it. */
+  id: string;
+  /** The muted node, or the node whose check is muted. */
+  node?: string;
+  /** The muted check; without `node`, on every node. */
+  check?: string;
+  /** The node that started the window. */
+  author: string;
+  /** When the window ends by itself, Unix ms. */
+  untilMs: number;
+  reason: string;
+}
+
+/** A maintenance window became active on this node (started here or learnt over gossip). */
+export interface MaintenanceStartedEvent extends MaintenanceFacts {
+  type: "MaintenanceStarted";
+}
+
+/** A maintenance window is over: its time passed (`expired`) or someone ended it (`ended`, by `by`). */
+export interface MaintenanceEndedEvent extends MaintenanceFacts {
+  type: "MaintenanceEnded";
+  endedBy: "expired" | "ended";
+  /** The node that ended it (`ended`). */
+  by?: string;
+}
+
+/** This node answered a remote exec request (docs/exec.md): it ran the command, refused it, or could not run it. */
+export interface ExecRanEvent {
+  type: "ExecRan";
+  node: string;
+  /** The request's id (32 hex characters). */
+  requestId: string;
+  /** The agent that sent the request and its API caller, as signed; prefixed "unverified:" when the signature did not verify. */
+  requester: string;
+  /** The command as requested (bounded by the request codec). */
+  argv: string[];
+  outcome: "ran" | "refused" | "failed";
+  /** ran: the exit code, null when ended by a signal. */
+  exitCode?: number | null;
+  /** ran: the node's timeout killed its process tree. */
+  timedOut?: boolean;
+  /** The allowlist pattern that allowed it. */
+  allowedBy?: string;
+  /** refused or failed: why. */
+  reason?: string;
+  durationMs: number;
+}
+
 /** What a producer publishes; the stream adds `seq`, `kind` and (unless given) `ts`. */
 export type AgentEventInput = (
   | ProbeRunEvent
@@ -158,6 +208,9 @@ export type AgentEventInput = (
   | NotificationSentEvent
   | NotificationFailedEvent
   | TagsChangedEvent
+  | ExecRanEvent
+  | MaintenanceStartedEvent
+  | MaintenanceEndedEvent
 ) & { ts?: number };
 
 export type AgentEventType = AgentEventInput["type"];
@@ -189,10 +242,13 @@ export const EVENT_KIND_OF: Readonly<Record<AgentEventType, EventKind>> = {
   TagsChanged: "node",
   ClusterDegraded: "cluster",
   ClusterHealthy: "cluster",
+  MaintenanceStarted: "cluster",
+  MaintenanceEnded: "cluster",
   UserEvent: "user",
   StoreWriteFailed: "agent",
   NotificationSent: "agent",
   NotificationFailed: "agent",
+  ExecRan: "agent",
 };
 
 export const EVENT_TYPES = Object.keys(EVENT_KIND_OF) as AgentEventType[];
@@ -219,6 +275,10 @@ export function eventNode(event: AgentEvent): string | undefined {
     case "NodeDegraded":
     case "NodeHealthy":
     case "TagsChanged":
+    case "ExecRan":
+      return event.node;
+    case "MaintenanceStarted":
+    case "MaintenanceEnded":
       return event.node;
     case "ClusterDegraded":
     case "ClusterHealthy":

@@ -16,6 +16,8 @@ export const TIMELINE_EVENT_TYPES = [
   "ProbeFailed",
   "ProbeSucceeded",
   "TagsChanged",
+  "MaintenanceStarted",
+  "MaintenanceEnded",
   "LeaderElected",
 ] as const;
 export type TimelineEventType = (typeof TIMELINE_EVENT_TYPES)[number];
@@ -65,6 +67,11 @@ export function toTimelineEvent(event: AgentEvent): TimelineEvent | undefined {
     case "TagsChanged":
       // The detected tags before and after, as key=value lists, in the state columns.
       return { timestamp: event.ts, type: event.type, node: event.node, oldState: formatTagList(tagsBefore(event)), newState: formatTagList(event.tags) };
+    case "MaintenanceStarted":
+      // The check in the probe column; when and why in the new state, as `satellite history` shows it.
+      return withoutUndefined({ timestamp: event.ts, type: event.type, node: event.node, probe: event.check, newState: `maintenance until ${new Date(event.untilMs).toISOString()}: ${event.reason}`.slice(0, TIMELINE_ERROR_CHARS_MAX) });
+    case "MaintenanceEnded":
+      return withoutUndefined({ timestamp: event.ts, type: event.type, node: event.node, probe: event.check, oldState: "maintenance", newState: event.endedBy === "ended" && event.by ? `ended by ${event.by}` : event.endedBy });
     case "ProbeRun":
     case "NodeUpdated":
     case "NodeFailed":
@@ -80,6 +87,8 @@ export function toTimelineEvent(event: AgentEvent): TimelineEvent | undefined {
 }
 
 function withoutUndefined(event: TimelineEvent): TimelineEvent {
+  if (event.node === undefined) delete event.node;
+  if (event.probe === undefined) delete event.probe;
   if (event.oldState === undefined) delete event.oldState;
   if (event.newState === undefined) delete event.newState;
   return event;

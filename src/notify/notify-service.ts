@@ -172,6 +172,8 @@ export function startNotifyService(deps: NotifyServiceDeps): NotifyService {
       case "NodeHealthy":
       case "ClusterDegraded":
       case "ClusterHealthy":
+      case "MaintenanceStarted":
+      case "MaintenanceEnded":
         lookSoon();
         return;
       case "UserEvent": {

@@ -88,6 +88,8 @@ describe("event stream", () => {
       cluster("degraded"),
       cluster("running"),
       { type: "TagsChanged", node: "n", tags: { redis: "yes" }, set: { redis: "yes" }, removed: ["os"] },
+      { type: "MaintenanceStarted", id: "0123456789abcdef", node: "n", author: "m", untilMs: 1_796_155_200_000, reason: "reboot" },
+      { type: "MaintenanceEnded", id: "0123456789abcdef", check: "docker", author: "m", untilMs: 1_796_155_200_000, reason: "reboot", endedBy: "ended", by: "m" },
     ];
     for (const input of samples) {
       const entry = toTimelineEvent(events.publish(input));
@@ -95,6 +97,9 @@ describe("event stream", () => {
     }
     expect([...kept].sort()).toEqual(TIMELINE_EVENT_TYPES.filter((t) => t !== "LeaderElected").sort());
     expect(toTimelineEvent(events.publish({ type: "NodeFailed", node: "n" }))).toBeUndefined();
+    // When and why a window started, and how it ended, in the state columns; a check everywhere has no node.
+    expect(toTimelineEvent(events.publish({ type: "MaintenanceStarted", id: "0123456789abcdef", node: "n", author: "m", untilMs: 1_796_155_200_000, reason: "reboot" }))).toEqual({ timestamp: 1000, type: "MaintenanceStarted", node: "n", newState: "maintenance until 2026-12-01T20:00:00.000Z: reboot" });
+    expect(toTimelineEvent(events.publish({ type: "MaintenanceEnded", id: "0123456789abcdef", check: "docker", author: "m", untilMs: 1_796_155_200_000, reason: "", endedBy: "ended", by: "m" }))).toEqual({ timestamp: 1000, type: "MaintenanceEnded", probe: "docker", oldState: "maintenance", newState: "ended by m" });
     expect(toTimelineEvent(events.publish({ type: "NodeAdded", node: "n", newState: "alive" }))).toEqual({ timestamp: 1000, type: "NodeAdded", node: "n", newState: "alive" });
     // Detected tags before and after, so the timeline says what a node became.
     expect(toTimelineEvent(events.publish({ type: "TagsChanged", node: "n", tags: { os: "debian", redis: "yes" }, set: { redis: "yes" }, removed: ["mysql"] }))).toEqual({
