@@ -11,6 +11,7 @@ import { SerfMembers, type SerfIntentRejections, type SerfMemberEvent } from "./
 import { tagsProblem } from "./serf-wire-meta.ts";
 import type { SerfCodec, SerfOutgoingMessage, SerfPushPullMessage, SerfUserEventMessage, TagCodec } from "./serf-messages.ts";
 import { assertNever } from "../platform/assert-never.ts";
+import type { SerfQueries } from "./serf-queries.ts";
 
 export interface SerfUserEvent {
   type: "user";
@@ -45,6 +46,9 @@ export class SerfCore implements Delegate, EventDelegate {
   readonly members: SerfMembers;
   readonly intentQueue: BroadcastQueue<Uint8Array>;
   readonly eventQueue: BroadcastQueue<Uint8Array>;
+  readonly queryQueue: BroadcastQueue<Uint8Array>;
+  /** Receives queries, responses and relays (set once the serf layer built it). */
+  queries: Pick<SerfQueries, "handleQuery" | "handleResponse" | "handleRelay"> | undefined;
   private readonly eventBuffer: UserEventBuffer;
   private eventMinTime = 0;
   /** Set while our own join runs with ignoreOldEvents. */
@@ -63,6 +67,7 @@ export class SerfCore implements Delegate, EventDelegate {
     const queueOptions = { retransmitMult: config.membership.retransmitMult, numNodes: deps.numNodes, maxQueued: config.queueDepthMax };
     this.intentQueue = new BroadcastQueue<Uint8Array>(queueOptions);
     this.eventQueue = new BroadcastQueue<Uint8Array>(queueOptions);
+    this.queryQueue = new BroadcastQueue<Uint8Array>(queueOptions);
     this.members = new SerfMembers({
       localName: config.membership.name,
       clock: this.memberClock,
@@ -145,13 +150,19 @@ export class SerfCore implements Delegate, EventDelegate {
       case "userEvent":
         if (this.handleUserEvent(msg)) this.eventQueue.enqueue(payload, payload.length);
         return;
-      case "pushPull":
       case "query":
+        if (this.queries?.handleQuery(msg, payload.length)) this.queryQueue.enqueue(payload, payload.length);
+        return;
       case "queryResponse":
+        this.queries?.handleResponse(msg);
+        return;
       case "relay":
+        this.queries?.handleRelay(msg);
+        return;
+      case "pushPull":
       case "other":
-        // Push/pull state arrives through mergeRemoteState, not as a broadcast; queries,
-        // relays and newer types are not implemented and are dropped.
+        // Push/pull state arrives through mergeRemoteState, not as a broadcast; key requests
+        // and responses only travel inside query payloads; newer types are dropped.
         this.notes.log("debug", "unhandled-message", "ignoring a serf message we do not handle", { type: msg.type });
         return;
       default:
@@ -163,7 +174,8 @@ export class SerfCore implements Delegate, EventDelegate {
     const overhead = sizeOf(new Uint8Array()) + 3;
     const intents = this.intentQueue.take(overhead, limitBytes);
     const events = this.eventQueue.take(overhead, limitBytes - intents.usedBytes);
-    return [...intents.items, ...events.items];
+    const queries = this.queryQueue.take(overhead, limitBytes - intents.usedBytes - events.usedBytes);
+    return [...intents.items, ...events.items, ...queries.items];
   }
 
   localState(): Uint8Array {

@@ -47,12 +47,56 @@ export interface SerfUserEventMessage {
   cc: boolean;
 }
 
-/** Messages we decode but do not act on (queries, relays, key management). */
-export interface SerfUnhandledMessage {
-  type: "query" | "queryResponse" | "relay" | "other";
+/** serf's query flags (bit set in `flags`). */
+export const QUERY_FLAG_ACK = 1;
+export const QUERY_FLAG_NO_BROADCAST = 2;
+
+/** A query gossiped to every member; those that pass its filters answer `addr:port` directly. */
+export interface SerfQueryMessage {
+  type: "query";
+  ltime: number;
+  /** Random per query; (ltime, id) identifies it. */
+  id: number;
+  /** IP literal of the node to answer to. */
+  addr: string;
+  port: number;
+  sourceNode: string;
+  /** Each `[filter type]` + msgpack (serf-query-filters.ts). */
+  filters: Uint8Array[];
+  flags: number;
+  relayFactor: number;
+  /** Go time.Duration: nanoseconds. */
+  timeoutNs: number;
+  name: string;
+  payload: Uint8Array;
 }
 
-export type SerfOutgoingMessage = SerfLeaveMessage | SerfJoinMessage | SerfPushPullMessage | SerfUserEventMessage;
+/** An ack (QUERY_FLAG_ACK in flags) or a response to the query (ltime, id). */
+export interface SerfQueryResponseMessage {
+  type: "queryResponse";
+  ltime: number;
+  id: number;
+  from: string;
+  flags: number;
+  payload: Uint8Array;
+}
+
+/** A response handed to another member to forward to `dest` (serf's relay factor). */
+export interface SerfRelayMessage {
+  type: "relay";
+  destAddr: string;
+  destPort: number;
+  destName: string;
+  /** The whole serf message to forward (`[type]` + msgpack). */
+  message: Uint8Array;
+}
+
+/** Messages we decode but do not act on (key requests and responses travel inside query payloads). */
+export interface SerfUnhandledMessage {
+  type: "other";
+}
+
+export type SerfOutgoingMessage = SerfLeaveMessage | SerfJoinMessage | SerfPushPullMessage | SerfUserEventMessage | SerfQueryMessage | SerfQueryResponseMessage | SerfRelayMessage;
 export type SerfMessage = SerfOutgoingMessage | SerfUnhandledMessage;
 
 /** Serf message bytes (`[serf type]` + msgpack); implemented by serf-wire.ts. */

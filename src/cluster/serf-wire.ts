@@ -42,24 +42,6 @@ export type { SerfUserEventEntry, SerfUserEvents } from "./serf-messages.ts";
 /** Every serf message on the wire: the ones the serf layer acts on, plus those it only carries. */
 export type SerfMessage =
   | SerfOutgoingMessage
-  | {
-      type: "query";
-      ltime: number;
-      id: number;
-      /** IP literal of the node to answer to. */
-      addr: string;
-      port: number;
-      sourceNode: string;
-      filters: Uint8Array[];
-      flags: number;
-      relayFactor: number;
-      /** Go time.Duration: nanoseconds. */
-      timeoutNs: number;
-      name: string;
-      payload: Uint8Array;
-    }
-  | { type: "queryResponse"; ltime: number; id: number; from: string; flags: number; payload: Uint8Array }
-  | { type: "relay"; destAddr: string; destPort: number; destName: string; message: Uint8Array }
   /** conflictResponse / keyRequest / keyResponse and anything newer: kept as bytes. */
   | { type: "other"; serfType: number; body: Uint8Array };
 

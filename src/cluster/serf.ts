@@ -9,6 +9,9 @@ import type { SerfConfig } from "./serf-config.ts";
 import { SerfCore, type SerfEvent } from "./serf-core.ts";
 import type { SerfIntentRejections, SerfMember } from "./serf-members.ts";
 import type { SerfCodec, TagCodec } from "./serf-messages.ts";
+import { SerfQueries, type SerfQueryDrops } from "./serf-queries.ts";
+import type { SerfQuerying } from "./serf-query-api.ts";
+import { defaultQueriesConfig, type SerfQueriesConfig } from "./serf-query-limits.ts";
 import { SnapshotWriter, type KnownPeer, type MemberSnapshotStore } from "./serf-snapshot.ts";
 
 export interface SerfDeps {
@@ -22,6 +25,8 @@ export interface SerfDeps {
   snapshots?: MemberSnapshotStore;
   /** RTT of every direct probe, and the ack payload we send. */
   ping?: PingDelegate;
+  /** Query settings beyond serf's defaults (defaultQueriesConfig). */
+  queries?: Partial<Omit<SerfQueriesConfig, "localName">>;
 }
 
 export interface SerfHealth extends MembershipHealth {
@@ -31,9 +36,13 @@ export interface SerfHealth extends MembershipHealth {
   decodeErrors: number;
   /** serf intents and user events dropped before they were applied (implausible LTime, bad name). */
   intentsRejected: SerfIntentRejections;
+  queriesQueued: number;
+  /** Received queries, responses and relays not acted on, by reason. */
+  queriesDropped: SerfQueryDrops;
 }
 
-export interface Serf {
+/** serf's library surface; its queries are `SerfQuerying` (serf-query-api.ts). */
+export interface Serf extends SerfQuerying {
   /** Starts gossip and rejoins the peers of the last snapshot; resolves with how many answered. */
   start(): Promise<number>;
   /** Joins through `addrs` (push/pull with each); resolves with how many answered, rejects if none. */
@@ -89,6 +98,25 @@ export function createSerf(config: SerfConfig, deps: SerfDeps): Serf {
       }
     },
   });
+  const queries = new SerfQueries({
+    config: { ...defaultQueriesConfig(name, config.membership.gossipIntervalMs, config.membership.membersMax), ...deps.queries },
+    clock,
+    random,
+    logger,
+    codec: deps.codec,
+    queryClock: core.queryClock,
+    broadcast: (bytes) => core.queryQueue.enqueue(bytes, bytes.length),
+    sendTo: (to, bytes) => deps.net.sendPacket(to, [{ type: "user", payload: bytes }]),
+    members: () => core.members.list(),
+    numMembers: () => membership?.numAlive() ?? 1,
+    localTags: () => core.tags,
+    localAddress: () => {
+      const local = membership?.localNode();
+      return local ? { ip: local.addr, port: local.port } : deps.net.localAddress;
+    },
+    isRunning: () => state === "alive",
+  });
+  core.queries = queries;
   const ml = createMembership(config.membership, { net: deps.net, clock, random, logger }, { events: core, delegate: core, ping: deps.ping });
   membership = ml;
   if (deps.snapshots) {
@@ -241,6 +269,7 @@ export function createSerf(config: SerfConfig, deps: SerfDeps): Serf {
       state = "shutdown";
       for (const timer of timers) timer.cancel();
       timers.clear();
+      queries.shutdown();
       await snapshots?.flush();
       await ml.shutdown();
     },
@@ -260,6 +289,9 @@ export function createSerf(config: SerfConfig, deps: SerfDeps): Serf {
       core.handleUserEvent(msg);
       core.eventQueue.enqueue(bytes, bytes.length);
     },
+
+    query: (params, onResponse) => queries.query(params, onResponse),
+    answerQuery: (queryName, handler) => queries.answerQuery(queryName, handler),
 
     onEvent(listener) {
       listeners.add(listener);
@@ -281,7 +313,7 @@ export function createSerf(config: SerfConfig, deps: SerfDeps): Serf {
     health() {
       const counts = { alive: 0, leaving: 0, left: 0, failed: 0 };
       for (const m of core.members.list()) counts[m.status]++;
-      return { ...ml.health(), members: counts, intentsQueued: core.intentQueue.length(), eventsQueued: core.eventQueue.length(), decodeErrors: core.decodeErrors, intentsRejected: core.rejected() };
+      return { ...ml.health(), members: counts, intentsQueued: core.intentQueue.length(), eventsQueued: core.eventQueue.length(), decodeErrors: core.decodeErrors, intentsRejected: core.rejected(), queriesQueued: core.queryQueue.length(), queriesDropped: { ...queries.drops } };
     },
   };
   return serf;
