@@ -8,6 +8,7 @@ import { resolveEncryptFile } from "./encrypt-file.ts";
 import { validateChecks, type ValidatedCheck } from "./check-validation.ts";
 import { ConfigError, formatKeyPath, type ConfigProblem } from "./config-error.ts";
 import { parseDurationMs } from "./duration.ts";
+import { resolveGenerators, templateBaseDir, type GeneratorConfig } from "./generator-templates.ts";
 import { agentConfigSchema, type ParsedAgentConfig } from "./schema.ts";
 import { describeSource, layerConfig, type FlagValue } from "./sources.ts";
 import { findUnsafeKey } from "./unsafe-keys.ts";
@@ -16,13 +17,15 @@ import { findUnsafeKey } from "./unsafe-keys.ts";
 export const CONFIG_FILE_BYTES_MAX = 1 << 20;
 
 /** The agent's configuration after validation, with derived values resolved. */
-export interface AgentConfig extends Omit<ParsedAgentConfig, "checks" | "name"> {
+export interface AgentConfig extends Omit<ParsedAgentConfig, "checks" | "name" | "generators"> {
   name: string;
   retentionMs: number;
   sampleRetentionMs: number;
   eventHandlerTimeoutMs: number;
   /** Checks from the config file, validated against the registry. */
   checks: ValidatedCheck[];
+  /** Generators with their templates read and compiled. */
+  generators: GeneratorConfig[];
 }
 
 export interface LoadConfigInput {
@@ -66,6 +69,9 @@ export function loadAgentConfig(input: LoadConfigInput): AgentConfig {
   const config = parsed.data;
   const checkSource = describeSource(layered.sources.get("checks") ?? { kind: "default" });
   const { checks, problems } = validateChecks(config.checks as CheckSpec[], input.findKind, input.kindNames, checkSource, "checks");
+  const generatorSource = describeSource(layered.sources.get("generators") ?? { kind: "default" });
+  const generators = resolveGenerators(config.generators, input.readFile, templateBaseDir(file?.path, input.cwd), generatorSource);
+  problems.push(...generators.problems);
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     ...config,
@@ -75,6 +81,7 @@ export function loadAgentConfig(input: LoadConfigInput): AgentConfig {
     eventHandlerTimeoutMs: parseDurationMs(config.eventHandlerTimeout) ?? 0,
     sampleRetentionMs: Math.min(parseDurationMs(config.sampleRetention) ?? 0, parseDurationMs(config.retention) ?? 0),
     checks,
+    generators: generators.generators,
   };
 }
 

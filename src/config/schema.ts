@@ -8,6 +8,7 @@ import { clusterNameSchema, notifiersSchema } from "./notifiers-schema.ts";
 import { parseEventHandlerSpec } from "./event-handler-spec.ts";
 import { applyOnSchema } from "./apply-on-schema.ts";
 import { detectorsSchema } from "./detectors-schema.ts";
+import { generatorsSchema } from "./generators-schema.ts";
 
 /**
  * The agent's configuration: the one place where defaults live. Flags, environment and the
@@ -206,6 +207,8 @@ export const agentConfigSchema = z.strictObject({
   clusterName: clusterNameSchema.optional(),
   /** Where alerts go, each sent once per cluster (docs/notifications.md). */
   notifiers: notifiersSchema.default([]),
+  /** Files rendered from the cluster view and the key-value store (docs/generators.md). */
+  generators: generatorsSchema.default([]),
 });
 
 export type AgentConfigInput = z.input<typeof agentConfigSchema>;

@@ -13,7 +13,7 @@ const LOWER_GROUP = ["probes", "checkers", "config", "metrics", "store"] as cons
 const BELOW_PRESENTERS = ["platform", "events", "membership", "cluster", ...LOWER_GROUP, "kube", "nethealth", "kv"] as const;
 
 /** The API and what presents or sends: each imports what is below, none imports another. */
-const PRESENTERS = ["api", "notify", "ui", "kube-writeback", "dns", "intake", "remote-exec"] as const;
+const PRESENTERS = ["api", "notify", "ui", "kube-writeback", "dns", "intake", "remote-exec", "generators"] as const;
 
 export const LAYER_RULES: Readonly<Record<string, { mayImport: readonly string[]; rule: string }>> = {
   platform: { mayImport: [], rule: "platform imports nothing of the project" },
@@ -34,6 +34,7 @@ export const LAYER_RULES: Readonly<Record<string, { mayImport: readonly string[]
   "kube-writeback": presenterRule("kube-writeback"),
   dns: presenterRule("dns"),
   intake: presenterRule("intake"),
+  generators: presenterRule("generators"),
   "remote-exec": presenterRule("remote-exec"),
   agent: {
     mayImport: [...BELOW_PRESENTERS, ...PRESENTERS],
