@@ -8,7 +8,7 @@ import { posix } from "node:path";
  */
 
 /** The lower group: probes and what feeds or records them; nothing above events. */
-const LOWER_GROUP = ["probes", "checkers", "config", "metrics", "store"] as const;
+const LOWER_GROUP = ["probes", "checkers", "collectors", "config", "metrics", "store"] as const;
 /** Everything an API, a notifier or a UI may read: all but the composition root and the CLI. */
 const BELOW_PRESENTERS = ["platform", "events", "membership", "cluster", ...LOWER_GROUP, "kube", "nethealth", "kv"] as const;
 
@@ -21,6 +21,7 @@ export const LAYER_RULES: Readonly<Record<string, { mayImport: readonly string[]
   membership: { mayImport: ["platform"], rule: "membership imports only platform" },
   cluster: { mayImport: ["membership", "events", "platform"], rule: "cluster imports only membership, events and platform" },
   probes: lowerGroupRule("probes"),
+  collectors: lowerGroupRule("collectors"),
   checkers: { ...lowerGroupRule("checkers"), mayImport: ["platform", "events", ...LOWER_GROUP, "kube", "nethealth"] },
   kube: lowerGroupRule("kube"),
   nethealth: { mayImport: ["platform", "config", "metrics", "kube"], rule: "nethealth (the pod-network echo mode) imports only platform, config, metrics and kube" },
