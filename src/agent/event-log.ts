@@ -36,6 +36,12 @@ export function logEvents(events: EventStream, localName: string, logger: Logger
       case "StoreWriteFailed":
         // The store logs its own failure with the cause and what to do.
         return;
+      case "ExecRan": {
+        const fields = { id: event.requestId, requester: event.requester, argv: event.argv.join(" "), outcome: event.outcome, exitCode: event.exitCode, timedOut: event.timedOut, allowedBy: event.allowedBy, reason: event.reason, durationMs: Math.round(event.durationMs) };
+        if (event.outcome === "ran") logger.info("remote exec ran", fields);
+        else logger.warn(`remote exec ${event.outcome}`, fields);
+        return;
+      }
       case "NotificationSent":
         logger.info("notification sent", { notifier: event.notifier, about: event.about, node: event.subjectNode, key: event.key, attempts: event.attempts });
         return;

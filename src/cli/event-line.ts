@@ -49,6 +49,8 @@ function fieldsOf(event: AgentEvent): Field[] {
       return [["name", event.name], ["payload", shorten(event.payload)], ["encoding", event.payloadEncoding === "base64" ? "base64" : undefined], ["ltime", event.ltime]];
     case "StoreWriteFailed":
       return [["store", event.store], ["error", event.error]];
+    case "ExecRan":
+      return [["node", event.node], ["outcome", event.outcome], ["argv", shorten(event.argv.join(" "))], ["exit", event.exitCode ?? undefined], ["by", event.requester], ["reason", event.reason]];
     case "NotificationSent":
       return [["notifier", event.notifier], ["about", event.about], ["node", event.subjectNode], ["probe", event.checker], ["attempts", event.attempts]];
     case "NotificationFailed":

@@ -217,6 +217,7 @@ export function createClusterMember(options: ClusterMemberOptions, deps: Cluster
       case "NotificationSent":
       case "NotificationFailed":
       case "TagsChanged":
+      case "ExecRan":
         return;
       case "MaintenanceStarted":
       case "MaintenanceEnded":

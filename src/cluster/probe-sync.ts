@@ -193,6 +193,7 @@ export function createProbeSync(deps: ProbeSyncDeps, options: ProbeSyncOptions =
       case "TagsChanged":
       case "MaintenanceStarted":
       case "MaintenanceEnded":
+      case "ExecRan":
         return;
       default:
         assertNever(event, "event");

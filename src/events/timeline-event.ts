@@ -16,6 +16,7 @@ export const TIMELINE_EVENT_TYPES = [
   "ProbeFailed",
   "ProbeSucceeded",
   "TagsChanged",
+  "ExecRan",
   "MaintenanceStarted",
   "MaintenanceEnded",
   "LeaderElected",
@@ -72,6 +73,8 @@ export function toTimelineEvent(event: AgentEvent): TimelineEvent | undefined {
       return withoutUndefined({ timestamp: event.ts, type: event.type, node: event.node, probe: event.check, newState: `maintenance until ${new Date(event.untilMs).toISOString()}: ${event.reason}`.slice(0, TIMELINE_ERROR_CHARS_MAX) });
     case "MaintenanceEnded":
       return withoutUndefined({ timestamp: event.ts, type: event.type, node: event.node, probe: event.check, oldState: "maintenance", newState: event.endedBy === "ended" && event.by ? `ended by ${event.by}` : event.endedBy });
+    case "ExecRan":
+      return execEntry(event);
     case "ProbeRun":
     case "NodeUpdated":
     case "NodeFailed":
@@ -84,6 +87,28 @@ export function toTimelineEvent(event: AgentEvent): TimelineEvent | undefined {
     default:
       return assertNever(event, "event");
   }
+}
+
+/** A command's longest text in the probe column. */
+const EXEC_COMMAND_CHARS_MAX = 256;
+
+/**
+ * A remote exec run on this node (docs/exec.md): the command in the probe column, who asked in
+ * the old state (with the request id, so two equal runs in one millisecond stay two rows), the
+ * outcome in the new state, and why it was refused or failed in the error.
+ */
+function execEntry(event: Extract<AgentEvent, { type: "ExecRan" }>): TimelineEvent {
+  const ran = event.timedOut ? "ran: timed out" : event.exitCode === null || event.exitCode === undefined ? "ran: killed by a signal" : `ran: exit ${event.exitCode}`;
+  const entry: TimelineEvent = {
+    timestamp: event.ts,
+    type: event.type,
+    node: event.node,
+    probe: event.argv.join(" ").slice(0, EXEC_COMMAND_CHARS_MAX),
+    oldState: `requested by ${event.requester} (id ${event.requestId})`.slice(0, TIMELINE_ERROR_CHARS_MAX),
+    newState: event.outcome === "ran" ? ran : event.outcome,
+  };
+  if (event.reason) entry.error = event.reason.slice(0, TIMELINE_ERROR_CHARS_MAX);
+  return entry;
 }
 
 function withoutUndefined(event: TimelineEvent): TimelineEvent {

@@ -187,6 +187,7 @@ export function startNotifyService(deps: NotifyServiceDeps): NotifyService {
       case "NotificationSent":
       case "NotificationFailed":
       case "TagsChanged":
+      case "ExecRan":
         return;
       default:
         assertNever(event, "event");

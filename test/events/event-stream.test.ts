@@ -90,6 +90,7 @@ describe("event stream", () => {
       { type: "TagsChanged", node: "n", tags: { redis: "yes" }, set: { redis: "yes" }, removed: ["os"] },
       { type: "MaintenanceStarted", id: "0123456789abcdef", node: "n", author: "m", untilMs: 1_796_155_200_000, reason: "reboot" },
       { type: "MaintenanceEnded", id: "0123456789abcdef", check: "docker", author: "m", untilMs: 1_796_155_200_000, reason: "reboot", endedBy: "ended", by: "m" },
+      { type: "ExecRan", node: "n", requestId: "ab".repeat(16), requester: "m api 127.0.0.1", argv: ["uptime"], outcome: "ran", exitCode: 0, durationMs: 3 },
     ];
     for (const input of samples) {
       const entry = toTimelineEvent(events.publish(input));
@@ -101,6 +102,10 @@ describe("event stream", () => {
     expect(toTimelineEvent(events.publish({ type: "MaintenanceStarted", id: "0123456789abcdef", node: "n", author: "m", untilMs: 1_796_155_200_000, reason: "reboot" }))).toEqual({ timestamp: 1000, type: "MaintenanceStarted", node: "n", newState: "maintenance until 2026-12-01T20:00:00.000Z: reboot" });
     expect(toTimelineEvent(events.publish({ type: "MaintenanceEnded", id: "0123456789abcdef", check: "docker", author: "m", untilMs: 1_796_155_200_000, reason: "", endedBy: "ended", by: "m" }))).toEqual({ timestamp: 1000, type: "MaintenanceEnded", probe: "docker", oldState: "maintenance", newState: "ended by m" });
     expect(toTimelineEvent(events.publish({ type: "NodeAdded", node: "n", newState: "alive" }))).toEqual({ timestamp: 1000, type: "NodeAdded", node: "n", newState: "alive" });
+    // A remote exec: the command, who asked (with the request id), the outcome and why.
+    expect(toTimelineEvent(events.publish({ type: "ExecRan", node: "n", requestId: "ab".repeat(16), requester: "m api 127.0.0.1 loopback", argv: ["rm", "-rf", "/"], outcome: "refused", reason: "not in the allowlist", durationMs: 0 }))).toEqual({ timestamp: 1000, type: "ExecRan", node: "n", probe: "rm -rf /", oldState: `requested by m api 127.0.0.1 loopback (id ${"ab".repeat(16)})`, newState: "refused", error: "not in the allowlist" });
+    expect(toTimelineEvent(events.publish({ type: "ExecRan", node: "n", requestId: "ab".repeat(16), requester: "m", argv: ["sleep", "60"], outcome: "ran", exitCode: null, timedOut: true, durationMs: 10_000 }))?.newState).toBe("ran: timed out");
+    expect(toTimelineEvent(events.publish({ type: "ExecRan", node: "n", requestId: "ab".repeat(16), requester: "m", argv: ["false"], outcome: "ran", exitCode: 1, durationMs: 1 }))?.newState).toBe("ran: exit 1");
     // Detected tags before and after, so the timeline says what a node became.
     expect(toTimelineEvent(events.publish({ type: "TagsChanged", node: "n", tags: { os: "debian", redis: "yes" }, set: { redis: "yes" }, removed: ["mysql"] }))).toEqual({
       timestamp: 1000,
