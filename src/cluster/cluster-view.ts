@@ -1,8 +1,9 @@
-import type { NodeStatus } from "../events/health-state.ts";
-import { clusterVerdict, type NodeFacts } from "./cluster-status.ts";
+import type { NodeStatus, Probe, Severity } from "../events/health-state.ts";
+import { clusterVerdict, type FailingCheckFact, type NodeFacts } from "./cluster-status.ts";
 import { decodeDigestTags, probesFromDigest, withoutDigestTags, type HealthDigest } from "./health-digest.ts";
+import { maintenanceMarkerJson, maintenanceWindowJson, type MaintenanceMute } from "./maintenance-table.ts";
 import type { RemoteProbeView } from "./remote-probe-lists.ts";
-import { rfc3339Nano, type ClusterStatusJson, type MemberState, type MemberStatusJson, type NodeStatusJson } from "./status-json.ts";
+import { rfc3339Nano, type ClusterStatusJson, type MemberState, type MemberStatusJson, type NodeStatusJson, type ProbeJson } from "./status-json.ts";
 
 /** A member as the gossip layer reports it. */
 export interface MemberInfo {
@@ -26,6 +27,8 @@ export interface ClusterViewDeps {
   stalenessLimitMs: number;
   /** Another node's complete probe list, as it came over gossip; its digest stands in without it. */
   remoteProbes?: (name: string) => RemoteProbeView | undefined;
+  /** The cluster's maintenance windows: muted nodes and checks do not count for the verdict, and are marked. */
+  maintenance?: MaintenanceMute;
 }
 
 interface DecodedTags {
@@ -87,6 +90,8 @@ export class ClusterView {
       const { digest, operatorTags } = decode(member.tags);
       const isLocal = member.name === this.deps.localName;
       const nodeStatus: NodeStatus | undefined = isLocal ? this.deps.local().status : digest?.status === "unknown" ? undefined : digest?.status;
+      const maintenance = this.deps.maintenance;
+      const muted = maintenance?.nodeWindow(member.name) !== undefined;
       return {
         name: member.name,
         memberStatus: member.status,
@@ -94,10 +99,22 @@ export class ClusterView {
         nodeStatus,
         runsSatellite: isLocal || digest !== undefined,
         stale: !isLocal && nodeStatus === undefined && now - tracked.firstSeenMs >= this.deps.stalenessLimitMs,
+        muted,
+        // Only asked when a window could change the answer: the view is read every second.
+        failing: maintenance && !muted && nodeStatus === "degraded" ? this.failingChecks(member.name, isLocal, digest, maintenance) : undefined,
         member,
         digest,
       };
     });
+  }
+
+  /** A node's failing checks, each marked when muted; a digest that left some out adds one unknown (not muted). */
+  private failingChecks(name: string, isLocal: boolean, digest: HealthDigest | undefined, maintenance: MaintenanceMute): FailingCheckFact[] | undefined {
+    const probes = isLocal ? this.deps.local().probes : this.deps.remoteProbes?.(name)?.probes;
+    const listed: { checker: string; severity: Severity }[] | undefined = probes
+      ? probes.filter((p) => p.status === "failed").map((p) => ({ checker: p.checker, severity: p.severity ?? "critical" }))
+      : digest && [...digest.failing, ...(digest.failingOmitted > 0 ? [{ checker: "", severity: "critical" as const }] : [])];
+    return listed?.map((f) => ({ ...f, muted: f.checker !== "" && maintenance.checkWindow(name, f.checker) !== undefined }));
   }
 
   /**
@@ -112,14 +129,27 @@ export class ClusterView {
     const now = this.deps.wallMs();
     const nodes: NodeStatusJson[] = facts.map((f) => {
       const member_status = memberStatusJson(f.member);
-      if (f.name === this.deps.localName) return { ...local, member_status, reported_at: rfc3339Nano(now) };
+      if (f.name === this.deps.localName) return this.marked({ ...local, member_status, reported_at: rfc3339Nano(now) });
       const status = f.memberStatus === "failed" ? "degraded" : f.nodeStatus === "unknown" ? undefined : f.nodeStatus;
       const remote = f.runsSatellite ? this.deps.remoteProbes?.(f.name) : undefined;
       const probes = remote?.probes ?? (f.digest ? probesFromDigest(f.digest) : undefined);
       const reported_at = remote?.reportedAtMs === undefined ? undefined : rfc3339Nano(remote.reportedAtMs);
-      return { name: f.name, node_name: f.name, member_status, status, probes, reported_at };
+      return this.marked({ name: f.name, node_name: f.name, member_status, status, probes, reported_at });
     });
-    return { status: verdict.status, nodes, timestamp: rfc3339Nano(now), summary: verdict.summary };
+    const windows = this.deps.maintenance?.active().map(maintenanceWindowJson);
+    return { status: verdict.status, nodes, timestamp: rfc3339Nano(now), summary: verdict.summary, maintenance: windows };
+  }
+
+  /** The node with the maintenance markers of its windows (the node's own, and each muted probe's); unchanged without any. */
+  marked(node: NodeStatusJson): NodeStatusJson {
+    const maintenance = this.deps.maintenance;
+    if (!maintenance || maintenance.active().length === 0) return node;
+    const own = maintenance.nodeWindow(node.name);
+    const probes = node.probes?.map((p: Probe): ProbeJson => {
+      const window = maintenance.checkWindow(node.name, p.checker);
+      return window ? { ...p, maintenance: maintenanceMarkerJson(window) } : p;
+    });
+    return { ...node, probes, maintenance: own ? maintenanceMarkerJson(own) : undefined };
   }
 }
 

@@ -1,7 +1,10 @@
 import type { MaintenanceWindow } from "./maintenance-window.ts";
+import { rfc3339Nano, type MaintenanceMarkerJson, type MaintenanceWindowJson } from "./status-json.ts";
 
 /** What the status rules and notifiers ask: is this node, or this check of this node, muted now? */
 export interface MaintenanceMute {
+  /** Active windows, soonest end first. */
+  active(): MaintenanceWindow[];
   /** The window muting the node itself, if any. */
   nodeWindow(node: string): MaintenanceWindow | undefined;
   /** The window muting this check on this node (one for the node's check, or the check everywhere), if any. */
@@ -100,4 +103,14 @@ export class MaintenanceTable implements MaintenanceMute {
       this.ended.delete(oldest);
     }
   }
+}
+
+/** A window as the status JSON marks a muted node or probe. */
+export function maintenanceMarkerJson(window: MaintenanceWindow): MaintenanceMarkerJson {
+  return { id: window.id, until: rfc3339Nano(window.untilMs), reason: window.reason, author: window.author };
+}
+
+/** A window as `GET /maintenance` and the cluster status list it. */
+export function maintenanceWindowJson(window: MaintenanceWindow): MaintenanceWindowJson {
+  return { ...maintenanceMarkerJson(window), node: window.node, check: window.check, started_at: rfc3339Nano(window.startedAtMs) };
 }

@@ -18,7 +18,9 @@ export interface NodeStatusJson {
   member_status?: MemberStatusJson;
   /** Omitted when unknown. */
   status?: Exclude<NodeStatus, "unknown">;
-  probes?: Probe[];
+  probes?: ProbeJson[];
+  /** Present while a maintenance window mutes the node: its real status stays above, but it does not count. */
+  maintenance?: MaintenanceMarkerJson;
   /**
    * RFC 3339: when these probes were last known to be the node's current ones (the node's own:
    * now; another node's: when its list last arrived or was confirmed over gossip).
@@ -28,6 +30,31 @@ export interface NodeStatusJson {
   peers?: PeerLinkJson[];
   /** `?details` only: the latest numbers its checks reported. */
   metrics?: ProbeMetricJson[];
+}
+
+/** A probe, marked while a maintenance window mutes its check on its node. */
+export interface ProbeJson extends Probe {
+  maintenance?: MaintenanceMarkerJson;
+}
+
+/** The window muting a node or a probe. */
+export interface MaintenanceMarkerJson {
+  id: string;
+  /** RFC 3339: when it ends by itself. */
+  until: string;
+  reason?: string;
+  /** The node that started it. */
+  author: string;
+}
+
+/** An active maintenance window (`maintenance` of the cluster status, `GET /maintenance`). */
+export interface MaintenanceWindowJson extends MaintenanceMarkerJson {
+  /** The muted node, or the node whose check is muted. */
+  node?: string;
+  /** The muted check; without `node`, on every node. */
+  check?: string;
+  /** RFC 3339. */
+  started_at: string;
 }
 
 export interface PeerLinkJson {
@@ -52,6 +79,8 @@ export interface ClusterStatusJson {
   /** RFC 3339 with nanoseconds. */
   timestamp: string;
   summary?: string;
+  /** Active maintenance windows, soonest end first. */
+  maintenance?: MaintenanceWindowJson[];
 }
 
 /** "2016-03-03T12:19:44.757000000Z": Go's RFC3339Nano as the original printed it. */
