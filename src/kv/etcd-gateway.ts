@@ -38,6 +38,7 @@ const SMALL_ANSWER_BYTES_MAX = 64 * 1024;
 const RETRY_ELSEWHERE_CODES = new Set([14, 4, 10]);
 const UNAUTHENTICATED = 16;
 const PERMISSION_DENIED = 7;
+const AUTH_REFUSAL = /authentication failed|user name is empty|permission denied|invalid auth token|auth token is not provided/i;
 
 /** Why one endpoint did not serve a call; `elsewhere` means another endpoint may. */
 class EndpointProblem extends Error {
@@ -206,7 +207,8 @@ export class EtcdGateway {
       return { grpcCode, problem: new EndpointProblem(`${at} has no v3 JSON gateway at this path (HTTP 404): is it etcd 3.4 or newer?`, true) };
     }
     if (grpcCode !== undefined && RETRY_ELSEWHERE_CODES.has(grpcCode)) return { grpcCode, problem: new EndpointProblem(`${at} cannot serve now: ${message}`, true) };
-    if (grpcCode === UNAUTHENTICATED || grpcCode === PERMISSION_DENIED) {
+    // etcd 3.4 answers a failed login with InvalidArgument: its words tell it apart.
+    if (grpcCode === UNAUTHENTICATED || grpcCode === PERMISSION_DENIED || response.status === 401 || response.status === 403 || AUTH_REFUSAL.test(message)) {
       const error = new SatelliteError("kv_etcd_permission_denied", `${at} refused access: ${message}`, {
         hint: "check the etcd user and password (--kv-etcd-username, --kv-etcd-password-file) and that the user's role may read and write the key prefix",
       });

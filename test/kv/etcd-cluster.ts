@@ -1,6 +1,8 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { readFileSync } from "node:fs";
+import type { TestPki } from "../checkers/_certs.ts";
 import { type RunningProcess, canConnect, freePort, startProcess, waitFor } from "../checkers/_processes.ts";
 
 /**
@@ -26,12 +28,15 @@ export interface EtcdCluster {
   stop(): Promise<void>;
 }
 
-export async function startEtcdCluster(size = 1, extraArgs: string[] = []): Promise<EtcdCluster> {
+/** `tls`: clients speak HTTPS and must show a certificate the test CA signed. */
+export async function startEtcdCluster(size = 1, extraArgs: string[] = [], tls?: TestPki): Promise<EtcdCluster> {
+  const scheme = tls ? "https" : "http";
+  const clientTls = tls ? { ca: readFileSync(tls.caFile, "utf8"), cert: readFileSync(tls.clientCertFile, "utf8"), key: readFileSync(tls.clientKeyFile, "utf8") } : undefined;
   const dir = mkdtempSync(join(tmpdir(), "satellite-kv-etcd-"));
   const members: Member[] = Array.from({ length: size }, (_, i) => ({ name: `m${i}`, clientPort: freePort(), peerPort: freePort(), proc: undefined }));
   const initialCluster = members.map((m) => `${m.name}=http://127.0.0.1:${m.peerPort}`).join(",");
   const launch = (m: Member): void => {
-    const clientUrl = `http://127.0.0.1:${m.clientPort}`;
+    const clientUrl = `${scheme}://127.0.0.1:${m.clientPort}`;
     const peerUrl = `http://127.0.0.1:${m.peerPort}`;
     m.proc = startProcess([
       "etcd", "--name", m.name, "--data-dir", join(dir, m.name),
@@ -39,6 +44,7 @@ export async function startEtcdCluster(size = 1, extraArgs: string[] = []): Prom
       "--listen-peer-urls", peerUrl, "--initial-advertise-peer-urls", peerUrl,
       "--initial-cluster", initialCluster, "--initial-cluster-state", "new",
       "--log-level", "error", ...extraArgs,
+      ...(tls ? ["--cert-file", tls.serverCertFile, "--key-file", tls.serverKeyFile, "--trusted-ca-file", tls.caFile, "--client-cert-auth"] : []),
     ]);
   };
   const ready = async (m: Member): Promise<void> => {
@@ -46,7 +52,7 @@ export async function startEtcdCluster(size = 1, extraArgs: string[] = []): Prom
     // Listening comes before the cluster has a leader; a linearizable read needs one.
     await waitFor(`etcd ${m.name} serving reads: ${m.proc?.output() ?? ""}`, async () => {
       try {
-        const response = await fetch(`http://127.0.0.1:${m.clientPort}/v3/kv/range`, { method: "POST", body: JSON.stringify({ key: "AA==" }), signal: AbortSignal.timeout(1000) });
+        const response = await fetch(`${scheme}://127.0.0.1:${m.clientPort}/v3/kv/range`, { method: "POST", body: JSON.stringify({ key: "AA==" }), signal: AbortSignal.timeout(1000), tls: clientTls });
         return response.ok;
       } catch {
         return false;
@@ -62,7 +68,7 @@ export async function startEtcdCluster(size = 1, extraArgs: string[] = []): Prom
     throw error;
   }
   return {
-    endpoints: members.map((m) => `http://127.0.0.1:${m.clientPort}`),
+    endpoints: members.map((m) => `${scheme}://127.0.0.1:${m.clientPort}`),
     async stopMember(index) {
       await members[index]?.proc?.stop();
     },
