@@ -78,10 +78,13 @@ export async function startNotifications(deps: NotificationsDeps): Promise<{ rea
       nodes: facts.map((f) => {
         const local = f.name === config.name;
         const status = f.nodeStatus === "running" || f.nodeStatus === "degraded" ? f.nodeStatus : undefined;
-        const failing = local
+        const listed = local
           ? deps.probes().filter((p) => p.status === "failed").map((p) => ({ checker: p.checker, severity: p.severity ?? "critical", error: p.error }))
           : f.digest && f.digest.status !== "unknown" ? f.digest.failing : undefined;
-        return { name: f.name, memberStatus: f.memberStatus, tags: f.tags, status, failing };
+        // The view marks the checks a maintenance window mutes (only while one is active).
+        const mutedChecks = new Set(f.failing?.filter((c) => c.muted).map((c) => c.checker));
+        const failing = mutedChecks.size === 0 ? listed : listed?.map((c) => ({ ...c, muted: mutedChecks.has(c.checker) }));
+        return { name: f.name, memberStatus: f.memberStatus, tags: f.tags, status, failing, muted: f.muted };
       }),
     };
   };

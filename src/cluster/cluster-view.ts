@@ -77,6 +77,7 @@ export class ClusterView {
     const now = this.deps.monotonicMs();
     const members = this.deps.members();
     const names = new Set(members.map((m) => m.name));
+    const maintenance = this.deps.maintenance && this.deps.maintenance.active().length > 0 ? this.deps.maintenance : undefined;
     for (const name of this.tracked.keys()) if (!names.has(name)) this.tracked.delete(name);
     return members.map((member) => {
       let tracked = this.tracked.get(member.name);
@@ -90,7 +91,6 @@ export class ClusterView {
       const { digest, operatorTags } = decode(member.tags);
       const isLocal = member.name === this.deps.localName;
       const nodeStatus: NodeStatus | undefined = isLocal ? this.deps.local().status : digest?.status === "unknown" ? undefined : digest?.status;
-      const maintenance = this.deps.maintenance;
       const muted = maintenance?.nodeWindow(member.name) !== undefined;
       return {
         name: member.name,
@@ -100,8 +100,8 @@ export class ClusterView {
         runsSatellite: isLocal || digest !== undefined,
         stale: !isLocal && nodeStatus === undefined && now - tracked.firstSeenMs >= this.deps.stalenessLimitMs,
         muted,
-        // Only asked when a window could change the answer: the view is read every second.
-        failing: maintenance && !muted && nodeStatus === "degraded" ? this.failingChecks(member.name, isLocal, digest, maintenance) : undefined,
+        // Only asked while a window is active: the view is read every second.
+        failing: maintenance && !muted && nodeStatus !== undefined ? this.failingChecks(member.name, isLocal, digest, maintenance) : undefined,
         member,
         digest,
       };

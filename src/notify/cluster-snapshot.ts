@@ -9,8 +9,10 @@ export interface SnapshotNode {
   tags: Readonly<Record<string, string>>;
   /** The node's own status; undefined while unknown (it has not reported one yet). */
   status?: "running" | "degraded";
-  /** Its failing checks; undefined while unknown. Remote nodes' errors are absent unless known. */
-  failing?: readonly { checker: string; severity: "critical" | "warning"; error?: string }[];
+  /** Its failing checks; undefined while unknown. Remote nodes' errors are absent unless known; `muted`: under a maintenance window. */
+  failing?: readonly { checker: string; severity: "critical" | "warning"; error?: string; muted?: boolean }[];
+  /** Under a maintenance window: its alerts keep the state they had (docs/maintenance.md). */
+  muted?: boolean;
 }
 
 export interface ClusterSnapshot {

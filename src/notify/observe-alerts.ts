@@ -10,6 +10,9 @@ export type KnownErrors = ReadonlyMap<string, string>;
  * `unknown`), or a failed node's checks (no one can run them), keep what was last seen, and a
  * node first seen after it left is not an alert. Pure: the same look gives the same states on
  * every node that shares the view.
+ * Maintenance: a muted node's alerts, and a muted check's, keep the state they had when the
+ * window started, so nothing is sent while it lasts; when it ends, the real state is observed
+ * again and a node or check still failed then is notified like any new failure.
  */
 export function observeAlerts(snapshot: ClusterSnapshot, previous: ReadonlyMap<string, ObservedAlert>, nowMs: number, knownErrors: KnownErrors = new Map()): Map<string, ObservedAlert> {
   const next = new Map<string, ObservedAlert>();
@@ -38,6 +41,7 @@ export function observeAlerts(snapshot: ClusterSnapshot, previous: ReadonlyMap<s
 function observeNode(node: SnapshotNode, previous: ReadonlyMap<string, ObservedAlert>, put: (a: Omit<ObservedAlert, "sinceMs">) => void, keep: (a: ObservedAlert | undefined) => void): void {
   const subject = nodeSubject(node.name);
   const before = previous.get(subject);
+  if (node.muted === true) return keep(before);
   let state: AlertState | undefined;
   switch (node.memberStatus) {
     case "failed":
@@ -52,6 +56,8 @@ function observeNode(node: SnapshotNode, previous: ReadonlyMap<string, ObservedA
       break;
     case "alive":
       state = node.status;
+      // Degraded only by checks under maintenance: as muted as the checks themselves.
+      if (state === "degraded" && onlyMutedChecksFail(node)) return keep(before);
       break;
   }
   if (state === undefined) return keep(before);
@@ -71,8 +77,8 @@ function observeProbes(
     for (const alert of mine) put({ ...alert, state: "running", error: undefined });
     return;
   }
-  // A failed node runs no checks we could hear of, and a node without a status is unknown: keep.
-  if (node.memberStatus !== "alive" || node.failing === undefined || node.status === undefined) {
+  // A failed node runs no checks we could hear of, a node without a status is unknown, and a muted node is muted: keep.
+  if (node.muted === true || node.memberStatus !== "alive" || node.failing === undefined || node.status === undefined) {
     for (const alert of mine) keep(alert);
     return;
   }
@@ -80,8 +86,17 @@ function observeProbes(
   for (const f of node.failing) {
     const subject = probeSubject(node.name, f.checker);
     failing.add(subject);
+    if (f.muted === true) {
+      keep(previous.get(subject));
+      continue;
+    }
     const error = f.error ?? knownErrors.get(subject) ?? (previous.get(subject)?.state === "failed" ? previous.get(subject)?.error : undefined);
     put({ subject, kind: "probe", state: "failed", node: node.name, checker: f.checker, severity: f.severity, error, nodeTags: node.tags });
   }
   for (const alert of mine) if (!failing.has(alert.subject)) put({ ...alert, state: "running", error: undefined, nodeTags: node.tags });
+}
+
+function onlyMutedChecksFail(node: SnapshotNode): boolean {
+  const critical = (node.failing ?? []).filter((f) => f.severity !== "warning");
+  return critical.length > 0 && critical.every((f) => f.muted === true);
 }
