@@ -48,6 +48,7 @@ interface Pending {
   responses: Map<string, SerfQueryResponse>;
   responseBytes: number;
   onResponse?: (r: SerfQueryResponse) => void;
+  responsesWanted: number | undefined;
   finish: () => void;
 }
 
@@ -110,7 +111,7 @@ export class SerfQueries implements SerfQuerying {
       return Promise.reject(new SatelliteError("query_too_large", `query "${params.name.slice(0, 64)}" encodes to ${raw.length} bytes, over serf's limit of ${config.querySizeLimitBytes}`, { hint: "send a smaller payload or fewer filters" }));
     }
     return new Promise((resolve) => {
-      const p: Pending = { id: msg.id, wantAck: params.requestAck === true, acks: new Set(), responses: new Map(), responseBytes: 0, onResponse, finish: () => {} };
+      const p: Pending = { id: msg.id, wantAck: params.requestAck === true, acks: new Set(), responses: new Map(), responseBytes: 0, onResponse, responsesWanted: params.responsesWanted, finish: () => {} };
       const timer = this.deps.clock.setTimer(timeoutMs, () => p.finish());
       this.timers.add(timer);
       p.finish = () => {
@@ -178,6 +179,7 @@ export class SerfQueries implements SerfQuerying {
     } catch (error) {
       this.deps.logger.error("a query response listener threw; continuing", { error: describeError(error) });
     }
+    if (p.responsesWanted !== undefined && p.responses.size >= p.responsesWanted) p.finish();
   }
 
   /** Forwards a relayed response, only to a member at its known address (never an open reflector). */

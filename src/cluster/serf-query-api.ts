@@ -17,6 +17,8 @@ export interface SerfQueryParams {
   requestAck?: boolean;
   /** Extra members a response is relayed through (serf's relay factor, 0..5). */
   relayFactor?: number;
+  /** Resolve as soon as this many responses arrived instead of at the timeout (serf's key manager stops at N members). */
+  responsesWanted?: number;
 }
 
 export interface SerfQueryResponse {

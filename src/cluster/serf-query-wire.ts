@@ -1,4 +1,5 @@
 import { asStruct, fieldArray, fieldBool, fieldBytes, fieldString, valueString } from "../membership/wire/go-fields.ts";
+import { ipToBytes } from "../membership/wire/ip.ts";
 import { MsgpackReader } from "../membership/wire/msgpack-reader.ts";
 import { MsgpackWriter } from "../membership/wire/msgpack-writer.ts";
 import { WireError } from "../membership/wire/wire-error.ts";
@@ -105,4 +106,43 @@ export function decodeKeyResponse(bytes: Uint8Array): NodeKeyResponse {
     keys: keys.map((k) => valueString(k, "key response.Keys")),
     primaryKey: fieldString(m, "PrimaryKey", "key response"),
   };
+}
+
+/** A member as serf's conflict query answers with it (serf.Member). */
+export interface ConflictMember {
+  name: string;
+  addr: string;
+  port: number;
+  tags: Readonly<Record<string, string>>;
+  status: "alive" | "leaving" | "left" | "failed";
+  /** memberlist's version vector: protocol min, max, current, delegate min, max, current. */
+  vsn: readonly number[];
+}
+
+const MEMBER_STATUS = { alive: 1, leaving: 2, left: 3, failed: 4 } as const;
+
+/** `_serf_conflict`'s answer: `[conflictResponse]` + the member we know by that name, or nil. */
+export function encodeConflictResponse(m: ConflictMember | undefined): Uint8Array {
+  const w = new MsgpackWriter(128).byte(SerfMessageType.conflictResponse);
+  if (!m) return w.nil().bytes();
+  const v = (i: number) => m.vsn[i] ?? 0;
+  return w
+    .struct([
+      ["Addr", (x) => x.bin(ipToBytes(m.addr))],
+      ["DelegateCur", (x) => x.uint(v(5))],
+      ["DelegateMax", (x) => x.uint(v(4))],
+      ["DelegateMin", (x) => x.uint(v(3))],
+      ["Name", (x) => x.str(m.name)],
+      ["Port", (x) => x.uint(m.port)],
+      ["ProtocolCur", (x) => x.uint(v(2))],
+      ["ProtocolMax", (x) => x.uint(v(1))],
+      ["ProtocolMin", (x) => x.uint(v(0))],
+      ["Status", (x) => x.uint(MEMBER_STATUS[m.status])],
+      ["Tags", (x) => {
+        const entries = Object.entries(m.tags);
+        x.mapHeader(entries.length);
+        for (const [k, val] of entries) x.str(k).str(val);
+      }],
+    ])
+    .bytes();
 }
