@@ -130,8 +130,9 @@ export class EtcdKvBackend implements KvBackend {
   }
 
   health(): KvBackendHealth {
-    const problems = [this.gateway.lastProblem, this.watch?.problem].filter((p): p is string => p !== undefined);
-    return { kind: "etcd", problems };
+    // A failed watch reconnect is also the gateway's last problem: say it once.
+    const problems = new Set([this.gateway.lastProblem, this.watch?.problem].filter((p): p is string => p !== undefined));
+    return { kind: "etcd", problems: [...problems] };
   }
 
   async close(): Promise<void> {
