@@ -34,6 +34,7 @@ import { recordHistory } from "./history-recorder.ts";
 import { startTimeSeries } from "./time-series.ts";
 import { startDnsInterface } from "./dns-setup.ts";
 import { startMetricIntake } from "./intake-setup.ts";
+import { startGenerators } from "./generators-setup.ts";
 import { agentKubeConnector, startKubeWriteback } from "./kube-writeback-setup.ts";
 import { applyRoleFromNodeLabel } from "./node-role.ts";
 import type { AgentPlatform } from "./platform-deps.ts";
@@ -155,6 +156,8 @@ export async function startAgent(config: AgentConfig, platform: AgentPlatform, k
     if (dns) closers.push(async () => dns.stop());
     const intake = await startMetricIntake(config, { platform, metrics: observability.metrics, history: store });
     if (intake) closers.push(() => intake.stop());
+    const generators = startGenerators(config, { platform, events, view: member.view });
+    if (generators) closers.push(() => generators.stop());
     const scheduler = new Scheduler({
       clock,
       random,
@@ -193,7 +196,7 @@ export async function startAgent(config: AgentConfig, platform: AgentPlatform, k
     const left = new Promise<void>((resolve) => (onLeft = resolve));
     const readiness = (): ReadinessCheck[] => {
       const storeHealth = store.health();
-      return [{ name: "history", ok: storeHealth.ok, message: storeHealth.error }, gossip.readiness(), gossipEncryption, ...observability.readiness(), ...notifications.readiness(), { name: "probes", ok: true }];
+      return [{ name: "history", ok: storeHealth.ok, message: storeHealth.error }, gossip.readiness(), gossipEncryption, ...observability.readiness(), ...notifications.readiness(), ...(generators?.readiness() ?? []), { name: "probes", ok: true }];
     };
     const deps: ApiDeps = {
       clock,
@@ -214,6 +217,7 @@ export async function startAgent(config: AgentConfig, platform: AgentPlatform, k
       liveEvents,
       membership: gossip.membershipSource(() => onLeft()),
       detectors: { list: () => detectors.list(), tags: () => detectors.tags() },
+      generators: generators?.api,
       checks: {
         list: () => health.checks(),
         skipped: () => reloader.plan().skipped,

@@ -4,6 +4,7 @@ import type { Keyring } from "../membership/wire/index.ts";
 import type { ListeningSockets } from "../platform/bun-sockets.ts";
 import type { Clock } from "../platform/clock.ts";
 import type { Exec } from "../platform/exec.ts";
+import type { GeneratedFiles } from "../platform/generated-files.ts";
 import type { HostProbe } from "../platform/host-probe.ts";
 import type { HttpServerOptions, ListenAddress, RequestHandler, RunningHttpServer } from "../platform/http-server.ts";
 import type { Logger } from "../platform/logger.ts";
@@ -62,6 +63,8 @@ export interface AgentPlatform {
   hostFacts?: HostFacts;
   /** Runs event handlers (their process groups are killed when they end or time out). */
   exec: Exec;
+  /** Files config generators read and write; the real ones (platform/generated-files.ts) when absent. */
+  generatedFiles?: GeneratedFiles;
   /** Sockets of the DNS, statsd and graphite listeners; Bun's (platform/bun-sockets.ts) when absent. */
   sockets?: ListeningSockets;
   /** The agent's environment (notifier secrets named by `env`, a script notifier's PATH); empty when absent. */

@@ -5,6 +5,7 @@ import type { CheckView } from "../probes/node-health.ts";
 import type { Probe } from "../events/health-state.ts";
 import type { HistoryStore } from "../store/history-store.ts";
 import type { DetectorsSource } from "./detectors-route.ts";
+import type { GeneratorsSource } from "./generators-routes.ts";
 import type { LiveEvents } from "./live-events.ts";
 
 /** One line of /readyz. */
@@ -57,6 +58,8 @@ export interface ApiDeps {
   checks?: ChecksSource;
   /** Detectors and the tags they set (GET /detectors). */
   detectors?: DetectorsSource;
+  /** Config generators (GET /generators, POST /generators/:name/render). */
+  generators?: GeneratorsSource;
   membership?: MembershipSource;
   version: VersionInfo;
   /** The clients of GET /events (live-events.ts); without it /events answers 503. */

@@ -6,6 +6,7 @@ import { checksRoutes } from "./checks-routes.ts";
 import { detectorsRoutes } from "./detectors-route.ts";
 import { eventsRoutes } from "./events-route.ts";
 import { forceLeaveRoutes } from "./force-leave-routes.ts";
+import { generatorsRoutes } from "./generators-routes.ts";
 import { healthRoutes } from "./health-routes.ts";
 import { historyRoutes } from "./history-routes.ts";
 import { jsonError } from "./json-error.ts";
@@ -34,9 +35,10 @@ export function createApp(deps: ApiDeps, extra: readonly RouteModule[] = []) {
     .route("/", detectorsRoutes(deps))
     .route("/", membersRoutes(deps))
     .route("/", forceLeaveRoutes(deps))
+    .route("/", generatorsRoutes(deps))
     .route("/", eventsRoutes(deps));
   for (const module of extra) app.route("/", module);
-  app.notFound((c) => jsonError(c, 404, `no such endpoint: ${c.req.method} ${c.req.path}`, "endpoints: /status, /local, /history, /checks, /detectors, /members, /events, /livez, /readyz, /metrics"));
+  app.notFound((c) => jsonError(c, 404, `no such endpoint: ${c.req.method} ${c.req.path}`, "endpoints: /status, /local, /history, /checks, /detectors, /generators, /members, /events, /livez, /readyz, /metrics"));
   app.onError((error, c) => jsonError(c, 500, `internal error: ${error.message}`, "see the agent log"));
   return app;
 }

@@ -5,6 +5,7 @@ import { detectorsCommand } from "./commands/detectors.ts";
 import { completionCommand } from "./commands/completion.ts";
 import { configCommand } from "./commands/config.ts";
 import { forceLeaveCommand } from "./commands/force-leave.ts";
+import { generateCommand } from "./commands/generate.ts";
 import { historyCommand } from "./commands/history.ts";
 import { joinCommand } from "./commands/join.ts";
 import { keygenCommand } from "./commands/keygen.ts";
@@ -30,6 +31,7 @@ export const rootCommand = defineCommand({
     history: historyCommand,
     checks: checksCommand,
     detectors: detectorsCommand,
+    generate: generateCommand,
     version: versionCommand,
     keygen: keygenCommand,
     config: configCommand,

@@ -16,6 +16,7 @@ export function makeApp(overrides: Partial<ApiDeps> = {}, extra: readonly RouteM
     left: 0,
     forced: [] as string[],
     ran: [] as string[],
+    rendered: [] as string[],
   };
   const deps: ApiDeps = {
     clock,
@@ -28,6 +29,13 @@ export function makeApp(overrides: Partial<ApiDeps> = {}, extra: readonly RouteM
       run: async (name) => {
         state.ran.push(name);
         return name === "disk-space" ? { probes: [{ checker: "disk-space", status: "running" }], durationMs: 3 } : undefined;
+      },
+    },
+    generators: {
+      list: () => [],
+      render: async (name) => {
+        state.rendered.push(name);
+        return name === "disk-space" ? { generator: name, target: "/etc/x.cfg", ok: true, result: "unchanged" } : undefined;
       },
     },
     membership: {

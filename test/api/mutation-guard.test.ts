@@ -30,7 +30,7 @@ function requestFor(route: { method: string; path: string }, headers: Record<str
 
 /** Did the route's handler run? The fixture records every join, leave and check run. */
 function effects(state: Fixture["state"]): number {
-  return state.joined.length + state.left + state.ran.length + state.forced.length;
+  return state.joined.length + state.left + state.ran.length + state.forced.length + state.rendered.length;
 }
 
 async function call(fixture: Fixture, route: { method: string; path: string }, env: { remoteAddress?: string }, headers: Record<string, string> = {}) {
@@ -68,7 +68,7 @@ describe("isLoopback", () => {
 describe("the mutation guard on every mutating route", () => {
   test("the walk finds join, leave and checks run (and nothing reads as mutating by mistake)", () => {
     const routes = mutatingRoutes(makeApp().app).map((r) => `${r.method} ${r.path}`);
-    expect(routes).toEqual(expect.arrayContaining(["POST /join", "POST /leave", "POST /force-leave", "POST /checks/:name/run"]));
+    expect(routes).toEqual(expect.arrayContaining(["POST /join", "POST /leave", "POST /force-leave", "POST /checks/:name/run", "POST /generators/:name/render"]));
     expect(routes.every((r) => !r.startsWith("GET "))).toBe(true);
   });
 
