@@ -8,6 +8,7 @@ import { clusterNameSchema, notifiersSchema } from "./notifiers-schema.ts";
 import { parseEventHandlerSpec } from "./event-handler-spec.ts";
 import { applyOnSchema } from "./apply-on-schema.ts";
 import { detectorsSchema } from "./detectors-schema.ts";
+import { execSchema } from "./exec-schema.ts";
 import { generatorsSchema } from "./generators-schema.ts";
 
 /**
@@ -188,6 +189,8 @@ export const agentConfigSchema = z.strictObject({
   retention: duration.default("7d"),
   sampleRetention: duration.default("24h"),
   apiToken: z.string().min(16, "use at least 16 characters").max(B.secretLengthMax).optional(),
+  /** Remote exec (docs/exec.md): off unless enabled, only the allowed commands, only signed requests. */
+  exec: execSchema.prefault({}),
   /** Commands run for each matching event (docs/events.md). */
   eventHandlers: z.array(eventHandler).max(EVENT_HANDLERS_MAX).default([]),
   eventHandlerTimeout: duration.refine((text) => (parseDurationMs(text) ?? 0) >= 100 && (parseDurationMs(text) ?? 0) <= 3_600_000, "expected a timeout from 100ms to 1h, e.g. 30s").default("30s"),

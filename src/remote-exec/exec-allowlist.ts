@@ -1,3 +1,5 @@
+export { allowPatternProblem } from "../config/exec-schema.ts";
+
 /**
  * The allowlist of remote exec (docs/exec.md, "Allowlist"): which argv a node runs. A pattern
  * is words separated by spaces, matched against the argv word by word, never through a shell:
@@ -13,25 +15,9 @@
  * uptime with and without arguments.
  */
 
-/** Patterns a node may list; each is checked against every request, so the list stays short. */
-export const EXEC_ALLOW_PATTERNS_MAX = 64;
-/** Characters of one pattern. */
-export const EXEC_ALLOW_PATTERN_CHARS_MAX = 256;
-
 export interface ExecAllowlist {
   /** The first pattern that allows the argv, or undefined when none does. */
   match(argv: readonly string[]): string | undefined;
-}
-
-/** Why a pattern cannot be used, or undefined when it is valid (config validation speaks this). */
-export function allowPatternProblem(pattern: string): string | undefined {
-  if (pattern.length > EXEC_ALLOW_PATTERN_CHARS_MAX) return `a pattern has at most ${EXEC_ALLOW_PATTERN_CHARS_MAX} characters`;
-  if (/[\u0000-\u001f\u007f]/.test(pattern)) return "a pattern has no control characters (tabs and newlines included)";
-  const words = wordsOf(pattern);
-  const program = words[0];
-  if (program === undefined) return 'a pattern names a program first, e.g. "uptime" or "systemctl status *"';
-  if (program.includes("*")) return `the program "${program}" must be written out: "*" is allowed in its arguments only`;
-  return undefined;
 }
 
 /** Builds the matcher; patterns must have passed allowPatternProblem (the config schema checks it): a program word with `*` would never match. */
