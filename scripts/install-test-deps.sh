@@ -33,6 +33,8 @@ declare -A NEEDED=(
   # cannot run containers under hybrid cgroups).
   [qemu-aarch64-static]=qemu-user-static
   [runc]=runc
+  # Config generators: the generated haproxy configuration is checked with `haproxy -c`.
+  [haproxy]=haproxy
 )
 
 # file -> Debian package that provides it (libraries, which no command names)

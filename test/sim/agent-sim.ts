@@ -17,6 +17,7 @@ import type { CheckOutcome } from "../../src/probes/check-outcome.ts";
 import type { CheckerKind } from "../../src/probes/checker.ts";
 import { createMemoryHistoryStore } from "../../src/store/memory-history-store.ts";
 import { createRecordedHostFacts } from "../../src/platform/host-facts.ts";
+import { readRegularTextFile } from "../../src/platform/regular-file.ts";
 import { HeapClock } from "./heap-clock.ts";
 
 /** One complete agent (startAgent itself) of an AgentSim, and what the test can see of it. */
@@ -132,7 +133,8 @@ export class AgentSim {
     const config = loadAgentConfig({
       flags: { config: "/sim/satellite.json" },
       env: {},
-      readFile: () => JSON.stringify({ ...file, ...this.extraConfig(name) }),
+      // Other files the config names (a generator's template) are real files.
+      readFile: (path, bytesMax) => (path === "/sim/satellite.json" ? JSON.stringify({ ...file, ...this.extraConfig(name) }) : readRegularTextFile(path, bytesMax)),
       hostname: () => name,
       cwd: "/sim",
       findKind: (kind) => kinds.find((k) => k.kind === kind),
