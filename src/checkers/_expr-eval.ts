@@ -26,11 +26,12 @@ export function truthy(value: ExprValue): boolean {
 
 /**
  * Evaluates a detector or applyOn expression with host functions. `&&` and `||` stop early, so
- * `fileExists(p) and fileContains(p, "x")` reads nothing when the file is absent. Variables have
- * no value here (the parser's callers refuse them). Throws ExprEvalError past a bound or when a
- * host function fails.
+ * `fileExists(p) and fileContains(p, "x")` reads nothing when the file is absent. Variables take
+ * their value from `variable` (an evaluated check's collected values and thresholds); without it
+ * they have none (detectors and applyOn refuse them when parsed). Throws ExprEvalError past a
+ * bound, when a host function fails, or when `variable` throws.
  */
-export async function evaluateWithHost(expr: Expr, host: HostFunctions): Promise<ExprValue> {
+export async function evaluateWithHost(expr: Expr, host: HostFunctions, variable?: (e: Extract<Expr, { type: "var" }>) => ExprValue): Promise<ExprValue> {
   let steps = 0;
   let calls = 0;
   const run = async (e: Expr): Promise<ExprValue> => {
@@ -40,6 +41,7 @@ export async function evaluateWithHost(expr: Expr, host: HostFunctions): Promise
       case "str":
         return e.value;
       case "var":
+        if (variable) return variable(e);
         throw new ExprEvalError(`no value for ${e.name}: only host functions such as tag("role") give values here`);
       case "call": {
         if (++calls > HOST_CALLS_MAX) throw new ExprEvalError(`more than ${HOST_CALLS_MAX} host function calls in one evaluation`);

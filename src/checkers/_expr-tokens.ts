@@ -1,6 +1,7 @@
 /**
  * The tokens of the expression language (_expr.ts; grammar in docs/detectors.md): numbers,
- * strings, names, operators and their words, parentheses and commas. Bounded: the text length
+ * strings, names (with `.key`, `.%key` and `["key"]` parts), operators and their words,
+ * parentheses and commas. Bounded: the text length
  * and each string literal.
  */
 
@@ -8,6 +9,8 @@ export interface Token {
   kind: "num" | "str" | "id" | "op" | "(" | ")" | "," | "end";
   text: string;
   at: number;
+  /** For a name: its keys, `collector.diskusage["/"].usedPercent` -> collector, diskusage, /, usedPercent. */
+  path?: string[];
 }
 
 export class ExprError extends Error {
@@ -45,11 +48,11 @@ export function tokenize(text: string): Token[] {
       i += num[0].length;
       continue;
     }
-    const id = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*/.exec(text.slice(i));
+    const id = readName(text, i);
     if (id) {
-      const word = Object.hasOwn(WORDS, id[0]) ? WORDS[id[0]] : undefined;
-      tokens.push(word ? { kind: "op", text: word, at: i } : { kind: "id", text: id[0], at: i });
-      i += id[0].length;
+      const word = id.path.length === 1 && Object.hasOwn(WORDS, id.text) ? WORDS[id.text] : undefined;
+      tokens.push(word ? { kind: "op", text: word, at: i } : { kind: "id", text: id.text, at: i, path: id.path });
+      i = id.end;
       continue;
     }
     if (ch === '"' || ch === "'") {
@@ -73,6 +76,43 @@ export function tokenize(text: string): Token[] {
   }
   tokens.push({ kind: "end", text: "end of expression", at: text.length });
   return tokens;
+}
+
+const FIRST_KEY = /[A-Za-z_][A-Za-z0-9_]*/y;
+/** A key after a dot may start with `%`, as collected names do (`cpu_all.%idle`): `.%` cannot mean anything else. */
+const DOTTED_KEY = /\.(%?[A-Za-z_][A-Za-z0-9_]*)/y;
+const BRACKET_OPEN = /\[\s*(?=["'])/y;
+const BRACKET_CLOSE = /\s*\]/y;
+
+/**
+ * A name at `start`: a first key, then `.key` or `["any key"]` parts (docs/collectors.md, Paths).
+ * Undefined when no name starts there.
+ */
+function readName(text: string, start: number): { text: string; path: string[]; end: number } | undefined {
+  FIRST_KEY.lastIndex = start;
+  const first = FIRST_KEY.exec(text);
+  if (!first) return undefined;
+  const path = [first[0]];
+  let end = start + first[0].length;
+  for (;;) {
+    DOTTED_KEY.lastIndex = end;
+    const dotted = DOTTED_KEY.exec(text);
+    if (dotted) {
+      path.push(dotted[1] as string);
+      end += dotted[0].length;
+      continue;
+    }
+    BRACKET_OPEN.lastIndex = end;
+    const open = BRACKET_OPEN.exec(text);
+    if (!open) break;
+    const key = readString(text, end + open[0].length);
+    BRACKET_CLOSE.lastIndex = key.end;
+    const close = BRACKET_CLOSE.exec(text);
+    if (!close) throw new ExprError(`expected "]" after the key at position ${end + open[0].length + 1}`, key.end);
+    path.push(key.value);
+    end = key.end + close[0].length;
+  }
+  return { text: text.slice(start, end), path, end };
 }
 
 /** A string literal in the quote found at `start`; backslash escapes only the quote and itself. */

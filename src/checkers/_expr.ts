@@ -17,7 +17,7 @@ export type ValueType = "number" | "string";
 export type Expr =
   | { type: "num"; value: number }
   | { type: "str"; value: string }
-  | { type: "var"; name: string }
+  | { type: "var"; name: string; path: readonly string[]; valueType?: ValueType }
   | { type: "call"; name: HostFunctionName; args: Expr[]; at: number }
   | { type: "unary"; op: "!" | "-"; arg: Expr }
   | { type: "binary"; op: BinaryOp; left: Expr; right: Expr };
@@ -44,6 +44,12 @@ export interface ParseOptions {
   hostFunctions?: boolean;
   /** Whether bare names are variables (threshold rules: yes; detectors and applyOn have none). */
   variables?: boolean;
+  /**
+   * Decides each variable when it is parsed: its type, or why there is no such value (an
+   * evaluated check knows every collector's values and its thresholds). Without it a variable is
+   * a number checked by the caller.
+   */
+  resolveVariable?: (path: readonly string[]) => { type: ValueType } | { error: string };
 }
 
 const LEVELS: BinaryOp[][] = [["||"], ["&&"], ["==", "!="], ["<", "<=", ">", ">="], ["+", "-"], ["*", "/", "%"]];
@@ -145,7 +151,10 @@ export function parseExpression(text: string, options: ParseOptions = {}): Expr 
       if (options.variables === false) {
         throw new ExprError(`unknown name ${JSON.stringify(t.text)} at position ${t.at + 1}: write a string in quotes ("${t.text}") or call a host function such as tag("${t.text}")`, t.at);
       }
-      return { type: "var", name: t.text };
+      if (!options.resolveVariable) return { type: "var", name: t.text, path: t.path ?? [t.text] };
+      const resolved = options.resolveVariable(t.path ?? [t.text]);
+      if ("error" in resolved) throw new ExprError(`${JSON.stringify(t.text)} at position ${t.at + 1}: ${resolved.error}`, t.at);
+      return { type: "var", name: t.text, path: t.path ?? [t.text], valueType: resolved.type };
     }
     if (t.kind === "(") {
       nest(t.at);
@@ -165,11 +174,12 @@ export function parseExpression(text: string, options: ParseOptions = {}): Expr 
   return expr;
 }
 
-/** The static type of an expression; variables are numbers (collected values). */
+/** The static type of an expression; variables are numbers unless their resolver said otherwise. */
 export function typeOf(expr: Expr): ValueType {
   switch (expr.type) {
-    case "num":
     case "var":
+      return expr.valueType ?? "number";
+    case "num":
     case "unary":
       return "number";
     case "str":

@@ -15,6 +15,7 @@ import { dockerRegistryKind } from "./docker-registry.ts";
 import { dockerKind } from "./docker.ts";
 import { containerdKind } from "./containerd.ts";
 import { etcdHealthzKind } from "./etcd-healthz.ts";
+import { evaluatedKind } from "./evaluated.ts";
 import { hostMetricsKind } from "./host-metrics.ts";
 import { httpKind } from "./http.ts";
 import { kubeCanaryKind } from "./kube-canary.ts";
@@ -62,6 +63,7 @@ export function createCheckerKinds(deps: CheckerDeps): readonly CheckerKind<any>
     cgroupMountsKind(deps),
     dnsKind(deps),
     hostMetricsKind(deps),
+    evaluatedKind(deps),
     kubeNodeConditionsKind(deps),
     kubeSystemPodsKind(deps),
     kubeNodesReadyKind(deps),

@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import type { CollectorSource } from "../collectors/collector-manager.ts";
 import type { PeerLink } from "../events/health-state.ts";
 import type { Clock } from "../platform/clock.ts";
 import type { Logger } from "../platform/logger.ts";
@@ -45,6 +46,8 @@ export interface CheckerSettings {
   readonly etcdCafile: string | undefined;
   readonly etcdCertfile: string | undefined;
   readonly etcdKeyfile: string | undefined;
+  /** This node's `thresholds` (role already applied): they override the evaluated checks' own. */
+  readonly thresholds?: Readonly<Record<string, number>>;
 }
 
 /** What checkers may use when they are built. */
@@ -53,6 +56,8 @@ export interface CheckerEnvironment {
   logger: Logger;
   /** Current measurements of every peer, from gossip traffic; absent when gossip does not run. */
   peers?: () => PeerLinkView[];
+  /** The agent's host value collectors (evaluated checks); absent, each such check collects on its own. */
+  collectors?: CollectorSource;
 }
 
 /**

@@ -48,6 +48,8 @@ const cases: Record<string, ContractCase> = {
   "kube-nodes-ready": { unreachable: { kubeconfig: kubeconfigAt9 } },
   "kube-critical-pods": { unreachable: { kubeconfig: kubeconfigAt9 } },
   "host-metrics": { unreachable: { diskPath: "/nonexistent/satellite", criticalIf: "disk.usedPercent > 99" } },
+  // No agent collectors here: the check collects on its own; a mount point that is not there has no value.
+  evaluated: { unreachable: { criticalIf: 'collector.diskusage["/nonexistent/satellite"].usedPercent > 99' } },
   // Gossip-fed: without gossip (no peers function) they have nothing to measure.
   latency: { unreachable: {} },
   "time-drift": { unreachable: {} },
