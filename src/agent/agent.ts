@@ -34,6 +34,8 @@ import { recordHistory } from "./history-recorder.ts";
 import { startTimeSeries } from "./time-series.ts";
 import { startDnsInterface } from "./dns-setup.ts";
 import { startMetricIntake } from "./intake-setup.ts";
+import { startMaintenance } from "./maintenance-setup.ts";
+import { processPrivateTextFiles } from "../platform/private-text-files.ts";
 import { startGenerators } from "./generators-setup.ts";
 import { agentKubeConnector, startKubeWriteback } from "./kube-writeback-setup.ts";
 import { applyRoleFromNodeLabel } from "./node-role.ts";
@@ -140,6 +142,8 @@ export async function startAgent(config: AgentConfig, platform: AgentPlatform, k
     setDetectedTags = (tags) => gossip.setDetectedTags(tags);
     if (Object.keys(detectors.tags()).length > 0) gossip.setDetectedTags(detectors.tags());
     peers = () => member.peers.snapshot();
+    const maintenance = startMaintenance({ nodeName: config.name, stateDir: config.stateDir, clock, random, logger, events, files: platform.stateFiles ?? processPrivateTextFiles }, member);
+    closers.push(async () => maintenance.stop());
     const localWithMember = () => {
       const self = gossip.members().find((m) => m.name === config.name);
       return { ...local(), member_status: self ? memberStatusJson(self) : undefined };
@@ -216,6 +220,7 @@ export async function startAgent(config: AgentConfig, platform: AgentPlatform, k
       dashboardPath: UI_PATH,
       liveEvents,
       membership: gossip.membershipSource(() => onLeft()),
+      maintenance: maintenance.source,
       detectors: { list: () => detectors.list(), tags: () => detectors.tags() },
       generators: generators?.api,
       checks: {

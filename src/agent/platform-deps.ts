@@ -8,6 +8,7 @@ import type { GeneratedFiles } from "../platform/generated-files.ts";
 import type { HostProbe } from "../platform/host-probe.ts";
 import type { HttpServerOptions, ListenAddress, RequestHandler, RunningHttpServer } from "../platform/http-server.ts";
 import type { Logger } from "../platform/logger.ts";
+import type { PrivateTextFiles } from "../platform/private-text-files.ts";
 import type { Random } from "../platform/random.ts";
 import type { NotifyPlatform } from "../notify/notify-platform.ts";
 import type { HostFacts } from "../platform/host-facts.ts";
@@ -71,6 +72,8 @@ export interface AgentPlatform {
   environment?: Readonly<Record<string, string | undefined>>;
   /** Notifiers' side effects; the process's real ones (agent/notifications.ts) when absent. */
   notify?: NotifyPlatform;
+  /** Small private state files (maintenance windows); the real ones (platform/private-text-files.ts) when absent. */
+  stateFiles?: PrivateTextFiles;
   /** Creates a directory and its parents; throws when it cannot. */
   makeDir(path: string): void;
   /**

@@ -7,6 +7,7 @@ import type { HistoryStore } from "../store/history-store.ts";
 import type { DetectorsSource } from "./detectors-route.ts";
 import type { GeneratorsSource } from "./generators-routes.ts";
 import type { LiveEvents } from "./live-events.ts";
+import type { MaintenanceSource } from "./maintenance-routes.ts";
 
 /** One line of /readyz. */
 export interface ReadinessCheck {
@@ -61,6 +62,8 @@ export interface ApiDeps {
   /** Config generators (GET /generators, POST /generators/:name/render). */
   generators?: GeneratorsSource;
   membership?: MembershipSource;
+  /** Maintenance windows (GET/POST/DELETE /maintenance); without it they answer 503. */
+  maintenance?: MaintenanceSource;
   version: VersionInfo;
   /** The clients of GET /events (live-events.ts); without it /events answers 503. */
   liveEvents?: LiveEvents;

@@ -10,6 +10,7 @@ import { generatorsRoutes } from "./generators-routes.ts";
 import { healthRoutes } from "./health-routes.ts";
 import { historyRoutes } from "./history-routes.ts";
 import { jsonError } from "./json-error.ts";
+import { maintenanceRoutes } from "./maintenance-routes.ts";
 import { membersRoutes } from "./members-routes.ts";
 import { mutationGuard } from "./mutation-guard.ts";
 import { statusRoutes } from "./status-routes.ts";
@@ -35,10 +36,11 @@ export function createApp(deps: ApiDeps, extra: readonly RouteModule[] = []) {
     .route("/", detectorsRoutes(deps))
     .route("/", membersRoutes(deps))
     .route("/", forceLeaveRoutes(deps))
+    .route("/", maintenanceRoutes(deps))
     .route("/", generatorsRoutes(deps))
     .route("/", eventsRoutes(deps));
   for (const module of extra) app.route("/", module);
-  app.notFound((c) => jsonError(c, 404, `no such endpoint: ${c.req.method} ${c.req.path}`, "endpoints: /status, /local, /history, /checks, /detectors, /generators, /members, /events, /livez, /readyz, /metrics"));
+  app.notFound((c) => jsonError(c, 404, `no such endpoint: ${c.req.method} ${c.req.path}`, "endpoints: /status, /local, /history, /checks, /detectors, /generators, /members, /maintenance, /events, /livez, /readyz, /metrics"));
   app.onError((error, c) => jsonError(c, 500, `internal error: ${error.message}`, "see the agent log"));
   return app;
 }

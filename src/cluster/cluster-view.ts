@@ -69,15 +69,23 @@ interface Tracked {
  */
 export class ClusterView {
   private readonly tracked = new Map<string, Tracked>();
+  private maintenanceWindows: MaintenanceMute | undefined;
 
-  constructor(private readonly deps: ClusterViewDeps) {}
+  constructor(private readonly deps: ClusterViewDeps) {
+    this.maintenanceWindows = deps.maintenance;
+  }
+
+  /** Sets the maintenance windows the rules and markers follow (the agent creates them after gossip). */
+  useMaintenance(maintenance: MaintenanceMute): void {
+    this.maintenanceWindows = maintenance;
+  }
 
   /** Every member with what its digest says; updates staleness bookkeeping. */
   facts(): (NodeFacts & { member: MemberInfo; digest?: HealthDigest })[] {
     const now = this.deps.monotonicMs();
     const members = this.deps.members();
     const names = new Set(members.map((m) => m.name));
-    const maintenance = this.deps.maintenance && this.deps.maintenance.active().length > 0 ? this.deps.maintenance : undefined;
+    const maintenance = this.maintenanceWindows && this.maintenanceWindows.active().length > 0 ? this.maintenanceWindows : undefined;
     for (const name of this.tracked.keys()) if (!names.has(name)) this.tracked.delete(name);
     return members.map((member) => {
       let tracked = this.tracked.get(member.name);
@@ -136,13 +144,13 @@ export class ClusterView {
       const reported_at = remote?.reportedAtMs === undefined ? undefined : rfc3339Nano(remote.reportedAtMs);
       return this.marked({ name: f.name, node_name: f.name, member_status, status, probes, reported_at });
     });
-    const windows = this.deps.maintenance?.active().map(maintenanceWindowJson);
+    const windows = this.maintenanceWindows?.active().map(maintenanceWindowJson);
     return { status: verdict.status, nodes, timestamp: rfc3339Nano(now), summary: verdict.summary, maintenance: windows };
   }
 
   /** The node with the maintenance markers of its windows (the node's own, and each muted probe's); unchanged without any. */
   marked(node: NodeStatusJson): NodeStatusJson {
-    const maintenance = this.deps.maintenance;
+    const maintenance = this.maintenanceWindows;
     if (!maintenance || maintenance.active().length === 0) return node;
     const own = maintenance.nodeWindow(node.name);
     const probes = node.probes?.map((p: Probe): ProbeJson => {

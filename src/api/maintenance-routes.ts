@@ -1,0 +1,110 @@
+import { Hono } from "hono";
+import { isMaintenanceId, isValidCheckName, isValidReason, MAINTENANCE_CHECK_CHARS_MAX, MAINTENANCE_DURATION_MAX_MS, MAINTENANCE_DURATION_MIN_MS, MAINTENANCE_REASON_CHARS_MAX } from "../cluster/maintenance-window.ts";
+import type { MaintenanceWindowJson } from "../cluster/status-json.ts";
+import { parseDurationMs } from "../config/duration.ts";
+import { isValidNodeName, NODE_NAME_MAX_BYTES } from "../membership/member-claims.ts";
+import type { ApiBindings, ApiDeps } from "./api-deps.ts";
+import { jsonBody, type Parsed } from "./json-body.ts";
+import { jsonError } from "./json-error.ts";
+
+/** POST /maintenance: mute a node, or a check (of one node, or everywhere), for a while. */
+export interface MaintenanceStartRequest {
+  node?: string;
+  check?: string;
+  durationMs: number;
+  reason: string;
+}
+
+/** DELETE /maintenance: end one window by id, or every window of a node and/or check. */
+export interface MaintenanceEndRequest {
+  id?: string;
+  node?: string;
+  check?: string;
+}
+
+/** Why a start was refused: the answer's status, what went wrong and what to do. */
+export interface MaintenanceRefusal {
+  status: 400 | 404 | 409 | 503;
+  error: string;
+  hint?: string;
+}
+
+/** The agent's maintenance windows as the API uses them (agent/maintenance-setup.ts). */
+export interface MaintenanceSource {
+  list(): MaintenanceWindowJson[];
+  start(request: MaintenanceStartRequest): { ok: true; window: MaintenanceWindowJson } | ({ ok: false } & MaintenanceRefusal);
+  /** The windows it ended (none: nothing matched). */
+  end(request: MaintenanceEndRequest): MaintenanceWindowJson[];
+}
+
+const START_SHAPE = 'the body is {"node": "NAME"} or {"check": "NAME", "node"?: "NAME"}, with "for": "1h" and "reason": "TEXT"';
+const END_SHAPE = 'the body is {"id": "ID"}, {"node": "NAME"} or {"check": "NAME", "node"?: "NAME"}';
+
+function targetProblem(node: unknown, check: unknown, shape: string): string | undefined {
+  if (node !== undefined && (typeof node !== "string" || !isValidNodeName(node))) return `node must be a member's name (1 to ${NODE_NAME_MAX_BYTES} bytes, no control characters): ${shape}`;
+  if (check !== undefined && (typeof check !== "string" || !isValidCheckName(check))) return `check must be a check's name (1 to ${MAINTENANCE_CHECK_CHARS_MAX} characters, no control characters): ${shape}`;
+  return undefined;
+}
+
+function unknownKey(value: object, allowed: readonly string[], shape: string): string | undefined {
+  const key = Object.keys(value).find((k) => !allowed.includes(k));
+  return key === undefined ? undefined : `unknown key "${key.slice(0, 64)}": ${shape}`;
+}
+
+export function parseMaintenanceStart(value: unknown): Parsed<MaintenanceStartRequest> {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return { ok: false, error: `body must be a JSON object: ${START_SHAPE}` };
+  const extra = unknownKey(value, ["node", "check", "for", "reason"], START_SHAPE);
+  if (extra) return { ok: false, error: extra };
+  const { node, check, for: duration, reason } = value as Record<string, unknown>;
+  const problem = targetProblem(node, check, START_SHAPE);
+  if (problem) return { ok: false, error: problem, hint: "`satellite members` lists the nodes, `satellite checks` the checks" };
+  if (node === undefined && check === undefined) return { ok: false, error: `name a node or a check: ${START_SHAPE}` };
+  const durationMs = typeof duration === "string" ? parseDurationMs(duration) : undefined;
+  if (durationMs === undefined || durationMs < MAINTENANCE_DURATION_MIN_MS || durationMs > MAINTENANCE_DURATION_MAX_MS) {
+    return { ok: false, error: `for must be a duration from 1s to 7d such as "30m" or "2h": ${START_SHAPE}`, hint: "a longer mute is a decommission: `satellite force-leave`, or remove the check from the config" };
+  }
+  if (reason !== undefined && (typeof reason !== "string" || !isValidReason(reason))) return { ok: false, error: `reason must be text of at most ${MAINTENANCE_REASON_CHARS_MAX} characters without control characters` };
+  return { ok: true, value: { node: node as string | undefined, check: check as string | undefined, durationMs: Math.round(durationMs), reason: (reason as string | undefined) ?? "" } };
+}
+
+export function parseMaintenanceEnd(value: unknown): Parsed<MaintenanceEndRequest> {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return { ok: false, error: `body must be a JSON object: ${END_SHAPE}` };
+  const extra = unknownKey(value, ["id", "node", "check"], END_SHAPE);
+  if (extra) return { ok: false, error: extra };
+  const { id, node, check } = value as Record<string, unknown>;
+  if (id !== undefined) {
+    if (typeof id !== "string" || !isMaintenanceId(id)) return { ok: false, error: `id must be 16 hex characters: ${END_SHAPE}`, hint: "`satellite maintenance list` shows the ids" };
+    if (node !== undefined || check !== undefined) return { ok: false, error: `give an id alone, or a node and/or a check: ${END_SHAPE}` };
+    return { ok: true, value: { id } };
+  }
+  const problem = targetProblem(node, check, END_SHAPE);
+  if (problem) return { ok: false, error: problem };
+  if (node === undefined && check === undefined) return { ok: false, error: `name an id, a node or a check: ${END_SHAPE}` };
+  return { ok: true, value: { node: node as string | undefined, check: check as string | undefined } };
+}
+
+/**
+ * GET /maintenance (open, like the other reads), POST and DELETE /maintenance (mutating:
+ * createApp's mutation guard decides who may). Windows are gossiped to every node by the agent;
+ * any node may end any window.
+ */
+export function maintenanceRoutes(deps: ApiDeps) {
+  const unavailable = "maintenance windows need gossip, which is not running on this agent";
+  return new Hono<ApiBindings>()
+    .get("/maintenance", (c) => {
+      if (!deps.maintenance) return jsonError(c, 503, unavailable);
+      return c.json({ windows: deps.maintenance.list() }, 200);
+    })
+    .post("/maintenance", jsonBody(parseMaintenanceStart), (c) => {
+      if (!deps.maintenance) return jsonError(c, 503, unavailable);
+      const result = deps.maintenance.start(c.req.valid("json"));
+      if (!result.ok) return jsonError(c, result.status, result.error, result.hint);
+      return c.json({ window: result.window }, 200);
+    })
+    .delete("/maintenance", jsonBody(parseMaintenanceEnd), (c) => {
+      if (!deps.maintenance) return jsonError(c, 503, unavailable);
+      const ended = deps.maintenance.end(c.req.valid("json"));
+      if (ended.length === 0) return jsonError(c, 404, "no active maintenance window matches", "`satellite maintenance list` shows the active windows");
+      return c.json({ ended }, 200);
+    });
+}
