@@ -188,7 +188,6 @@ export function startNotifyService(deps: NotifyServiceDeps): NotifyService {
       case "NotificationFailed":
       case "TagsChanged":
       case "ExecRan":
-      case "KvChanged":
         return;
       default:
         assertNever(event, "event");
