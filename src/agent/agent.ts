@@ -19,6 +19,7 @@ import { memberStatusJson } from "../cluster/cluster-view.ts";
 import { apiServerOptions } from "./api-tls.ts";
 import { planChecks } from "./check-setup.ts";
 import { createDetectors } from "./detectors.ts";
+import { createAgentCollectors } from "./collectors-setup.ts";
 import { decideApplyOn, keepInScope } from "./tag-scope.ts";
 import { createHostFunctions } from "../checkers/_host-functions.ts";
 import { systemHostFacts } from "../platform/host-facts.ts";
@@ -26,6 +27,7 @@ import { createConfigReloader, type ReloadResult } from "./config-reload.ts";
 import { startupWindowMs } from "./startup-window.ts";
 import { createObservability } from "./observability.ts";
 import { startGossip } from "./gossip.ts";
+import { setupSerfQueries } from "./serf-queries-setup.ts";
 import { warnWhenGossipUnencrypted } from "./gossip-keyring.ts";
 import { logEvents } from "./event-log.ts";
 import { startNotifications } from "./notifications.ts";
@@ -34,6 +36,7 @@ import { recordHistory } from "./history-recorder.ts";
 import { startTimeSeries } from "./time-series.ts";
 import { startDnsInterface } from "./dns-setup.ts";
 import { startMetricIntake } from "./intake-setup.ts";
+import { prepareKv } from "./kv-setup.ts";
 import { startMaintenance } from "./maintenance-setup.ts";
 import { processPrivateTextFiles } from "../platform/private-text-files.ts";
 import { startGenerators } from "./generators-setup.ts";
@@ -120,6 +123,9 @@ export async function startAgent(config: AgentConfig, platform: AgentPlatform, k
     closers.push(async () => stopLogging());
     // Detectors run once before the checks are planned and the notifiers start: applyOn sees the detected tags.
     const hostFacts = platform.hostFacts ?? systemHostFacts;
+    // Lazy: a collector runs only while an evaluated check or GET /collectors/NAME uses it.
+    const collectors = createAgentCollectors({ facts: hostFacts, clock, logger });
+    closers.push(async () => collectors.stop());
     let setDetectedTags: (tags: Record<string, string>) => void = () => {};
     const detectors = createDetectors({ nodeName: config.name, detectors: config.detectors, staticTags: config.tags, facts: hostFacts, clock, logger, events, onChange: (tags) => setDetectedTags(tags) });
     closers.push(async () => detectors.stop());
@@ -128,7 +134,7 @@ export async function startAgent(config: AgentConfig, platform: AgentPlatform, k
     const scope = (applyOn: string | undefined) => decideApplyOn(applyOn, scopeHost);
     const notifiersHere = await keepInScope(config.notifiers, scopeHost, (n, reason) => logger.info("notifier not started on this node", { notifier: n.name, reason }));
     config = { ...config, notifiers: notifiersHere };
-    const plan = await planChecks(config, kinds, platform.hostProbe, logger, () => peers(), scope);
+    const plan = await planChecks(config, kinds, platform.hostProbe, logger, () => peers(), scope, collectors);
     const health = new NodeHealth(config.name, plan.tracked, events);
     const handlerOptions = (c: AgentConfig) => ({ handlers: c.eventHandlers, events, exec: platform.exec, clock, logger: logger.child({ part: "event-handlers" }), self: { name: c.name, tags: c.tags }, timeoutMs: c.eventHandlerTimeoutMs });
     let handlers = startEventHandlers(handlerOptions(config));
@@ -137,8 +143,14 @@ export async function startAgent(config: AgentConfig, platform: AgentPlatform, k
     const liveEvents = createLiveEvents({ stream: events, clock, logger: logger.child({ part: "events-api" }), clientsMax: config.eventsClientsMax });
     const local = () => ({ name: config.name, node_name: config.name, status: health.nodeStatus() === "unknown" ? undefined : (health.nodeStatus() as "running" | "degraded"), probes: health.probes() });
 
-    const gossip = await startGossip(config, platform, () => ({ status: health.nodeStatus(), probes: health.probes() }), events);
+    const kv = prepareKv(config, platform, events);
+    const gossip = await startGossip(config, platform, () => ({ status: health.nodeStatus(), probes: health.probes() }), events, kv.routes);
     const member = gossip.member;
+    const kvBackend = kv.start(member);
+    if (kvBackend) closers.push(() => kvBackend.close());
+    // serf queries (the agent's SerfQuerying is serfQueries.source.querying) and key rotation.
+    const serfQueries = setupSerfQueries(config, gossip, logger);
+    closers.push(async () => serfQueries.stop());
     setDetectedTags = (tags) => gossip.setDetectedTags(tags);
     if (Object.keys(detectors.tags()).length > 0) gossip.setDetectedTags(detectors.tags());
     peers = () => member.peers.snapshot();
@@ -177,7 +189,7 @@ export async function startAgent(config: AgentConfig, platform: AgentPlatform, k
       running: config,
       loaded,
       plan,
-      replan: (c) => planChecks(c, kinds, platform.hostProbe, logger, () => peers(), scope),
+      replan: (c) => planChecks(c, kinds, platform.hostProbe, logger, () => peers(), scope, collectors),
       scheduler,
       health,
       nowMs: () => clock.nowMs(),
@@ -200,7 +212,7 @@ export async function startAgent(config: AgentConfig, platform: AgentPlatform, k
     const left = new Promise<void>((resolve) => (onLeft = resolve));
     const readiness = (): ReadinessCheck[] => {
       const storeHealth = store.health();
-      return [{ name: "history", ok: storeHealth.ok, message: storeHealth.error }, gossip.readiness(), gossipEncryption, ...observability.readiness(), ...notifications.readiness(), ...(generators?.readiness() ?? []), { name: "probes", ok: true }];
+      return [{ name: "history", ok: storeHealth.ok, message: storeHealth.error }, gossip.readiness(), gossipEncryption, ...observability.readiness(), ...notifications.readiness(), ...kv.readiness(), ...(generators?.readiness() ?? []), { name: "probes", ok: true }];
     };
     const deps: ApiDeps = {
       clock,
@@ -220,8 +232,10 @@ export async function startAgent(config: AgentConfig, platform: AgentPlatform, k
       dashboardPath: UI_PATH,
       liveEvents,
       membership: gossip.membershipSource(() => onLeft()),
+      serfQueries: serfQueries.source,
       maintenance: maintenance.source,
       detectors: { list: () => detectors.list(), tags: () => detectors.tags() },
+      collectors,
       generators: generators?.api,
       checks: {
         list: () => health.checks(),

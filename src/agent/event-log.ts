@@ -42,6 +42,9 @@ export function logEvents(events: EventStream, localName: string, logger: Logger
         else logger.warn(`remote exec ${event.outcome}`, fields);
         return;
       }
+      case "KvChanged":
+        logger.debug("key-value change", { key: event.key, op: event.op, version: event.version });
+        return;
       case "NotificationSent":
         logger.info("notification sent", { notifier: event.notifier, about: event.about, node: event.subjectNode, key: event.key, attempts: event.attempts });
         return;

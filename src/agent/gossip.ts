@@ -5,6 +5,7 @@ import { withoutDigestTags } from "../cluster/health-digest.ts";
 import type { MemberInfo } from "../cluster/cluster-view.ts";
 import type { SerfCodec, TagCodec } from "../cluster/serf-messages.ts";
 import { decodeSerfMessage, decodeTags, encodeSerfMessage, encodeTags } from "../cluster/serf-wire.ts";
+import type { SatelliteMessageRoute } from "../cluster/satellite-channel.ts";
 import { createClusterMember, type ClusterMember, type ClusterMemberDeps } from "../cluster/cluster-member.ts";
 import { parseHostPort, type HostPort } from "../config/addresses.ts";
 import { API_PORT_DEFAULT } from "../config/schema.ts";
@@ -15,6 +16,7 @@ import { lanConfig, localConfig, wanConfig } from "../membership/config-presets.
 import type { NetAddress } from "../membership/gossip-net.ts";
 import { SatelliteError, describeError } from "../platform/errors.ts";
 import { loadKeyring } from "./gossip-keyring.ts";
+import { MutableKeyring } from "../membership/wire/mutable-keyring.ts";
 import { notifierGossipTags } from "./notifications.ts";
 import type { EventStream } from "../events/event-stream.ts";
 import type { AgentGossipNet, AgentGossipNetStats, AgentPlatform } from "./platform-deps.ts";
@@ -29,6 +31,8 @@ export interface Gossip {
   /** Packet, byte and drop counters of the UDP/TCP net since start. */
   netStats(): AgentGossipNetStats;
   advertised: HostPort;
+  /** The gossip keyring, changed in place by key rotation (serf keys); absent without encryption. */
+  keyring: MutableKeyring | undefined;
   members(): MemberInfo[];
   membershipSource(onLeft: () => void): MembershipSource;
   readiness(): ReadinessCheck;
@@ -51,12 +55,15 @@ export async function startGossip(
   platform: AgentPlatform,
   health: ClusterMemberDeps["health"],
   events: EventStream,
+  /** Satellite messages for parts above the cluster layer (the key-value store), by first byte. */
+  satelliteRoutes: readonly SatelliteMessageRoute[] = [],
 ): Promise<Gossip> {
   const { clock, random } = platform;
   const logger = platform.logger.child({ part: "gossip" });
   const bind = parseHostPort(config.gossipAddr, 7946) as HostPort;
   const advertise = config.advertiseAddr ? (parseHostPort(config.advertiseAddr, bind.port) as HostPort) : undefined;
-  const keyring = loadKeyring(config);
+  const loadedKeyring = loadKeyring(config);
+  const keyring = loadedKeyring && new MutableKeyring(loadedKeyring.keys);
   let net: AgentGossipNet;
   try {
     net = await platform.openGossipNet({
@@ -77,7 +84,7 @@ export async function startGossip(
   const satelliteTags = { ...notifierGossipTags(config), ...apiPortTags(firstApiPort(config.rpcAddr)) };
   const member = createClusterMember(
     { membership: PRESETS[config.profile](config.name), tags: { ...config.tags, ...satelliteTags }, stalenessLimitMs: STATUS_STALENESS_MS, digestCoalesceMs: DIGEST_COALESCE_MS, serf: memberTimeouts(config) },
-    { net, clock, random, logger: platform.logger, codec: serfCodec, tagCodec, snapshots: platform.peerSnapshots(joinPath(config.stateDir, "peers.json"), logger), health, events },
+    { net, clock, random, logger: platform.logger, codec: serfCodec, tagCodec, snapshots: platform.peerSnapshots(joinPath(config.stateDir, "peers.json"), logger), health, events, satelliteRoutes },
   );
   const { serf } = member;
   const rejoined = await serf.start();
@@ -122,6 +129,7 @@ export async function startGossip(
     member,
     netStats: () => net.stats(),
     advertised,
+    keyring,
     members,
     membershipSource: (onLeft) => ({
       list: (): MemberView[] => members().map((m) => ({ name: m.name, addr: formatAddr(m), status: m.status, tags: withoutDigestTags(m.tags) })),

@@ -13,6 +13,7 @@ import type { Random } from "../platform/random.ts";
 import type { NotifyPlatform } from "../notify/notify-platform.ts";
 import type { HostFacts } from "../platform/host-facts.ts";
 import type { HistoryStore } from "../store/history-store.ts";
+import type { KvReplicaStore } from "../kv/replica-store.ts";
 
 export interface AgentGossipNetOptions {
   /** IP literal to bind. */
@@ -94,6 +95,8 @@ export interface AgentPlatform {
   openHistoryStore(options: AgentHistoryStoreOptions): HistoryStore;
   /** Serves `handler` on every address; rejects with a clear error when an address is taken. */
   listenHttp(addresses: readonly ListenAddress[], handler: RequestHandler, options?: HttpServerOptions): Promise<RunningHttpServer>;
+  /** Opens the key-value store's replicas (`<state dir>/kv.db`; SQLite in the process); in memory when absent. */
+  openKvReplicaStore?(path: string): KvReplicaStore;
   /** Where known peers are kept between runs (`<state dir>/peers.json`). */
   peerSnapshots(path: string, logger: Logger): MemberSnapshotStore;
 }

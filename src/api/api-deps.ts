@@ -5,9 +5,11 @@ import type { CheckView } from "../probes/node-health.ts";
 import type { Probe } from "../events/health-state.ts";
 import type { HistoryStore } from "../store/history-store.ts";
 import type { DetectorsSource } from "./detectors-route.ts";
+import type { CollectorsApiSource } from "./collectors-routes.ts";
 import type { RemoteExecSource } from "./exec-routes.ts";
 import type { GeneratorsSource } from "./generators-routes.ts";
 import type { LiveEvents } from "./live-events.ts";
+import type { SerfQueriesSource } from "./serf-query-routes.ts";
 import type { MaintenanceSource } from "./maintenance-routes.ts";
 
 /** One line of /readyz. */
@@ -60,13 +62,17 @@ export interface ApiDeps {
   checks?: ChecksSource;
   /** Detectors and the tags they set (GET /detectors). */
   detectors?: DetectorsSource;
+  /** The host value collectors (GET /collectors, /collectors/NAME). */
+  collectors?: CollectorsApiSource;
   /** Config generators (GET /generators, POST /generators/:name/render). */
   generators?: GeneratorsSource;
   membership?: MembershipSource;
-  /** Maintenance windows (GET/POST/DELETE /maintenance); without it they answer 503. */
-  maintenance?: MaintenanceSource;
   /** Remote exec over serf queries (POST /exec, docs/exec.md); without it /exec answers 503. */
   remoteExec?: RemoteExecSource;
+  /** serf queries and key rotation (POST /query, GET /keys, POST /keys/*); without it they answer 503. */
+  serfQueries?: SerfQueriesSource;
+  /** Maintenance windows (GET/POST/DELETE /maintenance); without it they answer 503. */
+  maintenance?: MaintenanceSource;
   version: VersionInfo;
   /** The clients of GET /events (live-events.ts); without it /events answers 503. */
   liveEvents?: LiveEvents;

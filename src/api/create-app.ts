@@ -4,6 +4,7 @@ import { bodyLimit } from "./body-limit.ts";
 import { browserRedirect } from "./browser-redirect.ts";
 import { checksRoutes } from "./checks-routes.ts";
 import { detectorsRoutes } from "./detectors-route.ts";
+import { collectorsRoutes } from "./collectors-routes.ts";
 import { eventsRoutes } from "./events-route.ts";
 import { execRoutes } from "./exec-routes.ts";
 import { forceLeaveRoutes } from "./force-leave-routes.ts";
@@ -14,6 +15,7 @@ import { jsonError } from "./json-error.ts";
 import { maintenanceRoutes } from "./maintenance-routes.ts";
 import { membersRoutes } from "./members-routes.ts";
 import { mutationGuard } from "./mutation-guard.ts";
+import { serfQueryRoutes } from "./serf-query-routes.ts";
 import { statusRoutes } from "./status-routes.ts";
 
 /** Extra routes the composition root mounts (e.g. /metrics). */
@@ -35,14 +37,16 @@ export function createApp(deps: ApiDeps, extra: readonly RouteModule[] = []) {
     .route("/", historyRoutes(deps))
     .route("/", checksRoutes(deps))
     .route("/", detectorsRoutes(deps))
+    .route("/", collectorsRoutes(deps))
     .route("/", membersRoutes(deps))
     .route("/", forceLeaveRoutes(deps))
-    .route("/", maintenanceRoutes(deps))
     .route("/", execRoutes(deps.remoteExec, deps.apiToken))
+    .route("/", serfQueryRoutes(deps.serfQueries, deps.apiToken))
+    .route("/", maintenanceRoutes(deps))
     .route("/", generatorsRoutes(deps))
     .route("/", eventsRoutes(deps));
   for (const module of extra) app.route("/", module);
-  app.notFound((c) => jsonError(c, 404, `no such endpoint: ${c.req.method} ${c.req.path}`, "endpoints: /status, /local, /history, /checks, /detectors, /generators, /members, /maintenance, /events, /livez, /readyz, /metrics"));
+  app.notFound((c) => jsonError(c, 404, `no such endpoint: ${c.req.method} ${c.req.path}`, "endpoints: /status, /local, /history, /checks, /detectors, /collectors, /generators, /members, /maintenance, /events, /livez, /readyz, /metrics"));
   app.onError((error, c) => jsonError(c, 500, `internal error: ${error.message}`, "see the agent log"));
   return app;
 }

@@ -22,9 +22,21 @@ import { jsonError } from "./json-error.ts";
  * the app and fails when a mutating one answers a caller the rule refuses.
  */
 export function mutationGuard(apiToken: string | undefined): MiddlewareHandler<ApiBindings> {
+  return callerGuard(apiToken, { everyMethod: false });
+}
+
+/**
+ * The same rule for a read that reveals secrets (GET /keys lists the gossip keys): a route
+ * installs it in front of itself, and then even GET needs what a mutation needs.
+ */
+export function secretReadGuard(apiToken: string | undefined): MiddlewareHandler<ApiBindings> {
+  return callerGuard(apiToken, { everyMethod: true });
+}
+
+function callerGuard(apiToken: string | undefined, options: { everyMethod: boolean }): MiddlewareHandler<ApiBindings> {
   const expectedDigest = apiToken === undefined ? undefined : digestOf(apiToken);
   return async (c, next) => {
-    if (!isMutating(c.req.method)) return next();
+    if (!options.everyMethod && !isMutating(c.req.method)) return next();
     const what = `${c.req.method} ${c.req.path}`;
     if (expectedDigest === undefined) {
       if (!isLoopback(c.env?.remoteAddress)) {

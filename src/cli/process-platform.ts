@@ -15,6 +15,7 @@ import { createUdpTcpGossipNet } from "../membership/udp-tcp-net.ts";
 import { listenHttp } from "../platform/http-server.ts";
 import { resolveHost, resolveHostAll } from "../platform/resolve-host.ts";
 import { createSqliteHistoryStore } from "../store/sqlite/sqlite-history-store.ts";
+import { openSqliteReplicaStore } from "../kv/sqlite-replica-store.ts";
 
 /** The real process: stdout/stderr, environment, files, signals. Built once by main. */
 export function createProcessCliDeps(): CliDeps {
@@ -66,6 +67,7 @@ export function createAgentPlatform(log: AgentLogOptions = { level: "info", form
     resolveHostAll: (host) => resolveHostAll(host),
     openGossipNet: (options) => createUdpTcpGossipNet({ ...options, compression: true }),
     openHistoryStore: (options) => createSqliteHistoryStore(options),
+    openKvReplicaStore: (path) => openSqliteReplicaStore(path),
     listenHttp,
     peerSnapshots: createPeerSnapshotFile,
   };

@@ -1,5 +1,5 @@
 import type { MembershipConfig } from "../membership/config.ts";
-import type { GossipNet } from "../membership/gossip-net.ts";
+import type { GossipNet, NetAddress } from "../membership/gossip-net.ts";
 import type { Clock, Timer } from "../platform/clock.ts";
 import type { Logger } from "../platform/logger.ts";
 import type { Random } from "../platform/random.ts";
@@ -14,7 +14,7 @@ import { createLocalDetails } from "./node-details.ts";
 import { PeerMeasurements } from "./peer-measurements.ts";
 import { createProbeSync, DEFAULT_PROBE_SYNC_OPTIONS, type ProbeSync, type ProbeSyncOptions, type SyncPeer } from "./probe-sync.ts";
 import { createRemoteDetails } from "./remote-details.ts";
-import { withSatelliteMessages } from "./satellite-channel.ts";
+import { routeSatelliteMessages, satelliteRequestBytes, withSatelliteMessages, type SatelliteMessageRoute } from "./satellite-channel.ts";
 import type { NodeStatusJson } from "./status-json.ts";
 import { defaultSerfConfig, type SerfConfig } from "./serf-config.ts";
 import type { SerfEvent } from "./serf-core.ts";
@@ -44,6 +44,8 @@ export interface ClusterMemberDeps {
    * this node's ProbeRun / NodeDegraded / NodeHealthy events on it drive the digest and the view.
    */
   events: EventStream;
+  /** Satellite messages handled outside the cluster layer, by first byte (the key-value store's). */
+  satelliteRoutes?: readonly SatelliteMessageRoute[];
 }
 
 export interface ClusterMemberOptions {
@@ -78,6 +80,8 @@ export interface ClusterMember {
   withDetails(nodes: readonly NodeStatusJson[]): Promise<NodeStatusJson[]>;
   /** Re-reads the view for events no message announces (staleness); call about once a second. */
   tick(): void;
+  /** Sends an encoded Satellite request to a member's gossip address; the reply's payload (kv/ uses it). */
+  satelliteRequest(to: NetAddress, payload: Uint8Array, timeoutMs: number): Promise<Uint8Array | undefined>;
   /** Replaces the operator's tags (static and detected; the digest is added) and gossips them. */
   setUserTags(tags: Record<string, string>): void;
   stop(): void;
@@ -128,7 +132,7 @@ export function createClusterMember(options: ClusterMemberOptions, deps: Cluster
   });
   serf = createSerf({ ...defaultSerfConfig(options.membership, publisher.initialTags()), ...options.serf }, {
     // Satellite's own messages (probe lists, details) are taken out before memberlist sees them.
-    net: withSatelliteMessages(deps.net, probeSync.handlers),
+    net: withSatelliteMessages(deps.net, routeSatelliteMessages(probeSync.handlers, deps.satelliteRoutes ?? [])),
     clock,
     random: deps.random,
     logger,
@@ -218,6 +222,7 @@ export function createClusterMember(options: ClusterMemberOptions, deps: Cluster
       case "NotificationFailed":
       case "TagsChanged":
       case "ExecRan":
+      case "KvChanged":
         return;
       case "MaintenanceStarted":
       case "MaintenanceEnded":
@@ -240,6 +245,7 @@ export function createClusterMember(options: ClusterMemberOptions, deps: Cluster
       probeSync.tick();
     },
     setUserTags: (tags) => publisher.setUserTags(tags),
+    satelliteRequest: (to, payload, timeoutMs) => satelliteRequestBytes(deps.net, to, payload, timeoutMs),
     stop: () => {
       unsubscribe();
       publisher.stop();

@@ -12,6 +12,32 @@ export interface SatelliteMessageHandlers {
   onRequest(payload: Uint8Array, from: NetAddress): Promise<Uint8Array | undefined>;
 }
 
+/** Satellite messages whose first byte is within [first, last] go to `handlers` (the key-value store's, 0xd8..0xdd). */
+export interface SatelliteMessageRoute {
+  first: number;
+  last: number;
+  handlers: SatelliteMessageHandlers;
+}
+
+/** Dispatches by first byte: a route's range to its handlers, everything else to `fallback` (probe sync). */
+export function routeSatelliteMessages(fallback: SatelliteMessageHandlers, routes: readonly SatelliteMessageRoute[]): SatelliteMessageHandlers {
+  if (routes.length === 0) return fallback;
+  const pick = (payload: Uint8Array) => routes.find((r) => (payload[0] ?? -1) >= r.first && (payload[0] ?? -1) <= r.last)?.handlers ?? fallback;
+  return {
+    onPacket: (payload, from) => pick(payload).onPacket(payload, from),
+    onRequest: (payload, from) => pick(payload).onRequest(payload, from),
+  };
+}
+
+/**
+ * Sends an already encoded Satellite request (first byte in Satellite's range) over a stream and
+ * resolves with the reply's payload, or undefined when the peer answered with no user message.
+ */
+export async function satelliteRequestBytes(net: GossipNet, to: NetAddress, payload: Uint8Array, timeoutMs: number): Promise<Uint8Array | undefined> {
+  const reply = await net.sendStream(to, { type: "user", payload }, { timeoutMs, expectReply: true });
+  return reply?.type === "user" && isSatelliteMessage(reply.payload) ? reply.payload : undefined;
+}
+
 /**
  * The gossip net as the serf layer sees it, with Satellite's messages taken out on the way in:
  * user messages whose first byte is in Satellite's range (see probe-sync-messages.ts) go to

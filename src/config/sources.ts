@@ -95,14 +95,37 @@ export function layerConfig(
     const name = envNameOf(flag);
     const value = env[name];
     if (value === undefined || value === "") continue;
-    raw[flag.key] = convertFlagValue(flag, value);
-    sources.set(flag.key, { kind: "env", name });
+    setFlagKey(raw, flag.key, convertFlagValue(flag, value));
+    sources.set(topKeyOf(flag.key), { kind: "env", name });
   }
   for (const flag of AGENT_FLAGS) {
     const value = flags[flag.flag];
     if (value === undefined) continue;
-    raw[flag.key] = convertFlagValue(flag, value);
-    sources.set(flag.key, { kind: "flag", name: flag.flag });
+    setFlagKey(raw, flag.key, convertFlagValue(flag, value));
+    sources.set(topKeyOf(flag.key), { kind: "flag", name: flag.flag });
   }
   return { raw, sources };
+}
+
+/** "kv.backend" -> "kv": the top-level key a flag's value lands under. */
+function topKeyOf(key: string): string {
+  return key.split(".")[0] ?? key;
+}
+
+/**
+ * Sets a flag's value under its key; a dotted key ("kv.backend", "kv.etcd.endpoints") sets one
+ * field of a section and keeps the section's other fields from the file (a section that is not
+ * an object is replaced, so the schema names the flag's own value).
+ */
+function setFlagKey(raw: Record<string, unknown>, key: string, value: unknown): void {
+  const path = key.split(".");
+  let target = raw;
+  for (const section of path.slice(0, -1)) {
+    const current = target[section];
+    const next = Object.create(null) as Record<string, unknown>;
+    if (typeof current === "object" && current !== null && !Array.isArray(current)) Object.assign(next, current);
+    target[section] = next;
+    target = next;
+  }
+  target[path[path.length - 1] as string] = value;
 }

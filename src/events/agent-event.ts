@@ -196,6 +196,16 @@ export interface ExecRanEvent {
   durationMs: number;
 }
 
+/** A key of the key-value store changed as this node learnt it: written here, or replicated here (docs/kv.md). */
+export interface KvChangedEvent {
+  type: "KvChanged";
+  key: string;
+  op: "put" | "delete";
+  /** The version the change created (`<ms>.<counter>.<node>` on the replicated store, etcd's revision). */
+  version: string;
+  backend: "replicated" | "etcd";
+}
+
 /** What a producer publishes; the stream adds `seq`, `kind` and (unless given) `ts`. */
 export type AgentEventInput = (
   | ProbeRunEvent
@@ -209,6 +219,7 @@ export type AgentEventInput = (
   | NotificationFailedEvent
   | TagsChangedEvent
   | ExecRanEvent
+  | KvChangedEvent
   | MaintenanceStartedEvent
   | MaintenanceEndedEvent
 ) & { ts?: number };
@@ -249,6 +260,7 @@ export const EVENT_KIND_OF: Readonly<Record<AgentEventType, EventKind>> = {
   NotificationSent: "agent",
   NotificationFailed: "agent",
   ExecRan: "agent",
+  KvChanged: "agent",
 };
 
 export const EVENT_TYPES = Object.keys(EVENT_KIND_OF) as AgentEventType[];
@@ -283,6 +295,7 @@ export function eventNode(event: AgentEvent): string | undefined {
     case "ClusterDegraded":
     case "ClusterHealthy":
     case "UserEvent":
+    case "KvChanged":
     case "StoreWriteFailed":
     case "NotificationSent":
     case "NotificationFailed":

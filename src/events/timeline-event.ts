@@ -80,6 +80,7 @@ export function toTimelineEvent(event: AgentEvent): TimelineEvent | undefined {
     case "NodeFailed":
     case "NodeLeft":
     case "UserEvent":
+    case "KvChanged":
     case "StoreWriteFailed":
     case "NotificationSent":
     case "NotificationFailed":

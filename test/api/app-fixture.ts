@@ -1,8 +1,15 @@
 import type { ApiDeps, ReadinessCheck } from "../../src/api/api-deps.ts";
 import { createApp, type RouteModule } from "../../src/api/create-app.ts";
+import type { KeyOperationResult } from "../../src/cluster/serf-key-manager.ts";
 import type { ClusterStatusJson, NodeStatusJson } from "../../src/cluster/status-json.ts";
 import { ManualClock } from "../../src/platform/manual-clock.ts";
 import { createMemoryHistoryStore } from "../../src/store/memory-history-store.ts";
+
+/** A gossip key (base64 of 32 bytes) the fixture's keyring lists. */
+export const FIXTURE_KEY = "T9jncgl9mbLus+baTTa7q7nPSUN1ulRTPzZDQpiaqsE=";
+
+/** The one maintenance window the fixture's agent has. */
+export const MAINTENANCE_WINDOW = { id: "0123456789abcdef", node: "n3", author: "n1", until: "2026-11-22T13:00:00.000000000Z", started_at: "2026-11-22T12:00:00.000000000Z", reason: "reboot" };
 
 /** An app over a memory store and a status the test sets. */
 export function makeApp(overrides: Partial<ApiDeps> = {}, extra: readonly RouteModule[] = []) {
@@ -15,8 +22,10 @@ export function makeApp(overrides: Partial<ApiDeps> = {}, extra: readonly RouteM
     joined: [] as string[],
     left: 0,
     forced: [] as string[],
+    maintenance: [] as string[],
     ran: [] as string[],
     rendered: [] as string[],
+    queried: [] as string[],
     execs: [] as { argv: string[]; caller: string; timeoutMs: number; tags?: Record<string, string>; nodes?: string[] }[],
   };
   const deps: ApiDeps = {
@@ -43,6 +52,30 @@ export function makeApp(overrides: Partial<ApiDeps> = {}, extra: readonly RouteM
       run: async (request) => {
         state.execs.push(request);
         return { id: "ab".repeat(16), results: [{ node: "n1", outcome: "ran", exitCode: 0, durationMs: 2, stdout: "up\n", stderr: "", truncated: false }] };
+      },
+    },
+    serfQueries: {
+      querying: {
+        query: async (params) => {
+          state.queried.push(`query ${params.name}`);
+          return { acks: ["n1"], responses: [{ from: "n1", payload: new TextEncoder().encode("pong") }] };
+        },
+        answerQuery: () => () => {},
+      },
+      keys: async (op): Promise<KeyOperationResult> => {
+        state.queried.push(`keys ${op}`);
+        return { numNodes: 1, numResp: 1, numErr: 0, messages: {}, keys: op === "list" ? { [FIXTURE_KEY]: 1 } : {}, primaryKeys: op === "list" ? { [FIXTURE_KEY]: 1 } : {} };
+      },
+    },
+    maintenance: {
+      list: () => [MAINTENANCE_WINDOW],
+      start: (request) => {
+        state.maintenance.push(`start ${request.node ?? ""} ${request.check ?? ""} ${request.durationMs}`);
+        return request.node === "n9" ? { ok: false, status: 404, error: 'no member named "n9"' } : { ok: true, window: { ...MAINTENANCE_WINDOW, node: request.node, check: request.check, reason: request.reason } };
+      },
+      end: (request) => {
+        state.maintenance.push(`end ${request.id ?? ""} ${request.node ?? ""} ${request.check ?? ""}`);
+        return request.node === "n3" || request.id === MAINTENANCE_WINDOW.id ? [MAINTENANCE_WINDOW] : [];
       },
     },
     membership: {

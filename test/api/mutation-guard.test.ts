@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { Hono } from "hono";
 import { isLoopback, isMutating } from "../../src/api/mutation-guard.ts";
-import { makeApp } from "./app-fixture.ts";
+import { FIXTURE_KEY, makeApp } from "./app-fixture.ts";
 
 const TOKEN = "0123456789abcdef0123-secret";
 
@@ -24,14 +24,15 @@ function mutatingRoutes(app: Fixture["app"]): { method: string; path: string }[]
 /** A request the route would carry out when allowed: real parameters and a valid body. */
 function requestFor(route: { method: string; path: string }, headers: Record<string, string> = {}): RequestInit & { url: string } {
   const url = route.path.replace(":name", "disk-space");
-  const body = route.path === "/join" ? JSON.stringify({ addresses: ["10.0.0.2:7946"] }) : route.path === "/force-leave" ? JSON.stringify({ node: "n3" }) : undefined;
+  const body = route.path === "/join" ? JSON.stringify({ addresses: ["10.0.0.2:7946"] }) : route.path === "/force-leave" ? JSON.stringify({ node: "n3" }) : route.path === "/maintenance" ? JSON.stringify(route.method === "POST" ? { node: "n3", for: "1h" } : { node: "n3" }) : undefined;
   const execBody = route.path === "/exec" ? JSON.stringify({ argv: ["uptime"] }) : undefined;
-  return { url, method: route.method, body: body ?? execBody, headers: { "content-type": "application/json", ...headers } };
+  const queryBody = route.path === "/query" ? JSON.stringify({ name: "ping" }) : route.path.startsWith("/keys/") ? JSON.stringify({ key: FIXTURE_KEY }) : undefined;
+  return { url, method: route.method, body: body ?? execBody ?? queryBody, headers: { "content-type": "application/json", ...headers } };
 }
 
 /** Did the route's handler run? The fixture records every join, leave and check run. */
 function effects(state: Fixture["state"]): number {
-  return state.joined.length + state.left + state.ran.length + state.forced.length + state.rendered.length + state.execs.length;
+  return state.joined.length + state.left + state.ran.length + state.forced.length + state.rendered.length + state.maintenance.length + state.execs.length + state.queried.length;
 }
 
 async function call(fixture: Fixture, route: { method: string; path: string }, env: { remoteAddress?: string }, headers: Record<string, string> = {}) {
@@ -69,7 +70,7 @@ describe("isLoopback", () => {
 describe("the mutation guard on every mutating route", () => {
   test("the walk finds join, leave and checks run (and nothing reads as mutating by mistake)", () => {
     const routes = mutatingRoutes(makeApp().app).map((r) => `${r.method} ${r.path}`);
-    expect(routes).toEqual(expect.arrayContaining(["POST /join", "POST /leave", "POST /force-leave", "POST /checks/:name/run", "POST /generators/:name/render", "POST /exec"]));
+    expect(routes).toEqual(expect.arrayContaining(["POST /join", "POST /leave", "POST /force-leave", "POST /checks/:name/run", "POST /generators/:name/render", "POST /exec", "POST /query", "POST /keys/install", "POST /keys/use", "POST /keys/remove"]));
     expect(routes.every((r) => !r.startsWith("GET "))).toBe(true);
   });
 

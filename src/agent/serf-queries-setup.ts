@@ -1,0 +1,60 @@
+import type { SerfQueriesSource } from "../api/serf-query-routes.ts";
+import { answerInternalQueries } from "../cluster/serf-internal-queries.ts";
+import { runKeyOperation } from "../cluster/serf-key-manager.ts";
+import type { ConflictMember } from "../cluster/serf-query-wire.ts";
+import type { AgentConfig } from "../config/load.ts";
+import type { Logger } from "../platform/logger.ts";
+import { writePrivateFileAtomic } from "../platform/state-files.ts";
+import type { Gossip } from "./gossip.ts";
+
+/** serf's QueryResponseSizeLimit, which the key list answer must fit. */
+const RESPONSE_SIZE_LIMIT_BYTES = 1024;
+
+export interface AgentSerfQueries {
+  /** For the API (POST /query, /keys) and for features built on queries. */
+  source: SerfQueriesSource;
+  stop(): void;
+}
+
+/**
+ * The agent's serf queries: answers serf's internal queries (ping, conflict, keys) against
+ * the gossip keyring, rewriting `--keyring-file` atomically (0600, serf's indented JSON array
+ * of base64 keys, primary first) after each change so a restart keeps the rotated keys.
+ */
+export function setupSerfQueries(config: Pick<AgentConfig, "name" | "keyringFile">, gossip: Gossip, logger: Logger, writeFile: (path: string, text: string) => void = writePrivateFileAtomic): AgentSerfQueries {
+  const serf = gossip.member.serf;
+  const keyring = gossip.keyring;
+  const log = logger.child({ part: "serf-queries" });
+  const stop = answerInternalQueries(serf, {
+    localName: config.name,
+    member: (name) => conflictMember(gossip, name),
+    keyring,
+    persistKeyring: async () => {
+      if (!config.keyringFile || !keyring) return;
+      const text = JSON.stringify(keyring.keys.map((k) => Buffer.from(k).toString("base64")), null, 2);
+      try {
+        writeFile(config.keyringFile, text);
+      } catch (error) {
+        throw new Error(`Failed to write keyring file: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+      }
+      log.info("keyring file rewritten", { path: config.keyringFile, keys: keyring.keys.length });
+    },
+    responseSizeLimitBytes: RESPONSE_SIZE_LIMIT_BYTES,
+    logger: log,
+  });
+  return {
+    source: {
+      querying: serf,
+      keys: (op, keyBase64) => runKeyOperation(serf, () => serf.membership.numAlive(), op, keyBase64),
+    },
+    stop,
+  };
+}
+
+function conflictMember(gossip: Gossip, name: string): ConflictMember | undefined {
+  const serf = gossip.member.serf;
+  const m = serf.members().find((x) => x.name === name);
+  const node = serf.membership.member(name);
+  if (!m || !node) return undefined;
+  return { name: m.name, addr: m.addr, port: m.port, tags: m.tags, status: m.status, vsn: node.vsn };
+}
