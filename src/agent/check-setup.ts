@@ -5,6 +5,7 @@ import { validateChecks, type ValidatedCheck } from "../config/check-validation.
 import { ConfigError } from "../config/config-error.ts";
 import type { AgentConfig } from "../config/load.ts";
 import { API_PORT_DEFAULT, CHECK_ENTRY_DEFAULTS } from "../config/schema.ts";
+import { thresholdsForRole } from "../config/thresholds-schema.ts";
 import type { HostProbe } from "../platform/host-probe.ts";
 import type { Logger } from "../platform/logger.ts";
 import type { CheckerEnvironment, CheckerKind, CheckerSettings } from "../probes/checker.ts";
@@ -24,7 +25,7 @@ export interface CheckPlan {
 /** The configuration keys checkers may read; everything else (tokens, keys, credentials) stays out of their reach. */
 export type CheckerSettingsSource = Pick<
   AgentConfig,
-  "name" | "stateDir" | "rpcAddr" | "kubeconfig" | "kubeletAddr" | "dockerAddr" | "etcdServers" | "etcdCafile" | "etcdCertfile" | "etcdKeyfile"
+  "name" | "stateDir" | "rpcAddr" | "kubeconfig" | "kubeletAddr" | "dockerAddr" | "etcdServers" | "etcdCafile" | "etcdCertfile" | "etcdKeyfile" | "thresholds" | "tags"
 >;
 
 /**
@@ -44,6 +45,7 @@ export function checkerSettingsOf(config: CheckerSettingsSource): CheckerSetting
     etcdCafile: nonEmpty(config.etcdCafile),
     etcdCertfile: nonEmpty(config.etcdCertfile),
     etcdKeyfile: nonEmpty(config.etcdKeyfile),
+    thresholds: Object.freeze(thresholdsForRole(config.thresholds, config.tags.role)),
   });
 }
 
@@ -68,6 +70,7 @@ export async function planChecks(
   logger: Logger,
   peers?: CheckerEnvironment["peers"],
   scope: (applyOn: string | undefined) => Promise<ScopeVerdict> = async () => ({ applies: true }),
+  collectors?: CheckerEnvironment["collectors"],
 ): Promise<CheckPlan> {
   const settings = checkerSettingsOf(config);
   // Configured checks whose applyOn does not hold here are left out first: a built-in they would replace stays.
@@ -91,7 +94,7 @@ export async function planChecks(
     if (validated.problems.length > 0) throw new ConfigError(validated.problems);
     builtIn = validated.checks;
   }
-  const env: CheckerEnvironment = { settings, logger, peers };
+  const env: CheckerEnvironment = { settings, logger, peers, ...(collectors ? { collectors } : {}) };
   skipped = [...skipped, ...scopedOut];
   const all = [...builtIn, ...configured];
   const scheduled: ScheduledCheck[] = [];

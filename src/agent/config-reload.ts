@@ -8,7 +8,7 @@ import type { CheckPlan } from "./check-setup.ts";
  * from, and the event handlers. Every other key (addresses, gossip, tags, history, notifiers,
  * TLS, tokens) is read at start only: a change to it is named in the log as waiting for a restart.
  */
-export const RELOADABLE_KEYS = ["checks", "defaultChecks", "eventHandlers", "eventHandlerTimeout", "eventHandlerTimeoutMs", "kubeletAddr", "dockerAddr", "etcdServers", "etcdCafile", "etcdCertfile", "etcdKeyfile"] as const;
+export const RELOADABLE_KEYS = ["checks", "defaultChecks", "thresholds", "eventHandlers", "eventHandlerTimeout", "eventHandlerTimeoutMs", "kubeletAddr", "dockerAddr", "etcdServers", "etcdCafile", "etcdCertfile", "etcdKeyfile"] as const;
 
 const RELOADABLE = new Set<string>(RELOADABLE_KEYS);
 

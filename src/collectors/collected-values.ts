@@ -12,13 +12,13 @@ export interface ValueTree {
 export const VALUES_PER_COLLECTOR_MAX = 4096;
 
 /** A key written bare in a dotted path: `cpu_all`, `%idle`, `eth0`. Any other key needs brackets: `["/var"]`, `["eth0.100"]`. */
-const BARE_KEY = /^%?[A-Za-z_][A-Za-z0-9_-]*$/;
+const BARE_KEY = /^%?[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** A path as the expression language reads it: `cpu.cpu_all.%idle`, `diskusage["/"].usedPercent`. */
 export function formatValuePath(path: readonly string[]): string {
   let out = "";
   for (const key of path) {
-    if (BARE_KEY.test(key) && !key.includes("-")) out += out === "" ? key : `.${key}`;
+    if (BARE_KEY.test(key)) out += out === "" ? key : `.${key}`;
     else out += `[${JSON.stringify(key)}]`;
   }
   return out;

@@ -70,7 +70,14 @@ describe("checkerSettingsOf", () => {
       etcdCafile: undefined,
       etcdCertfile: undefined,
       etcdKeyfile: undefined,
+      thresholds: {},
     });
+  });
+
+  test("thresholds: one number for every node, or the value of the node's role; a role without one leaves the check's own", () => {
+    const file = "thresholds: { cpu_idle_min: 5, memory_critical: { master: 90, node: 97 }, disk_max: { node: 80 } }\n";
+    expect(checkerSettingsOf(load({ tags: "role=master" }, file)).thresholds).toEqual({ cpu_idle_min: 5, memory_critical: 90 });
+    expect(checkerSettingsOf(load({ tags: "role=node" }, file)).thresholds).toEqual({ cpu_idle_min: 5, memory_critical: 97, disk_max: 80 });
   });
 
   test("configured values are carried over; API ports come from every rpcAddr, a bare host getting the default port", () => {
