@@ -8,6 +8,7 @@ import { clusterNameSchema, notifiersSchema } from "./notifiers-schema.ts";
 import { parseEventHandlerSpec } from "./event-handler-spec.ts";
 import { applyOnSchema } from "./apply-on-schema.ts";
 import { detectorsSchema } from "./detectors-schema.ts";
+import { thresholdsSchema } from "./thresholds-schema.ts";
 import { execSchema } from "./exec-schema.ts";
 import { generatorsSchema } from "./generators-schema.ts";
 import { kvSchema } from "./kv-schema.ts";
@@ -209,6 +210,8 @@ export const agentConfigSchema = z.strictObject({
   checks: z.array(checkEntry).max(B.checksMax).default([]),
   /** Rules that set tags from what the host is (docs/detectors.md). */
   detectors: detectorsSchema.default([]),
+  /** This node's values of the evaluated checks' named thresholds, one number or one per role (docs/checks.md). */
+  thresholds: thresholdsSchema.default({}),
   /** Names the cluster in notifications (the `cluster` label of alerts). */
   clusterName: clusterNameSchema.optional(),
   /** Where alerts go, each sent once per cluster (docs/notifications.md). */
