@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createMemoryLogger } from "../../src/platform/logger.ts";
 import { ManualClock } from "../../src/platform/manual-clock.ts";
-import type { IntegrityCheck, IntegrityResult } from "../../src/store/sqlite/integrity-check.ts";
+import { INLINE_CHECK_BYTES_MAX, quickCheckBySize, quickCheckInline, quickCheckInWorker, type IntegrityCheck, type IntegrityResult } from "../../src/store/sqlite/integrity-check.ts";
 import { createSqliteHistoryStore } from "../../src/store/sqlite/sqlite-history-store.ts";
 import { sample } from "./history-store.contract.ts";
 
@@ -84,5 +84,53 @@ describe("integrity check at open", () => {
     expect(store.health().ok).toBe(false);
     expect(store.health().error).toContain("Page 7: btreeInitPage() returns error code 11");
     await store.close();
+  });
+});
+
+describe("where the check runs", () => {
+  const settled = (r: IntegrityResult) => Object.assign(Promise.resolve(r), { cancel: () => {} });
+  const choose = (bytes: number) => {
+    const ran: string[] = [];
+    const check = quickCheckBySize(() => bytes, INLINE_CHECK_BYTES_MAX, () => (ran.push("inline"), settled({ kind: "ok" })), () => (ran.push("worker"), settled({ kind: "ok" })));
+    return { check, ran };
+  };
+
+  test("a small file (a new agent) is checked on the calling thread; a larger one in a worker thread", async () => {
+    for (const [bytes, where] of [[0, "inline"], [INLINE_CHECK_BYTES_MAX, "inline"], [INLINE_CHECK_BYTES_MAX + 1, "worker"], [50 * INLINE_CHECK_BYTES_MAX, "worker"]] as const) {
+      const { check, ran } = choose(bytes);
+      await check("history.db");
+      expect({ bytes, ran }).toEqual({ bytes, ran: [where] });
+    }
+  });
+
+  test("the default counts the WAL: a small database with a large WAL goes to the worker thread", async () => {
+    const path = join(root, "wal-heavy.db");
+    const db = new Database(path);
+    db.exec("PRAGMA journal_mode = WAL; PRAGMA wal_autocheckpoint = 0; CREATE TABLE t (x BLOB)");
+    db.query("INSERT INTO t VALUES (?)").run(Buffer.alloc(INLINE_CHECK_BYTES_MAX + 4096));
+    const ran: string[] = [];
+    const check = quickCheckBySize(undefined, INLINE_CHECK_BYTES_MAX, () => (ran.push("inline"), settled({ kind: "ok" })), () => (ran.push("worker"), settled({ kind: "ok" })));
+    await check(path);
+    db.close();
+    expect(ran).toEqual(["worker"]);
+  });
+
+  test("inline: a sound file is ok, garbage pages are damaged, a file that is not a database is damaged", async () => {
+    const sound = join(root, "inline-sound.db");
+    await historyWithManySamples(sound);
+    expect(await quickCheckInline(sound)).toEqual({ kind: "ok" });
+
+    Bun.spawnSync(["mkdir", "-p", join(root, "inline-damaged")]);
+    const damaged = join(root, "inline-damaged", "history.db");
+    await historyWithManySamples(damaged);
+    scribbleOverSamplePages(damaged);
+    const verdict = await quickCheckInline(damaged);
+    expect(verdict.kind).toBe("damaged");
+    // The same verdict, word for word, as the worker thread gives.
+    expect(verdict).toEqual(await quickCheckInWorker(damaged));
+
+    const text = join(root, "not-a-database.db");
+    await Bun.write(text, "this is not SQLite\n".repeat(200));
+    expect((await quickCheckInline(text)).kind).toBe("damaged");
   });
 });

@@ -1,3 +1,5 @@
+import { Database } from "bun:sqlite";
+import { statSync } from "node:fs";
 import { basename, dirname } from "node:path";
 import { assertNever } from "../../platform/assert-never.ts";
 import type { Logger } from "../../platform/logger.ts";
@@ -5,7 +7,8 @@ import type { Logger } from "../../platform/logger.ts";
 /**
  * SQLite's `PRAGMA quick_check` over the history database. It reads every page, which takes
  * seconds on a large history, so it runs on a second, read-only connection in a worker thread:
- * the agent's event loop (`/livez`, the first join, probes) never waits for it.
+ * the agent's event loop (`/livez`, the first join, probes) never waits for it. A small file
+ * (a new agent, a short history) is checked on the calling thread instead (quickCheckBySize).
  */
 export type IntegrityResult =
   | { kind: "ok" }
@@ -67,6 +70,56 @@ export const quickCheckInWorker: IntegrityCheck = (path) => {
   });
   return Object.assign(result, { cancel: () => settle({ kind: "unchecked", reason: "cancelled" }) });
 };
+
+/**
+ * Database plus WAL up to this size is checked on the calling thread: quick_check over 1 MiB
+ * takes about a millisecond, while a worker thread costs 30-50 ms of CPU and about 1 MiB of
+ * memory that stays with the process (measured with bench/cost/idle.ts and a compiled agent).
+ */
+export const INLINE_CHECK_BYTES_MAX = 1 << 20;
+
+/** `PRAGMA quick_check` on a read-only connection of the calling thread; never rejects. */
+export const quickCheckInline: IntegrityCheck = (path) => {
+  let answer: WorkerAnswer;
+  let db: Database | undefined;
+  try {
+    db = new Database(path, { readonly: true });
+    const rows = db.query(`PRAGMA quick_check(${PROBLEMS_MAX})`).values();
+    answer = { rows: rows.map((row) => String(row[0])) };
+  } catch (error) {
+    const e = error as { message?: unknown; code?: unknown };
+    answer = { error: String(e?.message ?? error), code: String(e?.code ?? "") };
+  } finally {
+    try {
+      db?.close();
+    } catch {
+      // the verdict is already taken
+    }
+  }
+  return Object.assign(Promise.resolve(interpret(answer)), { cancel: () => {} });
+};
+
+/** Bytes of the database and its WAL; 0 for a file that is not there. */
+function databaseBytes(path: string): number {
+  const size = (p: string) => {
+    try {
+      return statSync(p).size;
+    } catch {
+      return 0;
+    }
+  };
+  return size(path) + size(`${path}-wal`);
+}
+
+/** The check for the file's size: inline up to `inlineBytesMax`, in a worker thread above it. */
+export function quickCheckBySize(
+  sizeOf: (path: string) => number = databaseBytes,
+  inlineBytesMax = INLINE_CHECK_BYTES_MAX,
+  inline: IntegrityCheck = quickCheckInline,
+  worker: IntegrityCheck = quickCheckInWorker,
+): IntegrityCheck {
+  return (path) => (sizeOf(path) <= inlineBytesMax ? inline(path) : worker(path));
+}
 
 function interpret(answer: WorkerAnswer): IntegrityResult {
   if ("rows" in answer) {

@@ -6,7 +6,7 @@ import type { Logger } from "../../platform/logger.ts";
 import type { ProbeSample, StoreHealth, TimelineEvent } from "../history-store.ts";
 import type { SeriesHistoryStore } from "../series.ts";
 import { createWriteHealth, sqliteWriteAdvice } from "../write-health.ts";
-import { describeDamage, quickCheckInWorker, watchIntegrity, type IntegrityCheck, type IntegrityResult } from "./integrity-check.ts";
+import { describeDamage, quickCheckBySize, watchIntegrity, type IntegrityCheck, type IntegrityResult } from "./integrity-check.ts";
 import { openHistoryDatabase, sqliteCode, type Durability } from "./open-database.ts";
 import { queryEvents, queryLatest, querySamples, querySeries } from "./sqlite-queries.ts";
 import { enforceRetention } from "./sqlite-retention.ts";
@@ -47,7 +47,7 @@ export interface SqliteHistoryStoreOptions {
   onWriteError?: (kind: string) => void;
   /** Lets other work run between retention batches (default: the next event-loop turn). */
   yieldToEventLoop?: () => Promise<void>;
-  /** Checks the file once after opening, off the event loop (default: quick_check in a worker thread). */
+  /** Checks the file once after opening (default: quick_check, in a worker thread unless the file is small). */
   integrityCheck?: IntegrityCheck;
 }
 
@@ -85,7 +85,7 @@ export function createSqliteHistoryStore(options: SqliteHistoryStoreOptions): Sq
   });
   // Started before anything else reads the file and never awaited here: a damaged page
   // elsewhere must not delay the start, it is reported through health() when found.
-  const integrityRun = watchIntegrity(path, options.integrityCheck ?? quickCheckInWorker, logger);
+  const integrityRun = watchIntegrity(path, options.integrityCheck ?? quickCheckBySize(), logger);
   let knownSeries: ReturnType<typeof loadSeries>;
   let metricSeries: MetricSeriesIds;
   try {
