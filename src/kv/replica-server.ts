@@ -20,6 +20,8 @@ export interface ReplicaServerDeps {
   keysMax: number;
   /** A record changed what this node holds. */
   onApplied: (record: KvRecord) => void;
+  /** Tombstones older than this (Unix ms) are past their retention: not taken in, so a purged delete does not come back. */
+  tombstoneCutoffMs: () => number;
   /** The store failed (counted, shown on /readyz) or recovered. */
   onStoreResult: (error: string | undefined) => void;
 }
@@ -36,7 +38,9 @@ export function createReplicaServer(deps: ReplicaServerDeps) {
   /** Applies records locally; the count of those that were newer. */
   const applyAll = (records: readonly KvRecord[]): number => {
     let applied = 0;
+    const cutoff = deps.tombstoneCutoffMs();
     for (const record of records) {
+      if (record.value === undefined && record.version.ms < cutoff) continue;
       deps.hlc.observe(record.version);
       if (store.get(record.key) === undefined && store.count() >= deps.keysMax) {
         throw new Error(`this replica holds ${deps.keysMax} keys, its limit; ${JSON.stringify(record.key)} was refused`);

@@ -96,6 +96,7 @@ export function createReplicatedKv(deps: ReplicatedKvDeps, options: ReplicatedKv
     ring: () => rings.ringFor(nodes()),
     keysMax: options.replicaKeysMax,
     onApplied: emit,
+    tombstoneCutoffMs: () => clock.nowMs() - options.tombstoneRetentionMs,
     onStoreResult: (error) => (storeError = error),
   });
   const nodeAt = (addr: NetAddress) => nodes().find((n) => n.addr.ip === addr.ip && n.addr.port === addr.port);
@@ -239,12 +240,12 @@ export function createReplicatedKv(deps: ReplicatedKvDeps, options: ReplicatedKv
       if (!record?.value) return undefined;
       return { key, value: record.value, version: formatVersion(record.version), writtenAtMs: record.version.ms };
     },
-    put(key, value) {
+    async put(key, value) {
       validateKvKey(key);
       validateKvValue(key, value);
       return write({ key, value: new Uint8Array(value), version: hlc.next() });
     },
-    delete(key) {
+    async delete(key) {
       validateKvKey(key);
       return write({ key, value: undefined, version: hlc.next() });
     },

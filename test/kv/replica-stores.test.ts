@@ -1,0 +1,31 @@
+import { afterAll, expect, test } from "bun:test";
+import { mkdtempSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createMemoryReplicaStore } from "../../src/kv/memory-replica-store.ts";
+import { openSqliteReplicaStore } from "../../src/kv/sqlite-replica-store.ts";
+import { runReplicaStoreContract } from "./replica-store-contract.ts";
+
+const dir = mkdtempSync(join(tmpdir(), "kv-store-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+let files = 0;
+
+runReplicaStoreContract("memory", () => createMemoryReplicaStore());
+runReplicaStoreContract("sqlite", () => openSqliteReplicaStore(join(dir, `kv-${files++}.db`)));
+
+test("sqlite: what was stored is there after reopening, and the file is private", () => {
+  const path = join(dir, "reopen.db");
+  const first = openSqliteReplicaStore(path);
+  first.apply({ key: "k", value: new TextEncoder().encode("v"), version: { ms: 5, counter: 2, node: "n" } });
+  first.close();
+  const again = openSqliteReplicaStore(path);
+  expect(again.get("k")?.version).toEqual({ ms: 5, counter: 2, node: "n" });
+  again.close();
+  expect(statSync(path).mode & 0o777).toBe(0o600);
+});
+
+test("sqlite: a file that is not a database is refused naming it", () => {
+  const path = join(dir, "junk.db");
+  require("node:fs").writeFileSync(path, "not a database at all, just text that is long enough to have a header".repeat(20));
+  expect(() => openSqliteReplicaStore(path)).toThrow(/junk\.db/);
+});
