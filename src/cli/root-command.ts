@@ -2,6 +2,7 @@ import { defineCommand, type CommandDef } from "citty";
 import { agentCommand } from "./commands/agent.ts";
 import { checksCommand } from "./commands/checks.ts";
 import { detectorsCommand } from "./commands/detectors.ts";
+import { collectorsCommand } from "./commands/collectors.ts";
 import { completionCommand } from "./commands/completion.ts";
 import { configCommand } from "./commands/config.ts";
 import { forceLeaveCommand } from "./commands/force-leave.ts";
@@ -9,9 +10,12 @@ import { generateCommand } from "./commands/generate.ts";
 import { historyCommand } from "./commands/history.ts";
 import { joinCommand } from "./commands/join.ts";
 import { keygenCommand } from "./commands/keygen.ts";
+import { maintenanceCommand } from "./commands/maintenance.ts";
+import { keysCommand } from "./commands/keys.ts";
 import { leaveCommand } from "./commands/leave.ts";
 import { membersCommand } from "./commands/members.ts";
 import { nethealthCommand } from "./commands/nethealth.ts";
+import { queryCommand } from "./commands/query.ts";
 import { statusCommand } from "./commands/status.ts";
 import { versionCommand } from "./commands/version.ts";
 import { watchCommand } from "./commands/watch.ts";
@@ -28,12 +32,16 @@ export const rootCommand = defineCommand({
     join: joinCommand,
     leave: leaveCommand,
     "force-leave": forceLeaveCommand,
+    maintenance: maintenanceCommand,
     history: historyCommand,
     checks: checksCommand,
     detectors: detectorsCommand,
+    collectors: collectorsCommand,
     generate: generateCommand,
     version: versionCommand,
     keygen: keygenCommand,
+    keys: keysCommand,
+    query: queryCommand,
     config: configCommand,
     completion: completionCommand((): CommandDef<any> => rootCommand),
     nethealth: nethealthCommand,

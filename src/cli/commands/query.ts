@@ -1,0 +1,63 @@
+import { defineCommand } from "citty";
+import { parseDurationMs } from "../../config/duration.ts";
+import { describeErrorAnswer } from "../agent-client.ts";
+import { AGENT_CONNECTION_ARGS, connectAgent } from "../agent-connection.ts";
+import { EXIT_USAGE } from "../cli-deps.ts";
+import { CommandExit, depsOf } from "../command-context.ts";
+import { isDataFormat, OUTPUT_ARGS, outputFormatOf, renderData } from "../output-format.ts";
+import { plainText } from "../terminal-style.ts";
+import { repeatedFlagValues } from "./agent.ts";
+
+/** The API answers after the query's timeout; the request may take that long plus this. */
+const ANSWER_MARGIN_MS = 10_000;
+
+export const queryCommand = defineCommand({
+  meta: {
+    name: "query",
+    description:
+      "Send a serf query to the cluster and print the acks and responses (serf query: real serf agents answer it too); members filtered by --node and --tag. Needs the API token when the agent has one",
+  },
+  args: {
+    ...AGENT_CONNECTION_ARGS,
+    ...OUTPUT_ARGS,
+    tag: { type: "string", valueHint: "KEY=REGEXP", description: "Only members whose tag matches the regular expression (RE2, unanchored) answer; repeat for more tags" },
+    node: { type: "string", valueHint: "NAME", description: "Only this member answers; repeat for more members" },
+    timeout: { type: "string", valueHint: "DURATION", description: "How long to collect answers (default: serf's, gossip interval x 16 x log10(members + 1))" },
+    ack: { type: "boolean", default: true, negativeDescription: "Do not ask members to acknowledge receipt", description: "Ask members to acknowledge receipt" },
+    name: { type: "positional", required: false, valueHint: "NAME", description: "The query's name, as the answering handlers know it" },
+    payload: { type: "positional", required: false, valueHint: "PAYLOAD", description: "Text sent with the query" },
+  },
+  async run(context) {
+    const deps = depsOf(context);
+    const format = outputFormatOf(context.args, "table");
+    const [name, payload = "", ...rest] = context.args._ as string[];
+    if (!name || rest.length > 0) throw new CommandExit(EXIT_USAGE, "name one query and at most one payload: satellite query NAME [PAYLOAD] [--tag KEY=REGEXP]... [--node NAME]...");
+    const tags: Record<string, string> = {};
+    for (const t of repeatedFlagValues(context.rawArgs, "tag")) {
+      const eq = t.indexOf("=");
+      if (eq <= 0) throw new CommandExit(EXIT_USAGE, `--tag ${t}: expected KEY=REGEXP, e.g. --tag role=^master$`);
+      tags[t.slice(0, eq)] = t.slice(eq + 1);
+    }
+    const nodes = repeatedFlagValues(context.rawArgs, "node");
+    let timeoutMs: number | undefined;
+    if (typeof context.args.timeout === "string") {
+      timeoutMs = parseDurationMs(context.args.timeout);
+      if (timeoutMs === undefined || timeoutMs <= 0) throw new CommandExit(EXIT_USAGE, `--timeout ${context.args.timeout}: expected a duration such as 5s or 500ms`);
+    }
+    const ack = context.args.ack !== false;
+    const response = await connectAgent(deps, context.args, (timeoutMs ?? 60_000) + ANSWER_MARGIN_MS).query.$post({ json: { name, payload, nodes, tags, timeoutMs, ack, relayFactor: 0 } });
+    if (response.status !== 200) throw new CommandExit(1, `query failed: ${await describeErrorAnswer(response)}`);
+    const body = await response.json();
+    if (isDataFormat(format)) {
+      deps.out(renderData(format, body));
+      return 0;
+    }
+    const lines = [`Query '${plainText(name)}' dispatched`];
+    for (const from of body.acks ?? []) lines.push(`Ack from '${plainText(from)}'`);
+    for (const r of body.responses) lines.push(`Response from '${plainText(r.from)}': ${plainText(r.payload)}`);
+    if (ack) lines.push(`Total Acks: ${body.acks?.length ?? 0}`);
+    lines.push(`Total Responses: ${body.responses.length}`);
+    deps.out(lines.join("\n"));
+    return 0;
+  },
+});
