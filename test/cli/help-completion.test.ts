@@ -75,7 +75,7 @@ describe("satellite completion", () => {
 
   test("bash: commands, subcommands, each command's flags and their values", async () => {
     expect(await bashComplete(["satellite", "st"])).toEqual(["status"]);
-    expect(await bashComplete(["satellite", "c"])).toEqual(["checks", "config", "completion"]);
+    expect(await bashComplete(["satellite", "c"])).toEqual(["checks", "collectors", "config", "completion"]);
     expect(await bashComplete(["satellite", "checks", ""])).toEqual(["run"]);
     expect(await bashComplete(["satellite", "config", "v"])).toEqual(["validate"]);
     expect(await bashComplete(["satellite", "status", "--wa"])).toEqual(["--watch"]);
