@@ -3,7 +3,6 @@ import { agentCommand } from "./commands/agent.ts";
 import { checksCommand } from "./commands/checks.ts";
 import { detectorsCommand } from "./commands/detectors.ts";
 import { collectorsCommand } from "./commands/collectors.ts";
-import { collectorsCommand } from "./commands/collectors.ts";
 import { completionCommand } from "./commands/completion.ts";
 import { configCommand } from "./commands/config.ts";
 import { forceLeaveCommand } from "./commands/force-leave.ts";
@@ -37,7 +36,6 @@ export const rootCommand = defineCommand({
     history: historyCommand,
     checks: checksCommand,
     detectors: detectorsCommand,
-    collectors: collectorsCommand,
     collectors: collectorsCommand,
     generate: generateCommand,
     version: versionCommand,
