@@ -15,6 +15,14 @@ export interface MaintenanceStartRequest {
   reason: string;
 }
 
+/** The body of POST /maintenance, as the CLI sends it: `for` is a duration ("90m", "2h", "1d"). */
+export interface MaintenanceStartBody {
+  node?: string;
+  check?: string;
+  for: string;
+  reason?: string;
+}
+
 /** DELETE /maintenance: end one window by id, or every window of a node and/or check. */
 export interface MaintenanceEndRequest {
   id?: string;
@@ -51,7 +59,12 @@ function unknownKey(value: object, allowed: readonly string[], shape: string): s
   return key === undefined ? undefined : `unknown key "${key.slice(0, 64)}": ${shape}`;
 }
 
-export function parseMaintenanceStart(value: unknown): Parsed<MaintenanceStartRequest> {
+/** The request a valid body asks for (parseMaintenanceStartBody checked it already). */
+export function maintenanceStartRequest(body: MaintenanceStartBody): MaintenanceStartRequest {
+  return { node: body.node, check: body.check, durationMs: Math.round(parseDurationMs(body.for) ?? 0), reason: body.reason ?? "" };
+}
+
+export function parseMaintenanceStartBody(value: unknown): Parsed<MaintenanceStartBody> {
   if (typeof value !== "object" || value === null || Array.isArray(value)) return { ok: false, error: `body must be a JSON object: ${START_SHAPE}` };
   const extra = unknownKey(value, ["node", "check", "for", "reason"], START_SHAPE);
   if (extra) return { ok: false, error: extra };
@@ -64,7 +77,7 @@ export function parseMaintenanceStart(value: unknown): Parsed<MaintenanceStartRe
     return { ok: false, error: `for must be a duration from 1s to 7d such as "30m" or "2h": ${START_SHAPE}`, hint: "a longer mute is a decommission: `satellite force-leave`, or remove the check from the config" };
   }
   if (reason !== undefined && (typeof reason !== "string" || !isValidReason(reason))) return { ok: false, error: `reason must be text of at most ${MAINTENANCE_REASON_CHARS_MAX} characters without control characters` };
-  return { ok: true, value: { node: node as string | undefined, check: check as string | undefined, durationMs: Math.round(durationMs), reason: (reason as string | undefined) ?? "" } };
+  return { ok: true, value: { node: node as string | undefined, check: check as string | undefined, for: duration as string, reason: reason as string | undefined } };
 }
 
 export function parseMaintenanceEnd(value: unknown): Parsed<MaintenanceEndRequest> {
@@ -95,9 +108,9 @@ export function maintenanceRoutes(deps: ApiDeps) {
       if (!deps.maintenance) return jsonError(c, 503, unavailable);
       return c.json({ windows: deps.maintenance.list() }, 200);
     })
-    .post("/maintenance", jsonBody(parseMaintenanceStart), (c) => {
+    .post("/maintenance", jsonBody(parseMaintenanceStartBody), (c) => {
       if (!deps.maintenance) return jsonError(c, 503, unavailable);
-      const result = deps.maintenance.start(c.req.valid("json"));
+      const result = deps.maintenance.start(maintenanceStartRequest(c.req.valid("json")));
       if (!result.ok) return jsonError(c, result.status, result.error, result.hint);
       return c.json({ window: result.window }, 200);
     })

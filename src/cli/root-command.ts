@@ -11,6 +11,7 @@ import { historyCommand } from "./commands/history.ts";
 import { joinCommand } from "./commands/join.ts";
 import { keygenCommand } from "./commands/keygen.ts";
 import { maintenanceCommand } from "./commands/maintenance.ts";
+import { maintenanceCommand } from "./commands/maintenance.ts";
 import { keysCommand } from "./commands/keys.ts";
 import { leaveCommand } from "./commands/leave.ts";
 import { membersCommand } from "./commands/members.ts";
@@ -32,6 +33,7 @@ export const rootCommand = defineCommand({
     join: joinCommand,
     leave: leaveCommand,
     "force-leave": forceLeaveCommand,
+    maintenance: maintenanceCommand,
     maintenance: maintenanceCommand,
     history: historyCommand,
     checks: checksCommand,
