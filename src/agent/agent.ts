@@ -172,7 +172,7 @@ export async function startAgent(config: AgentConfig, platform: AgentPlatform, k
     if (dns) closers.push(async () => dns.stop());
     const intake = await startMetricIntake(config, { platform, metrics: observability.metrics, history: store });
     if (intake) closers.push(() => intake.stop());
-    const generators = startGenerators(config, { platform, events, view: member.view });
+    const generators = startGenerators(config, { platform, events, view: member.view, kv: kvBackend });
     if (generators) closers.push(() => generators.stop());
     const scheduler = new Scheduler({
       clock,

@@ -24,7 +24,7 @@ describe("/generators", () => {
     const { app } = makeApp({ generators: source });
     const response = await app.request("/generators", {}, local);
     expect(response.status).toBe(200);
-    expect((await response.json()).generators[0]).toMatchObject({ name: "lb", lastCommand: { exitCode: 1, ok: false } });
+    expect(((await response.json()) as { generators: unknown[] }).generators[0]).toMatchObject({ name: "lb", lastCommand: { exitCode: 1, ok: false } });
   });
 
   test("GET without generators answers an empty list", async () => {
@@ -43,10 +43,10 @@ describe("/generators", () => {
     expect(calls).toEqual(["lb dryRun=true", "lb dryRun=false"]);
     const unknown = await app.request("/generators/nope/render", { method: "POST" }, local);
     expect(unknown.status).toBe(404);
-    expect((await unknown.json()).error).toBe('no generator named "nope"');
+    expect(((await unknown.json()) as { error: string }).error).toBe('no generator named "nope"');
     const broken = await app.request("/generators/broken/render", { method: "POST" }, local);
     expect(broken.status).toBe(422);
-    expect((await broken.json()).error).toContain("line 2: oops");
+    expect(((await broken.json()) as { error: string }).error).toContain("line 2: oops");
     expect((await app.request("/generators/lb/render?dryRun=maybe", { method: "POST" }, local)).status).toBe(400);
   });
 
