@@ -42,7 +42,7 @@ export async function freePort(host = "127.0.0.1"): Promise<number> {
   throw new Error(`no free port for TCP+UDP on ${host}`);
 }
 
-export async function startSerf(opts: { name: string; tags?: Record<string, string>; keyringKeys?: string[]; encryptKey?: string; bindIp?: string }): Promise<SerfAgent> {
+export async function startSerf(opts: { name: string; tags?: Record<string, string>; keyringKeys?: string[]; encryptKey?: string; bindIp?: string; extraArgs?: string[] }): Promise<SerfAgent> {
   const dir = mkdtempSync(join(tmpdir(), "satellite-serf-"));
   const bindIp = opts.bindIp ?? "127.0.0.1";
   const port = await freePort(bindIp);
@@ -56,6 +56,7 @@ export async function startSerf(opts: { name: string; tags?: Record<string, stri
     writeFileSync(file, JSON.stringify(opts.keyringKeys));
     args.push(`-keyring-file=${file}`);
   }
+  args.push(...(opts.extraArgs ?? []));
   const proc = Bun.spawn(["serf", ...args], { stdout: "pipe", stderr: "pipe" });
   let output = "";
   const pump = async (stream: ReadableStream<Uint8Array>): Promise<void> => {

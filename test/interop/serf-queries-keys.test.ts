@@ -1,0 +1,130 @@
+import { afterAll, describe, expect, test } from "bun:test";
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { waitFor } from "../support/processes.ts";
+import { freePort, serfAvailable, startSerf, type SerfAgent } from "../wire/serf-agent.ts";
+
+/**
+ * serf queries across implementations, in one encrypted cluster of 2 real serf agents and 2
+ * Satellite agents: serf's _serf_ping (serf reachability) is acked by Satellite, `satellite
+ * query` collects the serf agents' query-handler answers, and `serf keys` and `satellite keys`
+ * each rotate every member's keyring (Satellite rewrites its --keyring-file) end to end.
+ */
+const BINARY = process.env.SATELLITE_E2E_BINARY ?? join(import.meta.dir, "../../dist/satellite");
+const K1 = "T9jncgl9mbLus+baTTa7q7nPSUN1ulRTPzZDQpiaqsE=";
+const K2 = "5K9OtfP7efFrIRbH9wqz7H0k5/3Qsdn0XFF4VgEbD/o=";
+const K3 = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
+const work = mkdtempSync(join(tmpdir(), "satellite-queries-"));
+const cleanups: (() => Promise<void> | void)[] = [];
+afterAll(async () => {
+  for (const c of cleanups.reverse()) await c();
+  rmSync(work, { recursive: true, force: true });
+});
+
+interface Sat {
+  name: string;
+  api: string;
+  keyringFile: string;
+}
+
+async function startSatellite(name: string, join: string[]): Promise<Sat> {
+  const apiPort = await freePort();
+  const gossipPort = await freePort();
+  const keyringFile = join_(work, `${name}-keyring.json`);
+  writeFileSync(keyringFile, JSON.stringify([K1]), { mode: 0o600 });
+  const proc = Bun.spawn(
+    [BINARY, "agent", "--name", name, "--tags", "role:master", "--rpc-addr", `127.0.0.1:${apiPort}`, "--gossip-addr", `127.0.0.1:${gossipPort}`, "--state-dir", mkdtempSync(join_(work, `${name}-`)), "--keyring-file", keyringFile, "--initial-cluster", join.join(",")],
+    { stdout: "ignore", stderr: "ignore" },
+  );
+  cleanups.push(() => void proc.kill("SIGKILL"));
+  const api = `http://127.0.0.1:${apiPort}`;
+  await waitFor(async () => (await fetch(`${api}/livez`).catch(() => undefined))?.ok === true, 10_000, `${name} to answer /livez`);
+  return { name, api, keyringFile };
+}
+const join_ = join;
+
+function run(argv: string[]): { code: number; out: string; err: string } {
+  const p = Bun.spawnSync(argv, { stdout: "pipe", stderr: "pipe" });
+  return { code: p.exitCode ?? -1, out: p.stdout.toString(), err: p.stderr.toString() };
+}
+
+const satellite = (sat: Sat, ...args: string[]) => run([BINARY, ...args, "--addr", sat.api.replace("http://", "")]);
+/** Go's flag parsing stops at the first argument: the RPC address goes right after the subcommand. */
+const serfCli = (serf: SerfAgent, command: string, ...args: string[]) => run(["serf", command, `-rpc-addr=${serf.rpcAddr}`, ...args]);
+
+/** `serf keys -list` as key -> "[n/total]". */
+function serfKeyList(serf: SerfAgent): Record<string, string> {
+  const r = serfCli(serf, "keys", "-list");
+  expect(r.code).toBe(0);
+  return Object.fromEntries([...r.out.matchAll(/^(\S+=)\s+\|?\s*\[(\d+\/\d+)\]/gm)].map((m) => [m[1] as string, m[2] as string]));
+}
+
+async function aliveEverywhere(serf: SerfAgent, sats: Sat[], names: string[]): Promise<boolean> {
+  const serfView = await serf.members();
+  if (!names.every((n) => serfView.find((m) => m.name === n)?.status === "alive")) return false;
+  for (const s of sats) {
+    const members = ((await (await fetch(`${s.api}/members`)).json()) as { members: { name: string; status: string }[] }).members;
+    if (!names.every((n) => members.find((m) => m.name === n)?.status === "alive")) return false;
+  }
+  return true;
+}
+
+describe.skipIf(!serfAvailable() || !existsSync(BINARY))("serf queries and key rotation with real serf agents", () => {
+  test("serf reachability, satellite query, serf keys and satellite keys across 2 serf + 2 Satellite agents", async () => {
+    const handler = join(work, "who.sh");
+    writeFileSync(handler, '#!/bin/sh\necho "serf agent $SERF_SELF_NAME answers"\n');
+    chmodSync(handler, 0o755);
+    const serfArgs = { keyringKeys: [K1], extraArgs: [`-event-handler=query:who=${handler}`] };
+    const s1 = await startSerf({ name: "serf-1", ...serfArgs });
+    cleanups.push(() => s1.stop());
+    const s2 = await startSerf({ name: "serf-2", ...serfArgs });
+    cleanups.push(() => s2.stop());
+    expect(serfCli(s2, "join", `127.0.0.1:${s1.bind.port}`).code).toBe(0);
+    const sat1 = await startSatellite("sat-1", [`127.0.0.1:${s1.bind.port}`]);
+    const sat2 = await startSatellite("sat-2", [`127.0.0.1:${s2.bind.port}`]);
+    const all = ["serf-1", "serf-2", "sat-1", "sat-2"];
+    await waitFor(() => aliveEverywhere(s1, [sat1, sat2], all), 20_000, "all four members alive everywhere");
+
+    // serf's _serf_ping: every member acks, Satellite included.
+    const reach = serfCli(s1, "reachability");
+    expect(reach.out).toContain("Successfully contacted all live nodes");
+
+    // satellite query: the serf agents' query handlers answer; acks from all four.
+    const q = satellite(sat1, "query", "who", "-o", "json", "--timeout", "3s");
+    expect(q.code).toBe(0);
+    const answer = JSON.parse(q.out) as { acks: string[]; responses: { from: string; payload: string }[] };
+    expect(answer.acks.sort()).toEqual([...all].sort());
+    expect(answer.responses.map((r) => `${r.from}: ${r.payload.trim()}`).sort()).toEqual(["serf-1: serf agent serf-1 answers", "serf-2: serf agent serf-2 answers"]);
+    const tagged = JSON.parse(satellite(sat2, "query", "who", "--node", "serf-2", "-o", "json", "--timeout", "2s").out) as typeof answer;
+    expect(tagged.acks).toEqual(["serf-2"]);
+
+    // serf keys rotates Satellite's keyrings too; Satellite rewrites its keyring file.
+    expect(serfCli(s1, "keys", "-install", K2)).toMatchObject({ code: 0 });
+    expect(serfKeyList(s2)).toEqual({ [K1]: "4/4", [K2]: "4/4" });
+    expect(JSON.parse(readFileSync(sat1.keyringFile, "utf8"))).toEqual([K1, K2]);
+    expect(serfCli(s2, "keys", "-use", K2).code).toBe(0);
+    expect(serfCli(s1, "keys", "-remove", K1).code).toBe(0);
+    expect(serfKeyList(s1)).toEqual({ [K2]: "4/4" });
+    expect(JSON.parse(readFileSync(sat2.keyringFile, "utf8"))).toEqual([K2]);
+    const removePrimary = serfCli(s1, "keys", "-remove", K2);
+    expect(removePrimary.code).toBe(1);
+    expect(removePrimary.out + removePrimary.err).toContain("sat-1");
+
+    // satellite keys the same way, seen by serf.
+    expect(satellite(sat2, "keys", "install", K3).code).toBe(0);
+    const listed = JSON.parse(satellite(sat1, "keys", "list", "-o", "json").out) as { keys: Record<string, number>; numNodes: number };
+    expect(listed).toMatchObject({ numNodes: 4, keys: { [K2]: 4, [K3]: 4 } });
+    expect(satellite(sat1, "keys", "use", K3).code).toBe(0);
+    expect(satellite(sat2, "keys", "remove", K2).code).toBe(0);
+    expect(serfKeyList(s2)).toEqual({ [K3]: "4/4" });
+    expect(JSON.parse(readFileSync(sat1.keyringFile, "utf8"))).toEqual([K3]);
+    const failed = satellite(sat1, "keys", "remove", K3);
+    expect(failed.code).toBe(1);
+    expect(failed.err).toContain("Removing the primary key is not allowed");
+
+    // Gossip goes on under the new key only.
+    await Bun.sleep(3000);
+    expect(await aliveEverywhere(s2, [sat1, sat2], all)).toBe(true);
+  }, 120_000);
+});
