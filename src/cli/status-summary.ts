@@ -1,5 +1,5 @@
 import type { Probe } from "../events/health-state.ts";
-import type { ClusterStatusJson, NodeStatusJson } from "../cluster/status-json.ts";
+import type { ClusterStatusJson, MaintenanceWindowJson, NodeStatusJson } from "../cluster/status-json.ts";
 import { formatTags } from "../config/tag-syntax.ts";
 import { formatTable } from "./table.ts";
 import { paintHealth, plainText, type TerminalStyle } from "./terminal-style.ts";
@@ -8,6 +8,8 @@ import { paintHealth, plainText, type TerminalStyle } from "./terminal-style.ts"
  * The status as a person reads it on a terminal: the verdict and why, one line per node (its
  * health, its gossip state, how many probes fail), then every failing probe with its error.
  * `wide` adds addresses, tags and when each node last reported, and lists passing probes too.
+ * A node or probe under a maintenance window shows its real state with "(maintenance)" (dimmed:
+ * it does not count), and the active windows are listed after the nodes.
  * Everything that came from the network is shown through plainText (no terminal escapes).
  */
 export function renderClusterSummary(status: ClusterStatusJson, style: TerminalStyle, wide: boolean): string {
@@ -20,13 +22,25 @@ export function renderClusterSummary(status: ClusterStatusJson, style: TerminalS
   }
   const header = wide ? ["NODE", "HEALTH", "MEMBER", "ADDRESS", "PROBES", "REPORTED", "TAGS"] : ["NODE", "HEALTH", "MEMBER", "PROBES"];
   const rows = nodes.map((node) => {
-    const base = [plainText(node.name), node.status ?? "unknown", node.member_status?.status ?? "-"];
+    const base = [plainText(node.name), muted(node.status ?? "unknown", node), node.member_status?.status ?? "-"];
     if (!wide) return [...base, probeCount(node.probes ?? [])];
     return [...base, plainText(node.member_status?.addr ?? "-"), probeCount(node.probes ?? []), node.reported_at ?? "-", plainText(formatTags(node.member_status?.tags ?? {}))];
   });
   out.push("", formatTable(header, rows, (text, _row, column) => (column === 1 || column === 2 ? paintHealth(style, text) : text)));
+  out.push(...maintenanceSection(status.maintenance ?? []));
   out.push(...probeSection(nodes, style, wide));
   return out.join("\n");
+}
+
+/** "degraded (maintenance)" for what a window mutes. */
+function muted(word: string, subject: { maintenance?: unknown }): string {
+  return subject.maintenance ? `${word} (maintenance)` : word;
+}
+
+function maintenanceSection(windows: readonly MaintenanceWindowJson[]): string[] {
+  if (windows.length === 0) return [];
+  const target = (w: MaintenanceWindowJson): string => (w.check === undefined ? `node ${w.node ?? "?"}` : w.node === undefined ? `check ${w.check} everywhere` : `check ${w.check} on ${w.node}`);
+  return ["", "Maintenance:", ...windows.map((w) => plainText(`  ${target(w)} until ${w.until.slice(0, 19)}Z by ${w.author}${w.reason ? `: ${w.reason}` : ""} (${w.id})`))];
 }
 
 /** One node (`status --local`): its verdict and its probes, failing ones first. */
@@ -40,7 +54,7 @@ function probeSection(nodes: readonly NodeStatusJson[], style: TerminalStyle, wi
   const shown = nodes.flatMap((node) => (node.probes ?? []).filter((p) => wide || p.status !== "running").map((p) => ({ node: node.name, probe: p })));
   if (shown.length === 0) return [];
   shown.sort((a, b) => rank(a.probe) - rank(b.probe));
-  const rows = shown.map(({ node, probe }) => [plainText(node), plainText(probe.checker), probe.status, probe.severity ?? "critical", plainText(probe.error ?? probe.detail ?? "")]);
+  const rows = shown.map(({ node, probe }) => [plainText(node), plainText(probe.checker), muted(probe.status, probe), probe.severity ?? "critical", plainText(probe.error ?? probe.detail ?? "")]);
   const paint = (text: string, row: number, column: number): string => {
     if (column === 2) return paintHealth(style, text);
     if (column === 3 && text === "warning") return style.warn(text);
