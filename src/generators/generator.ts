@@ -80,7 +80,8 @@ export class Generator {
         timeoutMs: config.commandTimeoutMs,
         clock: deps.clock,
         exec: deps.exec,
-        logger: this.logger,
+        // Its lines carry the generator's name themselves.
+        logger: deps.logger,
       });
     }
   }
@@ -99,7 +100,7 @@ export class Generator {
       }
       text = rendered.text;
     } catch (error) {
-      const message = `generator "${name}" cannot render ${templatePath}: ${describeError(error)}`;
+      const message = `generator "${name}" (template ${templatePath}) did not render: ${describeError(error)}`;
       if (!options.dryRun) this.fail(message);
       return outcome({ ok: false, error: message });
     }
