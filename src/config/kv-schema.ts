@@ -28,6 +28,11 @@ export const kvSchema = z.strictObject({
   antiEntropyInterval: durationBetween(1000, 3_600_000, "10s").default("10s"),
   /** The etcd backend's connection (`backend: etcd`). */
   etcd: kvEtcdSchema.prefault({}),
+}).superRefine((kv, ctx) => {
+  // Checked at load, so the agent stops before it joins the cluster rather than at the first call.
+  if (kv.backend === "etcd" && kv.etcd.endpoints.length === 0) {
+    ctx.addIssue({ code: "custom", path: ["etcd", "endpoints"], message: "kv.backend etcd needs the etcd client URLs: give --kv-etcd-endpoints http://HOST:2379,..." });
+  }
 });
 
 export type KvConfig = z.output<typeof kvSchema>;

@@ -50,3 +50,14 @@ test("a bad kv.etcd value is refused naming its key and flag source", () => {
   expect(String((error as ConfigError).message)).toContain("key kv.etcd.endpoints[0]: expected an etcd client URL");
   expect(String((error as ConfigError).message)).toContain("--kv-etcd-endpoints");
 });
+
+test("kv.backend etcd without endpoints is refused at load, naming the flag to give", () => {
+  let error: unknown;
+  try {
+    load({ flags: { "kv-backend": "etcd" } });
+  } catch (e) {
+    error = e;
+  }
+  expect(error).toBeInstanceOf(ConfigError);
+  expect((error as ConfigError).message).toContain("key kv.etcd.endpoints: kv.backend etcd needs the etcd client URLs: give --kv-etcd-endpoints");
+});
