@@ -8,6 +8,7 @@ import type { DetectorsSource } from "./detectors-route.ts";
 import type { CollectorsApiSource } from "./collectors-routes.ts";
 import type { RemoteExecSource } from "./exec-routes.ts";
 import type { GeneratorsSource } from "./generators-routes.ts";
+import type { KvBackend } from "../kv/kv-backend.ts";
 import type { LiveEvents } from "./live-events.ts";
 import type { SerfQueriesSource } from "./serf-query-routes.ts";
 import type { MaintenanceSource } from "./maintenance-routes.ts";
@@ -64,6 +65,8 @@ export interface ApiDeps {
   detectors?: DetectorsSource;
   /** The host value collectors (GET /collectors, /collectors/NAME). */
   collectors?: CollectorsApiSource;
+  /** The key-value store (/kv, docs/kv.md); absent when kv.enabled is false. */
+  kv?: KvBackend;
   /** Config generators (GET /generators, POST /generators/:name/render). */
   generators?: GeneratorsSource;
   membership?: MembershipSource;

@@ -9,6 +9,7 @@ import { eventsRoutes } from "./events-route.ts";
 import { execRoutes } from "./exec-routes.ts";
 import { forceLeaveRoutes } from "./force-leave-routes.ts";
 import { generatorsRoutes } from "./generators-routes.ts";
+import { kvRoutes } from "./kv-routes.ts";
 import { healthRoutes } from "./health-routes.ts";
 import { historyRoutes } from "./history-routes.ts";
 import { jsonError } from "./json-error.ts";
@@ -44,6 +45,7 @@ export function createApp(deps: ApiDeps, extra: readonly RouteModule[] = []) {
     .route("/", serfQueryRoutes(deps.serfQueries, deps.apiToken))
     .route("/", maintenanceRoutes(deps))
     .route("/", generatorsRoutes(deps))
+    .route("/", kvRoutes(deps.kv))
     .route("/", eventsRoutes(deps));
   for (const module of extra) app.route("/", module);
   app.notFound((c) => jsonError(c, 404, `no such endpoint: ${c.req.method} ${c.req.path}`, "endpoints: /status, /local, /history, /checks, /detectors, /collectors, /generators, /members, /maintenance, /events, /livez, /readyz, /metrics"));

@@ -20,7 +20,9 @@ export const KV_NODE_TAG = { key: "kv", value: "yes" } as const;
  * forced out, so a short failure does not move keys: their writes wait as hints instead.
  */
 export function kvNodes(members: readonly MemberInfo[], self: string): KvNode[] {
-  const eligible = members.filter((m) => (m.name === self || memberDigest(m.tags) !== undefined) && m.status !== "left" && m.status !== "leaving");
+  // This node holds replicas also before the membership lists it (at start, or in a test without one).
+  const withSelf = members.some((m) => m.name === self) ? members : [...members, { name: self, addr: "0.0.0.0", port: 0, tags: {}, status: "alive" as const }];
+  const eligible = withSelf.filter((m) => (m.name === self || memberDigest(m.tags) !== undefined) && m.status !== "left" && m.status !== "leaving");
   const tagged = eligible.filter((m) => m.tags[KV_NODE_TAG.key] === KV_NODE_TAG.value);
   const chosen = tagged.length > 0 ? tagged : eligible;
   return chosen.map((m) => ({ name: m.name, addr: { ip: m.addr, port: m.port }, alive: m.status === "alive" || m.name === self }));

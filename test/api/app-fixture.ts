@@ -3,6 +3,10 @@ import { createApp, type RouteModule } from "../../src/api/create-app.ts";
 import type { KeyOperationResult } from "../../src/cluster/serf-key-manager.ts";
 import type { ClusterStatusJson, NodeStatusJson } from "../../src/cluster/status-json.ts";
 import { ManualClock } from "../../src/platform/manual-clock.ts";
+import { createMemoryLogger } from "../../src/platform/logger.ts";
+import { createSeededRandom } from "../../src/platform/random.ts";
+import { createMemoryReplicaStore } from "../../src/kv/memory-replica-store.ts";
+import { createReplicatedKv } from "../../src/kv/replicated-kv.ts";
 import { createMemoryHistoryStore } from "../../src/store/memory-history-store.ts";
 
 /** A gossip key (base64 of 32 bytes) the fixture's keyring lists. */
@@ -26,10 +30,18 @@ export function makeApp(overrides: Partial<ApiDeps> = {}, extra: readonly RouteM
     ran: [] as string[],
     rendered: [] as string[],
     queried: [] as string[],
+    kvWrites: [] as string[],
     execs: [] as { argv: string[]; caller: string; timeoutMs: number; tags?: Record<string, string>; nodes?: string[] }[],
   };
+  // A one-node replicated store; its writes are recorded for the mutation guard's test.
+  const kv = createReplicatedKv({ name: "n1", clock, random: createSeededRandom(1), logger: createMemoryLogger(), store: createMemoryReplicaStore(), members: () => [], request: async () => undefined });
   const deps: ApiDeps = {
     clock,
+    kv: {
+      ...kv,
+      put: (key, value) => (state.kvWrites.push(`put ${key}`), kv.put(key, value)),
+      delete: (key) => (state.kvWrites.push(`delete ${key}`), kv.delete(key)),
+    },
     history,
     status: { cluster: async () => state.cluster, local: () => state.local },
     readiness: () => state.readiness,

@@ -23,16 +23,17 @@ function mutatingRoutes(app: Fixture["app"]): { method: string; path: string }[]
 
 /** A request the route would carry out when allowed: real parameters and a valid body. */
 function requestFor(route: { method: string; path: string }, headers: Record<string, string> = {}): RequestInit & { url: string } {
-  const url = route.path.replace(":name", "disk-space");
+  const url = route.path.replace(":name", "disk-space").replace("/kv/*", "/kv/app/config");
   const body = route.path === "/join" ? JSON.stringify({ addresses: ["10.0.0.2:7946"] }) : route.path === "/force-leave" ? JSON.stringify({ node: "n3" }) : route.path === "/maintenance" ? JSON.stringify(route.method === "POST" ? { node: "n3", for: "1h" } : { node: "n3" }) : undefined;
   const execBody = route.path === "/exec" ? JSON.stringify({ argv: ["uptime"] }) : undefined;
   const queryBody = route.path === "/query" ? JSON.stringify({ name: "ping" }) : route.path.startsWith("/keys/") ? JSON.stringify({ key: FIXTURE_KEY }) : undefined;
-  return { url, method: route.method, body: body ?? execBody ?? queryBody, headers: { "content-type": "application/json", ...headers } };
+  const kvBody = route.path === "/kv/*" ? "port=80" : undefined;
+  return { url, method: route.method, body: body ?? execBody ?? queryBody ?? kvBody, headers: { "content-type": "application/json", ...headers } };
 }
 
 /** Did the route's handler run? The fixture records every join, leave and check run. */
 function effects(state: Fixture["state"]): number {
-  return state.joined.length + state.left + state.ran.length + state.forced.length + state.rendered.length + state.maintenance.length + state.execs.length + state.queried.length;
+  return state.joined.length + state.left + state.ran.length + state.forced.length + state.rendered.length + state.maintenance.length + state.execs.length + state.queried.length + state.kvWrites.length;
 }
 
 async function call(fixture: Fixture, route: { method: string; path: string }, env: { remoteAddress?: string }, headers: Record<string, string> = {}) {
@@ -90,7 +91,7 @@ describe("the mutation guard on every mutating route", () => {
         const fixture = makeApp();
         const result = await call(fixture, route, env);
         expect({ route: route.path, env, status: result.status, ran: result.ran }).toEqual({ route: route.path, env, status: 403, ran: false });
-        expect(result.body.error).toBe(`${route.method} ${route.path.replace(":name", "disk-space")} is allowed from loopback only: this agent has no API token`);
+        expect(result.body.error).toBe(`${route.method} ${requestFor(route).url} is allowed from loopback only: this agent has no API token`);
         expect(String(result.body.hint)).toContain("--api-token-file");
       }
     }
