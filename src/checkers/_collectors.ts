@@ -1,5 +1,6 @@
 import type { Disk } from "../platform/disk.ts";
 import type { HostFiles } from "../platform/host-files.ts";
+import { parseMeminfo } from "../collectors/memory-collector.ts";
 import { usedPercentOf } from "./disk-space.ts";
 import { round2 } from "./_stats.ts";
 
@@ -32,14 +33,8 @@ export function parseProcStat(text: string): { times: CpuTimes; count: number } 
   return { times: { total: user + nice + system + idle + iowait + irq + softirq + steal, idle: idle + iowait, iowait }, count: Math.max(1, count) };
 }
 
-export function parseMeminfo(text: string): Map<string, number> {
-  const map = new Map<string, number>();
-  for (const line of text.split("\n")) {
-    const m = /^(\w+(?:\(\w+\))?):\s+(\d+)(?:\s+kB)?/.exec(line);
-    if (m) map.set(m[1] as string, Number(m[2]) * (line.includes("kB") ? 1024 : 1));
-  }
-  return map;
-}
+/** /proc/meminfo in bytes: the memory collector's parser (src/collectors/memory-collector.ts). */
+export { parseMeminfo };
 
 interface NetTotals {
   rxBytes: number;
