@@ -3,7 +3,8 @@ import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { SerfQueryMessage } from "../../src/cluster/serf-messages.ts";
-import { decodeKeyRequest, decodeKeyResponse, encodeKeyRequest, encodeKeyResponse } from "../../src/cluster/serf-query-wire.ts";
+import { QueryFilterMatcher } from "../../src/cluster/serf-query-filters.ts";
+import { decodeFilter, decodeKeyRequest, decodeKeyResponse, encodeKeyRequest, encodeKeyResponse, encodeNodeFilter, encodeTagFilter } from "../../src/cluster/serf-query-wire.ts";
 import { decodeSerfMessage, encodeSerfMessage, type SerfMessage } from "../../src/cluster/serf-wire.ts";
 import { createUdpTcpGossipNet, type UdpTcpGossipNet } from "../../src/membership/udp-tcp-net.ts";
 import { createKeyring } from "../../src/membership/wire/index.ts";
@@ -11,7 +12,7 @@ import { systemClock } from "../../src/platform/clock.ts";
 import { silentLogger } from "../../src/platform/logger.ts";
 import { toHex } from "./hex.ts";
 import { type SerfAgent, serfAvailable, startSerf, waitFor } from "./serf-agent.ts";
-import { FAKE, fakeNodeHandlers, fakePushPull, type Received } from "./serf-fake-node.ts";
+import { FAKE, FAKE_TAGS, fakeNodeHandlers, fakePushPull, type Received } from "./serf-fake-node.ts";
 
 /**
  * Queries against the real serf: our query bytes make serf ack, answer (its query handler) and
@@ -80,6 +81,20 @@ describe.skipIf(!serfAvailable())("serf queries: serf's own bytes re-encode iden
     if (answer?.type !== "queryResponse") throw new Error("no answer");
     expect(decodeKeyResponse(answer.payload)).toEqual({ result: true, message: "", keys: [KEY.toString("base64")], primaryKey: KEY.toString("base64") });
     expect(toHex(encodeKeyResponse(decodeKeyResponse(answer.payload)))).toBe(toHex(answer.payload));
+  });
+
+  test("serf query with -node and -tag filters: the query and its filters re-encode byte for byte, and we pass them", async () => {
+    const p = Bun.spawn(["serf", "query", `-rpc-addr=${serf.rpcAddr}`, "-timeout=500ms", "-node", FAKE, "-node", "s1", "-tag", "role=^sat", "filtered", "x"], { stdout: "ignore", stderr: "ignore" });
+    await waitFor(() => received().some(({ msg }) => msg.type === "query" && msg.name === "filtered"), 8000, "serf's filtered query");
+    await p.exited;
+    const { msg, bytes } = received().find(({ msg }) => msg.type === "query" && msg.name === "filtered")!;
+    if (msg.type !== "query") throw new Error("not a query");
+    expect(toHex(encodeSerfMessage(msg))).toBe(toHex(bytes));
+    const filters = msg.filters.map(decodeFilter);
+    expect(filters).toEqual([{ type: "node", nodes: [FAKE, "s1"] }, { type: "tag", tag: "role", expr: "^sat" }]);
+    expect(msg.filters.map(toHex)).toEqual([toHex(encodeNodeFilter([FAKE, "s1"])), toHex(encodeTagFilter("role", "^sat"))]);
+    expect(new QueryFilterMatcher().check(msg.filters, FAKE, FAKE_TAGS)).toEqual({ pass: true });
+    expect(new QueryFilterMatcher().check(msg.filters, FAKE, { role: "web" }).pass).toBe(false);
   });
 
   test("serf keys -list reaches us as serf's query with its key request; both re-encode byte for byte", async () => {
