@@ -32,7 +32,9 @@ export function loadKeyring(config: AgentConfig, readFile: (path: string) => str
       throw new ConfigError([{ source: `keyring file ${config.keyringFile}`, path: "keyringFile", message: `${describeError(error)}; a serf keyring file is a JSON array of base64 keys, primary first` }]);
     }
   }
-  return keys.length > 0 ? createKeyring(keys) : undefined;
+  // A rotated keyring file holds the --encrypt key too: each key once, first place kept.
+  const unique = keys.filter((k, i) => keys.findIndex((other) => Buffer.from(other).equals(k)) === i);
+  return unique.length > 0 ? createKeyring(unique) : undefined;
 }
 
 /** The /readyz line on gossip encryption: always ok (a default agent must become ready), with a warning when gossip is open. */

@@ -65,6 +65,12 @@ describe("loadKeyring", () => {
     expect(loadKeyring(config({}))).toBeUndefined();
   });
 
+  test("a keyring file rewritten by a rotation holds the --encrypt key too: each key is kept once", () => {
+    const other = "w4YUfh0EpSCm6ZYsoGx6FnKmzrQTXa+bUZaoT5Uk4Ok=";
+    const keyring = loadKeyring(config({ encrypt: KEY, keyringFile: "/k.json" }), () => JSON.stringify([other, KEY]));
+    expect(keyring?.keys.map((k) => Buffer.from(k).toString("base64"))).toEqual([KEY, other]);
+  });
+
   test("an unreadable or invalid keyring file is a configuration error naming it", () => {
     for (const read of [
       () => {
