@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { SerfQueryMessage } from "../../src/cluster/serf-messages.ts";
 import { QueryFilterMatcher } from "../../src/cluster/serf-query-filters.ts";
-import { decodeFilter, decodeKeyRequest, decodeKeyResponse, encodeKeyRequest, encodeKeyResponse, encodeNodeFilter, encodeTagFilter } from "../../src/cluster/serf-query-wire.ts";
+import { encodeConflictResponse, decodeFilter, decodeKeyRequest, decodeKeyResponse, encodeKeyRequest, encodeKeyResponse, encodeNodeFilter, encodeTagFilter } from "../../src/cluster/serf-query-wire.ts";
 import { decodeSerfMessage, encodeSerfMessage, type SerfMessage } from "../../src/cluster/serf-wire.ts";
 import { createUdpTcpGossipNet, type UdpTcpGossipNet } from "../../src/membership/udp-tcp-net.ts";
 import { createKeyring } from "../../src/membership/wire/index.ts";
@@ -12,7 +12,16 @@ import { systemClock } from "../../src/platform/clock.ts";
 import { silentLogger } from "../../src/platform/logger.ts";
 import { toHex } from "./hex.ts";
 import { type SerfAgent, serfAvailable, startSerf, waitFor } from "./serf-agent.ts";
-import { FAKE, FAKE_TAGS, fakeNodeHandlers, fakePushPull, type Received } from "./serf-fake-node.ts";
+import { FAKE, FAKE_TAGS, fakeNodeHandlers, fakePushPull, type Received, VSN } from "./serf-fake-node.ts";
+import { MsgpackReader, type MsgValue } from "../../src/membership/wire/msgpack-reader.ts";
+
+/** A decoded msgpack value as plain data (maps as sorted objects, bytes as hex). */
+function plain(v: MsgValue): unknown {
+  if (v instanceof Map) return Object.fromEntries([...v.entries()].map(([k, x]) => [String(k), plain(x)]).sort(([a], [b]) => String(a).localeCompare(String(b))));
+  if (v instanceof Uint8Array) return Buffer.from(v).toString("hex");
+  if (Array.isArray(v)) return v.map(plain);
+  return v;
+}
 
 /**
  * Queries against the real serf: our query bytes make serf ack, answer (its query handler) and
@@ -95,6 +104,17 @@ describe.skipIf(!serfAvailable())("serf queries: serf's own bytes re-encode iden
     expect(msg.filters.map(toHex)).toEqual([toHex(encodeNodeFilter([FAKE, "s1"])), toHex(encodeTagFilter("role", "^sat"))]);
     expect(new QueryFilterMatcher().check(msg.filters, FAKE, FAKE_TAGS)).toEqual({ pass: true });
     expect(new QueryFilterMatcher().check(msg.filters, FAKE, { role: "web" }).pass).toBe(false);
+  });
+
+  test("serf's _serf_conflict answer about us holds the fields and values our conflict answer writes", async () => {
+    net.sendPacket(serf.bind, [{ type: "user", payload: encodeSerfMessage(query("_serf_conflict", new TextEncoder().encode(FAKE), 13)) }]);
+    await waitFor(() => received().some(({ msg }) => msg.type === "queryResponse" && msg.ltime === 13 && msg.flags === 0), 8000, "serf's conflict answer");
+    const answer = received().find(({ msg }) => msg.type === "queryResponse" && msg.ltime === 13 && msg.flags === 0)?.msg;
+    if (answer?.type !== "queryResponse") throw new Error("no answer");
+    const ours = encodeConflictResponse({ name: FAKE, addr: net.localAddress.ip, port: net.localAddress.port, tags: FAKE_TAGS, status: "alive", vsn: VSN });
+    expect(answer.payload[0]).toBe(ours[0] as number);
+    // Go writes the tag map in random order: compare decoded values, the struct field by field.
+    expect(plain(new MsgpackReader(answer.payload, 1).read())).toEqual(plain(new MsgpackReader(ours, 1).read()));
   });
 
   test("serf keys -list reaches us as serf's query with its key request; both re-encode byte for byte", async () => {
