@@ -28,6 +28,7 @@ import { startupWindowMs } from "./startup-window.ts";
 import { createObservability } from "./observability.ts";
 import { startGossip } from "./gossip.ts";
 import { setupSerfQueries } from "./serf-queries-setup.ts";
+import { setupRemoteExec } from "./exec-setup.ts";
 import { warnWhenGossipUnencrypted } from "./gossip-keyring.ts";
 import { logEvents } from "./event-log.ts";
 import { startNotifications } from "./notifications.ts";
@@ -151,6 +152,8 @@ export async function startAgent(config: AgentConfig, platform: AgentPlatform, k
     // serf queries (the agent's SerfQuerying is serfQueries.source.querying) and key rotation.
     const serfQueries = setupSerfQueries(config, gossip, logger);
     closers.push(async () => serfQueries.stop());
+    const remoteExec = setupRemoteExec(config, { gossip, exec: platform.exec, clock, events, logger });
+    closers.push(async () => remoteExec.stop());
     setDetectedTags = (tags) => gossip.setDetectedTags(tags);
     if (Object.keys(detectors.tags()).length > 0) gossip.setDetectedTags(detectors.tags());
     peers = () => member.peers.snapshot();
@@ -233,6 +236,7 @@ export async function startAgent(config: AgentConfig, platform: AgentPlatform, k
       liveEvents,
       membership: gossip.membershipSource(() => onLeft()),
       serfQueries: serfQueries.source,
+      remoteExec: remoteExec.source,
       maintenance: maintenance.source,
       detectors: { list: () => detectors.list(), tags: () => detectors.tags() },
       collectors,

@@ -6,6 +6,7 @@ import { collectorsCommand } from "./commands/collectors.ts";
 import { completionCommand } from "./commands/completion.ts";
 import { configCommand } from "./commands/config.ts";
 import { forceLeaveCommand } from "./commands/force-leave.ts";
+import { execCommand } from "./commands/exec.ts";
 import { generateCommand } from "./commands/generate.ts";
 import { historyCommand } from "./commands/history.ts";
 import { joinCommand } from "./commands/join.ts";
@@ -33,6 +34,7 @@ export const rootCommand = defineCommand({
     join: joinCommand,
     leave: leaveCommand,
     "force-leave": forceLeaveCommand,
+    exec: execCommand,
     maintenance: maintenanceCommand,
     maintenance: maintenanceCommand,
     history: historyCommand,

@@ -38,7 +38,7 @@ function resolve(rawArgs: readonly string[]): Resolved | { unknown: string; pare
   return { path, names, rest: rawArgs.slice(i) };
 }
 
-/** Flags the command does not define, e.g. ["--colour"]. */
+/** Flags the command does not define, e.g. ["--colour"]; words after `--` are arguments, not flags (`exec -- ls -l`). */
 function unknownFlags(args: ArgsDef, rest: readonly string[]): string[] {
   const known = new Set<string>(["help", "h"]);
   for (const [name, def] of Object.entries(args)) {
@@ -46,7 +46,8 @@ function unknownFlags(args: ArgsDef, rest: readonly string[]): string[] {
     const alias = (def as { alias?: string | string[] }).alias;
     for (const a of Array.isArray(alias) ? alias : alias ? [alias] : []) known.add(a);
   }
-  return rest
+  const end = rest.indexOf("--");
+  return (end >= 0 ? rest.slice(0, end) : rest)
     .filter((a) => a.startsWith("-") && a !== "-" && a !== "--")
     .map((a) => a.replace(/^--?/, "").split("=")[0] as string)
     .filter((name) => !known.has(name) && !(name.startsWith("no-") && known.has(name.slice(3))))
