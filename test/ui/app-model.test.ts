@@ -54,7 +54,7 @@ describe("status model", () => {
   });
 
   test("hostile or broken input is bounded and never throws", () => {
-    expect(readClusterStatus(null)).toEqual({ status: "unknown", summary: "", nodes: [] });
+    expect(readClusterStatus(null)).toEqual({ status: "unknown", summary: "", nodes: [], maintenance: [] });
     expect(readClusterStatus({ nodes: "x", status: "evil" }).status).toBe("unknown");
     const huge = readClusterStatus({ nodes: Array.from({ length: NODES_MAX + 10 }, (_, i) => ({ name: `n${i}` })) });
     expect(huge.nodes.length).toBe(NODES_MAX);

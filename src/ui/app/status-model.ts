@@ -16,6 +16,23 @@ export interface ProbeRow {
   code?: string;
   /** checker_data decoded (a JSON document), when it was valid. */
   data?: unknown;
+  /** The maintenance window muting this check on this node. */
+  maintenance?: MaintenanceMark;
+}
+
+/** A maintenance window's marker: the node or check shows its real state but does not count. */
+export interface MaintenanceMark {
+  id: string;
+  /** When it ends, Unix ms. */
+  untilMs: number;
+  reason?: string;
+  author?: string;
+}
+
+/** An active maintenance window of the cluster. */
+export interface MaintenanceWindowRow extends MaintenanceMark {
+  node?: string;
+  check?: string;
 }
 
 export interface NodeRow {
@@ -35,6 +52,8 @@ export interface NodeRow {
   peers: PeerLink[];
   /** Latest measured numbers (`/status?details`), named as in `/history/series?metric=`. */
   metrics: MetricValue[];
+  /** The maintenance window muting the node. */
+  maintenance?: MaintenanceMark;
 }
 
 export interface MetricValue {
@@ -49,9 +68,12 @@ export interface ClusterModel {
   /** When the agent rendered it, Unix ms. */
   timestampMs?: number;
   nodes: NodeRow[];
+  /** Active maintenance windows, at most WINDOWS_MAX. */
+  maintenance: MaintenanceWindowRow[];
 }
 
 export const NODES_MAX = 5000;
+export const WINDOWS_MAX = 256;
 export const PROBES_MAX = 512;
 export const TEXT_MAX = 4096;
 const TAGS_MAX = 64;
@@ -98,6 +120,8 @@ export function readProbe(value: unknown): ProbeRow | undefined {
   const detail = text(p.detail);
   const code = text(p.code, 256);
   const data = decodeCheckerData(p.checker_data);
+  const maintenance = readMaintenanceMark(p.maintenance);
+  if (maintenance) probe.maintenance = maintenance;
   if (error) probe.error = error;
   if (detail) probe.detail = detail;
   if (code) probe.code = code;
@@ -131,7 +155,35 @@ export function readNode(value: unknown): NodeRow | undefined {
   if (addr) row.addr = addr;
   if (tags.role) row.role = tags.role;
   if (reportedAtMs !== undefined) row.reportedAtMs = reportedAtMs;
+  const maintenance = readMaintenanceMark(n.maintenance);
+  if (maintenance) row.maintenance = maintenance;
   return row;
+}
+
+/** `{id, until, reason, author}` as the status JSON marks muted nodes and probes; undefined when malformed. */
+export function readMaintenanceMark(value: unknown): MaintenanceMark | undefined {
+  const m = object(value);
+  const id = text(m?.id, 16);
+  const untilMs = timeMs(m?.until);
+  if (!m || !id || untilMs === undefined) return undefined;
+  const mark: MaintenanceMark = { id, untilMs };
+  const reason = text(m.reason, 160);
+  const author = text(m.author, 253);
+  if (reason) mark.reason = reason;
+  if (author) mark.author = author;
+  return mark;
+}
+
+function readMaintenanceWindow(value: unknown): MaintenanceWindowRow | undefined {
+  const mark = readMaintenanceMark(value);
+  const w = object(value);
+  if (!mark || !w) return undefined;
+  const row: MaintenanceWindowRow = { ...mark };
+  const node = text(w.node, 253);
+  const check = text(w.check, 128);
+  if (node) row.node = node;
+  if (check) row.check = check;
+  return row.node || row.check ? row : undefined;
 }
 
 const METRICS_MAX = 256;
@@ -154,7 +206,8 @@ export function readMetrics(value: unknown): MetricValue[] {
 export function readClusterStatus(value: unknown): ClusterModel {
   const s = object(value);
   const nodes = (Array.isArray(s?.nodes) ? s.nodes.slice(0, NODES_MAX) : []).map(readNode).filter((n): n is NodeRow => n !== undefined);
-  const model: ClusterModel = { status: oneOf(s?.status, ["running", "degraded"] as const, "unknown"), summary: text(s?.summary) ?? "", nodes };
+  const maintenance = (Array.isArray(s?.maintenance) ? s.maintenance.slice(0, WINDOWS_MAX) : []).map(readMaintenanceWindow).filter((w): w is MaintenanceWindowRow => w !== undefined);
+  const model: ClusterModel = { status: oneOf(s?.status, ["running", "degraded"] as const, "unknown"), summary: text(s?.summary) ?? "", nodes, maintenance };
   const timestampMs = timeMs(s?.timestamp);
   if (timestampMs !== undefined) model.timestampMs = timestampMs;
   return model;

@@ -10,7 +10,7 @@ import { ago, clip, formatTime } from "../format.ts";
 import { nodeHref } from "../router.ts";
 import type { NodeRow } from "../status-model.ts";
 import type { View, ViewContext } from "./view.ts";
-import { note, pill } from "./widgets.ts";
+import { maintenanceBadge, maintenanceLine, note, pill } from "./widgets.ts";
 
 const ERROR_CHARS_SHOWN = 240;
 
@@ -84,6 +84,9 @@ export function clusterView(root: HTMLElement, initial: ClusterFilter, ctx: View
         ).map(([label, value]) => h("div", {}, h("dt", {}, label), h("dd", {}, value))),
       ),
       model.timestampMs === undefined ? null : h("p", { class: "muted" }, `as of ${formatTime(model.timestampMs)}`),
+      model.maintenance.length === 0
+        ? null
+        : h("div", { class: "maintenance-windows", id: "maintenance-windows" }, h("h2", {}, "Maintenance"), h("ul", {}, model.maintenance.map((w) => h("li", {}, maintenanceLine(w), " ", maintenanceBadge(w))))),
     );
     const roles = rolesOf(model.nodes);
     if (roles.join("\n") !== roleChoices) {
@@ -106,6 +109,7 @@ export function clusterView(root: HTMLElement, initial: ClusterFilter, ctx: View
         {},
         h("span", { class: "checker" }, p.checker),
         p.severity === "warning" ? h("span", { class: "tag-warning" }, " warning") : null,
+        p.maintenance ? maintenanceBadge(p.maintenance) : null,
         p.error ? h("span", { class: "error", title: p.error }, `: ${clip(p.error, ERROR_CHARS_SHOWN)}`) : null,
       ),
     );
@@ -113,7 +117,7 @@ export function clusterView(root: HTMLElement, initial: ClusterFilter, ctx: View
       "tr",
       { dataset: { node: node.name, status: node.status } },
       h("th", { scope: "row" }, h("a", { href: nodeHref(node.name) }, node.name), node.addr ? h("div", { class: "muted small" }, node.addr) : null),
-      h("td", {}, pill(node.status)),
+      h("td", {}, pill(node.status), node.maintenance ? maintenanceBadge(node.maintenance) : null),
       h("td", {}, node.role ?? h("span", { class: "muted" }, "–")),
       h("td", {}, node.member === "alive" ? "alive" : pill(node.member)),
       h("td", { class: "failing" }, failing.length > 0 ? h("ul", {}, failing) : h("span", { class: "muted" }, node.probes.length > 0 ? "none" : "–")),
@@ -128,7 +132,7 @@ export function clusterView(root: HTMLElement, initial: ClusterFilter, ctx: View
     const seen = new Set<string>();
     for (const node of visible) {
       seen.add(node.name);
-      const signature = JSON.stringify([node.status, node.member, node.role, node.addr, node.failing, node.probes.length, node.reportedAtMs]);
+      const signature = JSON.stringify([node.status, node.member, node.role, node.addr, node.failing, node.probes.length, node.reportedAtMs, node.maintenance]);
       const existing = rows.get(node.name);
       if (existing && existing.signature === signature) {
         existing.node = node;

@@ -12,7 +12,7 @@ import { RANGES, routeHref, type Range } from "../router.ts";
 import type { Series } from "../series-model.ts";
 import type { NodeRow } from "../status-model.ts";
 import type { View, ViewContext } from "./view.ts";
-import { choiceLinks, note, pill } from "./widgets.ts";
+import { choiceLinks, maintenanceBadge, note, pill } from "./widgets.ts";
 
 /** Per-peer numbers the agent keeps as series (docs/history.md). */
 const PEER_METRICS = [
@@ -65,7 +65,7 @@ export function nodeView(root: HTMLElement, name: string, range: Range, ctx: Vie
       replaceChildren(probes);
       return;
     }
-    replaceChildren(header, h("h1", {}, row.name, " ", pill(row.status)), h("a", { href: routeHref({ view: "timeline", filter: { node: row.name, since: "24h" } }) }, "Timeline of this node"));
+    replaceChildren(header, h("h1", {}, row.name, " ", pill(row.status), row.maintenance ? maintenanceBadge(row.maintenance) : null), h("a", { href: routeHref({ view: "timeline", filter: { node: row.name, since: "24h" } }) }, "Timeline of this node"));
     const tags = Object.entries(row.tags).map(([k, v]) => h("li", {}, h("code", {}, `${k}=${v}`)));
     replaceChildren(
       facts,
@@ -100,7 +100,7 @@ export function nodeView(root: HTMLElement, name: string, range: Range, ctx: Vie
                       "tr",
                       { dataset: { checker: p.checker, status: p.status } },
                       h("th", { scope: "row" }, p.checker),
-                      h("td", {}, pill(p.status)),
+                      h("td", {}, pill(p.status), p.maintenance ? maintenanceBadge(p.maintenance) : null),
                       h("td", {}, p.severity === "warning" ? pill("warning") : "critical"),
                       h("td", { class: "error" }, p.error ?? ""),
                       h(
