@@ -33,6 +33,8 @@ export const ETCD_KV_PREFIX_BYTES_MAX = 256;
 
 /** Entries one range call asks for while listing: bounds one answer to a few MiB. */
 const LIST_PAGE_ENTRIES = 100;
+/** Pages one list reads at most: keys other clients wrote that are not UTF-8 are skipped, so pages may hold fewer entries than asked. */
+const LIST_PAGES_MAX = 200;
 /** Header and JSON punctuation of an answer, beyond the base64 of keys and values. */
 const ANSWER_OVERHEAD_BYTES = 4096;
 const PER_ENTRY_OVERHEAD_BYTES = 256;
@@ -94,20 +96,24 @@ export class EtcdKvBackend implements KvBackend {
     const entries: KvEntry[] = [];
     let from = start;
     let revision: string | undefined;
-    for (;;) {
+    for (let page = 0; ; page++) {
+      if (page === LIST_PAGES_MAX) return { entries, truncated: true };
       const pageEntries = Math.min(LIST_PAGE_ENTRIES, limit - entries.length + 1);
       const request = rangeRequest(from, { rangeEnd, limit: pageEntries, revision });
       const { text, endpoint } = await this.gateway.call("/v3/kv/range", request, this.answerBytesMax(pageEntries));
-      const page = parseRangeAnswer(endpoint, text, pageEntries, this.bounds);
-      revision ??= page.revision;
-      for (const kv of page.kvs) {
+      const answer = parseRangeAnswer(endpoint, text, pageEntries, this.bounds);
+      revision ??= answer.revision;
+      for (const kv of answer.kvs) {
         if (entries.length === limit) return { entries, truncated: true };
         const entry = this.entryOf(endpoint, kv);
         if (entry) entries.push(entry);
       }
-      const last = page.kvs.at(-1);
-      if (!page.more || !last) return { entries, truncated: false };
-      from = keyAfter(last.key);
+      const last = answer.kvs.at(-1);
+      if (!answer.more || !last) return { entries, truncated: false };
+      const next = keyAfter(last.key);
+      // Pages must move forward; an endpoint that repeats itself would keep this loop going.
+      if (Buffer.compare(next, from) <= 0) throw new SatelliteError("kv_etcd_bad_answer", `etcd at ${endpoint} answered a list page that does not move past the previous one`, { hint: "check that the endpoint is etcd v3" });
+      from = next;
     }
   }
 

@@ -175,6 +175,22 @@ describe.skipIf(!hasEtcd)("etcd key-value backend: errors, limits and failover",
     }
   });
 
+  test("a list page that does not move forward is refused instead of looping", async () => {
+    const same = JSON.stringify({ header: { revision: "3" }, kvs: [{ key: Buffer.from("/satellite/kv/a").toString("base64"), value: "eA==", mod_revision: "2" }], more: true });
+    let pages = 0;
+    const server = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: () => (pages++, new Response(same)) });
+    try {
+      const backend = backendOn([`http://127.0.0.1:${server.port}`]);
+      const error = await failure(backend.list(""));
+      expect(error.code).toBe("kv_etcd_bad_answer");
+      expect(error.message).toContain("does not move past the previous one");
+      expect(pages).toBe(2);
+      await backend.close();
+    } finally {
+      await server.stop(true);
+    }
+  });
+
   test("something that is not etcd is named as such", async () => {
     const server = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: () => new Response("<html>not etcd</html>") });
     try {
