@@ -24,29 +24,33 @@ const NO_HOST_FUNCTIONS = new Proxy({} as HostFunctions, {
   },
 });
 
-/** The values one run reads, by variable text; a missing one is explained. */
-type Lookup = { values: Map<string, ExprValue>; missing: { path: readonly string[]; reason: string }[] };
+/** One key per value however its path was written (`a.%b` and `a["%b"]` are one value). */
+const keyOf = (path: readonly string[]): string => path.join("\u0000");
+
+/** The values one run reads, by keyOf their path; a missing one is explained, and `waiting` when it is a rate not measured yet. */
+type Lookup = { values: Map<string, ExprValue>; missing: { name: string; reason: string; waiting: boolean }[] };
 
 function lookupAll(reads: readonly VarExpr[], thresholds: Readonly<Record<string, number>>, source: CollectorSource): Lookup {
   const values = new Map<string, ExprValue>();
   const missing: Lookup["missing"] = [];
   for (const v of reads) {
-    if (values.has(v.name) || v.path[0] === "variables") continue;
+    const key = keyOf(v.path);
+    if (values.has(key) || v.path[0] === "variables") continue;
     if (v.path[0] === "thresholds") {
-      const value = thresholds[v.path[1] as string];
-      if (value !== undefined) values.set(v.name, value);
+      const name = v.path[1] as string;
+      if (Object.hasOwn(thresholds, name)) values.set(key, thresholds[name] as number);
       continue;
     }
     const collector = v.path[1] as string;
     const snapshot = source.snapshot(collector);
     const value: CollectedValue | undefined = snapshot ? valueAt(snapshot.values, v.path.slice(2)) : undefined;
     if (value !== undefined) {
-      values.set(v.name, value);
+      values.set(key, value);
       continue;
     }
-    if (snapshot?.error) missing.push({ path: v.path, reason: `collector ${collector} failed: ${snapshot.error}` });
-    else if ((snapshot?.samples ?? 0) < 2) missing.push({ path: v.path, reason: `collector ${collector} has only ${snapshot?.samples ?? 0} sample(s); rates need two` });
-    else missing.push({ path: v.path, reason: `collector ${collector} has no such value; there: ${keysNear(snapshot?.values ?? {}, v.path.slice(2))}` });
+    if (snapshot?.error) missing.push({ name: v.name, reason: `collector ${collector} failed: ${snapshot.error}`, waiting: false });
+    else if ((snapshot?.samples ?? 0) < 2) missing.push({ name: v.name, reason: `collector ${collector} has only ${snapshot?.samples ?? 0} sample(s); rates need two`, waiting: true });
+    else missing.push({ name: v.name, reason: `collector ${collector} has no such value; there: ${keysNear(snapshot?.values ?? {}, v.path.slice(2))}`, waiting: false });
   }
   return { values, missing };
 }
@@ -103,7 +107,6 @@ export function evaluatedKind(deps: Pick<CheckerDeps, "files" | "disk">): Checke
         if (override !== undefined) thresholds[name] = override;
       }
       const collectors = collectorsRead(options.reads);
-      const pathByName = new Map(options.reads.map((r) => [r.name, r.path]));
       let own: CollectorManager | undefined;
       const sourceFor = (ctx: CheckContext): CollectorSource =>
         env.collectors ?? (own ??= new CollectorManager({ host: { facts: factsOver(deps.files), disk: deps.disk }, clock: ctx.clock, logger: env.logger }));
@@ -115,7 +118,7 @@ export function evaluatedKind(deps: Pick<CheckerDeps, "files" | "disk">): Checke
           await untilAborted(source.use(collectors, COLLECTOR_LEASE_MS), ctx.signal);
           lookup = lookupAll(options.reads, thresholds, source);
           // Started just now: the second sample, with the rates, is a second away.
-          if (lookup.missing.some((m) => m.reason.includes("rates need two"))) {
+          if (lookup.missing.some((m) => m.waiting)) {
             await sleep(ctx.clock, SECOND_SAMPLE_DELAY_MS + 100, ctx.signal);
             lookup = lookupAll(options.reads, thresholds, source);
           }
@@ -123,19 +126,19 @@ export function evaluatedKind(deps: Pick<CheckerDeps, "files" | "disk">): Checke
           return [failed(`cannot collect ${collectors.join(", ")}: ${describeCause(error)}`)];
         }
         const first = lookup.missing[0];
-        if (first) return [failed(capText(`no value for collector.${first.path.slice(1).join(".")}: ${first.reason}`))];
+        if (first) return [failed(capText(`no value for ${first.name}: ${first.reason}`))];
 
         const values = lookup.values;
         const read = (v: VarExpr): ExprValue => {
-          const value = values.get(v.name);
+          const value = values.get(keyOf(v.path));
           if (value === undefined) throw new Error(`no value for ${v.name}`);
           return value;
         };
         const evaluate = (expr: Expr): Promise<ExprValue> => evaluateWithHost(expr, NO_HOST_FUNCTIONS, read);
         const metrics: Record<string, number> = {};
         try {
-          for (const variable of options.variables) values.set(`variables.${variable.name}`, await evaluate(variable.expr));
-          for (const [name, value] of values) if (typeof value === "number") metrics[metricKeyOfPath(pathByName.get(name) ?? name.split("."))] = value;
+          for (const variable of options.variables) values.set(keyOf(["variables", variable.name]), await evaluate(variable.expr));
+          for (const [key, value] of values) if (typeof value === "number") metrics[metricKeyOfPath(key.split("\u0000"))] = value;
           const outcome = async (template: Template | undefined, fallback: () => string): Promise<string> => (template ? renderTemplate(template, evaluate) : fallback());
           if (options.criticalIf && truthy(await evaluate(options.criticalIf.expr))) {
             return [failed(await outcome(options.criticalOutput, () => `criticalIf matched: ${options.criticalIf?.text} (${explain(options.criticalIf?.expr, values, options.reads)})`), { severity: "critical", metrics })];
@@ -154,6 +157,6 @@ export function evaluatedKind(deps: Pick<CheckerDeps, "files" | "disk">): Checke
 
 /** "collector.cpu.cpu_all.%idle=3.5, thresholds.cpu_idle_min=10": the values an expression (or the whole check) read. */
 function explain(expr: Expr | undefined, values: ReadonlyMap<string, ExprValue>, reads: readonly VarExpr[]): string {
-  const names = new Set((expr ? varNodesOf(expr) : reads).map((r) => r.name));
-  return [...names].map((n) => `${n}=${formatValue(values.get(n) ?? "?")}`).join(", ");
+  const shown = new Map((expr ? varNodesOf(expr) : reads).map((r) => [keyOf(r.path), r.name]));
+  return [...shown].map(([key, name]) => `${name}=${formatValue(values.get(key) ?? "?")}`).join(", ");
 }

@@ -56,6 +56,11 @@ describe("evaluated check: outcomes", () => {
     expect(o).toMatchObject({ status: "running", detail: "OK: CPU is used at 40%" });
   });
 
+  test("a path written with brackets is the same value as with dots", async () => {
+    const [o] = await run({ ...cpuCheck, okOutput: 'used {{variables["cpu_used"]}}%, idle {{collector["cpu"].cpu_all["%idle"]}}%, min {{thresholds["cpu_idle_min"]}}' }, fakeSource({ cpu: { ...CPU, cpu_all: { ...CPU.cpu_all, "%idle": 60 } } }));
+    expect(o).toMatchObject({ status: "running", detail: "used 40%, idle 60%, min 10", metrics: { "cpu.cpu_all.pct_idle": 60, "thresholds.cpu_idle_min": 10, "variables.cpu_used": 40 } });
+  });
+
   test("the node's thresholds override the check's own", async () => {
     const [o] = await run(cpuCheck, fakeSource({ cpu: CPU }), { thresholds: { cpu_idle_min: 2, unrelated: 5 } });
     expect(o).toMatchObject({ status: "running", metrics: { "thresholds.cpu_idle_min": 2 } });
