@@ -22,7 +22,7 @@ class GeneratorSim extends AgentSim {
     if (name !== "node-0") return {};
     // The command records each run and checks the file it was run for, as a reload hook would.
     const command = `echo "run $(date +%s%N)" >> ${runsLog} && ${HAPROXY} -c -q -f "$SATELLITE_TARGET"`;
-    return { generators: [{ name: "haproxy", template: TEMPLATE, target, command, debounce: `${DEBOUNCE_MS}ms`, commandTimeout: "1h" }] };
+    return { generators: [{ name: "haproxy", template: TEMPLATE, target, command, debounce: `${DEBOUNCE_MS}ms`, commandTimeout: "1h", kvPrefixes: ["haproxy/"] }] };
   }
 }
 
@@ -49,11 +49,21 @@ interface GeneratorListing {
 }
 
 describe.skipIf(HAPROXY === undefined)("a generated haproxy configuration follows the cluster", () => {
-  test("join and leave: the backend list changes, haproxy -c accepts every version, the reload command runs once per burst", async () => {
+  test("join, leave and a key-value write: the file changes, haproxy -c accepts every version, the reload command runs once per burst", async () => {
     const sim = new GeneratorSim(20);
     const generator = async (): Promise<GeneratorListing> => {
       const body = (await (await sim.get("node-0").request("/generators")).json()) as { generators: GeneratorListing[] };
       return body.generators[0] as GeneratorListing;
+    };
+    /** Waits for a request that needs other nodes (the key-value store's replicas), moving simulated time meanwhile. */
+    const advancing = async <T>(pending: Promise<T>): Promise<T> => {
+      let done = false;
+      void pending.finally(() => (done = true)).catch(() => {});
+      for (let i = 0; !done; i++) {
+        if (i > 600) throw new Error("no answer within 60 s of simulated time");
+        await sim.clock.advance(100);
+      }
+      return pending;
     };
     /** Moves simulated time past the debounce, then waits (really, bounded) for the command process to end. */
     const settle = async (): Promise<GeneratorListing> => {
@@ -96,9 +106,18 @@ describe.skipIf(HAPROXY === undefined)("a generated haproxy configuration follow
       expect(commandRuns()).toBe(3);
       expect(g.lastCommand).toMatchObject({ ok: true, exitCode: 0 });
 
+      // A key-value write on another node reaches the file through the replicated store.
+      expect(readFileSync(target, "utf8")).toContain("maxconn 4096\n");
+      const put = await advancing(sim.get("node-1").request("/kv/haproxy/maxconn", { method: "PUT", body: "2000" }));
+      expect(put.status).toBe(200);
+      expect(await sim.advanceUntil(() => readFileSync(target, "utf8").includes("maxconn 2000\n"), 30_000)).toBeGreaterThanOrEqual(0);
+      expect(haproxyCheck()).toMatchObject({ ok: true });
+      g = await settle();
+      expect(commandRuns()).toBe(4);
+
       // A file changed by hand is put back by a forced render.
       writeFileSync(target, "this is not haproxy\n");
-      const forced = await sim.get("node-0").request("/generators/haproxy/render", { method: "POST" });
+      const forced = await advancing(sim.get("node-0").request("/generators/haproxy/render", { method: "POST" }));
       expect(await forced.json()).toMatchObject({ ok: true, result: "written" });
       expect(haproxyCheck()).toMatchObject({ ok: true });
     } finally {
