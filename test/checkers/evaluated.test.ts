@@ -107,6 +107,25 @@ describe("evaluated check: outcomes", () => {
   });
 });
 
+describe("expressions over collected values", () => {
+  const cases: [string, "failed" | "running"][] = [
+    ["collector.cpu.cpu_all.%idle < 5", "failed"],
+    ["collector.cpu.cpu_all.%user + collector.cpu.cpu_all.%system > 90", "failed"],
+    ["not (collector.cpu.count >= 2)", "running"],
+    ['collector.cpu.cpu_all["%iowait"] >= 4.5 and collector.cpu.cpu_all.%idle != 3.5', "running"],
+    ["collector.cpu.cpu_all.%idle * 2 == 7", "failed"],
+    ['collector.timezone.name == "UTC" || collector.cpu.count % 2 == 1', "failed"],
+    ['collector.timezone.name != "UTC" && collector.cpu.count > 1', "running"],
+    ["-collector.cpu.cpu_all.%idle < -3", "failed"],
+  ];
+  for (const [expression, status] of cases) {
+    test(`${expression} -> ${status}`, async () => {
+      const [o] = await run({ criticalIf: expression }, fakeSource({ cpu: { ...CPU, count: 3 }, timezone: { name: "UTC" } }));
+      expect(o?.status).toBe(status);
+    });
+  }
+});
+
 describe("output templates", () => {
   const cases: [string, Record<string, number | string>, string][] = [
     ["plain text", {}, "plain text"],
