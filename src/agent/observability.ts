@@ -34,7 +34,7 @@ export interface ObservabilityDeps {
 export function createObservability(deps: ObservabilityDeps) {
   const { config, clock, logger } = deps;
   const metrics: SatelliteMetrics = createMetrics({ version: buildInfo.version, commit: buildInfo.gitCommit, processStats: deps.processStats ?? (() => readProcessStats()) });
-  const last = { suspicions: {} as Record<string, number>, pushPulls: {} as Record<string, number>, streamFailures: {} as Record<string, number>, claimsRejected: {} as Record<string, number>, packetsSent: 0, packetsReceived: 0, bytesSent: 0, bytesReceived: 0, drops: {} as Record<string, number>, published: {} as Record<string, number>, subscriberErrors: {} as Record<string, number>, probeListDeltas: {} as Record<string, number>, probeListPulls: {} as Record<string, number>, probeListDropped: {} as Record<string, number>, probeListBytes: {} as Record<string, number> };
+  const last = { queriesDropped: {} as Record<string, number>, suspicions: {} as Record<string, number>, pushPulls: {} as Record<string, number>, streamFailures: {} as Record<string, number>, claimsRejected: {} as Record<string, number>, packetsSent: 0, packetsReceived: 0, bytesSent: 0, bytesReceived: 0, drops: {} as Record<string, number>, published: {} as Record<string, number>, subscriberErrors: {} as Record<string, number>, probeListDeltas: {} as Record<string, number>, probeListPulls: {} as Record<string, number>, probeListDropped: {} as Record<string, number>, probeListBytes: {} as Record<string, number> };
   metrics.addCollector(() => {
     metrics.observeStatus(deps.clusterStatus() as Parameters<SatelliteMetrics["observeStatus"]>[0]);
     const stats = deps.gossip.netStats();
@@ -52,6 +52,7 @@ export function createObservability(deps: ObservabilityDeps) {
     const serf = deps.gossip.member.serf.health();
     countDeltas({ requests_over_rate: serf.requestsUnanswered }, last.drops, (reason, delta) => metrics.gossipPacketsDropped.inc({ reason }, delta));
     countDeltas({ started: serf.suspicionsStarted }, last.suspicions, (_, delta) => metrics.gossipSuspicions.inc(undefined, delta));
+    countDeltas({ ...serf.queriesDropped }, last.queriesDropped, (reason, delta) => metrics.serfQueriesDropped.inc({ reason }, delta));
     countDeltas(serf.pushPulls, last.pushPulls, (direction, delta) => metrics.gossipPushPulls.inc({ direction }, delta));
     const sync = deps.gossip.member.probeSync.stats();
     countDeltas({ sent: sync.deltaPacketsSent, received: sync.deltasReceived }, last.probeListDeltas, (direction, delta) => metrics.probeListDeltas.inc({ direction }, delta));

@@ -46,6 +46,7 @@ export interface SatelliteMetrics {
    * `implausible_incarnation`, `table_full`, `implausible_ltime`).
    */
   gossipClaimsRejected: Counter<"reason">;
+  serfQueriesDropped: Counter<"reason">;
   gossipPushPulls: Counter<"direction">;
   /** Probe-list deltas (docs/gossip.md, Probe details over gossip), direction `sent` (per peer) or `received`. */
   probeListDeltas: Counter<"direction">;
@@ -168,6 +169,11 @@ export function createMetrics(options: MetricsOptions = {}): SatelliteMetrics {
     gossipClaimsRejected: r.counter({
       name: "satellite_gossip_claims_rejected_total",
       help: "Gossiped member claims, intents and events dropped before use, by reason (invalid field, implausible incarnation or Lamport time, table full).",
+      labelNames: ["reason"],
+    }),
+    serfQueriesDropped: r.counter({
+      name: "satellite_serf_queries_dropped_total",
+      help: "serf queries, answers and relays received and not acted on, by reason (unknown_source, oversized, implausible_ltime, handlers_busy, unexpected_response, relay_refused).",
       labelNames: ["reason"],
     }),
     gossipPushPulls: r.counter({
