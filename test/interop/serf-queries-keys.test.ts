@@ -26,13 +26,16 @@ interface Sat {
   name: string;
   api: string;
   keyringFile: string;
+  gossipPort: number;
+  proc: ReturnType<typeof Bun.spawn>;
 }
 
-async function startSatellite(name: string, join: string[]): Promise<Sat> {
+/** A fresh agent with K1, or (`again`) a restart on the same gossip port with the keyring file as the last run left it. */
+async function startSatellite(name: string, join: string[], again?: Sat): Promise<Sat> {
   const apiPort = await freePort();
-  const gossipPort = await freePort();
+  const gossipPort = again?.gossipPort ?? (await freePort());
   const keyringFile = join_(work, `${name}-keyring.json`);
-  writeFileSync(keyringFile, JSON.stringify([K1]), { mode: 0o600 });
+  if (!again) writeFileSync(keyringFile, JSON.stringify([K1]), { mode: 0o600 });
   const proc = Bun.spawn(
     [BINARY, "agent", "--name", name, "--tags", "role:master", "--rpc-addr", `127.0.0.1:${apiPort}`, "--gossip-addr", `127.0.0.1:${gossipPort}`, "--state-dir", mkdtempSync(join_(work, `${name}-`)), "--keyring-file", keyringFile, "--initial-cluster", join.join(",")],
     { stdout: "ignore", stderr: "ignore" },
@@ -40,7 +43,7 @@ async function startSatellite(name: string, join: string[]): Promise<Sat> {
   cleanups.push(() => void proc.kill("SIGKILL"));
   const api = `http://127.0.0.1:${apiPort}`;
   await waitFor(async () => (await fetch(`${api}/livez`).catch(() => undefined))?.ok === true, 10_000, `${name} to answer /livez`);
-  return { name, api, keyringFile };
+  return { name, api, keyringFile, gossipPort, proc };
 }
 const join_ = join;
 
@@ -123,8 +126,13 @@ describe.skipIf(!serfAvailable() || !existsSync(BINARY))("serf queries and key r
     expect(failed.code).toBe(1);
     expect(failed.err).toContain("Removing the primary key is not allowed");
 
-    // Gossip goes on under the new key only.
+    // Gossip goes on under the new key only, and a restarted agent comes back with it from its rewritten file.
     await Bun.sleep(3000);
     expect(await aliveEverywhere(s2, [sat1, sat2], all)).toBe(true);
+    sat1.proc.kill("SIGKILL");
+    await sat1.proc.exited;
+    const restarted = await startSatellite("sat-1", [`127.0.0.1:${s2.bind.port}`], sat1);
+    await waitFor(() => aliveEverywhere(s1, [restarted, sat2], all), 20_000, "the restarted sat-1 to rejoin under K3");
+    expect(serfKeyList(s1)).toEqual({ [K3]: "4/4" });
   }, 120_000);
 });
