@@ -12,6 +12,10 @@ export interface AgentLogOptions {
 export interface CliDeps {
   out(text: string): void;
   err(text: string): void;
+  /** Writes bytes to stdout as they are (`kv get`); `out` with the text decoded when absent. */
+  writeOut?(bytes: Uint8Array): void;
+  /** Reads stdin to its end, at most `bytesMax` bytes (`kv put KEY -`); absent: stdin cannot be read. */
+  readStdin?(bytesMax: number): Promise<Uint8Array>;
   env: Record<string, string | undefined>;
   fetch: typeof fetch;
   /**

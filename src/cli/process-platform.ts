@@ -22,6 +22,8 @@ export function createProcessCliDeps(): CliDeps {
   return {
     out: (text) => void process.stdout.write(`${text}\n`),
     err: (text) => void process.stderr.write(`${text}\n`),
+    writeOut: (bytes) => void process.stdout.write(bytes),
+    readStdin: (bytesMax) => readStdinBounded(bytesMax),
     env: process.env,
     fetch: globalThis.fetch,
     readFile: (path, bytesMax) => readRegularTextFile(path, bytesMax),
@@ -71,4 +73,22 @@ export function createAgentPlatform(log: AgentLogOptions = { level: "info", form
     listenHttp,
     peerSnapshots: createPeerSnapshotFile,
   };
+}
+
+/** stdin to its end, stopping once more than `bytesMax` bytes came (the caller reports the excess). */
+async function readStdinBounded(bytesMax: number): Promise<Uint8Array> {
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of process.stdin as AsyncIterable<Uint8Array>) {
+    chunks.push(chunk);
+    size += chunk.length;
+    if (size > bytesMax) break;
+  }
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, at);
+    at += chunk.length;
+  }
+  return out;
 }

@@ -8,10 +8,10 @@ import { configCommand } from "./commands/config.ts";
 import { forceLeaveCommand } from "./commands/force-leave.ts";
 import { execCommand } from "./commands/exec.ts";
 import { generateCommand } from "./commands/generate.ts";
+import { kvCommand } from "./commands/kv.ts";
 import { historyCommand } from "./commands/history.ts";
 import { joinCommand } from "./commands/join.ts";
 import { keygenCommand } from "./commands/keygen.ts";
-import { maintenanceCommand } from "./commands/maintenance.ts";
 import { maintenanceCommand } from "./commands/maintenance.ts";
 import { keysCommand } from "./commands/keys.ts";
 import { leaveCommand } from "./commands/leave.ts";
@@ -36,12 +36,12 @@ export const rootCommand = defineCommand({
     "force-leave": forceLeaveCommand,
     exec: execCommand,
     maintenance: maintenanceCommand,
-    maintenance: maintenanceCommand,
     history: historyCommand,
     checks: checksCommand,
     detectors: detectorsCommand,
     collectors: collectorsCommand,
     generate: generateCommand,
+    kv: kvCommand,
     version: versionCommand,
     keygen: keygenCommand,
     keys: keysCommand,

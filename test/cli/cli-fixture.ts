@@ -8,6 +8,8 @@ export interface CliFixtureOptions {
   env?: Record<string, string | undefined>;
   isTerminal?: boolean;
   clock?: Clock;
+  /** What stdin holds (readStdin); absent: the process cannot read stdin. */
+  stdin?: Uint8Array;
   /** Files readFile answers with, by path. */
   files?: Record<string, string>;
 }
@@ -20,10 +22,13 @@ export function cliFixture(options: CliFixtureOptions = {}) {
   const out: string[] = [];
   const err: string[] = [];
   const urls: string[] = [];
+  const rawOut: Uint8Array[] = [];
   let interrupt: (signal: string) => void = () => {};
   const deps: CliDeps = {
     out: (t) => out.push(t),
     err: (t) => err.push(t),
+    writeOut: (bytes) => rawOut.push(bytes),
+    readStdin: options.stdin === undefined ? undefined : async (bytesMax) => (options.stdin as Uint8Array).slice(0, bytesMax),
     env: options.env ?? {},
     isTerminal: options.isTerminal,
     clock: options.clock,
@@ -45,5 +50,5 @@ export function cliFixture(options: CliFixtureOptions = {}) {
     },
     waitForStopSignal: () => new Promise((resolve) => (interrupt = resolve)),
   };
-  return { deps, out, err, urls, run: (...args: string[]) => runCli(args, deps), interrupt: () => interrupt("SIGINT") };
+  return { deps, out, err, urls, rawOut, run: (...args: string[]) => runCli(args, deps), interrupt: () => interrupt("SIGINT") };
 }
