@@ -241,6 +241,7 @@ export async function startAgent(config: AgentConfig, platform: AgentPlatform, k
       detectors: { list: () => detectors.list(), tags: () => detectors.tags() },
       collectors,
       generators: generators?.api,
+      kv: kvBackend,
       checks: {
         list: () => health.checks(),
         skipped: () => reloader.plan().skipped,
