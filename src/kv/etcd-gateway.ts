@@ -30,6 +30,8 @@ export interface EtcdGatewayOptions {
 }
 
 export const ETCD_REQUEST_TIMEOUT_MS_DEFAULT = 5_000;
+/** How long an unreachable etcd stays in health after the call that found it so. */
+export const PROBLEM_SHOWN_MS = 30_000;
 
 /** An authentication answer is a token of a few hundred bytes; an error body a sentence. */
 const SMALL_ANSWER_BYTES_MAX = 64 * 1024;
@@ -55,14 +57,25 @@ export class EtcdGateway {
   private preferred = 0;
   private readonly tokens = new Map<string, string>();
   private readonly timeoutMs: number;
-  /** The last call's failure, or undefined after a call that worked (for health). */
-  lastProblem: string | undefined;
+  /** The last failure to reach etcd and when (monotonic ms); cleared by a call that worked. */
+  private lastProblem: { message: string; atMs: number } | undefined;
 
   constructor(private readonly options: EtcdGatewayOptions) {
     if (options.endpoints.length === 0) {
       throw new SatelliteError("kv_etcd_no_endpoints", "the etcd key-value backend has no endpoints", { hint: "give --kv-etcd-endpoints http://HOST:2379,..." });
     }
     this.timeoutMs = options.requestTimeoutMs ?? ETCD_REQUEST_TIMEOUT_MS_DEFAULT;
+  }
+
+  /**
+   * Why etcd could not be reached, for health: the last time no endpoint answered, until a call
+   * works again or PROBLEM_SHOWN_MS passed without one (an agent that makes no calls must not
+   * stay unready for a failure long gone). A refused request (too large, no permission) is the
+   * caller's error, not etcd's health, and is not shown here.
+   */
+  currentProblem(): string | undefined {
+    if (!this.lastProblem || this.options.clock.monotonicMs() - this.lastProblem.atMs > PROBLEM_SHOWN_MS) return undefined;
+    return this.lastProblem.message;
   }
 
   /** An endpoint as it may be shown: credentials in the URL are hidden. */
@@ -113,7 +126,6 @@ export class EtcdGateway {
         if (stop?.aborted) throw error;
         const problem = this.problemOf(endpoint, error, controller.signal);
         if (!problem.elsewhere) {
-          this.lastProblem = problem.message;
           throw problem.error ?? new SatelliteError("kv_etcd_failed", problem.message, { cause: error });
         }
         problems.push(problem.message);
@@ -123,7 +135,7 @@ export class EtcdGateway {
       }
     }
     const message = problems.length === 1 ? (problems[0] as string) : `no etcd endpoint answered: ${problems.join("; ")}`;
-    this.lastProblem = message;
+    this.lastProblem = { message, atMs: this.options.clock.monotonicMs() };
     throw new SatelliteError(lastError?.code ?? "kv_etcd_unreachable", message, {
       hint: lastError?.hint ?? "start etcd, or check --kv-etcd-endpoints: each must be an etcd v3 client URL such as http://10.0.0.5:2379",
     });

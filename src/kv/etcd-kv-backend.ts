@@ -137,7 +137,7 @@ export class EtcdKvBackend implements KvBackend {
 
   health(): KvBackendHealth {
     // A failed watch reconnect is also the gateway's last problem: say it once.
-    const problems = new Set([this.gateway.lastProblem, this.watch?.problem].filter((p): p is string => p !== undefined));
+    const problems = new Set([this.gateway.currentProblem(), this.watch?.problem].filter((p): p is string => p !== undefined));
     return { kind: "etcd", problems: [...problems] };
   }
 

@@ -41,7 +41,7 @@ describe("EtcdGateway", () => {
     expect((await gateway.call("/v3/kv/range", {}, 1000)).endpoint).toBe(B);
     await gateway.call("/v3/kv/range", {}, 1000);
     expect(calls.map((c) => c.url)).toEqual([`${A}/v3/kv/range`, `${B}/v3/kv/range`, `${B}/v3/kv/range`]);
-    expect(gateway.lastProblem).toBeUndefined();
+    expect(gateway.currentProblem()).toBeUndefined();
   });
 
   test("a refusal of the request itself (InvalidArgument) is not tried elsewhere", async () => {
@@ -51,17 +51,23 @@ describe("EtcdGateway", () => {
     expect(error.code).toBe("kv_etcd_rejected");
     expect(error.message).toBe(`etcd at ${A} refused the request: etcdserver: request is too large`);
     expect(calls).toHaveLength(1);
+    expect(gateway.currentProblem()).toBeUndefined();
   });
 
-  test("every endpoint down: one error listing each, with what to do", async () => {
+  test("every endpoint down: one error listing each, with what to do; health shows it for 30 s", async () => {
     const { http } = scripted((r) => {
       throw Object.assign(new Error("Unable to connect"), { code: "ConnectionRefused", path: r.url });
     });
-    const gateway = new EtcdGateway({ endpoints: [A, B], http, clock: new ManualClock() });
+    const clock = new ManualClock();
+    const gateway = new EtcdGateway({ endpoints: [A, B], http, clock });
     const error = await refusal(gateway.call("/v3/kv/range", {}, 1000));
     expect(error.code).toBe("kv_etcd_unreachable");
     expect(error.message).toBe(`no etcd endpoint answered: etcd at ${A} refused the connection: is etcd running?; etcd at ${B} refused the connection: is etcd running?`);
-    expect(gateway.lastProblem).toBe(error.message);
+    expect(gateway.currentProblem()).toBe(error.message);
+    await clock.advance(30_000);
+    expect(gateway.currentProblem()).toBe(error.message);
+    await clock.advance(1);
+    expect(gateway.currentProblem()).toBeUndefined();
   });
 
   test("a member that does not answer is given up after the timeout (on the injected clock), then the next serves", async () => {
