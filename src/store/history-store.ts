@@ -1,5 +1,5 @@
 import type { ProbeStatus, Severity } from "../events/health-state.ts";
-import type { MetricPoint, MetricSample, MetricSeriesQuery } from "./metric-series.ts";
+import type { MetricNamesQuery, MetricPoint, MetricSample, MetricSeriesQuery } from "./metric-series.ts";
 
 /** One probe result as kept in history. Times are Unix milliseconds. */
 export interface ProbeSample {
@@ -62,6 +62,8 @@ export interface HistoryStore {
   querySamples(query: SampleQuery): Promise<ProbeSample[]>;
   /** Buckets of one metric, oldest first; aggregates within retention (`aggregateRetentionMs` for SQLite). */
   queryMetricSeries(query: MetricSeriesQuery): Promise<MetricPoint[]>;
+  /** The names of a node's metrics that start with `prefix`, sorted, each once (peer series too); absent: the backend cannot list them. */
+  listMetrics?(query: MetricNamesQuery): Promise<string[]>;
   /** Deletes what is older than the retention relative to `nowMs`; returns rows removed. */
   prune(nowMs: number): Promise<number>;
   health(): StoreHealth;

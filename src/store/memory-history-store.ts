@@ -37,6 +37,8 @@ import {
   sanitizeMetricSample,
   type MetricBucket,
   type MetricSeriesQuery,
+  type MetricNamesQuery,
+  METRIC_NAMES_MAX,
 } from "./metric-series.ts";
 
 export interface MemoryHistoryStoreOptions {
@@ -83,6 +85,12 @@ export function createMemoryHistoryStore(options: MemoryHistoryStoreOptions): Se
         if (entry) addMetricBucket(entry.bucket, metricBucketOf(m.value));
         else metricMinutes.set(key, { metric: m.metric, node: m.node, peer: m.peer ?? "", minute, bucket: metricBucketOf(m.value) });
       }
+    },
+    async listMetrics(query: MetricNamesQuery) {
+      if (closed) return [];
+      const names = new Set<string>();
+      for (const e of metricMinutes.values()) if (e.node === query.node && e.metric.startsWith(query.prefix)) names.add(e.metric);
+      return [...names].sort().slice(0, Math.min(query.limit, METRIC_NAMES_MAX));
     },
     async queryMetricSeries(query: MetricSeriesQuery) {
       if (closed) return [];

@@ -34,6 +34,18 @@ export interface MetricSeriesQuery {
   stepMs: number;
 }
 
+/** `GET /history/metrics`: the names of one node's metrics that start with a prefix (`statsd.`). */
+export interface MetricNamesQuery {
+  node: string;
+  /** Empty: every name. */
+  prefix: string;
+  /** At most this many names, the first by name. */
+  limit: number;
+}
+
+/** The most names one listing gives. */
+export const METRIC_NAMES_MAX = 1000;
+
 /** One bucket over every sample of the matching series; buckets without samples are left out. */
 export interface MetricPoint {
   /** Start of the bucket, Unix ms. */

@@ -97,6 +97,22 @@ export function runMetricSeriesContract(name: string, makeStore: MakeMetricStore
       expect(await store.queryMetricSeries(all)).toEqual([{ ts: T0 + 50 * M, count: 1, min: 3, avg: 3, max: 3 }]);
     });
 
+    test("listMetrics: one node's names with a prefix, sorted, each once, bounded by the limit", async () => {
+      const store = await make();
+      await store.appendMetrics([
+        metric({ ts: T0, value: 1, metric: "statsd.checkout.latency.p99" }),
+        metric({ ts: T0 + M, value: 2, metric: "statsd.checkout.latency.p99" }),
+        metric({ ts: T0, value: 3, metric: "statsd.api.requests.count" }),
+        metric({ ts: T0, value: 4, metric: "statsd.other-node.count", node: "n2" }),
+        metric({ ts: T0, value: 5, metric: "peer.rttP95Ms", peer: "n2" }),
+        metric({ ts: T0, value: 6, metric: "peer.rttP95Ms", peer: "n3" }),
+      ]);
+      expect(await store.listMetrics?.({ node: "n1", prefix: "statsd.", limit: 10 })).toEqual(["statsd.api.requests.count", "statsd.checkout.latency.p99"]);
+      expect(await store.listMetrics?.({ node: "n1", prefix: "statsd.", limit: 1 })).toEqual(["statsd.api.requests.count"]);
+      expect(await store.listMetrics?.({ node: "n1", prefix: "", limit: 10 })).toEqual(["peer.rttP95Ms", "statsd.api.requests.count", "statsd.checkout.latency.p99"]);
+      expect(await store.listMetrics?.({ node: "n9", prefix: "", limit: 10 })).toEqual([]);
+    });
+
     test("after close, writes are ignored and queries answer empty", async () => {
       const store = await make();
       await store.close();

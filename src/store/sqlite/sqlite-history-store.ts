@@ -12,7 +12,7 @@ import { queryEvents, queryLatest, querySamples, querySeries } from "./sqlite-qu
 import { enforceRetention } from "./sqlite-retention.ts";
 import { isTransientSqliteError, sanitizeEvent, sanitizeSample } from "./sanitize.ts";
 import { createSqliteWriter, loadSeries } from "./sqlite-writes.ts";
-import { createMetricWriter, enforceMetricRetention, loadMetricSeries, queryMetricSeries, type MetricSeriesIds } from "./sqlite-metrics.ts";
+import { createMetricWriter, enforceMetricRetention, listMetricNames, loadMetricSeries, queryMetricSeries, type MetricSeriesIds } from "./sqlite-metrics.ts";
 import { sanitizeMetricSample, type MetricSample } from "../metric-series.ts";
 
 export interface SqliteHistoryStoreOptions {
@@ -299,6 +299,9 @@ export function createSqliteHistoryStore(options: SqliteHistoryStoreOptions): Sq
     },
     async queryMetricSeries(query) {
       return closed ? [] : queryMetricSeries(db, query, clock.nowMs());
+    },
+    async listMetrics(query) {
+      return closed ? [] : listMetricNames(db, query);
     },
     async queryLatest(query = {}) {
       return closed ? [] : queryLatest(db, query);

@@ -8,6 +8,8 @@ import {
   type MetricPoint,
   type MetricSample,
   type MetricSeriesQuery,
+  type MetricNamesQuery,
+  METRIC_NAMES_MAX,
 } from "../metric-series.ts";
 import { bucketStart, normaliseStepMs } from "../series.ts";
 import type { RetentionControl } from "./sqlite-retention.ts";
@@ -118,4 +120,12 @@ export async function enforceMetricRetention(db: Database, ids: MetricSeriesIds,
     await control.pause();
   }
   return removed;
+}
+
+/** Distinct metric names of one node with the prefix, sorted (the series table only: no minute rows are read). */
+export function listMetricNames(db: Database, q: MetricNamesQuery): string[] {
+  const rows = db
+    .query("SELECT DISTINCT metric FROM metric_series WHERE node = ? AND substr(metric, 1, length(?)) = ? ORDER BY metric LIMIT ?")
+    .all(q.node, q.prefix, q.prefix, Math.min(q.limit, METRIC_NAMES_MAX)) as { metric: string }[];
+  return rows.map((r) => r.metric);
 }
