@@ -5,6 +5,7 @@
  */
 import type { Range, TimelineFilter } from "./router.ts";
 import { readClusterStatus, type ClusterModel } from "./status-model.ts";
+import { INTAKE_PREFIX, readMetricNames } from "./intake-model.ts";
 import { readSeries, type Series } from "./series-model.ts";
 import { readTimeline, type TimelineRow } from "./timeline-model.ts";
 
@@ -65,4 +66,9 @@ export async function fetchProbeSeries(node: string, checker: string, range: Ran
 /** A measured number (`<check>.<key>`, `peer.rttP95Ms`) on one node, optionally about one peer. */
 export async function fetchMetricSeries(node: string, metric: string, range: Range, peer?: string, signal?: AbortSignal): Promise<Series> {
   return readSeries(await getJson(apiUrl("/history/series", { metric, node, peer, since: range, step: RANGE_STEP[range] }), [], signal));
+}
+
+/** The names of a node's statsd and graphite intake series in this agent's history. */
+export async function fetchIntakeSeriesNames(node: string, signal?: AbortSignal): Promise<string[]> {
+  return readMetricNames(await getJson(apiUrl("/history/metrics", { node, prefix: INTAKE_PREFIX, limit: "1000" }), [], signal));
 }

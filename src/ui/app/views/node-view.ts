@@ -2,7 +2,8 @@
  * One node: its member facts, every probe (status, severity, error, detail, data), plots of
  * each check's run durations and of measured numbers over 1 h / 24 h / 7 d (from
  * /history/series), and its round trip, loss and clock offset to each peer where the agent
- * serves them (`/status?details`, else the latency and time-drift probes' findings).
+ * serves them (`/status?details`, else the latency and time-drift probes' findings); its statsd
+ * and graphite intake series (intake-section.ts).
  */
 import { fetchMetricSeries, fetchProbeSeries, fetchStatus } from "../api.ts";
 import { h, replaceChildren } from "../dom.ts";
@@ -12,6 +13,7 @@ import { RANGES, routeHref, type Range } from "../router.ts";
 import type { Series } from "../series-model.ts";
 import type { NodeRow } from "../status-model.ts";
 import type { View, ViewContext } from "./view.ts";
+import { intakeSection } from "./intake-section.ts";
 import { choiceLinks, maintenanceBadge, note, pill } from "./widgets.ts";
 
 /** Per-peer numbers the agent keeps as series (docs/history.md). */
@@ -32,6 +34,7 @@ export function nodeView(root: HTMLElement, name: string, range: Range, ctx: Vie
   const durationPlots = h("div", { class: "plots", id: "duration-plots" });
   const metricPlots = h("div", { class: "plots", id: "metric-plots" });
   const plotNote = h("div");
+  const intake = intakeSection(name, range);
   replaceChildren(
     root,
     header,
@@ -44,6 +47,7 @@ export function nodeView(root: HTMLElement, name: string, range: Range, ctx: Vie
     durationPlots,
     h("h3", {}, "Measurements"),
     metricPlots,
+    intake.element,
     h("h2", {}, "Peers"),
     peers,
   );
@@ -229,9 +233,11 @@ export function nodeView(root: HTMLElement, name: string, range: Range, ctx: Vie
     event() {},
     resync() {
       void loadDetails();
+      intake.reload();
     },
     destroy() {
       destroyed = true;
+      intake.destroy();
       for (const cleanup of plotCleanups) cleanup();
     },
   };
