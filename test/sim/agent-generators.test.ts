@@ -79,7 +79,7 @@ describe.skipIf(HAPROXY === undefined)("a generated haproxy configuration follow
       await sim.start(0, "master");
       await sim.start(1, "node", [0]);
       const bothHealthy = () => serverLines().length === 2 && serverLines().every((l) => !l.includes("disabled"));
-      expect(await sim.advanceUntil(() => existsSync(target) && bothHealthy(), 30_000)).toBeGreaterThanOrEqual(0);
+      expect(await sim.advanceUntil(() => existsSync(target) && bothHealthy(), 10_000)).toBeGreaterThanOrEqual(0);
       expect(serverLines()).toEqual(["server node-0 10.3.0.1:8080 check", "server node-1 10.3.0.2:8080 check"]);
       expect(haproxyCheck()).toMatchObject({ ok: true });
       let g = await settle();
@@ -91,7 +91,7 @@ describe.skipIf(HAPROXY === undefined)("a generated haproxy configuration follow
       const writesBefore = g.writes;
 
       await sim.start(2, "node", [0]);
-      expect(await sim.advanceUntil(() => serverLines().length === 3 && serverLines().every((l) => !l.includes("disabled")), 30_000)).toBeGreaterThanOrEqual(0);
+      expect(await sim.advanceUntil(() => serverLines().length === 3 && serverLines().every((l) => !l.includes("disabled")), 10_000)).toBeGreaterThanOrEqual(0);
       expect(serverLines()).toContain("server node-2 10.3.0.3:8080 check");
       expect(haproxyCheck()).toMatchObject({ ok: true });
       g = await settle();
@@ -99,7 +99,7 @@ describe.skipIf(HAPROXY === undefined)("a generated haproxy configuration follow
       expect(commandRuns()).toBe(2);
 
       await sim.stop("node-2", true);
-      expect(await sim.advanceUntil(() => serverLines().length === 2, 30_000)).toBeGreaterThanOrEqual(0);
+      expect(await sim.advanceUntil(() => serverLines().length === 2, 10_000)).toBeGreaterThanOrEqual(0);
       expect(serverLines().some((l) => l.includes("node-2"))).toBe(false);
       expect(haproxyCheck()).toMatchObject({ ok: true });
       g = await settle();
@@ -110,7 +110,7 @@ describe.skipIf(HAPROXY === undefined)("a generated haproxy configuration follow
       expect(readFileSync(target, "utf8")).toContain("maxconn 4096\n");
       const put = await advancing(sim.get("node-1").request("/kv/haproxy/maxconn", { method: "PUT", body: "2000" }));
       expect(put.status).toBe(200);
-      expect(await sim.advanceUntil(() => readFileSync(target, "utf8").includes("maxconn 2000\n"), 30_000)).toBeGreaterThanOrEqual(0);
+      expect(await sim.advanceUntil(() => readFileSync(target, "utf8").includes("maxconn 2000\n"), 10_000)).toBeGreaterThanOrEqual(0);
       expect(haproxyCheck()).toMatchObject({ ok: true });
       g = await settle();
       expect(commandRuns()).toBe(4);
