@@ -57,7 +57,7 @@ export class EtcdWatch {
     let delayMs = min;
     while (!this.stopper.signal.aborted) {
       try {
-        const healthy = await this.followOneStream();
+        const healthy = await this.followOneStreamUntilStopped();
         if (healthy) delayMs = min;
       } catch (error) {
         if (this.stopper.signal.aborted) return;
@@ -73,11 +73,27 @@ export class EtcdWatch {
     }
   }
 
+  /**
+   * One stream with a signal of its own, aborted by stop(): the stop signal lives as long as the
+   * watch, so nothing per stream may stay attached to it after the stream ended.
+   */
+  private async followOneStreamUntilStopped(): Promise<boolean> {
+    const stream = new AbortController();
+    const abort = (): void => stream.abort(this.stopper.signal.reason);
+    this.stopper.signal.addEventListener("abort", abort, { once: true });
+    try {
+      return await this.followOneStream(stream.signal);
+    } finally {
+      this.stopper.signal.removeEventListener("abort", abort);
+      stream.abort();
+    }
+  }
+
   /** Follows one stream until it ends; true when it had been created (a healthy connection). */
-  private async followOneStream(): Promise<boolean> {
+  private async followOneStream(signal: AbortSignal): Promise<boolean> {
     const request: Record<string, unknown> = { key: toBase64(this.options.key), range_end: toBase64(this.options.rangeEnd), fragment: true };
     if (this.nextRevision !== undefined) request.start_revision = String(this.nextRevision);
-    const { response, endpoint } = await this.options.gateway.open("/v3/watch", { create_request: request }, this.stopper.signal);
+    const { response, endpoint } = await this.options.gateway.open("/v3/watch", { create_request: request }, signal);
     this.streamsOpened++;
     let created = false;
     for await (const line of readLinesBounded(response, WATCH_LINE_BYTES_MAX, `etcd at ${endpoint}`)) {
