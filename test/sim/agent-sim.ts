@@ -19,6 +19,8 @@ import { createMemoryHistoryStore } from "../../src/store/memory-history-store.t
 import { createRecordedHostFacts } from "../../src/platform/host-facts.ts";
 import { readRegularTextFile } from "../../src/platform/regular-file.ts";
 import { HeapClock } from "./heap-clock.ts";
+import { createMemoryReplicaStore } from "../../src/kv/memory-replica-store.ts";
+import type { KvReplicaStore } from "../../src/kv/replica-store.ts";
 
 /** One complete agent (startAgent itself) of an AgentSim, and what the test can see of it. */
 export interface SimAgent {
@@ -96,6 +98,9 @@ export class AgentSim {
   /** History stores of earlier runs, by agent name, for restarts that keep their history. */
   private readonly stores = new Map<string, ReturnType<typeof createMemoryHistoryStore>>();
 
+  /** Key-value replicas by agent name: like a disk, they survive a kill and a restart. */
+  readonly kvStores = new Map<string, KvReplicaStore>();
+
   /** `keepHistory`: a restart finds the history of the agent's previous run, as it would on disk. */
   async start(index: number, role: "master" | "node", join: number[] = [], options: { keepHistory?: boolean } = {}): Promise<SimAgent> {
     const name = `node-${index}`;
@@ -120,6 +125,11 @@ export class AgentSim {
         this.stores.set(name, store);
         // Closing at stop would end it for the next run: the next run's agent gets it open.
         return { ...store, close: async () => {} };
+      },
+      openKvReplicaStore: () => {
+        const store = this.kvStores.get(name) ?? createMemoryReplicaStore();
+        this.kvStores.set(name, store);
+        return store;
       },
       listenHttp: async (addresses, h) => {
         handler = h;
