@@ -161,7 +161,7 @@ export async function startAgent(config: AgentConfig, platform: AgentPlatform, k
     closers.push(async () => maintenance.stop());
     const localWithMember = () => {
       const self = gossip.members().find((m) => m.name === config.name);
-      return { ...local(), member_status: self ? memberStatusJson(self) : undefined };
+      return member.view.marked({ ...local(), member_status: self ? memberStatusJson(self) : undefined });
     };
     const observability = createObservability({ config, clock, logger, gossip, events, clusterStatus: () => member.view.status(), localStatus: localWithMember });
     closers.push(() => observability.close());

@@ -85,6 +85,9 @@ describe("maintenance windows with complete agents", () => {
     const response = await a.request("/maintenance", { method: "POST", body: JSON.stringify({ check: "app", for: "1h", reason: "" }) });
     const { window } = (await response.json()) as { window: { id: string } };
     await until(s, () => b.events.some((e) => e.type === "MaintenanceStarted"), 10_000, "the window on node-1");
+    // /local marks the muted check too.
+    const local = (await (await b.request("/local")).json()) as { probes?: { checker: string; maintenance?: { id: string } }[] };
+    expect(local.probes?.find((p) => p.checker === "app")?.maintenance?.id).toBe(window.id);
 
     await s.stop("node-1", false);
     const again = await s.start(1, "node", [0]);
