@@ -38,6 +38,8 @@ export function setupRemoteExec(
     if (hasSecret) logger.info("remote exec enabled", { allow: settings.allow.length, timeoutMs: settings.timeoutMs });
     else logger.warn("remote exec is enabled but this node has neither a gossip key nor an API token: it refuses every request", { hint: "start the agent with --encrypt-file or --api-token-file" });
   }
-  const client = createExecClient({ nodeName: config.name, querying: () => serf, secrets, clock: deps.clock, randomBytes: deps.randomBytes ?? secureRandomBytes });
+  const membersMatching = (filters: { tags?: Record<string, string>; nodes?: string[] }): number =>
+    serf.members().filter((m) => m.status === "alive" && (!filters.nodes || filters.nodes.includes(m.name)) && Object.entries(filters.tags ?? {}).every(([k, v]) => m.tags[k] === v)).length;
+  const client = createExecClient({ nodeName: config.name, querying: () => serf, secrets, clock: deps.clock, randomBytes: deps.randomBytes ?? secureRandomBytes, membersMatching });
   return { source: { run: (request) => client.run(request) }, stop };
 }

@@ -49,6 +49,11 @@ export interface ExecClientOptions {
   secrets: () => ExecSecrets;
   clock: Clock;
   randomBytes: SecureRandomBytes;
+  /**
+   * How many alive members match the filters, as this node sees them: the query ends once that
+   * many answered instead of at its timeout. Absent: it always waits for the timeout.
+   */
+  membersMatching?: (filters: { tags?: Record<string, string>; nodes?: string[] }) => number;
 }
 
 /** The query waits this long past the exec timeout, for the answers to travel back. */
@@ -75,6 +80,7 @@ export function createExecClient(options: ExecClientOptions): { run(request: Rem
         throw new SatelliteError("EXEC_REQUEST_INVALID", (error as Error).message, { hint: "see docs/exec.md for the limits of a request", cause: error });
       }
       const verifiers = verifyingKeys(secrets);
+      const expected = options.membersMatching?.({ tags: request.tags, nodes: request.nodes });
       const results = new Map<string, RemoteExecNodeResult>();
       const take = (response: SerfQueryResponse): void => {
         if (results.has(response.from) || results.size >= RESULTS_MAX) return;
@@ -83,7 +89,15 @@ export function createExecClient(options: ExecClientOptions): { run(request: Rem
         onResult?.(result);
       };
       const answered = await querying.query(
-        { name: EXEC_QUERY_NAME, payload, filterTags: exactTags(request.tags), filterNodes: request.nodes, timeoutMs: request.timeoutMs + EXEC_QUERY_MARGIN_MS, requestAck: true },
+        {
+          name: EXEC_QUERY_NAME,
+          payload,
+          filterTags: exactTags(request.tags),
+          filterNodes: request.nodes,
+          timeoutMs: request.timeoutMs + EXEC_QUERY_MARGIN_MS,
+          requestAck: true,
+          responsesWanted: expected !== undefined && expected > 0 ? expected : undefined,
+        },
         take,
       );
       for (const response of answered.responses) take(response);

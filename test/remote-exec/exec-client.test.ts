@@ -41,6 +41,7 @@ describe("exec client", () => {
     ]);
     expect(seen.sort()).toEqual(["web-1", "web-2"]);
     expect(querying.sent[0]).toMatchObject({ name: EXEC_QUERY_NAME, filterTags: { app: "^web$" }, timeoutMs: 5_000 + EXEC_QUERY_MARGIN_MS, requestAck: true });
+    expect(querying.sent[0]?.responsesWanted).toBeUndefined();
     expect(events.map((e) => [e.node, e.outcome, e.requester])).toEqual([
       ["web-1", "ran", "node-a api 127.0.0.1 loopback"],
       ["web-2", "refused", "node-a api 127.0.0.1 loopback"],
@@ -79,6 +80,16 @@ describe("exec client", () => {
     await expect(createExecClient({ nodeName: "a", querying: () => undefined, secrets: () => SECRETS, clock, randomBytes: (n) => new Uint8Array(n) }).run({ argv: ["uptime"], timeoutMs: 1, caller: "cli" })).rejects.toMatchObject({ code: "EXEC_NO_GOSSIP" });
     await expect(client(querying, clock).run({ argv: Array.from({ length: 8 }, () => "y".repeat(200)), timeoutMs: 1_000, caller: "cli" })).rejects.toMatchObject({ code: "EXEC_REQUEST_INVALID" });
     expect(querying.sent).toEqual([]);
+  });
+
+  test("the query ends once as many nodes answered as this node sees matching", async () => {
+    const clock = new ManualClock();
+    const querying = createFakeQuerying([node("a", { app: "web" }, ALLOW_UPTIME, clock, [])]);
+    const filters: unknown[] = [];
+    const counting = createExecClient({ nodeName: "node-a", querying: () => querying, secrets: () => SECRETS, clock, randomBytes: (n) => new Uint8Array(n), membersMatching: (f) => (filters.push(f), 2) });
+    await counting.run({ argv: ["uptime"], tags: { app: "web" }, nodes: ["a", "b"], timeoutMs: 1_000, caller: "cli" });
+    expect(filters).toEqual([{ tags: { app: "web" }, nodes: ["a", "b"] }]);
+    expect(querying.sent[0]?.responsesWanted).toBe(2);
   });
 
   test("tag values match exactly: serf's regular expressions are anchored and escaped", () => {

@@ -1,0 +1,94 @@
+import { afterAll, describe, expect, test } from "bun:test";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { freePort, waitFor } from "../support/processes.ts";
+
+/**
+ * Remote exec between three compiled agents on loopback sharing a gossip key: a command runs
+ * on the tagged nodes only, a command outside a node's allowlist is refused and recorded in
+ * that node's timeline with the requester, and a node with exec disabled refuses.
+ * SATELLITE_E2E_BINARY points at another build than dist/satellite.
+ */
+const BINARY = process.env.SATELLITE_E2E_BINARY ?? join(import.meta.dir, "../../dist/satellite");
+const KEY = Buffer.alloc(32, 7).toString("base64");
+const work = mkdtempSync(join(tmpdir(), "satellite-e2e-exec-"));
+const procs: ReturnType<typeof Bun.spawn>[] = [];
+afterAll(() => {
+  for (const p of procs) p.kill("SIGKILL");
+  rmSync(work, { recursive: true, force: true });
+});
+
+interface Agent {
+  name: string;
+  api: string;
+  apiPort: number;
+}
+
+interface NodeResult {
+  node: string;
+  outcome: string;
+  exitCode?: number | null;
+  stdout: string;
+  reason?: string;
+}
+
+async function startAgent(name: string, tags: string, exec: string, gossipPort: number, seed: number | undefined): Promise<Agent> {
+  const apiPort = await freePort();
+  const config = join(work, `${name}.yaml`);
+  writeFileSync(config, `defaultChecks: false\n${exec}\n`);
+  const argv = [BINARY, "agent", "--name", name, "--tags", tags, "--encrypt", KEY, "--rpc-addr", `127.0.0.1:${apiPort}`, "--gossip-addr", `127.0.0.1:${gossipPort}`, "--state-dir", join(work, name), "--config", config];
+  if (seed !== undefined) argv.push("--initial-cluster", `127.0.0.1:${seed}`);
+  procs.push(Bun.spawn(argv, { stdout: "ignore", stderr: "ignore", env: { PATH: process.env.PATH ?? "/usr/bin:/bin" } }));
+  const api = `http://127.0.0.1:${apiPort}`;
+  await waitFor(async () => (await fetch(`${api}/livez`).catch(() => undefined))?.ok === true, 10_000, `${name} to answer /livez`);
+  return { name, api, apiPort };
+}
+
+function exec(agent: Agent, args: string[]): { code: number | null; results: NodeResult[]; err: string } {
+  const run = Bun.spawnSync([BINARY, "exec", "--rpc-port", String(agent.apiPort), "-o", "json", ...args], { stdout: "pipe", stderr: "pipe", timeout: 30_000 });
+  const out = run.stdout.toString();
+  return { code: run.exitCode, results: out.trim() === "" ? [] : (JSON.parse(out) as { results: NodeResult[] }).results, err: run.stderr.toString() };
+}
+
+describe.skipIf(!existsSync(BINARY))("remote exec between agents on loopback", () => {
+  test("runs on the tagged nodes only; refuses what a node does not allow and records it; a disabled node refuses", async () => {
+    const [g1, g2, g3] = [await freePort(), await freePort(), await freePort()];
+    const allowEcho = 'exec: { enabled: true, allow: ["echo *"], timeout: 5s }';
+    const n1 = await startAgent("n1", "role=master,app=api", "exec: { enabled: false }", g1, undefined);
+    await startAgent("n2", "role=node,app=web", allowEcho, g2, g1);
+    const n3 = await startAgent("n3", "role=node,app=webdb", allowEcho, g3, g1);
+    const alive = async () => ((await (await fetch(`${n1.api}/members`)).json()) as { members: { status: string }[] }).members.filter((m) => m.status === "alive").length;
+    await waitFor(async () => (await alive()) === 3, 20_000, "three alive members");
+
+    // Tag values match exactly: app=web is n2, not n3 (webdb).
+    const tagged = exec(n1, ["--tag", "app=web", "--", "echo", "hello", "from $HOSTNAME;", "|", "id"]);
+    expect(tagged.err).toBe("");
+    expect(tagged.code).toBe(0);
+    expect(tagged.results).toEqual([expect.objectContaining({ node: "n2", outcome: "ran", exitCode: 0, stdout: "hello from $HOSTNAME; | id\n" })]);
+
+    // Every node: the disabled one refuses, the others run it.
+    const everyone = exec(n1, ["--", "echo", "all"]);
+    expect(everyone.code).toBe(1);
+    expect(everyone.results.map((r) => [r.node, r.outcome, r.reason ?? r.stdout])).toEqual([
+      ["n1", "refused", "exec is disabled on this node (exec.enabled is false)"],
+      ["n2", "ran", "all\n"],
+      ["n3", "ran", "all\n"],
+    ]);
+
+    // Not in n3's allowlist: refused, nothing runs, and n3's timeline says who asked.
+    const marker = join(work, "must-not-exist");
+    const refused = exec(n1, ["--node", "n3", "--", "touch", marker]);
+    expect(refused.results).toEqual([expect.objectContaining({ node: "n3", outcome: "refused", reason: "not in this node's allowlist (exec.allow)" })]);
+    expect(existsSync(marker)).toBe(false);
+    const timeline = (await (await fetch(`${n3.api}/history?type=ExecRan`)).json()) as { events: { node: string; probe: string; oldState: string; newState: string; error?: string }[] };
+    expect(timeline.events.map((e) => [e.probe, e.newState, e.error])).toEqual([
+      [`touch ${marker}`, "refused", "not in this node's allowlist (exec.allow)"],
+      ["echo all", "ran: exit 0", undefined],
+    ]);
+    expect(timeline.events[0]?.oldState).toMatch(/^requested by n1 api 127\.0\.0\.1 loopback \(id [0-9a-f]{32}\)$/);
+    // n1 kept its own refusal.
+    const n1Timeline = (await (await fetch(`${n1.api}/history?type=ExecRan`)).json()) as { events: { newState: string }[] };
+    expect(n1Timeline.events.map((e) => e.newState)).toEqual(["refused"]);
+  }, 90_000);
+});
