@@ -1,7 +1,11 @@
-import { RE2JS } from "re2js";
+import type { RE2JS } from "re2js";
 import { describeError } from "../platform/errors.ts";
 import { decodeFilter, encodeNodeFilter, encodeTagFilter } from "./serf-query-wire.ts";
 import { assertNever } from "../platform/assert-never.ts";
+import { lazyPackage } from "../platform/lazy-package.ts";
+
+/** RE2 for tag filters, loaded with the first tag filter a query carries (most agents never see one). */
+const loadRe2js = lazyPackage("re2js", () => require("re2js") as typeof import("re2js"));
 
 /**
  * serf's query filters: a node list and tag regular expressions, all of which a member must
@@ -72,7 +76,7 @@ export class QueryFilterMatcher {
       result = `tag expression of ${expr.length} characters, over ${TAG_FILTER_EXPR_CHARS_MAX}`;
     } else {
       try {
-        result = RE2JS.compile(expr);
+        result = loadRe2js().RE2JS.compile(expr);
       } catch (error) {
         result = `tag expression does not compile: ${describeError(error)}`;
       }

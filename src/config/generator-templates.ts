@@ -1,9 +1,12 @@
 import { dirname, resolve } from "node:path";
-import nunjucks from "nunjucks";
 import { describeError, SatelliteError } from "../platform/errors.ts";
+import { lazyPackage } from "../platform/lazy-package.ts";
 import { formatKeyPath, type ConfigProblem } from "./config-error.ts";
 import { parseDurationMs } from "./duration.ts";
 import type { GeneratorEntry } from "./generators-schema.ts";
+
+/** The template engine, loaded when the first generator is compiled: an agent without generators never runs its code. */
+export const loadNunjucks = lazyPackage("nunjucks", () => require("nunjucks") as typeof import("nunjucks"));
 
 /** A template larger than this is refused: real ones are a few KiB. */
 export const GENERATOR_TEMPLATE_BYTES_MAX = 256 * 1024;
@@ -36,6 +39,7 @@ export interface TemplateCompileError {
 export function compileTemplateSource(source: string, path: string): TemplateCompileError | undefined {
   try {
     // No loader: compiling never reads a file.
+    const nunjucks = loadNunjucks();
     new nunjucks.Template(source, new nunjucks.Environment([], { autoescape: false }), path, true);
     return undefined;
   } catch (error) {

@@ -1,6 +1,6 @@
 import { dirname } from "node:path";
-import nunjucks from "nunjucks";
-import { GENERATOR_TEMPLATE_BYTES_MAX, templateErrorOf } from "../config/generator-templates.ts";
+import type { ILoader } from "nunjucks";
+import { GENERATOR_TEMPLATE_BYTES_MAX, loadNunjucks, templateErrorOf } from "../config/generator-templates.ts";
 import type { GeneratedFiles } from "../platform/generated-files.ts";
 import type { TemplateContext } from "./template-context.ts";
 
@@ -24,7 +24,8 @@ export interface TemplateRenderer {
  */
 export function compileTemplate(templatePath: string, source: string, files: Pick<GeneratedFiles, "readInside">): TemplateRenderer {
   const dir = dirname(templatePath);
-  const loader: nunjucks.ILoader & { isRelative(name: string): boolean; resolve(from: string, to: string): string } = {
+  const nunjucks = loadNunjucks();
+  const loader: ILoader & { isRelative(name: string): boolean; resolve(from: string, to: string): string } = {
     getSource: (name: string) => ({ src: files.readInside(dir, name, GENERATOR_TEMPLATE_BYTES_MAX), path: name, noCache: false }),
     isRelative: (name: string) => name.startsWith("./") || name.startsWith("../"),
     resolve: (from: string, to: string) => `${dirname(from)}/${to}`,
