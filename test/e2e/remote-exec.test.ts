@@ -33,11 +33,15 @@ interface NodeResult {
   reason?: string;
 }
 
-async function startAgent(name: string, tags: string, exec: string, gossipPort: number, seed: number | undefined): Promise<Agent> {
+/** `secret`: the gossip key (`--encrypt`) or an API token (`--api-token-file`), the only secret the agent has. */
+async function startAgent(name: string, tags: string, exec: string, gossipPort: number, seed: number | undefined, secret: { key: string } | { token: string } = { key: KEY }): Promise<Agent> {
   const apiPort = await freePort();
   const config = join(work, `${name}.yaml`);
   writeFileSync(config, `defaultChecks: false\n${exec}\n`);
-  const argv = [BINARY, "agent", "--name", name, "--tags", tags, "--encrypt", KEY, "--rpc-addr", `127.0.0.1:${apiPort}`, "--gossip-addr", `127.0.0.1:${gossipPort}`, "--state-dir", join(work, name), "--config", config];
+  const tokenFile = join(work, `${name}.token`);
+  if ("token" in secret) writeFileSync(tokenFile, `${secret.token}\n`, { mode: 0o600 });
+  const secretArgs = "key" in secret ? ["--encrypt", secret.key] : ["--api-token-file", tokenFile];
+  const argv = [BINARY, "agent", "--name", name, "--tags", tags, ...secretArgs, "--rpc-addr", `127.0.0.1:${apiPort}`, "--gossip-addr", `127.0.0.1:${gossipPort}`, "--state-dir", join(work, name), "--config", config];
   if (seed !== undefined) argv.push("--initial-cluster", `127.0.0.1:${seed}`);
   procs.push(Bun.spawn(argv, { stdout: "ignore", stderr: "ignore", env: { PATH: process.env.PATH ?? "/usr/bin:/bin" } }));
   const api = `http://127.0.0.1:${apiPort}`;
@@ -45,8 +49,8 @@ async function startAgent(name: string, tags: string, exec: string, gossipPort: 
   return { name, api, apiPort };
 }
 
-function exec(agent: Agent, args: string[]): { code: number | null; results: NodeResult[]; err: string } {
-  const run = Bun.spawnSync([BINARY, "exec", "--rpc-port", String(agent.apiPort), "-o", "json", ...args], { stdout: "pipe", stderr: "pipe", timeout: 30_000 });
+function exec(agent: Agent, args: string[], env: Record<string, string> = {}): { code: number | null; results: NodeResult[]; err: string } {
+  const run = Bun.spawnSync([BINARY, "exec", "--rpc-port", String(agent.apiPort), "-o", "json", ...args], { env: { PATH: process.env.PATH ?? "/usr/bin:/bin", ...env }, stdout: "pipe", stderr: "pipe", timeout: 30_000 });
   const out = run.stdout.toString();
   return { code: run.exitCode, results: out.trim() === "" ? [] : (JSON.parse(out) as { results: NodeResult[] }).results, err: run.stderr.toString() };
 }
@@ -90,5 +94,29 @@ describe.skipIf(!existsSync(BINARY))("remote exec between agents on loopback", (
     // n1 kept its own refusal.
     const n1Timeline = (await (await fetch(`${n1.api}/history?type=ExecRan`)).json()) as { events: { newState: string }[] };
     expect(n1Timeline.events.map((e) => e.newState)).toEqual(["refused"]);
+  }, 90_000);
+
+  test("without a gossip key the API token signs: nodes with the same token run it, a node with another token refuses", async () => {
+    const [g4, g5, g6] = [await freePort(), await freePort(), await freePort()];
+    const allowEcho = 'exec: { enabled: true, allow: ["echo *"] }';
+    const token = "cluster-token-0123456789abcdef";
+    const n4 = await startAgent("n4", "role=master", allowEcho, g4, undefined, { token });
+    await startAgent("n5", "role=node", allowEcho, g5, g4, { token });
+    await startAgent("n6", "role=node", allowEcho, g6, g4, { token: "another-token-0123456789abcdef" });
+    const alive = async () => ((await (await fetch(`${n4.api}/members`)).json()) as { members: { status: string }[] }).members.filter((m) => m.status === "alive").length;
+    await waitFor(async () => (await alive()) === 3, 20_000, "three alive members");
+
+    // The agent has a token: the CLI must present it.
+    expect(exec(n4, ["--", "echo", "x"]).err).toContain("needs the API token");
+    const result = exec(n4, ["--", "echo", "signed"], { SATELLITE_API_TOKEN: token });
+    expect(result.results.map((r) => [r.node, r.outcome, r.stdout])).toEqual([
+      ["n4", "ran", "signed\n"],
+      ["n5", "ran", "signed\n"],
+      ["n6", "refused", ""],
+    ]);
+    expect(result.results[2]?.reason).toMatch(/^request refused \(bad-signature\): signed with api-token, none of which matches this node's api-token \(unsigned answer\)$/);
+    // The caller presented the token: the requester says so.
+    const n4Timeline = (await (await fetch(`${n4.api}/history?type=ExecRan`)).json()) as { events: { oldState: string }[] };
+    expect(n4Timeline.events[0]?.oldState).toMatch(/^requested by n4 api 127\.0\.0\.1 token \(id /);
   }, 90_000);
 });
