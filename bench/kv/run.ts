@@ -5,7 +5,9 @@
  * reads the new value. Both clusters are the compiled binary on loopback, measured one after
  * the other; the etcd agents use `--kv-backend etcd` on a real etcd cluster (3 members by
  * default). The etcd backend is also measured in this process without an agent in between: the
- * floor the agent's API adds to. Everything shares the machine's cores.
+ * floor the agent's API adds to. The agents' CPU per operation is summed over all 5 (a write
+ * costs the agent that took it and, for the replicated store, the replicas). Everything shares
+ * the machine's cores.
  * Usage: bun bench/kv/run.ts [--seconds=3] [--concurrency=16] [--rounds=20] [--etcd-members=3] [--build]
  * Writes bench/kv/out/run.json.
  */
@@ -16,6 +18,7 @@ import { EtcdKvBackend } from "../../src/kv/etcd-kv-backend.ts";
 import { systemClock } from "../../src/platform/clock.ts";
 import { bunHttpFetch } from "../../src/platform/http-fetch.ts";
 import { type EtcdCluster, hasEtcd, startEtcdCluster } from "../../test/kv/etcd-cluster.ts";
+import { cpuSeconds } from "../support/process-cpu.ts";
 import { report } from "../support/report.ts";
 import { type BenchAgents, startAgents } from "./kv-agents.ts";
 import { agentKvClient, backendKvClient } from "./kv-clients.ts";
@@ -55,19 +58,28 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => pr
 interface Measured {
   writes: LoadResult;
   reads: LoadResult;
+  /** The agents' CPU milliseconds per write and per read (summed over all agents); NaN without agents. */
+  writeCpuMs: number;
+  readCpuMs: number;
   visible: { p50Ms: number; p99Ms: number; maxMs: number; timedOut: number };
 }
 
 /** Writes spread over `clients` (loop i uses client i mod n), then reads of known keys, then visibility through clients[0] to all. */
-async function measure(clients: KvBenchClient[]): Promise<Measured> {
+async function measure(clients: KvBenchClient[], pids: number[] = []): Promise<Measured> {
   const pick = (loop: number) => clients[loop % clients.length] as KvBenchClient;
+  const agentsCpu = () => pids.reduce((sum, pid) => sum + cpuSeconds(pid), 0);
+  const perOp = (cpuBefore: number, result: LoadResult) => (pids.length === 0 ? Number.NaN : ((agentsCpu() - cpuBefore) * 1000) / (result.perSecond * seconds));
+  let cpuBefore = agentsCpu();
   const writes = await closedLoop(seconds, concurrency, (loop, n) => pick(loop).put(`bench/w/${loop}/${n % 1000}`, VALUE));
+  const writeCpuMs = perOp(cpuBefore, writes);
   for (let i = 0; i < READ_KEYS; i++) await (clients[0] as KvBenchClient).put(`bench/r/${i}`, VALUE);
+  cpuBefore = agentsCpu();
   const reads = await closedLoop(seconds, concurrency, async (loop, n) => {
     if ((await pick(loop + n).get(`bench/r/${(loop * 7 + n) % READ_KEYS}`)) === undefined) throw new Error("a key written before the read phase was missing");
   });
+  const readCpuMs = perOp(cpuBefore, reads);
   const visible = await timeUntilReadableEverywhere(clients[0] as KvBenchClient, clients, rounds);
-  return { writes, reads, visible };
+  return { writes, reads, writeCpuMs, readCpuMs, visible };
 }
 
 /** The replicated cluster, or why it could not be measured. */
@@ -76,7 +88,7 @@ async function measureAgents(kvArgs: string[], label: string): Promise<Measured 
     agents = await startAgents(binary, work, AGENTS, kvArgs, label);
     const clients = agents.apis.map(agentKvClient);
     await clients[0]?.put("bench/probe", VALUE);
-    return await measure(clients);
+    return await measure(clients, agents.pids);
   } catch (error) {
     return error instanceof Error ? error.message : String(error);
   } finally {
@@ -102,6 +114,8 @@ const pickers: [string, (m: Measured) => number][] = [
   ["reads/s", (m) => m.reads.perSecond],
   ["read p50 ms", (m) => m.reads.p50Ms],
   ["read p99 ms", (m) => m.reads.p99Ms],
+  ["agents' CPU ms per write", (m) => m.writeCpuMs],
+  ["agents' CPU ms per read", (m) => m.readCpuMs],
   ["readable on all 5, p50 ms", (m) => m.visible.p50Ms],
   ["readable on all 5, p99 ms", (m) => m.visible.p99Ms],
 ];
