@@ -1,3 +1,4 @@
+import { isValidNodeName, NODE_NAME_MAX_BYTES } from "../membership/member-claims.ts";
 import { type ExecKey, type ExecKeySource, MAC_BYTES, macOf, sameMac, sourceOfId } from "./exec-keys.ts";
 
 /**
@@ -26,6 +27,7 @@ const VERSION = 1;
 export const EXEC_REQUEST_BYTES_MAX = 768;
 export const EXEC_ARGV_WORDS_MAX = 32;
 export const EXEC_ARG_CHARS_MAX = 256;
+/** Characters of the caller's description. */
 export const EXEC_NAME_CHARS_MAX = 128;
 export const EXEC_TIMEOUT_MS_MAX = 600_000;
 const ID_PATTERN = /^[0-9a-f]{32}$/;
@@ -37,7 +39,7 @@ export type DecodeFailure = { ok: false; reason: "malformed" | "oversize"; messa
 export function requestProblem(request: ExecRequest): string | undefined {
   if (!ID_PATTERN.test(request.id)) return "id must be 32 lowercase hex characters";
   if (!Number.isSafeInteger(request.issuedAtMs) || request.issuedAtMs < 0) return "issuedAtMs must be a non-negative integer";
-  if (!isName(request.origin)) return `origin must be 1 to ${EXEC_NAME_CHARS_MAX} characters without control characters`;
+  if (typeof request.origin !== "string" || !isValidNodeName(request.origin)) return `origin must be a member name (1 to ${NODE_NAME_MAX_BYTES} bytes without control characters)`;
   if (!isName(request.caller)) return `caller must be 1 to ${EXEC_NAME_CHARS_MAX} characters without control characters`;
   if (!Array.isArray(request.argv) || request.argv.length === 0 || request.argv.length > EXEC_ARGV_WORDS_MAX) return `argv must have 1 to ${EXEC_ARGV_WORDS_MAX} words`;
   for (const word of request.argv) {

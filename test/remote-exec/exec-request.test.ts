@@ -65,6 +65,10 @@ describe("exec request signing", () => {
     expect(() => encodeExecRequest({ ...REQUEST, timeoutMs: 0 }, keys)).toThrow("timeoutMs");
     expect(() => encodeExecRequest({ ...REQUEST, argv: Array.from({ length: 4 }, () => "x".repeat(200)) }, keys)).toThrow(`over the ${EXEC_REQUEST_BYTES_MAX} a query carries`);
     expect(() => encodeExecRequest(REQUEST, [])).toThrow("no key to sign with");
+    expect(() => encodeExecRequest({ ...REQUEST, origin: "n\u0085" }, keys)).toThrow("origin must be a member name");
+    // Any member name is an origin, up to memberlist's 255 bytes.
+    const longName = "n".repeat(255);
+    expect(verifyExecRequest(encodeExecRequest({ ...REQUEST, origin: longName }, keys), verifyingKeys({ gossipKeys: [KEY_A] }))).toMatchObject({ ok: true, request: { origin: longName } });
   });
 });
 
