@@ -17,6 +17,7 @@ files=(
   test/membership/*.test.ts
   test/sim/agent-cluster.test.ts
   test/sim/agent-events.test.ts
+  test/sim/agent-maintenance.test.ts
   test/sim/agent-time-series.test.ts
   test/sim/probe-sync.test.ts
   test/cluster/cluster-status.test.ts
