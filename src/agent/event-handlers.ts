@@ -61,7 +61,8 @@ export function startEventHandlers(options: EventHandlersOptions): EventHandlers
     outputBytesMax: options.outputBytesMax ?? EVENT_HANDLER_LIMITS.outputBytesMax,
   };
   const underway = new Set<AbortController>();
-  const handlers = options.handlers.map((spec, index) => {
+  // Query handlers answer serf queries (query-handlers.ts), not events; numbering stays by position.
+  const handlers = options.handlers.flatMap((spec, index) => (spec.query === undefined ? [{ spec, index }] : [])).map(({ spec, index }) => {
     const name = `event-handler-${index + 1}`;
     const logger = options.logger.child({ handler: name });
     const parsed = parseEventFilter(spec.types);

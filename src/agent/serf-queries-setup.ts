@@ -3,12 +3,24 @@ import { answerInternalQueries } from "../cluster/serf-internal-queries.ts";
 import { runKeyOperation } from "../cluster/serf-key-manager.ts";
 import type { ConflictMember } from "../cluster/serf-query-wire.ts";
 import type { AgentConfig } from "../config/load.ts";
+import { parseDurationMs } from "../config/duration.ts";
+import type { Clock } from "../platform/clock.ts";
+import type { Exec } from "../platform/exec.ts";
 import type { Logger } from "../platform/logger.ts";
 import { writePrivateFileAtomic } from "../platform/state-files.ts";
 import type { Gossip } from "./gossip.ts";
+import { answerQueriesWithHandlers } from "./query-handlers.ts";
 
 /** serf's QueryResponseSizeLimit, which the key list answer must fit. */
 const RESPONSE_SIZE_LIMIT_BYTES = 1024;
+
+export interface SerfQueriesSetupDeps {
+  logger: Logger;
+  exec: Exec;
+  clock: Clock;
+  /** Writes the keyring file (default: atomically, 0600). */
+  writeFile?: (path: string, text: string) => void;
+}
 
 export interface AgentSerfQueries {
   /** For the API (POST /query, /keys) and for features built on queries. */
@@ -19,9 +31,11 @@ export interface AgentSerfQueries {
 /**
  * The agent's serf queries: answers serf's internal queries (ping, conflict, keys) against
  * the gossip keyring, rewriting `--keyring-file` atomically (0600, serf's indented JSON array
- * of base64 keys, primary first) after each change so a restart keeps the rotated keys.
+ * of base64 keys, primary first) after each change so a restart keeps the rotated keys; and
+ * answers the queries named by `--event-handler query:NAME=COMMAND` (query-handlers.ts).
  */
-export function setupSerfQueries(config: Pick<AgentConfig, "name" | "keyringFile">, gossip: Gossip, logger: Logger, writeFile: (path: string, text: string) => void = writePrivateFileAtomic): AgentSerfQueries {
+export function setupSerfQueries(config: Pick<AgentConfig, "name" | "keyringFile" | "tags" | "eventHandlers" | "eventHandlerTimeout">, gossip: Gossip, deps: SerfQueriesSetupDeps): AgentSerfQueries {
+  const { logger, writeFile = writePrivateFileAtomic } = deps;
   const serf = gossip.member.serf;
   const keyring = gossip.keyring;
   const log = logger.child({ part: "serf-queries" });
@@ -42,12 +56,24 @@ export function setupSerfQueries(config: Pick<AgentConfig, "name" | "keyringFile
     responseSizeLimitBytes: RESPONSE_SIZE_LIMIT_BYTES,
     logger: log,
   });
+  const stopHandlers = answerQueriesWithHandlers({
+    handlers: config.eventHandlers,
+    querying: serf,
+    exec: deps.exec,
+    clock: deps.clock,
+    logger: logger.child({ part: "query-handlers" }),
+    self: { name: config.name, tags: config.tags },
+    timeoutMs: parseDurationMs(config.eventHandlerTimeout) ?? 30_000,
+  });
   return {
     source: {
       querying: serf,
       keys: (op, keyBase64) => runKeyOperation(serf, () => serf.membership.numAlive(), op, keyBase64),
     },
-    stop,
+    stop: () => {
+      stop();
+      stopHandlers();
+    },
   };
 }
 

@@ -9,7 +9,8 @@ import { freePort, serfAvailable, startSerf, type SerfAgent } from "../wire/serf
  * serf queries across implementations, in one encrypted cluster of 2 real serf agents and 2
  * Satellite agents: serf's _serf_ping (serf reachability) is acked by Satellite, `satellite
  * query` collects the serf agents' query-handler answers, and `serf keys` and `satellite keys`
- * each rotate every member's keyring (Satellite rewrites its --keyring-file) end to end.
+ * each rotate every member's keyring (Satellite rewrites its --keyring-file) end to end;
+ * `serf query` gets the answers of Satellite's query handlers beside serf's.
  */
 const BINARY = process.env.SATELLITE_E2E_BINARY ?? join(import.meta.dir, "../../dist/satellite");
 const K1 = "T9jncgl9mbLus+baTTa7q7nPSUN1ulRTPzZDQpiaqsE=";
@@ -37,7 +38,7 @@ async function startSatellite(name: string, join: string[], again?: Sat): Promis
   const keyringFile = join_(work, `${name}-keyring.json`);
   if (!again) writeFileSync(keyringFile, JSON.stringify([K1]), { mode: 0o600 });
   const proc = Bun.spawn(
-    [BINARY, "agent", "--name", name, "--tags", "role:master", "--rpc-addr", `127.0.0.1:${apiPort}`, "--gossip-addr", `127.0.0.1:${gossipPort}`, "--state-dir", mkdtempSync(join_(work, `${name}-`)), "--keyring-file", keyringFile, "--initial-cluster", join.join(",")],
+    [BINARY, "agent", "--name", name, "--tags", "role:master", "--rpc-addr", `127.0.0.1:${apiPort}`, "--gossip-addr", `127.0.0.1:${gossipPort}`, "--state-dir", mkdtempSync(join_(work, `${name}-`)), "--keyring-file", keyringFile, "--event-handler", `query:who=echo "satellite agent $SATELLITE_SELF_NAME answers $(cat)"`, "--initial-cluster", join.join(",")],
     { stdout: "ignore", stderr: "ignore" },
   );
   cleanups.push(() => void proc.kill("SIGKILL"));
@@ -93,12 +94,24 @@ describe.skipIf(!serfAvailable() || !existsSync(BINARY))("serf queries and key r
     const reach = serfCli(s1, "reachability");
     expect(reach.out).toContain("Successfully contacted all live nodes");
 
+    // serf query: Satellite's query handlers answer beside serf's.
+    const fromSerf = serfCli(s2, "query", "-format=json", "-timeout=3s", "who", "hello");
+    expect(fromSerf.code).toBe(0);
+    const serfView = JSON.parse(fromSerf.out) as { Acks: string[]; Responses: Record<string, string> };
+    expect(serfView.Acks.sort()).toEqual([...all].sort());
+    expect(Object.fromEntries(Object.entries(serfView.Responses).map(([k, v]) => [k, v.trim()]))).toEqual({
+      "serf-1": "serf agent serf-1 answers",
+      "serf-2": "serf agent serf-2 answers",
+      "sat-1": "satellite agent sat-1 answers hello",
+      "sat-2": "satellite agent sat-2 answers hello",
+    });
+
     // satellite query: the serf agents' query handlers answer; acks from all four.
     const q = satellite(sat1, "query", "who", "-o", "json", "--timeout", "3s");
     expect(q.code).toBe(0);
     const answer = JSON.parse(q.out) as { acks: string[]; responses: { from: string; payload: string }[] };
     expect(answer.acks.sort()).toEqual([...all].sort());
-    expect(answer.responses.map((r) => `${r.from}: ${r.payload.trim()}`).sort()).toEqual(["serf-1: serf agent serf-1 answers", "serf-2: serf agent serf-2 answers"]);
+    expect(answer.responses.map((r) => `${r.from}: ${r.payload.trim()}`).sort()).toEqual(["sat-1: satellite agent sat-1 answers", "sat-2: satellite agent sat-2 answers", "serf-1: serf agent serf-1 answers", "serf-2: serf agent serf-2 answers"]);
     const tagged = JSON.parse(satellite(sat2, "query", "who", "--node", "serf-2", "-o", "json", "--timeout", "2s").out) as typeof answer;
     expect(tagged.acks).toEqual(["serf-2"]);
 
