@@ -9,7 +9,8 @@ import { secureRandomBytes, type SecureRandomBytes } from "../platform/secure-ra
 import { createExecClient } from "../remote-exec/exec-client.ts";
 import type { ExecSecrets } from "../remote-exec/exec-keys.ts";
 import { createExecResponder, EXEC_QUERY_NAME } from "../remote-exec/exec-responder.ts";
-import type { Gossip } from "./gossip.ts";
+import type { Serf } from "../cluster/serf.ts";
+import type { Keyring } from "../membership/wire/keyring.ts";
 
 export interface RemoteExec {
   /** POST /exec. */
@@ -25,7 +26,7 @@ export interface RemoteExec {
  */
 export function setupRemoteExec(
   config: Pick<AgentConfig, "name" | "exec" | "apiToken">,
-  deps: { gossip: Pick<Gossip, "member" | "keyring">; exec: Exec; clock: Clock; events: EventStream; logger: Logger; randomBytes?: SecureRandomBytes },
+  deps: { gossip: { member: { serf: Pick<Serf, "query" | "answerQuery" | "members"> }; keyring: Keyring | undefined }; exec: Exec; clock: Clock; events: EventStream; logger: Logger; randomBytes?: SecureRandomBytes },
 ): RemoteExec {
   const serf = deps.gossip.member.serf;
   const logger = deps.logger.child({ part: "remote-exec" });
