@@ -103,10 +103,15 @@ export function createReplicatedKv(deps: ReplicatedKvDeps, options: ReplicatedKv
 
   /** Sends one request to a replica; this node's own requests are answered in place. */
   const call = async (node: KvNode, message: KvMessage): Promise<KvReply> => {
-    if (node.name === name) return server.answer(message, name);
-    const payload = await deps.request(node.addr, encodeKvMessage(message), options.requestTimeoutMs);
-    if (!payload) throw new Error(`${node.name} sent no reply`);
-    const reply = decodeKvMessage(payload);
+    let reply: KvMessage;
+    if (node.name === name) reply = server.answer(message, name);
+    else {
+      const payload = await deps.request(node.addr, encodeKvMessage(message), options.requestTimeoutMs).catch((error: unknown) => {
+        throw new Error(`${node.name}: ${describeError(error)}`);
+      });
+      if (!payload) throw new Error(`${node.name} sent no reply`);
+      reply = decodeKvMessage(payload);
+    }
     if (reply.type !== "kvReply") throw new Error(`${node.name} answered with a ${reply.type}`);
     if (!reply.ok) throw new Error(`${node.name}: ${reply.error ?? "refused"}`);
     return reply;
@@ -125,12 +130,8 @@ export function createReplicatedKv(deps: ReplicatedKvDeps, options: ReplicatedKv
     const needed = writeQuorum(replicas.length);
     const calls = replicas.map(async (node) => {
       if (!node.alive) throw new Error(`${node.name} is not alive`);
-      try {
-        await call(node, { type: "kvWrite", records: [record] });
-        return node.name;
-      } catch (error) {
-        throw new Error(`${node.name}: ${describeError(error)}`);
-      }
+      await call(node, { type: "kvWrite", records: [record] });
+      return node.name;
     });
     // Replicas that did not store it get a hint, also after the write was acknowledged.
     const acked = await awaitQuorum(calls, needed);

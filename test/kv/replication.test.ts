@@ -28,7 +28,7 @@ describe("replicated store", () => {
     await cluster.kv("n0").put("k", bytes("w")).catch((e: unknown) => (error = e));
     expect(error).toBeInstanceOf(SatelliteError);
     expect((error as SatelliteError).code).toBe("kv_write_no_quorum");
-    expect((error as Error).message).toMatch(/reached 1 of its 3 replicas, 2 needed/);
+    expect((error as Error).message).toMatch(/reached 1 of its 3 replicas, 2 needed: n[12] is not alive; n[12] is not alive/);
     await cluster.kv("n0").get("k").catch((e: unknown) => (error = e));
     expect((error as SatelliteError).code).toBe("kv_read_no_quorum");
   });
