@@ -60,7 +60,7 @@ describe.skipIf(!existsSync(BINARY))("remote exec between agents on loopback", (
     const [g1, g2, g3] = [await freePort(), await freePort(), await freePort()];
     const allowEcho = 'exec: { enabled: true, allow: ["echo *"], timeout: 5s }';
     const n1 = await startAgent("n1", "role=master,app=api", "exec: { enabled: false }", g1, undefined);
-    await startAgent("n2", "role=node,app=web", allowEcho, g2, g1);
+    await startAgent("n2", "role=node,app=web", 'exec: { enabled: true, allow: ["echo *", "sleep *"], timeout: 5s }', g2, g1);
     const n3 = await startAgent("n3", "role=node,app=webdb", allowEcho, g3, g1);
     const alive = async () => ((await (await fetch(`${n1.api}/members`)).json()) as { members: { status: string }[] }).members.filter((m) => m.status === "alive").length;
     await waitFor(async () => (await alive()) === 3, 20_000, "three alive members");
@@ -91,6 +91,11 @@ describe.skipIf(!existsSync(BINARY))("remote exec between agents on loopback", (
       ["echo all", "ran: exit 0", undefined],
     ]);
     expect(timeline.events[0]?.oldState).toMatch(/^requested by n1 api 127\.0\.0\.1 loopback \(id [0-9a-f]{32}\)$/);
+    // The timeout kills the command: the answer says so and no process is left.
+    const sleeping = exec(n1, ["--node", "n2", "--timeout", "1s", "--", "sleep", "31.25"]);
+    expect(sleeping.results).toEqual([expect.objectContaining({ node: "n2", outcome: "ran", exitCode: null, timedOut: true })]);
+    expect(Bun.spawnSync(["pgrep", "-f", "^sleep 31.25$"]).exitCode).toBe(1);
+
     // n1 kept its own refusal.
     const n1Timeline = (await (await fetch(`${n1.api}/history?type=ExecRan`)).json()) as { events: { newState: string }[] };
     expect(n1Timeline.events.map((e) => e.newState)).toEqual(["refused"]);
