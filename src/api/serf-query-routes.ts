@@ -38,6 +38,10 @@ export function parseQueryRequest(value: unknown): Parsed<QueryRequest> {
   const v = value as Record<string, unknown>;
   if (typeof v.name !== "string" || v.name === "") return { ok: false, error: `name must be a non-empty string: ${QUERY_SHAPE}` };
   if (v.payload !== undefined && typeof v.payload !== "string") return { ok: false, error: "payload must be a string" };
+  // serf's agent refuses its internal names too (only a bare _serf_ping, which serf reachability sends).
+  if (v.name.startsWith("_serf_") && !(v.name === "_serf_ping" && (v.payload ?? "") === "")) {
+    return { ok: false, error: `queries cannot be named with the _serf_ prefix (serf's internal queries) except _serf_ping without a payload`, hint: "use `satellite keys` for key rotation" };
+  }
   const nodes = v.nodes ?? [];
   if (!Array.isArray(nodes) || nodes.length > FILTER_ENTRIES_MAX * 16 || !nodes.every((n) => typeof n === "string" && isValidNodeName(n))) {
     return { ok: false, error: "nodes must be a list of member names", hint: "`satellite members` lists the names" };

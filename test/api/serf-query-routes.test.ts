@@ -19,6 +19,8 @@ describe("POST /query, GET /keys, POST /keys/*", () => {
     [{ name: "q", nodes: ["bad\nname"] }, /nodes must be a list of member names/],
     [{ name: "q", timeoutMs: -5 }, /timeoutMs must be a positive integer/],
     [{ name: "q", other: 1 }, /unknown key "other"/],
+    [{ name: "_serf_remove-key", payload: "x" }, /_serf_ prefix/],
+    [{ name: "_serf_ping", payload: "x" }, /_serf_ prefix/],
   ])("a malformed query body %p is 400 naming the problem", async (body, message) => {
     const { app, state } = makeApp();
     const res = await app.request("/query", post(body), LOOPBACK);
