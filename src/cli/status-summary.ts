@@ -1,5 +1,6 @@
 import type { Probe } from "../events/health-state.ts";
 import type { ClusterStatusJson, MaintenanceWindowJson, NodeStatusJson } from "../cluster/status-json.ts";
+import { describeWindowTarget } from "../cluster/maintenance-window.ts";
 import { formatTags } from "../config/tag-syntax.ts";
 import { formatTable } from "./table.ts";
 import { paintHealth, plainText, type TerminalStyle } from "./terminal-style.ts";
@@ -39,8 +40,7 @@ function muted(word: string, subject: { maintenance?: unknown }): string {
 
 function maintenanceSection(windows: readonly MaintenanceWindowJson[]): string[] {
   if (windows.length === 0) return [];
-  const target = (w: MaintenanceWindowJson): string => (w.check === undefined ? `node ${w.node ?? "?"}` : w.node === undefined ? `check ${w.check} everywhere` : `check ${w.check} on ${w.node}`);
-  return ["", "Maintenance:", ...windows.map((w) => plainText(`  ${target(w)} until ${w.until.slice(0, 19)}Z by ${w.author}${w.reason ? `: ${w.reason}` : ""} (${w.id})`))];
+  return ["", "Maintenance:", ...windows.map((w) => plainText(`  ${describeWindowTarget(w)} until ${w.until.slice(0, 19)}Z by ${w.author}${w.reason ? `: ${w.reason}` : ""} (${w.id})`))];
 }
 
 /** One node (`status --local`): its verdict and its probes, failing ones first. */
