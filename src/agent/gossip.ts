@@ -16,6 +16,7 @@ import { lanConfig, localConfig, wanConfig } from "../membership/config-presets.
 import type { NetAddress } from "../membership/gossip-net.ts";
 import { SatelliteError, describeError } from "../platform/errors.ts";
 import { loadKeyring } from "./gossip-keyring.ts";
+import { kvNodeTags } from "../kv/kv-placement.ts";
 import { MutableKeyring } from "../membership/wire/mutable-keyring.ts";
 import { notifierGossipTags } from "./notifications.ts";
 import type { EventStream } from "../events/event-stream.ts";
@@ -81,7 +82,7 @@ export async function startGossip(
     });
   }
   const advertised = { host: net.localAddress.ip, port: advertise?.port || net.localAddress.port };
-  const satelliteTags = { ...notifierGossipTags(config), ...apiPortTags(firstApiPort(config.rpcAddr)) };
+  const satelliteTags = { ...notifierGossipTags(config), ...apiPortTags(firstApiPort(config.rpcAddr)), ...kvNodeTags(config.kv) };
   const member = createClusterMember(
     { membership: PRESETS[config.profile](config.name), tags: { ...config.tags, ...satelliteTags }, stalenessLimitMs: STATUS_STALENESS_MS, digestCoalesceMs: DIGEST_COALESCE_MS, serf: memberTimeouts(config) },
     { net, clock, random, logger: platform.logger, codec: serfCodec, tagCodec, snapshots: platform.peerSnapshots(joinPath(config.stateDir, "peers.json"), logger), health, events, satelliteRoutes },

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { HashRing, writeQuorum } from "../../src/kv/hash-ring.ts";
-import { kvNodes } from "../../src/kv/kv-placement.ts";
+import { kvNodes, kvNodeTags } from "../../src/kv/kv-placement.ts";
 import { compareVersions, formatVersion, HybridClock, parseVersion } from "../../src/kv/kv-version.ts";
 import { newerRecord } from "../../src/kv/kv-record.ts";
 import { SATELLITE_TAGS } from "./kv-test-cluster.ts";
@@ -63,6 +63,13 @@ describe("placement over members", () => {
       ["a", true],
       ["b", false],
     ]);
+  });
+  test("members tagged kv=no keep no replicas; a node with the store off or on etcd says so", () => {
+    const nodes = kvNodes([member("a", "alive"), member("b", "alive", { ...SATELLITE_TAGS, kv: "no" })], "a");
+    expect(nodes.map((n) => n.name)).toEqual(["a"]);
+    expect(kvNodeTags({ enabled: true, backend: "replicated" })).toEqual({});
+    expect(kvNodeTags({ enabled: false, backend: "replicated" })).toEqual({ kv: "no" });
+    expect(kvNodeTags({ enabled: true, backend: "etcd" })).toEqual({ kv: "no" });
   });
   test("when any member is tagged kv=yes, only those", () => {
     const nodes = kvNodes([member("a", "alive"), member("b", "alive", { ...SATELLITE_TAGS, kv: "yes" }), member("c", "alive", { ...SATELLITE_TAGS, kv: "yes" })], "a");
