@@ -49,6 +49,9 @@ describe("satellite query", () => {
     expect(await c.run("query", "x", "--tag", "novalue")).toBe(2);
     expect(c.err.at(-1)).toContain("KEY=REGEXP");
     expect(await c.run("query", "x", "--timeout", "soon")).toBe(2);
+    expect(await c.run("query", "x", "--relay-factor", "9")).toBe(2);
+    expect(await c.run("query", "x", "--relay-factor", "2")).toBe(0);
+    expect(sent.at(-1)?.relayFactor).toBe(2);
   });
 });
 

@@ -23,6 +23,7 @@ export const queryCommand = defineCommand({
     tag: { type: "string", valueHint: "KEY=REGEXP", description: "Only members whose tag matches the regular expression (RE2, unanchored) answer; repeat for more tags" },
     node: { type: "string", valueHint: "NAME", description: "Only this member answers; repeat for more members" },
     timeout: { type: "string", valueHint: "DURATION", description: "How long to collect answers (default: serf's, gossip interval x 16 x log10(members + 1))" },
+    "relay-factor": { type: "string", valueHint: "0-5", description: "Answers also come back through this many other members, for lossy networks (default 0)" },
     ack: { type: "boolean", default: true, negativeDescription: "Do not ask members to acknowledge receipt", description: "Ask members to acknowledge receipt" },
     name: { type: "positional", required: false, valueHint: "NAME", description: "The query's name, as the answering handlers know it" },
     payload: { type: "positional", required: false, valueHint: "PAYLOAD", description: "Text sent with the query" },
@@ -45,7 +46,10 @@ export const queryCommand = defineCommand({
       if (timeoutMs === undefined || timeoutMs <= 0) throw new CommandExit(EXIT_USAGE, `--timeout ${context.args.timeout}: expected a duration such as 5s or 500ms`);
     }
     const ack = context.args.ack !== false;
-    const response = await connectAgent(deps, context.args, (timeoutMs ?? 60_000) + ANSWER_MARGIN_MS).query.$post({ json: { name, payload, nodes, tags, timeoutMs, ack, relayFactor: 0 } });
+    const relayText = context.args["relay-factor"];
+    const relayFactor = relayText === undefined ? 0 : Number(relayText);
+    if (!Number.isInteger(relayFactor) || relayFactor < 0 || relayFactor > 5) throw new CommandExit(EXIT_USAGE, `--relay-factor ${relayText}: expected an integer from 0 to 5`);
+    const response = await connectAgent(deps, context.args, (timeoutMs ?? 60_000) + ANSWER_MARGIN_MS).query.$post({ json: { name, payload, nodes, tags, timeoutMs, ack, relayFactor } });
     if (response.status !== 200) throw new CommandExit(1, `query failed: ${await describeErrorAnswer(response)}`);
     const body = await response.json();
     if (isDataFormat(format)) {
