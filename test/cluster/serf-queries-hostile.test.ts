@@ -60,6 +60,17 @@ describe("received queries are hostile until checked", () => {
     expect(e.answered()).toBe(1);
   });
 
+  test("relay factor: the ack and the answer also go, wrapped in a relay to the source, through that many other live members", async () => {
+    const e = engine();
+    e.queries.handleQuery(query({ relayFactor: 2 }), 100);
+    await flush();
+    const relays = e.replies().filter((r) => r.msg.type === "relay");
+    expect(relays).toHaveLength(4);
+    expect(new Set(relays.map((r) => r.to))).toEqual(new Set(["10.0.0.2:7946", "10.0.0.3:7946"]));
+    for (const r of relays) expect(r.msg).toMatchObject({ destAddr: PEER.addr, destPort: PEER.port, destName: PEER.name });
+    expect(e.replies().filter((r) => r.msg.type === "queryResponse")).toHaveLength(2);
+  });
+
   test.each([
     ["a source that is no member", { sourceNode: "stranger" }],
     ["a member's name at another address (reflection)", { addr: "192.0.2.66" }],
