@@ -1,16 +1,20 @@
+import { bytesEqual } from "../platform/bytes.ts";
 import type { Clock } from "../platform/clock.ts";
 import type { Logger } from "../platform/logger.ts";
 import { createRateLimitedLog, REPEATED_LOG_INTERVAL_MS, type RateLimitedLog } from "../platform/rate-limited-log.ts";
-import { shuffle, type Random } from "../platform/random.ts";
+import type { Random } from "../platform/random.ts";
 import type { Awareness } from "./awareness.ts";
 import type { BroadcastQueue } from "./broadcast-queue.ts";
 import type { MembershipConfig } from "./config.ts";
 import type { EventDelegate } from "./delegates.ts";
 import { isPlausibleIncarnation, refutingIncarnation } from "./incarnation.ts";
-import { checkAliveClaim, isValidNodeName, newClaimCounts, type ClaimRejectReason } from "./member-claims.ts";
+import { ClaimFilter, type ClaimSource } from "./claim-filter.ts";
+import { checkAliveClaim } from "./member-claims.ts";
+import { goneLongerThan, longestGone } from "./member-retention.ts";
 import { NodeStateCode, type AliveMessage, type DeadMessage, type GossipMessage, type PushNodeState, type SuspectMessage } from "./messages.ts";
 import type { MemberNode, NodeStateName } from "./node.ts";
-import { Suspicion, suspicionMinTimeoutMs } from "./suspicion.ts";
+import { ProbeOrder } from "./probe-order.ts";
+import { Suspicion, suspicionBounds } from "./suspicion.ts";
 import { assertNever } from "../platform/assert-never.ts";
 
 interface NodeRecord extends MemberNode {
@@ -30,14 +34,6 @@ export interface MemberTableDeps {
   validateMeta?: (meta: Uint8Array) => string | undefined;
 }
 
-/**
- * Where a claim comes from. `gossip`: a packet, or a push/pull someone else started, limited
- * by incarnationJumpMax. `reply`: the answer to a push/pull we started (a seed or a member we
- * picked), taken as is, so a restarted node or one back from a long partition catches up.
- * `local`: our own announcement.
- */
-export type ClaimSource = "gossip" | "reply" | "local";
-
 const STATE_CODES: Record<NodeStateName, NodeStateCode> = { alive: 0, suspect: 1, dead: 2, left: 3 };
 
 /**
@@ -50,12 +46,12 @@ const STATE_CODES: Record<NodeStateName, NodeStateCode> = { alive: 0, suspect: 1
  */
 export class MemberTable {
   private readonly nodes = new Map<string, NodeRecord>();
-  private order: string[] = [];
-  private probeIndex = 0;
+  private readonly order: ProbeOrder;
   private leavingFlag = false;
   readonly localName: string;
+  private readonly claims: ClaimFilter;
   /** Claims dropped before they reached the table, by reason. */
-  readonly rejected = newClaimCounts();
+  readonly rejected: ClaimFilter["rejected"];
   /** Members this node started to suspect (each alive -> suspect change it made), for metrics. */
   suspicionsStarted = 0;
   /** Lines the network can repeat at will: one per kind per interval. */
@@ -63,7 +59,10 @@ export class MemberTable {
 
   constructor(private readonly deps: MemberTableDeps) {
     this.localName = deps.config.name;
+    this.order = new ProbeOrder(deps.random);
     this.notes = createRateLimitedLog(deps.logger, () => deps.clock.monotonicMs(), REPEATED_LOG_INTERVAL_MS);
+    this.claims = new ClaimFilter(this.notes, deps.config.incarnationJumpMax);
+    this.rejected = this.claims.rejected;
   }
 
   get leaving(): boolean {
@@ -100,13 +99,13 @@ export class MemberTable {
       // An alive may be one step further ahead than an accusation: it answers one.
       const implausible = rec && source === "gossip" && !isPlausibleIncarnation(rec.incarnation, a.incarnation, this.deps.config.incarnationJumpMax + 1);
       const reason = invalid ?? (implausible ? "implausible_incarnation" : !rec && !this.makeRoom() ? "table_full" : undefined);
-      if (reason) return void (this.reject(reason, a.node, a.incarnation), onDone?.());
+      if (reason) return void (this.claims.reject(reason, a.node, a.incarnation), onDone?.());
     }
     let isNew = false;
     if (!rec) {
       rec = { name: a.node, addr: a.addr, port: a.port, meta: a.meta, incarnation: 0, state: "dead", stateChangeMs: this.now(), vsn: a.vsn, suspicion: undefined };
       this.nodes.set(a.node, rec);
-      this.insertIntoProbeOrder(a.node);
+      this.order.insert(a.node);
       isNew = true;
     }
     const movesAddress = rec.addr !== a.addr || rec.port !== a.port;
@@ -139,7 +138,7 @@ export class MemberTable {
   suspectNode(s: SuspectMessage, source: ClaimSource = "gossip"): void {
     const rec = this.nodes.get(s.node);
     if (!rec || s.incarnation < rec.incarnation) return;
-    if (!this.accusationAccepted(rec, s, source)) return;
+    if (!this.claims.accusationAccepted(rec.incarnation, s, source)) return;
     if (rec.suspicion) {
       if (rec.suspicion.confirm(s.from)) this.broadcast(s);
       return;
@@ -162,11 +161,7 @@ export class MemberTable {
     const changedAt = this.now();
     rec.stateChangeMs = changedAt;
     const { config } = this.deps;
-    const n = this.size();
-    let k = config.suspicionMult - 2;
-    if (n - 2 < k) k = 0;
-    const minMs = suspicionMinTimeoutMs(config.suspicionMult, n, config.probeIntervalMs);
-    const maxMs = config.suspicionMaxTimeoutMult * minMs;
+    const { k, minMs, maxMs } = suspicionBounds(config.suspicionMult, config.suspicionMaxTimeoutMult, this.size(), config.probeIntervalMs);
     rec.suspicion = new Suspicion(s.from, k, minMs, maxMs, this.deps.clock, (confirmations) => {
       const current = this.nodes.get(s.node);
       if (!current || current.state !== "suspect" || current.stateChangeMs !== changedAt) return;
@@ -178,7 +173,7 @@ export class MemberTable {
   deadNode(d: DeadMessage, onDone?: () => void, source: ClaimSource = "gossip"): void {
     const rec = this.nodes.get(d.node);
     if (!rec || d.incarnation < rec.incarnation) return void onDone?.();
-    if (!this.accusationAccepted(rec, d, source)) return void onDone?.();
+    if (!this.claims.accusationAccepted(rec.incarnation, d, source)) return void onDone?.();
     const isLeave = d.from === d.node;
     if (rec.state === "left" || (rec.state === "dead" && !isLeave)) return void onDone?.();
     rec.suspicion?.cancel();
@@ -232,12 +227,12 @@ export class MemberTable {
 
   /** Next node of the shuffled round-robin probe list, skipping ourselves and dead nodes. */
   nextProbeTarget(): MemberNode | undefined {
-    for (let scanned = 0; scanned <= this.order.length; scanned++) {
-      if (this.probeIndex >= this.order.length) {
-        this.resetProbeOrder();
-        if (this.order.length === 0) return undefined;
+    for (let scanned = 0; scanned <= this.order.size; scanned++) {
+      if (this.order.roundOver()) {
+        this.startProbeRound();
+        if (this.order.size === 0) return undefined;
       }
-      const rec = this.nodes.get(this.order[this.probeIndex++] as string);
+      const rec = this.nodes.get(this.order.next());
       if (!rec || rec.name === this.localName || rec.state === "dead" || rec.state === "left") continue;
       return snapshot(rec);
     }
@@ -247,9 +242,9 @@ export class MemberTable {
   /** Up to `k` distinct random nodes accepted by `accept` (memberlist's kRandomNodes). */
   randomNodes(k: number, accept: (node: MemberNode) => boolean): MemberNode[] {
     const picked = new Map<string, MemberNode>();
-    const n = this.order.length;
+    const n = this.order.size;
     for (let tries = 0; tries < 3 * n && picked.size < k; tries++) {
-      const rec = this.nodes.get(this.order[this.deps.random.int(n)] as string);
+      const rec = this.nodes.get(this.order.randomName() as string);
       if (!rec || picked.has(rec.name) || !accept(rec)) continue;
       picked.set(rec.name, snapshot(rec));
     }
@@ -272,55 +267,21 @@ export class MemberTable {
   }
 
   /**
-   * Accusations (suspect, dead) from gossip must name usable nodes and stay within
-   * incarnationJumpMax of what we know; anything else is dropped and counted.
-   */
-  private accusationAccepted(rec: NodeRecord, m: SuspectMessage | DeadMessage, source: ClaimSource): boolean {
-    if (source !== "gossip") return true;
-    if (!isValidNodeName(m.from)) return this.reject("invalid_name", m.node, m.incarnation);
-    if (!isPlausibleIncarnation(rec.incarnation, m.incarnation, this.deps.config.incarnationJumpMax)) return this.reject("implausible_incarnation", m.node, m.incarnation);
-    return true;
-  }
-
-  /** Counts a dropped claim; always false, for `return this.reject(...)` in checks. */
-  private reject(reason: ClaimRejectReason, node: string, incarnation: number): false {
-    this.rejected[reason]++;
-    this.notes.log("debug", `claim-${reason}`, "dropped a member claim", { reason, node, incarnation });
-    return false;
-  }
-
-  /**
    * A slot for a new node: free below membersMax, else the place of the node dead or left
    * the longest (it would be forgotten soon anyway). False when every slot holds a live node.
    */
   private makeRoom(): boolean {
     if (this.nodes.size < this.deps.config.membersMax) return true;
-    let oldest: NodeRecord | undefined;
-    for (const rec of this.nodes.values()) {
-      const gone = rec.state === "dead" || rec.state === "left";
-      if (gone && rec.name !== this.localName && (!oldest || rec.stateChangeMs < oldest.stateChangeMs)) oldest = rec;
-    }
+    const oldest = longestGone(this.nodes.values(), this.localName);
     if (!oldest) return false;
     this.nodes.delete(oldest.name);
     return true;
   }
 
-  private insertIntoProbeOrder(name: string): void {
-    this.order.push(name);
-    const last = this.order.length - 1;
-    const offset = this.deps.random.int(this.order.length);
-    [this.order[last], this.order[offset]] = [this.order[offset] as string, this.order[last] as string];
-  }
-
   /** At the end of a round: forget nodes dead longer than gossipToTheDead, reshuffle. */
-  private resetProbeOrder(): void {
-    const now = this.now();
-    for (const rec of [...this.nodes.values()]) {
-      const gone = rec.state === "dead" || rec.state === "left";
-      if (gone && rec.name !== this.localName && now - rec.stateChangeMs > this.deps.config.gossipToTheDeadMs) this.nodes.delete(rec.name);
-    }
-    this.order = shuffle([...this.nodes.keys()], this.deps.random);
-    this.probeIndex = 0;
+  private startProbeRound(): void {
+    for (const name of goneLongerThan(this.nodes.values(), this.localName, this.now(), this.deps.config.gossipToTheDeadMs)) this.nodes.delete(name);
+    this.order.restart([...this.nodes.keys()]);
   }
 
   private now(): number {
@@ -330,10 +291,4 @@ export class MemberTable {
 
 function snapshot(rec: NodeRecord): MemberNode {
   return { name: rec.name, addr: rec.addr, port: rec.port, meta: rec.meta, incarnation: rec.incarnation, state: rec.state, stateChangeMs: rec.stateChangeMs, vsn: rec.vsn };
-}
-
-export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }

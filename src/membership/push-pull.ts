@@ -1,7 +1,7 @@
 import { SatelliteError, describeError } from "../platform/errors.ts";
 import { addressOf, type MembershipCore } from "./core.ts";
 import { formatAddress, type NetAddress } from "./gossip-net.ts";
-import type { ClaimSource } from "./member-table.ts";
+import type { ClaimSource } from "./claim-filter.ts";
 import type { PushPullMessage } from "./messages.ts";
 
 export function localPushPull(core: MembershipCore, join: boolean): PushPullMessage {

@@ -19,6 +19,17 @@ export function suspicionMinTimeoutMs(suspicionMult: number, n: number, probeInt
 }
 
 /**
+ * A new suspicion's bounds in a table of `n` nodes, as memberlist sets them: k = mult - 2
+ * independent confirmations expected (none when fewer than k other nodes could send one),
+ * min from suspicionMinTimeoutMs, max = maxTimeoutMult x min.
+ */
+export function suspicionBounds(suspicionMult: number, suspicionMaxTimeoutMult: number, n: number, probeIntervalMs: number): { k: number; minMs: number; maxMs: number } {
+  const k = n - 2 < suspicionMult - 2 ? 0 : suspicionMult - 2;
+  const minMs = suspicionMinTimeoutMs(suspicionMult, n, probeIntervalMs);
+  return { k, minMs, maxMs: suspicionMaxTimeoutMult * minMs };
+}
+
+/**
  * The timer of one suspicion. Starts at max (min when no confirmations are expected) and
  * shrinks toward min as independent peers confirm. The accuser that started it never counts.
  */
