@@ -1,3 +1,4 @@
+import { bytesEqual } from "../platform/bytes.ts";
 import type { SerfUserEvents } from "./serf-messages.ts";
 
 export type EventVerdict = "new" | "duplicate" | "too-old" | "slot-full";
@@ -27,7 +28,7 @@ export class UserEventBuffer {
     const index = ltime % this.size;
     let slot = this.slots[index];
     if (slot && slot.ltime === ltime) {
-      if (slot.events.some((e) => e.name === name && sameBytes(e.payload, payload))) return "duplicate";
+      if (slot.events.some((e) => e.name === name && bytesEqual(e.payload, payload))) return "duplicate";
       if (slot.events.length >= EVENTS_PER_LTIME_MAX) return "slot-full";
     } else {
       slot = { ltime, events: [] };
@@ -41,8 +42,4 @@ export class UserEventBuffer {
   collection(): SerfUserEvents[] {
     return this.slots.filter((s): s is SerfUserEvents => s !== undefined);
   }
-}
-
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && a.every((v, i) => v === b[i]);
 }

@@ -1,3 +1,4 @@
+import { bytesEqual } from "../../platform/bytes.ts";
 import type { Keyring } from "./keyring.ts";
 
 const KEY_SIZES = [16, 24, 32];
@@ -42,16 +43,12 @@ export class MutableKeyring implements Keyring {
 
   /** Removes a secondary key (no-op when absent); the primary cannot be removed. */
   remove(key: Uint8Array): string | undefined {
-    if (sameKey(this.current[0] as Uint8Array, key)) return "Removing the primary key is not allowed";
-    this.current = this.current.filter((k) => !sameKey(k, key));
+    if (bytesEqual(this.current[0] as Uint8Array, key)) return "Removing the primary key is not allowed";
+    this.current = this.current.filter((k) => !bytesEqual(k, key));
     return undefined;
   }
 
   private indexOf(key: Uint8Array): number {
-    return this.current.findIndex((k) => sameKey(k, key));
+    return this.current.findIndex((k) => bytesEqual(k, key));
   }
-}
-
-function sameKey(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && a.every((v, i) => v === b[i]);
 }
