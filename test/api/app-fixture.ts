@@ -34,7 +34,8 @@ export function makeApp(overrides: Partial<ApiDeps> = {}, extra: readonly RouteM
     execs: [] as { argv: string[]; caller: string; timeoutMs: number; tags?: Record<string, string>; nodes?: string[] }[],
   };
   // A one-node replicated store; its writes are recorded for the mutation guard's test.
-  const kv = createReplicatedKv({ name: "n1", clock, random: createSeededRandom(1), logger: createMemoryLogger(), store: createMemoryReplicaStore(), members: () => [], request: async () => undefined });
+  // On a clock of its own: its background timers (hints, anti-entropy) are not the app's.
+  const kv = createReplicatedKv({ name: "n1", clock: new ManualClock(Date.UTC(2026, 10, 22, 12, 0, 0)), random: createSeededRandom(1), logger: createMemoryLogger(), store: createMemoryReplicaStore(), members: () => [], request: async () => undefined });
   const deps: ApiDeps = {
     clock,
     kv: {
