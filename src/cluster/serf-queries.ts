@@ -1,4 +1,5 @@
 import type { NetAddress } from "../membership/gossip-net.ts";
+import { isValidNodeName } from "../membership/member-claims.ts";
 import type { Clock, Timer } from "../platform/clock.ts";
 import { SatelliteError, describeError } from "../platform/errors.ts";
 import type { Logger } from "../platform/logger.ts";
@@ -161,7 +162,7 @@ export class SerfQueries implements SerfQuerying {
 
   handleResponse(msg: SerfQueryResponseMessage): void {
     const p = this.pending.get(msg.ltime);
-    if (!p || p.id !== msg.id) return void this.drop("unexpected_response", "a response to no running query", { ltime: msg.ltime, from: msg.from.slice(0, 64) });
+    if (!p || p.id !== msg.id || !isValidNodeName(msg.from)) return void this.drop("unexpected_response", "a response to no running query, or from no valid member name", { ltime: msg.ltime, from: msg.from.slice(0, 64) });
     const { responseSizeLimitBytes, responsesMax, responseBytesMax } = this.deps.config;
     if ((msg.flags & QUERY_FLAG_ACK) !== 0) {
       if (p.wantAck && p.acks.size < responsesMax) p.acks.add(msg.from);

@@ -130,9 +130,10 @@ describe("received queries are hostile until checked", () => {
     respond("peer", 10);
     respond("peer", 20);
     respond("other", 2000);
+    respond("bad\u0000name", 5);
     await e.clock.advance(1000);
     const result = await pending;
     expect(result.responses.map((r) => [r.from, r.payload.length])).toEqual([["peer", 10]]);
-    expect(e.queries.drops.oversized).toBe(1);
+    expect(e.queries.drops).toMatchObject({ oversized: 1, unexpected_response: 1 });
   });
 });
