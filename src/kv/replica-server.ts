@@ -22,9 +22,18 @@ export interface ReplicaServerDeps {
   onApplied: (record: KvRecord) => void;
   /** Tombstones older than this (Unix ms) are past their retention: not taken in, so a purged delete does not come back. */
   tombstoneCutoffMs: () => number;
+  /** Monotonic ms, for the bound on anti-entropy answers. */
+  monotonicMs: () => number;
   /** The store failed (counted, shown on /readyz) or recovered. */
   onStoreResult: (error: string | undefined) => void;
 }
+
+/**
+ * Anti-entropy answers per second at most: each reads every record this node holds, so a flood of
+ * digests (a bug, or a forged sender with the key) cannot keep the store busy. Peers ask about
+ * once per interval each; a refused one asks again at its next round.
+ */
+export const DIGEST_ANSWERS_PER_SECOND_MAX = 20;
 
 /** Bytes of records in one list reply. */
 const LIST_REPLY_BYTES_MAX = 768 * 1024;
@@ -74,6 +83,12 @@ export function createReplicaServer(deps: ReplicaServerDeps) {
         return replyOf({ records: out });
       }
       case "kvDigest": {
+        const now = deps.monotonicMs();
+        if (now - digestWindowStart >= 1000) {
+          digestWindowStart = now;
+          digestAnswers = 0;
+        }
+        if (++digestAnswers > DIGEST_ANSWERS_PER_SECOND_MAX) return replyOf({ ok: false, error: `busy: over ${DIGEST_ANSWERS_PER_SECOND_MAX} anti-entropy answers this second` });
         if (from === undefined) return replyOf({ ok: false, error: "digest from an address that is not a member" });
         const ring = deps.ring();
         const bucketCount = message.bucketCount;
@@ -91,6 +106,8 @@ export function createReplicaServer(deps: ReplicaServerDeps) {
         return assertNever(message, "key-value message");
     }
   };
+  let digestWindowStart = Number.NEGATIVE_INFINITY;
+  let digestAnswers = 0;
   /** Where the last truncated anti-entropy answer to each peer ended. */
   const cursors = new Map<string, string>();
   return {

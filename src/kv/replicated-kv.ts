@@ -97,6 +97,7 @@ export function createReplicatedKv(deps: ReplicatedKvDeps, options: ReplicatedKv
     keysMax: options.replicaKeysMax,
     onApplied: emit,
     tombstoneCutoffMs: () => clock.nowMs() - options.tombstoneRetentionMs,
+    monotonicMs: () => clock.monotonicMs(),
     onStoreResult: (error) => (storeError = error),
   });
   const nodeAt = (addr: NetAddress) => nodes().find((n) => n.addr.ip === addr.ip && n.addr.port === addr.port);

@@ -3,6 +3,8 @@ import { ManualClock } from "../../src/platform/manual-clock.ts";
 import { SatelliteError } from "../../src/platform/errors.ts";
 import { HashRing } from "../../src/kv/hash-ring.ts";
 import { KvTestCluster } from "./kv-test-cluster.ts";
+import { decodeKvMessage, encodeKvMessage } from "../../src/kv/kv-wire.ts";
+import { DIGEST_ANSWERS_PER_SECOND_MAX } from "../../src/kv/replica-server.ts";
 
 const bytes = (text: string) => new TextEncoder().encode(text);
 const text = (value: Uint8Array | undefined) => (value === undefined ? undefined : new TextDecoder().decode(value));
@@ -140,6 +142,17 @@ describe("replicated store", () => {
       const holders = ["n0", "n1", "n2", "n3", "n4"].filter((n) => cluster.store(n).get(`k${i}`) !== undefined);
       expect(holders.sort()).toEqual(ring.replicasFor(`k${i}`).sort());
     }
+  });
+
+  test("anti-entropy answers are bounded per second; past the bound a digest is refused as busy", async () => {
+    start(2);
+    const digest = encodeKvMessage({ type: "kvDigest", bucketCount: 64, digests: [] });
+    const from = { ip: KvTestCluster.ip("n1"), port: 7946 };
+    const okOf = async () => (decodeKvMessage((await cluster.kv("n0").onRequest(digest, from)) as Uint8Array) as { ok: boolean }).ok;
+    for (let i = 0; i < DIGEST_ANSWERS_PER_SECOND_MAX; i++) expect(await okOf()).toBe(true);
+    expect(await okOf()).toBe(false);
+    await clock.advance(1000);
+    expect(await okOf()).toBe(true);
   });
 
   test("a malformed request is answered with an error and counted, not thrown", async () => {
