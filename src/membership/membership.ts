@@ -7,7 +7,7 @@ import { AckRegistry } from "./ack-registry.ts";
 import { Awareness } from "./awareness.ts";
 import { BroadcastQueue } from "./broadcast-queue.ts";
 import type { MembershipConfig } from "./config.ts";
-import { addressOf, sendWithPiggyback, startLoop, type MembershipCore } from "./core.ts";
+import { addressOf, startLoop, type MembershipCore } from "./core.ts";
 import type { MembershipDelegates } from "./delegates.ts";
 import { gossipRound, pushPullIntervalFor } from "./gossip.ts";
 import { formatAddress, type GossipNet, type NetAddress } from "./gossip-net.ts";
@@ -16,11 +16,10 @@ import type { ClaimRejectReason } from "./member-claims.ts";
 import { MemberTable } from "./member-table.ts";
 import type { GossipMessage } from "./messages.ts";
 import type { MemberNode } from "./node.ts";
-import { probeNode, relayIndirectPing } from "./probe.ts";
-import { RateBudget } from "./rate-budget.ts";
-import { answerPushPull, periodicPushPull, pushPullWith } from "./push-pull.ts";
+import { createMessageDispatch } from "./message-dispatch.ts";
+import { probeNode } from "./probe.ts";
+import { periodicPushPull, pushPullWith } from "./push-pull.ts";
 import { UdpHealthTracker, type UdpHealth } from "./udp-health.ts";
-import { assertNever } from "../platform/assert-never.ts";
 
 export interface MembershipDeps {
   net: GossipNet;
@@ -105,14 +104,7 @@ export function createMembership(config: MembershipConfig, deps: MembershipDeps,
     isStopped: () => stopped,
   };
   const pendingTimers = new Set<Timer>();
-  const requestBudget = new RateBudget(config.requestsPerSecondMax, () => clock.monotonicMs());
-  let requestsUnanswered = 0;
-  /** Whether a UDP request may be answered now (see requestsPerSecondMax); counts it when not. */
-  const mayAnswer = (): boolean => {
-    if (requestBudget.take()) return true;
-    requestsUnanswered++;
-    return false;
-  };
+  const dispatch = createMessageDispatch(core);
 
   const localMeta = (): Uint8Array => {
     const meta = delegates.delegate?.nodeMeta(config.metaMaxBytes) ?? new Uint8Array();
@@ -152,64 +144,11 @@ export function createMembership(config: MembershipConfig, deps: MembershipDeps,
       });
     });
 
-  const onPacketMessage = (msg: GossipMessage, from: NetAddress): void => {
-    if (stopped) return;
-    switch (msg.type) {
-      case "ping":
-        if (msg.node && msg.node !== config.name) {
-          notes.log("debug", "ping-for-another", "ignoring a ping meant for another node", { node: msg.node, from: formatAddress(from) });
-          return;
-        }
-        if (!mayAnswer()) return;
-        sendWithPiggyback(core, replyAddress(msg, from), [{ type: "ack", seqNo: msg.seqNo, payload: delegates.ping?.ackPayload() ?? new Uint8Array() }]);
-        return;
-      case "indirectPing":
-        if (!mayAnswer()) return;
-        return relayIndirectPing(core, msg, from);
-      case "ack":
-        core.acks.handleAck(msg.seqNo, msg.payload);
-        return;
-      case "nack":
-        return core.acks.handleNack(msg.seqNo);
-      case "alive":
-        return core.table.aliveNode(msg);
-      case "suspect":
-        return core.table.suspectNode(msg);
-      case "dead":
-        return core.table.deadNode(msg);
-      case "user":
-        return delegates.delegate?.notifyMsg(msg.payload);
-      case "err":
-        return notes.log("warn", "peer-error", "peer reported an error", { from: formatAddress(from), error: msg.error });
-      case "pushPull":
-        return notes.log("debug", "push-pull-packet", "ignoring a push/pull that came as a packet", { from: formatAddress(from) });
-      default:
-        return assertNever(msg, "gossip message");
-    }
-  };
-
-  const onStreamMessage = async (msg: GossipMessage, from: NetAddress): Promise<GossipMessage | undefined> => {
-    if (stopped) return undefined;
-    switch (msg.type) {
-      case "ping":
-        if (msg.node && msg.node !== config.name) return undefined;
-        return { type: "ack", seqNo: msg.seqNo, payload: delegates.ping?.ackPayload() ?? new Uint8Array() };
-      case "pushPull":
-        return answerPushPull(core, msg);
-      case "user":
-        delegates.delegate?.notifyMsg(msg.payload);
-        return undefined;
-      default:
-        onPacketMessage(msg, from);
-        return undefined;
-    }
-  };
-
   const membership: Membership = {
     start() {
       if (started) return;
       started = true;
-      net.setHandlers({ onPacketMessage, onStreamMessage });
+      net.setHandlers(dispatch.handlers);
       announceSelf(1);
       startLoop(core, () => awareness.scaleTimeout(config.probeIntervalMs), async () => {
         const target = core.table.nextProbeTarget();
@@ -301,14 +240,10 @@ export function createMembership(config: MembershipConfig, deps: MembershipDeps,
       awareness: awareness.score(),
       broadcastsQueued: broadcasts.length(),
       rejected: { ...core.table.rejected },
-      requestsUnanswered,
+      requestsUnanswered: dispatch.requestsUnanswered(),
       suspicionsStarted: core.table.suspicionsStarted,
       pushPulls: { ...core.pushPulls },
     }),
   };
   return membership;
-}
-
-function replyAddress(msg: { sourceAddr?: string; sourcePort?: number }, from: NetAddress): NetAddress {
-  return msg.sourceAddr && msg.sourcePort ? { ip: msg.sourceAddr, port: msg.sourcePort } : from;
 }
