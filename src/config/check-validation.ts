@@ -44,7 +44,8 @@ export function validateChecks(
       for (const { key, message } of durationProblems) problems.push({ source, path: at(key), message });
       return;
     }
-    const result = (kind.options as z.ZodType<Record<string, unknown>>).safeParse(optionInput);
+    // jitless: each check's options are parsed once per load (see load.ts).
+    const result = (kind.options as z.ZodType<Record<string, unknown>>).safeParse(optionInput, { jitless: true });
     if (!result.success) {
       for (const issue of result.error.issues) {
         problems.push({ source, path: at(...issue.path), message: describeIssue(issue, spec.kind) });

@@ -53,7 +53,9 @@ export function loadAgentConfig(input: LoadConfigInput): AgentConfig {
     const topKey = String(unsafe.path[0] ?? "");
     throw new ConfigError([{ source: describeSource(layered.sources.get(topKey) ?? { kind: "default" }), path: formatKeyPath(unsafe.path), message: unsafe.message }]);
   }
-  const parsed = agentConfigSchema.safeParse(layered.raw);
+  // Parsed once per start: zod's compiled fast path costs more to generate than it saves here
+  // (about 10 ms of CPU and 150 KiB at start, docs/performance.md).
+  const parsed = agentConfigSchema.safeParse(layered.raw, { jitless: true });
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue): ConfigProblem => {
       const topKey = issue.code === "unrecognized_keys" ? undefined : String(issue.path[0] ?? "");
