@@ -199,6 +199,7 @@ export async function startAgent(config: AgentConfig, platform: AgentPlatform, k
       restartEventHandlers: async (c) => {
         await handlers.stop();
         handlers = startEventHandlers(handlerOptions(c));
+        serfQueries.reloadHandlers(c);
       },
     });
     // Detected tags changed: checks are planned again, so applyOn follows what the host is now.

@@ -25,6 +25,8 @@ export interface SerfQueriesSetupDeps {
 export interface AgentSerfQueries {
   /** For the API (POST /query, /keys) and for features built on queries. */
   source: SerfQueriesSource;
+  /** Answers with the query handlers of a reloaded config (SIGHUP) instead of the running ones. */
+  reloadHandlers(config: Pick<AgentConfig, "name" | "tags" | "eventHandlers" | "eventHandlerTimeout">): void;
   stop(): void;
 }
 
@@ -56,19 +58,25 @@ export function setupSerfQueries(config: Pick<AgentConfig, "name" | "keyringFile
     responseSizeLimitBytes: RESPONSE_SIZE_LIMIT_BYTES,
     logger: log,
   });
-  const stopHandlers = answerQueriesWithHandlers({
-    handlers: config.eventHandlers,
-    querying: serf,
-    exec: deps.exec,
-    clock: deps.clock,
-    logger: logger.child({ part: "query-handlers" }),
-    self: { name: config.name, tags: config.tags },
-    timeoutMs: parseDurationMs(config.eventHandlerTimeout) ?? 30_000,
-  });
+  const handlersOf = (c: Pick<AgentConfig, "name" | "tags" | "eventHandlers" | "eventHandlerTimeout">) =>
+    answerQueriesWithHandlers({
+      handlers: c.eventHandlers,
+      querying: serf,
+      exec: deps.exec,
+      clock: deps.clock,
+      logger: logger.child({ part: "query-handlers" }),
+      self: { name: c.name, tags: c.tags },
+      timeoutMs: parseDurationMs(c.eventHandlerTimeout) ?? 30_000,
+    });
+  let stopHandlers = handlersOf(config);
   return {
     source: {
       querying: serf,
       keys: (op, keyBase64) => runKeyOperation(serf, () => serf.membership.numAlive(), op, keyBase64),
+    },
+    reloadHandlers: (next) => {
+      stopHandlers();
+      stopHandlers = handlersOf(next);
     },
     stop: () => {
       stop();

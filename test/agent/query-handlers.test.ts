@@ -1,5 +1,7 @@
 import { describe, expect, test } from "bun:test";
+import type { Gossip } from "../../src/agent/gossip.ts";
 import { answerQueriesWithHandlers } from "../../src/agent/query-handlers.ts";
+import { setupSerfQueries } from "../../src/agent/serf-queries-setup.ts";
 import { decodeSerfMessage, decodeTags, encodeSerfMessage, encodeTags } from "../../src/cluster/serf-wire.ts";
 import { parseEventHandlerSpec } from "../../src/config/event-handler-spec.ts";
 import type { Exec, ExecOptions } from "../../src/platform/exec.ts";
@@ -49,5 +51,29 @@ describe("query handlers answer serf queries (simulation)", () => {
     expect(runs.map((r) => r.argv.join(" "))).toEqual(["/bin/sh -c hostname", "/bin/sh -c hostname", "/bin/sh -c hostname"]);
     expect(runs[0]?.options.stdin).toBe("ping");
     expect(runs[0]?.options.env).toMatchObject({ SATELLITE_EVENT: "query", SATELLITE_QUERY_NAME: "who", SATELLITE_QUERY_SOURCE: "node-0", SATELLITE_SELF_NAME: "node-0" });
+  });
+});
+
+describe("query handlers follow a reloaded config", () => {
+  test("after reloadHandlers the new command answers and the old one no longer does", async () => {
+    const sim = new SerfSim({ seed: 8 });
+    await sim.startCluster(2);
+    if ((await sim.advanceUntil(() => sim.converged(), 30_000)) < 0) throw new Error("no convergence");
+    const node1 = sim.nodes.get("node-1")!;
+    const exec: Exec = { run: async (argv) => ({ exitCode: 0, signalCode: null, stdout: argv[2] ?? "", stderr: "", truncated: false, aborted: false }) };
+    const spec = (text: string) => {
+      const parsed = parseEventHandlerSpec(text);
+      if (!parsed.ok) throw new Error(parsed.error);
+      return parsed.spec;
+    };
+    const config = { name: "node-1", keyringFile: undefined, tags: {}, eventHandlerTimeout: "5s", eventHandlers: [spec("query:v=one")] };
+    const setup = setupSerfQueries(config, { member: { serf: node1.serf }, keyring: undefined } as unknown as Gossip, { logger: silentLogger, exec, clock: sim.clock });
+    const ask = async (name: string) => (await sim.settle(sim.nodes.get("node-0")!.serf.query({ name, payload: new Uint8Array(), timeoutMs: 1000 }))).responses.map((r) => new TextDecoder().decode(r.payload));
+    expect(await ask("v")).toEqual(["one"]);
+    setup.reloadHandlers({ ...config, eventHandlers: [spec("query:w=two")] });
+    expect(await ask("v")).toEqual([]);
+    expect(await ask("w")).toEqual(["two"]);
+    setup.stop();
+    expect(await ask("w")).toEqual([]);
   });
 });
