@@ -4,12 +4,14 @@ import type { Clock, Timer } from "../platform/clock.ts";
 import { describeError } from "../platform/errors.ts";
 import type { Logger } from "../platform/logger.ts";
 import type { Random } from "../platform/random.ts";
-import { changeOf, isProblem, type ObservedAlert } from "./alert-state.ts";
+import type { ObservedAlert } from "./alert-state.ts";
 import { ALERT_REFRESH_MS } from "./alertmanager-sender.ts";
+import { AckBatch } from "./ack-batch.ts";
 import type { AckEntry } from "./acknowledgment.ts";
+import { callWithin } from "./call-within.ts";
+import { firingAcknowledged } from "./firing-acknowledged.ts";
 import type { Notification } from "./notification.ts";
 import { notificationDocument } from "./notification-document.ts";
-import { subjectId } from "./notification-keys.ts";
 import type { NotificationSender, OutgoingNotification } from "./notification-sender.ts";
 import type { NotificationText } from "./notification-text.ts";
 import type { ChangeFilter } from "./notifier-filter.ts";
@@ -23,8 +25,6 @@ export const TAKEOVER_GRACE_MS = 2000;
 const QUIET_PERIODS_MAX = 5;
 /** A notification still undelivered after this long is given up (reported as NotificationFailed, final). */
 export const NOTIFICATION_AGE_MAX_MS = 24 * 3_600_000;
-/** Acknowledgments made within this window go out as one user event. */
-const ACK_BATCH_MS = 100;
 
 /** What the engine publishes on the event stream. */
 export type NotificationEventInput = NotificationSentEvent | NotificationFailedEvent;
@@ -75,8 +75,7 @@ export class NotifierEngine {
   private quietTimer?: Timer;
   private quietStartedMs?: number;
   private retryTimer?: Timer;
-  private ackTimer?: Timer;
-  private pendingAcks: AckEntry[] = [];
+  private readonly acks: AckBatch;
   private delivering = false;
   private lastRefreshMs = Number.NEGATIVE_INFINITY;
   private stopped = false;
@@ -84,7 +83,9 @@ export class NotifierEngine {
   private lastError?: { text: string; atMs: number };
   private lastSentAtMs?: number;
 
-  constructor(private readonly deps: NotifierEngineDeps) {}
+  constructor(private readonly deps: NotifierEngineDeps) {
+    this.acks = new AckBatch(deps.clock, deps.acknowledge);
+  }
 
   /** The alert states this node observes now; `changed` when any subject's state differs from the last look. */
   observe(observed: ReadonlyMap<string, ObservedAlert>, changed: boolean): void {
@@ -153,8 +154,7 @@ export class NotifierEngine {
     this.stopped = true;
     this.quietTimer?.cancel();
     this.retryTimer?.cancel();
-    this.ackTimer?.cancel();
-    this.sendAcks();
+    this.acks.flush();
   }
 
   private active(): boolean {
@@ -223,16 +223,14 @@ export class NotifierEngine {
   private async attempt(n: Notification): Promise<boolean> {
     const { clock, config } = this.deps;
     n.attempts++;
-    const controller = new AbortController();
-    const timer = clock.setTimer(this.deps.timeoutMs, () => controller.abort(new Error(`no answer within ${this.deps.timeoutMs} ms`)));
     try {
-      await this.deps.sender.deliver(this.outgoing(n), controller.signal);
+      await callWithin(clock, this.deps.timeoutMs, (signal) => this.deps.sender.deliver(this.outgoing(n), signal));
       this.counters.sent++;
       this.lastSentAtMs = clock.nowMs();
       this.deps.publish({ type: "NotificationSent", ...this.facts(n) });
       return true;
     } catch (error) {
-      const text = controller.signal.aborted ? describeError(controller.signal.reason) : describeError(error);
+      const text = describeError(error);
       const delay = retryDelayMs(n.attempts, this.deps.random);
       n.nextAttemptAtMs = clock.nowMs() + delay;
       n.lastError = text;
@@ -241,8 +239,6 @@ export class NotifierEngine {
       this.deps.outbox.save();
       this.deps.publish({ type: "NotificationFailed", ...this.facts(n), error: `${config.kind} ${config.name}: ${text}`, final: false, retryInMs: delay });
       return false;
-    } finally {
-      timer.cancel();
     }
   }
 
@@ -252,16 +248,7 @@ export class NotifierEngine {
     outbox.remove(n.key);
     outbox.acknowledge(n.subjectId, { state: n.alert.state, key: n.key, atMs: clock.nowMs() });
     outbox.save();
-    this.pendingAcks.push({ subjectId: n.subjectId, state: n.alert.state, key: n.key });
-    this.ackTimer ??= clock.setTimer(ACK_BATCH_MS, () => this.sendAcks());
-  }
-
-  private sendAcks(): void {
-    this.ackTimer = undefined;
-    if (this.pendingAcks.length === 0) return;
-    const entries = this.pendingAcks;
-    this.pendingAcks = [];
-    this.deps.acknowledge(entries);
+    this.acks.add({ subjectId: n.subjectId, state: n.alert.state, key: n.key });
   }
 
   private giveUp(n: Notification, why: string): void {
@@ -272,33 +259,16 @@ export class NotifierEngine {
 
   private async refresh(): Promise<void> {
     this.lastRefreshMs = this.deps.clock.monotonicMs();
-    const firing = this.firingAcknowledged().map((n) => this.outgoing(n));
+    const firing = firingAcknowledged(this.observed, this.deps.outbox.notified, this.deps.accepts).map((n) => this.outgoing(n));
     if (firing.length === 0) return;
-    const controller = new AbortController();
-    const timer = this.deps.clock.setTimer(this.deps.timeoutMs, () => controller.abort(new Error(`no answer within ${this.deps.timeoutMs} ms`)));
     try {
-      await this.deps.sender.refresh?.(firing, controller.signal);
+      await callWithin(this.deps.clock, this.deps.timeoutMs, async (signal) => {
+        await this.deps.sender.refresh?.(firing, signal);
+      });
     } catch (error) {
       this.counters.failedAttempts++;
-      this.lastError = { text: `re-posting firing alerts: ${controller.signal.aborted ? describeError(controller.signal.reason) : describeError(error)}`, atMs: this.deps.clock.nowMs() };
-    } finally {
-      timer.cancel();
+      this.lastError = { text: `re-posting firing alerts: ${describeError(error)}`, atMs: this.deps.clock.nowMs() };
     }
-  }
-
-  /** Alerts this node observes firing whose firing was announced (acknowledged) and is delivered by the filters. */
-  private firingAcknowledged(): Notification[] {
-    const out: Notification[] = [];
-    for (const alert of this.observed.values()) {
-      if (!isProblem(alert.state)) continue;
-      const id = subjectId(alert.subject);
-      const acknowledged = this.deps.outbox.notified.get(id);
-      if (acknowledged?.state !== alert.state) continue;
-      const change = changeOf(alert.kind, alert.state);
-      if (!this.deps.accepts(change, alert)) continue;
-      out.push({ key: acknowledged.key, previousKey: "", subjectId: id, change, previousState: "running", repeat: true, deliver: true, alert, createdAtMs: 0, attempts: 0, nextAttemptAtMs: 0 });
-    }
-    return out;
   }
 
   private outgoing(n: Notification): OutgoingNotification {
