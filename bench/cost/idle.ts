@@ -7,9 +7,12 @@
  * can go under. All clusters run at the same time, so the machine's load hits each alike.
  *
  * Usage (root): bun bench/cost/idle.ts [--agents=5] [--window=60] [--settle=5]
- *   [--satellite=dist/satellite[,other-build...]] [--satellite-env=K=V[;K=V...]] [--satellite-checks] [--serf=serf]
+ *   [--satellite=dist/satellite[,other-build...]] [--satellite-env=K=V[;K=V...]] [--satellite-config=YAML]
+ *   [--satellite-checks] [--serf=serf]
  * More than one --satellite build (comma-separated) compares builds under the same load; each
- * --satellite-env set (separated by "|") adds a row of the first build run with those variables.
+ * --satellite-env set (separated by "|") adds a row of the first build run with those variables,
+ * each --satellite-config text (separated by "|", "\n" for a new line) a row of it with that YAML
+ * appended to its config file (e.g. --satellite-config='kv: { enabled: false }').
  * Writes bench/cost/out/idle.json.
  */
 import { mkdtempSync, rmSync } from "node:fs";
@@ -35,6 +38,7 @@ const serfBinary = args.get("serf") ?? "serf";
 const satelliteBuilds = (args.get("satellite") ?? join(import.meta.dir, "../../dist/satellite")).split(",");
 const envSets = (args.get("satellite-env") ?? "").split("|").filter(Boolean).map(parseEnv);
 const satelliteChecks = args.get("satellite-checks") === "true";
+const configExtras = (args.get("satellite-config") ?? "").split("|").filter(Boolean).map((text) => `${text.replaceAll("\\n", "\n")}\n`);
 const outDir = join(import.meta.dir, "out");
 
 function parseEnv(set: string): Record<string, string> {
@@ -64,6 +68,11 @@ for (const build of satelliteBuilds) {
 for (const env of envSets) {
   const base = satelliteDriver({ serfBinary, satelliteBinary: satelliteBuilds[0] as string, satelliteChecks });
   variants.push({ label: `satellite ${basename(satelliteBuilds[0] as string)} ${Object.entries(env).map(([k, v]) => `${k}=${v}`).join(" ")}`, driver: withEnv(base, env) });
+}
+
+for (const extra of configExtras) {
+  const driver = satelliteDriver({ serfBinary, satelliteBinary: satelliteBuilds[0] as string, satelliteChecks, satelliteConfigExtra: extra });
+  variants.push({ label: `satellite ${basename(satelliteBuilds[0] as string)} ${extra.trim().replaceAll("\n", " ")}`, driver });
 }
 
 const unavailable = netnsUnavailableReason();

@@ -45,6 +45,8 @@ export interface DriverOptions {
   satelliteBinary: string;
   /** Keep Satellite's built-in health checks on (off measures the gossip agent alone, like serf). */
   satelliteChecks: boolean;
+  /** YAML appended to each Satellite agent's config file (e.g. "kv:\n  enabled: false\n"). */
+  satelliteConfigExtra?: string;
 }
 
 const SERF_EVENT = /serf: EventMember(Join|Failed|Leave|Update)(?: \(forced\))?: (\S+)/g;
@@ -72,7 +74,7 @@ export function satelliteDriver(options: DriverOptions): Driver {
     agentArgv: (spec) => {
       mkdirSync(spec.dir, { recursive: true });
       const config = join(spec.dir, "bench.yaml");
-      writeFileSync(config, `defaultChecks: ${options.satelliteChecks}\n`);
+      writeFileSync(config, `defaultChecks: ${options.satelliteChecks}\n${options.satelliteConfigExtra ?? ""}`);
       const argv = [
         options.satelliteBinary, "agent",
         "--name", spec.name,
