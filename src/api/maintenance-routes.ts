@@ -45,6 +45,31 @@ export interface MaintenanceSource {
   end(request: MaintenanceEndRequest): MaintenanceWindowJson[];
 }
 
+/** What to do instead of a window longer than the longest. */
+export const LONGER_MUTE_HINT = "a longer mute is a decommission: `satellite force-leave`, or remove the check from the config";
+
+/**
+ * Why `text` is no window duration, or undefined: 1s to 7d with a unit ("30m", "2h", "1d"). A
+ * bare number is refused: parseDurationMs reads it as milliseconds, and "--for 3600" meant an hour.
+ */
+export function windowDurationProblem(text: string): string | undefined {
+  const quoted = JSON.stringify(text.length > 32 ? `${text.slice(0, 32)}...` : text);
+  if (/^\s*\d+(\.\d+)?\s*$/.test(text)) return `${quoted} has no unit: a duration from 1s to 7d needs one, such as "90s", "30m", "2h" or "1d"`;
+  const ms = parseDurationMs(text);
+  if (ms === undefined) return `${quoted} is not a duration: write one from 1s to 7d such as "30m", "2h" or "1d"`;
+  if (ms < MAINTENANCE_DURATION_MIN_MS) return `${quoted} is too short: a window lasts from 1s to 7d`;
+  if (ms > MAINTENANCE_DURATION_MAX_MS) return `${quoted} is too long: a window lasts from 1s to 7d`;
+  return undefined;
+}
+
+/** Why a window's reason is refused (isValidReason said no): its length, or a control character. */
+export function reasonProblem(reason: unknown): string {
+  const rule = `at most ${MAINTENANCE_REASON_CHARS_MAX} characters without control characters (no new lines)`;
+  if (typeof reason !== "string") return `must be text of ${rule}`;
+  if (reason.length > MAINTENANCE_REASON_CHARS_MAX) return `has ${reason.length} characters: it must be text of ${rule}`;
+  return `has a control character: it must be text of ${rule}`;
+}
+
 const START_SHAPE = 'the body is {"node": "NAME"} or {"check": "NAME", "node"?: "NAME"}, with "for": "1h" and "reason": "TEXT"';
 const END_SHAPE = 'the body is {"id": "ID"}, {"node": "NAME"} or {"check": "NAME", "node"?: "NAME"}';
 
@@ -72,11 +97,10 @@ export function parseMaintenanceStartBody(value: unknown): Parsed<MaintenanceSta
   const problem = targetProblem(node, check, START_SHAPE);
   if (problem) return { ok: false, error: problem, hint: "`satellite members` lists the nodes, `satellite checks` the checks" };
   if (node === undefined && check === undefined) return { ok: false, error: `name a node or a check: ${START_SHAPE}` };
-  const durationMs = typeof duration === "string" ? parseDurationMs(duration) : undefined;
-  if (durationMs === undefined || durationMs < MAINTENANCE_DURATION_MIN_MS || durationMs > MAINTENANCE_DURATION_MAX_MS) {
-    return { ok: false, error: `for must be a duration from 1s to 7d such as "30m" or "2h": ${START_SHAPE}`, hint: "a longer mute is a decommission: `satellite force-leave`, or remove the check from the config" };
-  }
-  if (reason !== undefined && (typeof reason !== "string" || !isValidReason(reason))) return { ok: false, error: `reason must be text of at most ${MAINTENANCE_REASON_CHARS_MAX} characters without control characters` };
+  if (typeof duration !== "string") return { ok: false, error: `for must be a duration from 1s to 7d such as "30m" or "2h": ${START_SHAPE}` };
+  const durationProblem = windowDurationProblem(duration);
+  if (durationProblem) return { ok: false, error: `for ${durationProblem}: ${START_SHAPE}`, hint: LONGER_MUTE_HINT };
+  if (reason !== undefined && (typeof reason !== "string" || !isValidReason(reason))) return { ok: false, error: `reason ${reasonProblem(reason)}` };
   return { ok: true, value: { node: node as string | undefined, check: check as string | undefined, for: duration as string, reason: reason as string | undefined } };
 }
 

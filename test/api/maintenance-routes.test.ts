@@ -26,10 +26,13 @@ describe("/maintenance", () => {
     ["no target", { for: "1h" }, /name a node or a check/],
     ["no duration", { node: "n3" }, /for must be a duration/],
     ["a number instead of a duration", { node: "n3", for: 3600 }, /for must be a duration/],
-    ["longer than 7 days", { node: "n3", for: "8d" }, /from 1s to 7d/],
+    ["longer than 7 days", { node: "n3", for: "8d" }, /^for "8d" is too long: a window lasts from 1s to 7d/],
+    ["a duration without a unit", { node: "n3", for: "3600" }, /^for "3600" has no unit/],
+    ["text that is no duration", { node: "n3", for: "tomorrow" }, /^for "tomorrow" is not a duration/],
     ["an unknown key", { node: "n3", for: "1h", until: "tomorrow" }, /unknown key "until"/],
     ["a node name with a control character", { node: "n\u001b3", for: "1h" }, /node must be a member's name/],
-    ["a reason too long", { node: "n3", for: "1h", reason: "x".repeat(161) }, /at most 160 characters/],
+    ["a reason too long", { node: "n3", for: "1h", reason: "x".repeat(161) }, /^reason has 161 characters: it must be text of at most 160 characters/],
+    ["a reason with a new line", { node: "n3", for: "1h", reason: "a\nb" }, /^reason has a control character/],
     ["not an object", ["n3"], /must be a JSON object/],
   ];
   for (const [name, body, error] of refused) {

@@ -25,7 +25,16 @@ describe("satellite maintenance", () => {
     expect(await c.run("maintenance", "start", "n3", "--node", "n4", "--for", "1h")).toBe(2);
     expect(c.err.at(-1)).toContain("named twice");
     expect(await c.run("maintenance", "start", "n3", "--for", "9d")).toBe(2);
-    expect(c.err.at(-1)).toContain("from 1s to 7d");
+    expect(c.err.at(-1)).toContain('--for "9d" is too long: a window lasts from 1s to 7d');
+    expect(await c.run("maintenance", "start", "n3", "--for", "soon")).toBe(2);
+    expect(c.err.at(-1)).toContain('--for "soon" is not a duration');
+    // A bare number would be milliseconds to the duration parser: an hour meant as 3600 is refused.
+    expect(await c.run("maintenance", "start", "n3", "--for", "3600")).toBe(2);
+    expect(c.err.at(-1)).toContain('--for "3600" has no unit');
+    expect(await c.run("maintenance", "start", "n3", "--for", "1h", "--reason", "x".repeat(161))).toBe(2);
+    expect(c.err.at(-1)).toContain("--reason has 161 characters: it must be text of at most 160 characters");
+    expect(await c.run("maintenance", "start", "n3", "--for", "1h", "--reason", "two\nlines")).toBe(2);
+    expect(c.err.at(-1)).toContain("--reason has a control character");
     expect(state.maintenance).toEqual([]);
     // The agent's own refusal (an unknown member) fails with its reason.
     expect(await c.run("maintenance", "start", "n9", "--for", "1h")).toBe(1);
@@ -42,6 +51,14 @@ describe("satellite maintenance", () => {
     expect(c.err.at(-1)).toContain("nothing ended");
     expect(await c.run("maintenance", "end")).toBe(2);
     expect(state.maintenance).toEqual([`end ${MAINTENANCE_WINDOW.id}  `, "end  n3 ", "end   ntp"]);
+  });
+
+  test("end's help says what --node and --check end, not what they mute", async () => {
+    const c = cliFixture();
+    expect(await c.run("maintenance", "end", "--help")).toBe(0);
+    const help = c.out.join("\n");
+    expect(help).toContain("End the windows of this check");
+    expect(help).not.toContain("A check to mute");
   });
 
   test("list prints a table, or JSON", async () => {

@@ -1,5 +1,6 @@
 import { defineCommand } from "citty";
-import { describeWindowTarget, isMaintenanceId } from "../../cluster/maintenance-window.ts";
+import { LONGER_MUTE_HINT, reasonProblem, windowDurationProblem } from "../../api/maintenance-routes.ts";
+import { describeWindowTarget, isMaintenanceId, isValidReason } from "../../cluster/maintenance-window.ts";
 import type { MaintenanceWindowJson } from "../../cluster/status-json.ts";
 import { describeErrorAnswer, describeUnexpectedAnswer } from "../agent-client.ts";
 import { AGENT_CONNECTION_ARGS, connectAgent } from "../agent-connection.ts";
@@ -9,9 +10,14 @@ import { isDataFormat, OUTPUT_ARGS, outputFormatOf, renderData } from "../output
 import { formatTable } from "../table.ts";
 import { plainText } from "../terminal-style.ts";
 
-const TARGET_ARGS = {
+const START_TARGET_ARGS = {
   node: { type: "string", valueHint: "NODE", description: "The node: muted itself, or with --check the node whose check is muted" },
   check: { type: "string", valueHint: "NAME", description: "A check to mute: on --node only, else on every node" },
+} as const;
+
+const END_TARGET_ARGS = {
+  node: { type: "string", valueHint: "NODE", description: "End the node's own window, or with --check the window of that node's check" },
+  check: { type: "string", valueHint: "NAME", description: "End the windows of this check: the one of --node only, else every one of the check" },
 } as const;
 
 /** The node from the positional argument or --node (one of them, the same if both). */
@@ -34,7 +40,7 @@ const startSubcommand = defineCommand({
   args: {
     ...AGENT_CONNECTION_ARGS,
     ...OUTPUT_ARGS,
-    ...TARGET_ARGS,
+    ...START_TARGET_ARGS,
     for: { type: "string", valueHint: "DURATION", description: "How long, 1s to 7d: 30m, 2h, 1d (required); it ends by itself then" },
     reason: { type: "string", valueHint: "TEXT", description: "Why, shown in /status and the timeline (at most 160 characters)" },
     target: { type: "positional", required: false, valueHint: "NODE", description: "The node to mute (or --node)" },
@@ -46,6 +52,11 @@ const startSubcommand = defineCommand({
     const check = context.args.check;
     if (node === undefined && check === undefined) throw new CommandExit(EXIT_USAGE, `name a node or a check: ${START_USAGE}`);
     if (context.args.for === undefined) throw new CommandExit(EXIT_USAGE, `say for how long with --for (e.g. --for 1h): ${START_USAGE}`);
+    // Checked here too, so the refusal names the flag rather than the API's body.
+    const durationProblem = windowDurationProblem(context.args.for);
+    if (durationProblem) throw new CommandExit(EXIT_USAGE, `--for ${plainText(durationProblem)} (${LONGER_MUTE_HINT})`);
+    const reason = context.args.reason;
+    if (reason !== undefined && !isValidReason(reason)) throw new CommandExit(EXIT_USAGE, `--reason ${reasonProblem(reason)}`);
     const response = await connectAgent(deps, context.args).maintenance.$post({ json: { node, check, for: context.args.for, reason: context.args.reason } });
     if (response.status === 400) throw new CommandExit(EXIT_USAGE, `maintenance start refused: ${await describeErrorAnswer(response)}`);
     if (response.status !== 200) throw new CommandExit(1, `maintenance start failed: ${await describeErrorAnswer(response)}`);
@@ -59,7 +70,7 @@ const END_USAGE = "satellite maintenance end ID|NODE|--check NAME [--node NODE]"
 
 const endSubcommand = defineCommand({
   meta: { name: "end", description: "End maintenance windows now, on every node: one by its id, a node's, or a check's; needs the API token when the agent has one" },
-  args: { ...AGENT_CONNECTION_ARGS, ...OUTPUT_ARGS, ...TARGET_ARGS, target: { type: "positional", required: false, valueHint: "ID|NODE", description: "A window's id (`maintenance list`), or a node" } },
+  args: { ...AGENT_CONNECTION_ARGS, ...OUTPUT_ARGS, ...END_TARGET_ARGS, target: { type: "positional", required: false, valueHint: "ID|NODE", description: "A window's id (`maintenance list`), or a node" } },
   async run(context) {
     const deps = depsOf(context);
     const format = outputFormatOf(context.args, "table");
