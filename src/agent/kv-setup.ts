@@ -37,8 +37,8 @@ export function prepareKv(config: AgentConfig, platform: AgentPlatform, events: 
             first: KV_MESSAGE_FIRST,
             last: KV_MESSAGE_LAST,
             handlers: {
-              // Every key-value message is a request over a stream; a packet is not one.
-              onPacket: () => {},
+              // Packets carry change notices only; everything else is a request over a stream.
+              onPacket: (payload, from) => replicated?.onPacket(payload, from),
               onRequest: async (payload, from) => replicated?.onRequest(payload, from),
             },
           },
@@ -57,6 +57,7 @@ export function prepareKv(config: AgentConfig, platform: AgentPlatform, events: 
             store,
             members: () => member.members(),
             request: (to, payload, timeoutMs) => member.satelliteRequest(to, payload, timeoutMs),
+            notify: (to, payload) => member.satellitePacket(to, payload),
           },
           {
             ...DEFAULT_REPLICATED_KV_OPTIONS,

@@ -82,6 +82,8 @@ export interface ClusterMember {
   tick(): void;
   /** Sends an encoded Satellite request to a member's gossip address; the reply's payload (kv/ uses it). */
   satelliteRequest(to: NetAddress, payload: Uint8Array, timeoutMs: number): Promise<Uint8Array | undefined>;
+  /** Sends an encoded Satellite message to a member as one packet, best effort. */
+  satellitePacket(to: NetAddress, payload: Uint8Array): void;
   /** Replaces the operator's tags (static and detected; the digest is added) and gossips them. */
   setUserTags(tags: Record<string, string>): void;
   stop(): void;
@@ -222,6 +224,7 @@ export function createClusterMember(options: ClusterMemberOptions, deps: Cluster
       case "NotificationFailed":
       case "TagsChanged":
       case "ExecRan":
+      case "KeyringChanged":
       case "KvChanged":
         return;
       case "MaintenanceStarted":
@@ -246,6 +249,7 @@ export function createClusterMember(options: ClusterMemberOptions, deps: Cluster
     },
     setUserTags: (tags) => publisher.setUserTags(tags),
     satelliteRequest: (to, payload, timeoutMs) => satelliteRequestBytes(deps.net, to, payload, timeoutMs),
+    satellitePacket: (to, payload) => deps.net.sendPacket(to, [{ type: "user", payload }]),
     stop: () => {
       unsubscribe();
       publisher.stop();

@@ -1,4 +1,5 @@
 import type { KvRecord } from "./kv-record.ts";
+import type { KvVersion } from "./kv-version.ts";
 
 /**
  * The replicated store's messages between Satellite nodes, carried like probe sync's as
@@ -15,9 +16,11 @@ export const KV_MESSAGE_TYPE = {
   /** Anti-entropy: my digests of the buckets we share; answer with what differs. */
   kvDigest: 0xdb,
   kvReply: 0xdc,
+  /** UDP, best effort, coordinator to the nodes that do not hold the key: it changed (for their onChange). */
+  kvNotice: 0xdd,
 } as const;
 
-/** First and last byte of the key-value range (0xdd..0xdf are free for later messages). */
+/** First and last byte of the key-value range (0xde..0xdf are free for later messages). */
 export const KV_MESSAGE_FIRST = 0xd8;
 export const KV_MESSAGE_LAST = 0xdd;
 
@@ -45,6 +48,7 @@ export type KvMessage =
   | { type: "kvRead"; key: string }
   | { type: "kvList"; prefix: string; afterKey?: string; limit: number }
   | { type: "kvDigest"; bucketCount: number; digests: KvBucketDigest[] }
+  | { type: "kvNotice"; key: string; deleted: boolean; version: KvVersion }
   | {
       type: "kvReply";
       /** false: the request was refused or failed; `error` says why. */

@@ -2,7 +2,7 @@ import { assertNever } from "../platform/assert-never.ts";
 import { KV_LIMITS, validateKvKey } from "./kv-backend.ts";
 import { KV_MESSAGE_TYPE, KV_WIRE_LIMITS, type KvBucketDigest, type KvMessage } from "./kv-messages.ts";
 import type { KvRecord } from "./kv-record.ts";
-import { KV_VERSION_LIMITS } from "./kv-version.ts";
+import { KV_VERSION_LIMITS, type KvVersion } from "./kv-version.ts";
 
 /** A message that breaks the wire format or a bound; the receiver drops it whole and counts it. */
 export class KvWireError extends Error {
@@ -18,6 +18,7 @@ export class KvWireError extends Error {
  *   kvRead   str16 key
  *   kvList   str16 prefix, u8 hasAfter, [str16 afterKey], u16 limit
  *   kvDigest u16 bucketCount, u16 count, (u16 bucket, u32 high, u32 low)*
+ *   kvNotice str16 key, f64 ms, u32 counter, str16 node, u8 deleted
  *   kvReply  u8 flags (1 ok, 2 truncated, 4 has error), [str16 error], u32 applied, u16 count, record*, u16 count, u16 bucket*
  * record: str16 key, f64 ms, u32 counter, str16 node, u8 tombstone, [u32 length, bytes]
  */
@@ -151,6 +152,13 @@ export function encodeKvMessage(message: KvMessage): Uint8Array {
         w.u32(d.low >>> 0);
       }
       break;
+    case "kvNotice":
+      w.str16(message.key);
+      w.f64(message.version.ms);
+      w.u32(message.version.counter);
+      w.str16(message.version.node);
+      w.u8(message.deleted ? 1 : 0);
+      break;
     case "kvReply":
       w.u8((message.ok ? 1 : 0) | (message.truncated ? 2 : 0) | (message.error !== undefined ? 4 : 0));
       if (message.error !== undefined) w.str16(truncateText(message.error, KV_WIRE_LIMITS.errorBytesMax));
@@ -197,6 +205,14 @@ export function decodeKvMessage(payload: Uint8Array): KvMessage {
         digests.push({ bucket, high: r.u32("digest"), low: r.u32("digest") });
       }
       message = { type: "kvDigest", bucketCount, digests };
+      break;
+    }
+    case KV_MESSAGE_TYPE.kvNotice: {
+      const key = readKey(r, "key");
+      const version = readVersion(r, key);
+      const deleted = r.u8("deleted flag");
+      if (deleted > 1) throw new KvWireError(`deleted flag ${deleted} of ${JSON.stringify(key)} is not 0 or 1`);
+      message = { type: "kvNotice", key, deleted: deleted === 1, version };
       break;
     }
     case KV_MESSAGE_TYPE.kvReply: {
@@ -246,11 +262,7 @@ function readRecords(r: Reader): KvRecord[] {
   const records: KvRecord[] = [];
   for (let i = 0; i < count; i++) {
     const key = readKey(r, "key");
-    const ms = r.f64("version ms");
-    if (!Number.isSafeInteger(ms) || ms < 0) throw new KvWireError(`version ms ${ms} of ${JSON.stringify(key)} is not a non-negative integer`);
-    const counter = r.u32("version counter");
-    const node = r.str16("version node", KV_VERSION_LIMITS.nodeBytesMax);
-    if (node === "") throw new KvWireError(`version of ${JSON.stringify(key)} names no node`);
+    const version = readVersion(r, key);
     const tombstone = r.u8("tombstone flag");
     if (tombstone > 1) throw new KvWireError(`tombstone flag ${tombstone} of ${JSON.stringify(key)} is not 0 or 1`);
     let value: Uint8Array | undefined;
@@ -259,9 +271,18 @@ function readRecords(r: Reader): KvRecord[] {
       if (length > KV_LIMITS.valueBytesMax) throw new KvWireError(`value of ${JSON.stringify(key)} is ${length} bytes, over ${KV_LIMITS.valueBytesMax}`);
       value = r.bytes(length, "value");
     }
-    records.push({ key, value, version: { ms, counter, node } });
+    records.push({ key, value, version });
   }
   return records;
+}
+
+function readVersion(r: Reader, key: string): KvVersion {
+  const ms = r.f64("version ms");
+  if (!Number.isSafeInteger(ms) || ms < 0) throw new KvWireError(`version ms ${ms} of ${JSON.stringify(key)} is not a non-negative integer`);
+  const counter = r.u32("version counter");
+  const node = r.str16("version node", KV_VERSION_LIMITS.nodeBytesMax);
+  if (node === "") throw new KvWireError(`version of ${JSON.stringify(key)} names no node`);
+  return { ms, counter, node };
 }
 
 function readKey(r: Reader, what: string): string {

@@ -102,6 +102,8 @@ export function createReplicaServer(deps: ReplicaServerDeps) {
       }
       case "kvReply":
         return replyOf({ ok: false, error: "a reply is not a request" });
+      case "kvNotice":
+        return replyOf({ ok: false, error: "a notice travels as a packet, not as a request" });
       default:
         return assertNever(message, "key-value message");
     }

@@ -1,6 +1,6 @@
 import type { MemberInfo } from "../cluster/cluster-view.ts";
 import { formatAddress, type NetAddress } from "../membership/gossip-net.ts";
-import type { Clock, Timer } from "../platform/clock.ts";
+import type { Clock } from "../platform/clock.ts";
 import { describeError, SatelliteError } from "../platform/errors.ts";
 import type { Logger } from "../platform/logger.ts";
 import type { Random } from "../platform/random.ts";
@@ -16,6 +16,8 @@ import { kvNodes, RingCache, type KvNode } from "./kv-placement.ts";
 import { compareVersions, formatVersion, HybridClock } from "./kv-version.ts";
 import { decodeKvMessage, encodeKvMessage, KvWireError } from "./kv-wire.ts";
 import { createReplicaServer } from "./replica-server.ts";
+import { createNoticeReceiver } from "./kv-notices.ts";
+import { repeatingTask } from "./repeating-task.ts";
 import type { KvReplicaStore } from "./replica-store.ts";
 
 type KvReply = Extract<KvMessage, { type: "kvReply" }>;
@@ -30,6 +32,8 @@ export interface ReplicatedKvDeps {
   members: () => readonly MemberInfo[];
   /** Sends one request over a gossip stream and resolves with the reply's payload (rejects on timeout or refusal). */
   request: (to: NetAddress, payload: Uint8Array, timeoutMs: number) => Promise<Uint8Array | undefined>;
+  /** Sends one packet, best effort (change notices); absent: nodes that hold no replica of a key learn of its changes only by reading. */
+  notify?: (to: NetAddress, payload: Uint8Array) => void;
 }
 
 export interface ReplicatedKvOptions {
@@ -58,9 +62,13 @@ export interface ReplicatedKvStats {
   readRepairs: number;
   antiEntropyRecords: number;
   malformedMessages: number;
+  /** Change notices dropped: over the rate bound, or from an address that is no key-value node. */
+  noticesDropped: number;
 }
 
 export interface ReplicatedKv extends KvBackend {
+  /** For the gossip channel: a change notice that came as a packet. Called from the receive path: never throws. */
+  onPacket(payload: Uint8Array, from: NetAddress): void;
   /** For the gossip channel: a key-value request from another node and its reply. Never rejects. */
   onRequest(payload: Uint8Array, from: NetAddress): Promise<Uint8Array | undefined>;
   stats(): ReplicatedKvStats;
@@ -101,6 +109,14 @@ export function createReplicatedKv(deps: ReplicatedKvDeps, options: ReplicatedKv
     onStoreResult: (error) => (storeError = error),
   });
   const nodeAt = (addr: NetAddress) => nodes().find((n) => n.addr.ip === addr.ip && n.addr.port === addr.port);
+  const notices = createNoticeReceiver({
+    monotonicMs: () => clock.monotonicMs(),
+    isKvNode: (from) => !closed && nodeAt(from) !== undefined,
+    onNotice: (notice) => {
+      hlc.observe(notice.version);
+      emit({ key: notice.key, value: notice.deleted ? undefined : new Uint8Array(), version: notice.version });
+    },
+  });
 
   /** Sends one request to a replica; this node's own requests are answered in place. */
   const call = async (node: KvNode, message: KvMessage): Promise<KvReply> => {
@@ -150,6 +166,11 @@ export function createReplicatedKv(deps: ReplicatedKvDeps, options: ReplicatedKv
       );
     }
     if (!replicas.some((n) => n.name === name)) emit(record);
+    // The nodes that hold no replica hear of the change too (their generators follow it), best effort.
+    if (deps.notify) {
+      const notice = encodeKvMessage({ type: "kvNotice", key: record.key, deleted: record.value === undefined, version: record.version });
+      for (const node of nodes()) if (node.alive && node.name !== name && !replicas.some((r) => r.name === node.name)) deps.notify(node.addr, notice);
+    }
     return { version: formatVersion(record.version), acked: acked.values.length, replicas: replicas.length };
   };
 
@@ -215,24 +236,8 @@ export function createReplicatedKv(deps: ReplicatedKvDeps, options: ReplicatedKv
   };
   const pushCursors = new Map<string, string>();
 
-  const timers: Timer[] = [];
-  const every = (intervalMs: number, run: () => Promise<void>, what: string) => {
-    let timer: Timer;
-    const schedule = () => {
-      timer = clock.setTimer(intervalMs * (0.9 + 0.2 * deps.random.float()), () => {
-        if (closed) return;
-        run()
-          .catch((error: unknown) => logger.debug(`${what} failed`, { error: describeError(error) }))
-          .finally(() => {
-            if (!closed) schedule();
-          });
-      });
-      timers[timers.length] = timer;
-    };
-    schedule();
-  };
-  every(options.hintIntervalMs, deliverHints, "hint delivery");
-  every(options.antiEntropyIntervalMs, antiEntropyRound, "anti-entropy");
+  const quietly = (run: () => Promise<void>, what: string) => () => run().catch((error: unknown) => logger.debug(`${what} failed`, { error: describeError(error) }));
+  const tasks = [repeatingTask(clock, deps.random, options.hintIntervalMs, quietly(deliverHints, "hint delivery")), repeatingTask(clock, deps.random, options.antiEntropyIntervalMs, quietly(antiEntropyRound, "anti-entropy"))];
 
   return {
     kind: "replicated",
@@ -268,9 +273,10 @@ export function createReplicatedKv(deps: ReplicatedKvDeps, options: ReplicatedKv
     },
     async close() {
       closed = true;
-      for (const timer of timers) timer.cancel();
+      for (const task of tasks) task.stop();
       store.close();
     },
+    onPacket: (payload, from) => notices.receive(payload, from),
     async onRequest(payload, from) {
       let message: KvMessage;
       try {
@@ -283,7 +289,7 @@ export function createReplicatedKv(deps: ReplicatedKvDeps, options: ReplicatedKv
       if (closed) return encodeKvMessage(replyOf({ ok: false, error: "the key-value store is stopping" }));
       return encodeKvMessage(server.answer(message, nodeAt(from)?.name));
     },
-    stats: () => ({ ...stats, hintsHeld: hints.size(), hintsDropped: hints.dropped }),
+    stats: () => ({ ...stats, malformedMessages: stats.malformedMessages + notices.counts.malformed, noticesDropped: notices.counts.dropped, hintsHeld: hints.size(), hintsDropped: hints.dropped }),
     antiEntropyRound,
   };
 }

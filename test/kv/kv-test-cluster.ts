@@ -46,6 +46,10 @@ export class KvTestCluster {
           if (!target || target[1].state !== "alive" || target[1].cut || self?.cut) throw new Error(`stream to ${to.ip} refused`);
           return target[1].kv.onRequest(payload, { ip: KvTestCluster.ip(name), port: 7946 });
         },
+        notify: (to, payload) => {
+          const target = [...this.nodes.entries()].find(([n]) => KvTestCluster.ip(n) === to.ip);
+          if (target && target[1].state === "alive" && !target[1].cut && !this.nodes.get(name)?.cut) target[1].kv.onPacket(payload, { ip: KvTestCluster.ip(name), port: 7946 });
+        },
       },
       { ...DEFAULT_REPLICATED_KV_OPTIONS, ...this.options },
     );

@@ -13,6 +13,7 @@ describe("key-value codec", () => {
     { type: "kvList", prefix: "", limit: 1000 },
     { type: "kvList", prefix: "app/", afterKey: "app/b", limit: 5 },
     { type: "kvDigest", bucketCount: 64, digests: [{ bucket: 3, high: 0xffff_ffff, low: 1 }] },
+    { type: "kvNotice", key: "app/config", deleted: true, version: { ms: 5, counter: 1, node: "n" } },
     replyOf({ applied: 2 }),
     replyOf({ ok: false, error: "disk full" }),
     replyOf({ records: [record], buckets: [1, 63], truncated: true }),
@@ -38,7 +39,9 @@ describe("key-value codec", () => {
   ];
   const hostile: [string, number[], RegExp][] = [
     ["empty payload", [], /unknown type byte \(empty\)/],
-    ["unknown type", [0xdd], /unknown type byte 0xdd/],
+    ["unknown type", [0xde], /unknown type byte 0xde/],
+    ["notice with a deleted flag of 2", [0xdd, ...str("k"), ...f64(1), ...u32(0), ...str("n"), 2], /deleted flag 2/],
+    ["notice with a fractional version", [0xdd, ...str("k"), ...f64(0.5), ...u32(0), ...str("n"), 0], /not a non-negative integer/],
     ["truncated read", [0xd9, 0, 5, 0x61], /truncated at key/],
     ["trailing bytes", [0xd9, ...str("k"), 0], /1 bytes after the end/],
     ["empty key", [0xd9, ...str("")], /must not be empty/],

@@ -5,6 +5,7 @@ import { HashRing } from "../../src/kv/hash-ring.ts";
 import { KvTestCluster } from "./kv-test-cluster.ts";
 import { decodeKvMessage, encodeKvMessage } from "../../src/kv/kv-wire.ts";
 import { DIGEST_ANSWERS_PER_SECOND_MAX } from "../../src/kv/replica-server.ts";
+import { NOTICES_PER_SECOND_MAX } from "../../src/kv/kv-notices.ts";
 
 const bytes = (text: string) => new TextEncoder().encode(text);
 const text = (value: Uint8Array | undefined) => (value === undefined ? undefined : new TextDecoder().decode(value));
@@ -153,6 +154,20 @@ describe("replicated store", () => {
     expect(await okOf()).toBe(false);
     await clock.advance(1000);
     expect(await okOf()).toBe(true);
+  });
+
+  test("nodes that hold no replica of a key hear of its changes by notice; notices from strangers or over the rate are dropped", async () => {
+    start(5);
+    const heard = new Map<string, string[]>();
+    for (const name of ["n0", "n1", "n2", "n3", "n4"]) cluster.kv(name).onChange((c) => heard.set(name, [...(heard.get(name) ?? []), `${c.op} ${c.key} ${c.version}`]));
+    const written = await cluster.kv("n0").put("k", bytes("v"));
+    const deleted = await cluster.kv("n0").delete("k");
+    for (const name of ["n0", "n1", "n2", "n3", "n4"]) expect(heard.get(name)).toEqual([`put k ${written.version}`, `delete k ${deleted.version}`]);
+    const notice = encodeKvMessage({ type: "kvNotice", key: "x", deleted: false, version: { ms: 1, counter: 0, node: "n1" } });
+    cluster.kv("n3").onPacket(notice, { ip: "10.66.0.1", port: 7946 });
+    expect(cluster.kv("n3").stats().noticesDropped).toBe(1);
+    for (let i = 0; i < NOTICES_PER_SECOND_MAX + 10; i++) cluster.kv("n3").onPacket(notice, { ip: KvTestCluster.ip("n1"), port: 7946 });
+    expect(cluster.kv("n3").stats().noticesDropped).toBe(11);
   });
 
   test("a malformed request is answered with an error and counted, not thrown", async () => {

@@ -119,10 +119,12 @@ test("no acknowledged write is lost through a kill, a partition and a restart; s
   expect(lost).toBe(0);
   expect(counts.acked).toBeGreaterThan(100);
   expect(counts.refused).toBeGreaterThan(0);
-  // Changes reached /events: every replica published KvChanged for the keys it stored.
+  // Changes reached /events on every node, also on those that hold no replica of the key (by notice).
   const changed = s.get("node-0").events.filter((e) => e.type === "KvChanged");
   expect(changed.length).toBeGreaterThan(0);
   expect(changed[0]).toMatchObject({ kind: "agent", op: "put", backend: "replicated" });
+  const notReplica = ["node-0", "node-1", "node-2", "node-4"].find((n) => !ring.replicasFor("app/k0").includes(n)) as string;
+  expect(s.get(notReplica).events.some((e) => e.type === "KvChanged" && e.key === "app/k0")).toBe(true);
   const list = (await (await settle(s.get("node-3").request("/kv/?prefix=app/"))).json()) as { entries: { key: string }[] };
   expect(list.entries.length).toBe(acked.size);
 }, 120_000);
