@@ -3,7 +3,7 @@ import { MsgpackWriter } from "../membership/wire/msgpack-writer.ts";
 import type { Probe } from "../events/health-state.ts";
 import { cutText, sanitizeName, sanitizeText } from "./probe-sync-fields.ts";
 import { PROBE_SYNC_LIMITS as L, type SharedCheck, type SharedProbe } from "./probe-sync-messages.ts";
-import { writeCheckContent } from "./probe-sync-wire.ts";
+import { writeCheckContent } from "./probe-list-wire.ts";
 
 /** A shared check before the owner gives it a seq. */
 export type SharedCheckContent = Omit<SharedCheck, "seq">;
