@@ -7,6 +7,7 @@ import { CommandExit } from "./command-context.ts";
 import { versionLine } from "./commands/version.ts";
 import { renderHelp } from "./help-text.ts";
 import { rootCommand } from "./root-command.ts";
+import { plainLines } from "./terminal-style.ts";
 
 interface Resolved {
   path: CommandDef<any>[];
@@ -55,7 +56,9 @@ function unknownFlags(args: ArgsDef, rest: readonly string[]): string[] {
 }
 
 /** Runs the CLI with injected args and deps; returns the exit code (main exits with it). */
-export async function runCli(rawArgs: readonly string[], deps: CliDeps): Promise<ExitCode> {
+export async function runCli(rawArgs: readonly string[], cliDeps: CliDeps): Promise<ExitCode> {
+  // Errors quote arguments and agents' answers: no escape sequence of theirs reaches the terminal.
+  const deps: CliDeps = { ...cliDeps, err: (text) => cliDeps.err(plainLines(text)) };
   let args = [...rawArgs];
   if (args[0] === "--version") {
     deps.out(versionLine());

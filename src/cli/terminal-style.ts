@@ -28,6 +28,18 @@ export function paintHealth(style: TerminalStyle, word: string): string {
   return style.dim(word);
 }
 
+/**
+ * Like plainText, line by line: new lines and tabs stay (a message and its hint), every other
+ * control character is escaped. For error messages, which may quote what the user typed or what
+ * an agent answered.
+ */
+export function plainLines(text: string): string {
+  return text
+    .split("\n")
+    .map((line) => line.split("\t").map(plainText).join("\t"))
+    .join("\n");
+}
+
 /** C0, DEL, C1 and line separators as `\uXXXX`: a line stays one line, with no terminal escapes. */
 export function plainText(text: string): string {
   return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
