@@ -150,7 +150,7 @@ export async function startAgent(config: AgentConfig, platform: AgentPlatform, k
     const kvBackend = kv.start(member);
     if (kvBackend) closers.push(() => kvBackend.close());
     // serf queries (the agent's SerfQuerying is serfQueries.source.querying) and key rotation.
-    const serfQueries = setupSerfQueries(config, gossip, { logger, exec: platform.exec, clock });
+    const serfQueries = setupSerfQueries(config, gossip, { logger, exec: platform.exec, clock, events });
     closers.push(async () => serfQueries.stop());
     const remoteExec = setupRemoteExec(config, { gossip, exec: platform.exec, clock, events, logger });
     closers.push(async () => remoteExec.stop());

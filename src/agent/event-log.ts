@@ -42,6 +42,12 @@ export function logEvents(events: EventStream, localName: string, logger: Logger
         else logger.warn(`remote exec ${event.outcome}`, fields);
         return;
       }
+      case "KeyringChanged": {
+        const fields = { op: event.op, requester: event.requester, outcome: event.outcome, reason: event.reason, keys: event.keys };
+        if (event.outcome === "changed") logger.info("gossip keyring changed", fields);
+        else logger.warn(`gossip keyring change ${event.outcome}`, fields);
+        return;
+      }
       case "KvChanged":
         logger.debug("key-value change", { key: event.key, op: event.op, version: event.version });
         return;

@@ -5,6 +5,7 @@ import type { ConflictMember } from "../cluster/serf-query-wire.ts";
 import type { AgentConfig } from "../config/load.ts";
 import { parseDurationMs } from "../config/duration.ts";
 import type { Clock } from "../platform/clock.ts";
+import type { EventStream } from "../events/event-stream.ts";
 import type { Exec } from "../platform/exec.ts";
 import type { Logger } from "../platform/logger.ts";
 import { writePrivateFileAtomic } from "../platform/state-files.ts";
@@ -18,6 +19,8 @@ export interface SerfQueriesSetupDeps {
   logger: Logger;
   exec: Exec;
   clock: Clock;
+  /** KeyringChanged goes here. */
+  events?: EventStream;
   /** Writes the keyring file (default: atomically, 0600). */
   writeFile?: (path: string, text: string) => void;
 }
@@ -57,6 +60,7 @@ export function setupSerfQueries(config: Pick<AgentConfig, "name" | "keyringFile
     },
     responseSizeLimitBytes: RESPONSE_SIZE_LIMIT_BYTES,
     logger: log,
+    onKeyringChange: (change) => deps.events?.publish({ type: "KeyringChanged", node: config.name, ...change }),
   });
   const handlersOf = (c: Pick<AgentConfig, "name" | "tags" | "eventHandlers" | "eventHandlerTimeout">) =>
     answerQueriesWithHandlers({

@@ -51,6 +51,8 @@ function fieldsOf(event: AgentEvent): Field[] {
       return [["store", event.store], ["error", event.error]];
     case "ExecRan":
       return [["node", event.node], ["outcome", event.outcome], ["argv", shorten(event.argv.join(" "))], ["exit", event.exitCode ?? undefined], ["by", event.requester], ["reason", event.reason]];
+    case "KeyringChanged":
+      return [["node", event.node], ["op", event.op], ["outcome", event.outcome], ["by", event.requester], ["keys", event.keys], ["reason", event.reason]];
     case "KvChanged":
       return [["key", shorten(event.key)], ["op", event.op], ["version", event.version]];
     case "NotificationSent":

@@ -194,6 +194,7 @@ export function createProbeSync(deps: ProbeSyncDeps, options: ProbeSyncOptions =
       case "MaintenanceStarted":
       case "MaintenanceEnded":
       case "ExecRan":
+      case "KeyringChanged":
         return;
       default:
         assertNever(event, "event");

@@ -9,6 +9,9 @@ export const INTERNAL_QUERY_PREFIX = "_serf_";
 export const KEY_QUERIES = { install: "_serf_install-key", use: "_serf_use-key", remove: "_serf_remove-key", list: "_serf_list-keys" } as const;
 export type KeyOperation = keyof typeof KEY_QUERIES;
 
+/** How a failed keyring file write is worded (serf's words), so the outcome can tell it from a refusal. */
+const WRITE_FAILED = "Failed to write keyring file";
+
 /** Room left in serf's 1024-byte response for the key list after the response's own fields. */
 const RESPONSE_OVERHEAD_BYTES = 64;
 
@@ -22,6 +25,16 @@ export interface InternalQueryDeps {
   persistKeyring(): Promise<void>;
   responseSizeLimitBytes: number;
   logger: Logger;
+  /** Told of every install, use and remove this node answered (never the key). */
+  onKeyringChange?(change: KeyringChange): void;
+}
+
+export interface KeyringChange {
+  op: Exclude<KeyOperation, "list">;
+  requester: string;
+  outcome: "changed" | "refused" | "failed";
+  reason?: string;
+  keys: number;
 }
 
 /**
@@ -33,7 +46,12 @@ export function answerInternalQueries(querying: SerfQuerying, deps: InternalQuer
   // Serialised: two rotations at once must not interleave their file writes.
   let keyQueue: Promise<unknown> = Promise.resolve();
   const answerKeyQuery = (op: KeyOperation, q: IncomingSerfQuery): Promise<Uint8Array> => {
-    const run = keyQueue.then(() => keyResponse(op, q, deps)).then((r) => encodeList(r, deps));
+    const run = keyQueue
+      .then(() => keyResponse(op, q, deps))
+      .then((r) => {
+        if (op !== "list") deps.onKeyringChange?.({ op, requester: q.sourceNode, outcome: r.result ? "changed" : r.message.startsWith(WRITE_FAILED) ? "failed" : "refused", ...(r.result ? {} : { reason: r.message }), keys: deps.keyring?.keys.length ?? 0 });
+        return encodeList(r, deps);
+      });
     keyQueue = run.catch(() => {});
     return run;
   };
@@ -74,7 +92,8 @@ async function keyResponse(op: KeyOperation, q: IncomingSerfQuery, deps: Interna
     await deps.persistKeyring();
   } catch (error) {
     logger.error("the keyring changed but the keyring file could not be written; a restart would lose the change", { error: describeError(error) });
-    return fail(describeError(error));
+    const message = describeError(error);
+    return fail(message.startsWith(WRITE_FAILED) ? message : `${WRITE_FAILED}: ${message}`);
   }
   return { result: true, message: "", keys: [], primaryKey: "" };
 }

@@ -196,6 +196,20 @@ export interface ExecRanEvent {
   durationMs: number;
 }
 
+/** This node answered a key query (serf keys / satellite keys): its gossip keyring changed, or the change was refused or failed. Never carries a key. */
+export interface KeyringChangedEvent {
+  type: "KeyringChanged";
+  node: string;
+  op: "install" | "use" | "remove";
+  /** The member that sent the key query. */
+  requester: string;
+  /** changed: done (and the keyring file rewritten); refused: not allowed (no keyring, the primary key, an unknown key); failed: the keyring file could not be written. */
+  outcome: "changed" | "refused" | "failed";
+  reason?: string;
+  /** Keys in the keyring afterwards. */
+  keys: number;
+}
+
 /** A key of the key-value store changed as this node learnt it: written here, or replicated here (docs/kv.md). */
 export interface KvChangedEvent {
   type: "KvChanged";
@@ -219,6 +233,7 @@ export type AgentEventInput = (
   | NotificationFailedEvent
   | TagsChangedEvent
   | ExecRanEvent
+  | KeyringChangedEvent
   | KvChangedEvent
   | MaintenanceStartedEvent
   | MaintenanceEndedEvent
@@ -260,6 +275,7 @@ export const EVENT_KIND_OF: Readonly<Record<AgentEventType, EventKind>> = {
   NotificationSent: "agent",
   NotificationFailed: "agent",
   ExecRan: "agent",
+  KeyringChanged: "agent",
   KvChanged: "agent",
 };
 
@@ -288,6 +304,7 @@ export function eventNode(event: AgentEvent): string | undefined {
     case "NodeHealthy":
     case "TagsChanged":
     case "ExecRan":
+    case "KeyringChanged":
       return event.node;
     case "MaintenanceStarted":
     case "MaintenanceEnded":

@@ -17,6 +17,7 @@ export const TIMELINE_EVENT_TYPES = [
   "ProbeSucceeded",
   "TagsChanged",
   "ExecRan",
+  "KeyringChanged",
   "MaintenanceStarted",
   "MaintenanceEnded",
   "LeaderElected",
@@ -75,6 +76,9 @@ export function toTimelineEvent(event: AgentEvent): TimelineEvent | undefined {
       return withoutUndefined({ timestamp: event.ts, type: event.type, node: event.node, probe: event.check, oldState: "maintenance", newState: event.endedBy === "ended" && event.by ? `ended by ${event.by}` : event.endedBy });
     case "ExecRan":
       return execEntry(event);
+    case "KeyringChanged":
+      // Who asked in the old state, what was done in the new one; never a key.
+      return withoutUndefined({ timestamp: event.ts, type: event.type, node: event.node, probe: "gossip keyring", oldState: `requested by ${event.requester}`.slice(0, TIMELINE_ERROR_CHARS_MAX), newState: `${event.op}: ${event.outcome}`, ...(event.reason ? { error: event.reason.slice(0, TIMELINE_ERROR_CHARS_MAX) } : {}) });
     case "ProbeRun":
     case "NodeUpdated":
     case "NodeFailed":

@@ -188,6 +188,7 @@ export function startNotifyService(deps: NotifyServiceDeps): NotifyService {
       case "NotificationFailed":
       case "TagsChanged":
       case "ExecRan":
+      case "KeyringChanged":
       case "KvChanged":
         return;
       default:

@@ -91,6 +91,7 @@ describe("event stream", () => {
       { type: "MaintenanceStarted", id: "0123456789abcdef", node: "n", author: "m", untilMs: 1_796_155_200_000, reason: "reboot" },
       { type: "MaintenanceEnded", id: "0123456789abcdef", check: "docker", author: "m", untilMs: 1_796_155_200_000, reason: "reboot", endedBy: "ended", by: "m" },
       { type: "ExecRan", node: "n", requestId: "ab".repeat(16), requester: "m api 127.0.0.1", argv: ["uptime"], outcome: "ran", exitCode: 0, durationMs: 3 },
+      { type: "KeyringChanged", node: "n", op: "install", requester: "m", outcome: "changed", keys: 2 },
     ];
     for (const input of samples) {
       const entry = toTimelineEvent(events.publish(input));
@@ -106,6 +107,8 @@ describe("event stream", () => {
     expect(toTimelineEvent(events.publish({ type: "ExecRan", node: "n", requestId: "ab".repeat(16), requester: "m api 127.0.0.1 loopback", argv: ["rm", "-rf", "/"], outcome: "refused", reason: "not in the allowlist", durationMs: 0 }))).toEqual({ timestamp: 1000, type: "ExecRan", node: "n", probe: "rm -rf /", oldState: `requested by m api 127.0.0.1 loopback (id ${"ab".repeat(16)})`, newState: "refused", error: "not in the allowlist" });
     expect(toTimelineEvent(events.publish({ type: "ExecRan", node: "n", requestId: "ab".repeat(16), requester: "m", argv: ["sleep", "60"], outcome: "ran", exitCode: null, timedOut: true, durationMs: 10_000 }))?.newState).toBe("ran: timed out");
     expect(toTimelineEvent(events.publish({ type: "ExecRan", node: "n", requestId: "ab".repeat(16), requester: "m", argv: ["false"], outcome: "ran", exitCode: 1, durationMs: 1 }))?.newState).toBe("ran: exit 1");
+    // A key query answered: who asked, what was done, why it was refused; never a key.
+    expect(toTimelineEvent(events.publish({ type: "KeyringChanged", node: "n", op: "remove", requester: "m", outcome: "refused", reason: "Removing the primary key is not allowed", keys: 1 }))).toEqual({ timestamp: 1000, type: "KeyringChanged", node: "n", probe: "gossip keyring", oldState: "requested by m", newState: "remove: refused", error: "Removing the primary key is not allowed" });
     // Detected tags before and after, so the timeline says what a node became.
     expect(toTimelineEvent(events.publish({ type: "TagsChanged", node: "n", tags: { os: "debian", redis: "yes" }, set: { redis: "yes" }, removed: ["mysql"] }))).toEqual({
       timestamp: 1000,

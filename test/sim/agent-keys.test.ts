@@ -51,6 +51,15 @@ describe("key rotation through complete agents", () => {
     }
     const listed = (await (await call(sim, a, "/keys")).json()) as { keys: Record<string, number> };
     expect(listed.keys).toEqual({ [K1]: 3, [K2]: 3 });
-    for (const agent of sim.running()) expect(agent.logLines.join("\n")).not.toContain(K2);
+    for (const agent of sim.running()) {
+      expect(agent.logLines.join("\n")).not.toContain(K2);
+      expect(agent.events.filter((e) => e.type === "KeyringChanged")).toMatchObject([{ node: agent.name, op: "install", requester: "node-0", outcome: "changed", keys: 2 }]);
+      expect(JSON.stringify(agent.events)).not.toContain(K2);
+    }
+    const removePrimary = (await (await call(sim, a, "/keys/remove", { method: "POST", body: JSON.stringify({ key: K1 }) })).json()) as { numErr: number };
+    expect(removePrimary.numErr).toBe(3);
+    const history = (await (await a.request("/history?type=KeyringChanged")).json()) as { events: Record<string, unknown>[] };
+    expect(history.events.map((e) => e.newState)).toEqual(["remove: refused", "install: changed"]);
+    expect(history.events[0]).toMatchObject({ probe: "gossip keyring", oldState: "requested by node-0", error: "Removing the primary key is not allowed" });
   });
 });
