@@ -164,6 +164,7 @@ export async function startAgent(config: AgentConfig, platform: AgentPlatform, k
       return member.view.marked({ ...local(), member_status: self ? memberStatusJson(self) : undefined });
     };
     const observability = createObservability({ config, clock, logger, gossip, events, clusterStatus: () => member.view.status(), localStatus: localWithMember });
+    kv.observe(observability.metrics);
     closers.push(() => observability.close());
     const notifications = await startNotifications({ config, platform, events, member, probes: () => health.probes(), metrics: observability.metrics });
     closers.push(() => notifications.stop());

@@ -6,6 +6,7 @@ import { parseDurationMs } from "../config/duration.ts";
 import type { AgentConfig } from "../config/load.ts";
 import type { EventStream } from "../events/event-stream.ts";
 import type { KvBackend } from "../kv/kv-backend.ts";
+import type { SatelliteMetrics } from "../metrics/index.ts";
 import { KV_MESSAGE_FIRST, KV_MESSAGE_LAST } from "../kv/kv-messages.ts";
 import { createMemoryReplicaStore } from "../kv/memory-replica-store.ts";
 import { createReplicatedKv, DEFAULT_REPLICATED_KV_OPTIONS, type ReplicatedKv } from "../kv/replicated-kv.ts";
@@ -20,6 +21,8 @@ export interface KvSetup {
   /** Builds the backend from the config (undefined when `kv.enabled` is false); call once, after gossip started. */
   start(member: ClusterMember): KvBackend | undefined;
   readiness(): ReadinessCheck[];
+  /** Keeps the replicated store's counters in /metrics (after `start`; nothing for etcd). */
+  observe(metrics: SatelliteMetrics): void;
 }
 
 /**
@@ -80,6 +83,25 @@ export function prepareKv(config: AgentConfig, platform: AgentPlatform, events: 
       backend = build(member);
       backend.onChange((change) => events.publish({ type: "KvChanged", key: change.key, op: change.op, version: change.version, backend: config.kv.backend }));
       return backend;
+    },
+    observe(metrics) {
+      const last: Record<string, number> = {};
+      const delta = (name: string, now: number) => {
+        const d = now - (last[name] ?? 0);
+        last[name] = now;
+        return d;
+      };
+      metrics.addCollector(() => {
+        if (!replicated) return;
+        const stats = replicated.stats();
+        metrics.kvHints.set(undefined, stats.hintsHeld);
+        metrics.kvRepairs.inc({ how: "read_repair" }, delta("readRepairs", stats.readRepairs));
+        metrics.kvRepairs.inc({ how: "hint" }, delta("hintsDelivered", stats.hintsDelivered));
+        metrics.kvRepairs.inc({ how: "anti_entropy" }, delta("antiEntropyRecords", stats.antiEntropyRecords));
+        metrics.kvDropped.inc({ reason: "hints_full" }, delta("hintsDropped", stats.hintsDropped));
+        metrics.kvDropped.inc({ reason: "malformed" }, delta("malformedMessages", stats.malformedMessages));
+        metrics.kvDropped.inc({ reason: "notice_refused" }, delta("noticesDropped", stats.noticesDropped));
+      });
     },
     readiness() {
       if (!backend) return [];

@@ -105,6 +105,13 @@ export interface SatelliteMetrics {
   /** Distinct application metric names held now. */
   statsdMetrics: Gauge;
 
+  /** Writes waiting as hints for key-value replicas this node could not reach (docs/kv.md). */
+  kvHints: Gauge;
+  /** Key-value records brought to a replica that missed them, by how (`read_repair`, `hint`, `anti_entropy`). */
+  kvRepairs: Counter<"how">;
+  /** Key-value messages or hints given up, by reason (`hints_full`, `malformed`, `notice_refused`). */
+  kvDropped: Counter<"reason">;
+
   /** One probe run: its status gauge and duration histogram. */
   recordProbe(node: string, checker: string, status: ProbeStatus, durationMs: number): void;
   /**
@@ -240,6 +247,9 @@ export function createMetrics(options: MetricsOptions = {}): SatelliteMetrics {
       labelNames: ["reason"],
     }),
     influxdbQueueLines: r.gauge({ name: "satellite_influxdb_queue_lines", help: "Lines waiting for InfluxDB, in memory and on disk." }),
+    kvHints: r.gauge({ name: "satellite_kv_hints", help: "Key-value writes waiting as hints for replicas this node could not reach." }),
+    kvRepairs: r.counter({ name: "satellite_kv_repairs_total", help: "Key-value records brought to a replica that missed them, by how (read_repair, hint, anti_entropy).", labelNames: ["how"] }),
+    kvDropped: r.counter({ name: "satellite_kv_dropped_total", help: "Key-value messages or hints given up, by reason (hints_full, malformed, notice_refused).", labelNames: ["reason"] }),
     dnsAnswers: r.counter({ name: "satellite_dns_answers_total", help: "DNS answers sent, by transport and rcode.", labelNames: ["transport", "rcode"] }),
     dnsTruncated: r.counter({ name: "satellite_dns_truncated_total", help: "DNS answers cut to fit the client's size (TC set), by transport.", labelNames: ["transport"] }),
     dnsDropped: r.counter({ name: "satellite_dns_dropped_total", help: "DNS packets not answered, by reason (malformed, too_large, not_query, rate_limited, tcp_connections_full, tcp_backlog).", labelNames: ["reason"] }),

@@ -125,6 +125,16 @@ test("no acknowledged write is lost through a kill, a partition and a restart; s
   expect(changed[0]).toMatchObject({ kind: "agent", op: "put", backend: "replicated" });
   const notReplica = ["node-0", "node-1", "node-2", "node-4"].find((n) => !ring.replicasFor("app/k0").includes(n)) as string;
   expect(s.get(notReplica).events.some((e) => e.type === "KvChanged" && e.key === "app/k0")).toBe(true);
+  // What brought the replicas up to date shows in /metrics.
+  const repaired = { hint: 0, anti_entropy: 0, read_repair: 0 } as Record<string, number>;
+  for (const agent of s.running()) {
+    const text = await (await settle(agent.request("/metrics"))).text();
+    for (const m of text.matchAll(/^satellite_kv_repairs_total\{how="(\w+)"\} (\d+)/gm)) repaired[m[1] as string] = (repaired[m[1] as string] ?? 0) + Number(m[2]);
+    expect(text).toMatch(/^satellite_kv_hints \d+$/m);
+  }
+  console.log(`kv simulation: records repaired ${JSON.stringify(repaired)}`);
+  expect(repaired.hint).toBeGreaterThan(0);
+  expect(repaired.anti_entropy).toBeGreaterThan(0);
   const list = (await (await settle(s.get("node-3").request("/kv/?prefix=app/"))).json()) as { entries: { key: string }[] };
   expect(list.entries.length).toBe(acked.size);
 }, 120_000);
