@@ -1,6 +1,6 @@
 import type { Database } from "bun:sqlite";
 import { dirname } from "node:path";
-import type { Clock, Timer } from "../../platform/clock.ts";
+import type { Clock } from "../../platform/clock.ts";
 import { describeError, SatelliteError } from "../../platform/errors.ts";
 import type { Logger } from "../../platform/logger.ts";
 import type { ProbeSample, StoreHealth, TimelineEvent } from "../history-store.ts";
@@ -8,6 +8,8 @@ import type { SeriesHistoryStore } from "../series.ts";
 import { createWriteHealth, sqliteWriteAdvice } from "../write-health.ts";
 import { describeDamage, quickCheckBySize, watchIntegrity, type IntegrityCheck, type IntegrityResult } from "./integrity-check.ts";
 import { openHistoryDatabase, sqliteCode, type Durability } from "./open-database.ts";
+import { PendingRows } from "./pending-rows.ts";
+import { createPruneRunner } from "./prune-runner.ts";
 import { queryEvents, queryLatest, querySamples, querySeries } from "./sqlite-queries.ts";
 import { enforceRetention } from "./sqlite-retention.ts";
 import { isTransientSqliteError, sanitizeEvent, sanitizeSample } from "./sanitize.ts";
@@ -112,14 +114,11 @@ export function createSqliteHistoryStore(options: SqliteHistoryStoreOptions): Sq
   const aggregateRetentionMs = Math.max(options.aggregateRetentionMs ?? options.retentionMs, sampleRetentionMs);
   const pendingRowsMax = options.pendingRowsMax ?? 100_000;
   const pauseFn = options.yieldToEventLoop ?? (() => new Promise<void>((resolve) => setImmediate(resolve)));
-  let pendingSamples: ProbeSample[] = [];
-  let pendingEvents: TimelineEvent[] = [];
+  const pending = new PendingRows(pendingRowsMax);
   let dropped = 0;
   let invalid = 0;
   let invalidLogged = false;
   let closed = false;
-  let pruneChain: Promise<number> = Promise.resolve(0);
-  let pruneTimer: Timer | undefined;
 
   // One transaction; on failure the rows join the bounded retry buffer (or are dropped and
   // counted when SQLite refuses the rows themselves). Returns whether it committed.
@@ -137,13 +136,13 @@ export function createSqliteHistoryStore(options: SqliteHistoryStoreOptions): Sq
       const kind = sqliteCode(error) || "unknown";
       writeHealth.failed(what, kind, error);
       if (isTransientSqliteError(kind)) {
-        if (!fromPending) keepPending(samples, events);
+        if (!fromPending) dropped += pending.keep(samples, events);
         return false;
       }
       // Retrying cannot help when the rows themselves are refused: count them instead of
       // letting them block every later write.
       dropped += samples.length + events.length;
-      if (fromPending) removeFromPending(samples.length, events.length);
+      if (fromPending) pending.remove(samples.length, events.length);
       return false;
     }
   };
@@ -154,21 +153,15 @@ export function createSqliteHistoryStore(options: SqliteHistoryStoreOptions): Sq
     if (cleanSamples.length === 0 && cleanEvents.length === 0) return;
     // While writes fail only the new rows are tried, so a failing disk costs one small
     // transaction per append; the backlog follows in chunks once a write succeeds.
-    if (tryWrite(what, cleanSamples, cleanEvents) && pendingSamples.length + pendingEvents.length > 0) void drainPending();
-  };
-
-  const removeFromPending = (samples: number, events: number): void => {
-    pendingSamples.splice(0, samples);
-    pendingEvents.splice(0, events);
+    if (tryWrite(what, cleanSamples, cleanEvents) && pending.size > 0) void drainPending();
   };
 
   // Writes one chunk of the backlog, oldest first; false when there is nothing left or it failed.
   const drainChunk = (): boolean => {
-    const samples = pendingSamples.slice(0, PENDING_CHUNK_ROWS);
-    const events = pendingEvents.slice(0, Math.max(0, PENDING_CHUNK_ROWS - samples.length));
+    const { samples, events } = pending.oldest(PENDING_CHUNK_ROWS);
     if (samples.length + events.length === 0) return false;
     if (!tryWrite("writing retried history rows", samples, events, true)) return false;
-    removeFromPending(samples.length, events.length);
+    pending.remove(samples.length, events.length);
     return true;
   };
 
@@ -196,18 +189,6 @@ export function createSqliteHistoryStore(options: SqliteHistoryStoreOptions): Sq
       invalidLogged = true;
     }
     return out;
-  };
-
-  // Keeps the newest rows up to the bound (events before samples: they are few and carry the
-  // timeline); what falls off is counted, never silently lost.
-  const keepPending = (samples: readonly ProbeSample[], events: readonly TimelineEvent[]): void => {
-    const allEvents = [...pendingEvents, ...events];
-    const allSamples = [...pendingSamples, ...samples];
-    const eventRoom = Math.min(allEvents.length, pendingRowsMax);
-    const sampleRoom = Math.min(allSamples.length, pendingRowsMax - eventRoom);
-    dropped += allEvents.length - eventRoom + allSamples.length - sampleRoom;
-    pendingEvents = allEvents.slice(allEvents.length - eventRoom);
-    pendingSamples = allSamples.slice(allSamples.length - sampleRoom);
   };
 
   // Numbers are not worth a retry buffer: a failed write is reported like any other and its
@@ -254,29 +235,13 @@ export function createSqliteHistoryStore(options: SqliteHistoryStoreOptions): Sq
     return removed;
   };
 
-  // One pass at a time: a caller arriving during a pass waits for it, then runs its own.
-  const prune = (nowMs: number): Promise<number> => {
-    if (closed) return Promise.resolve(0);
-    const run = pruneChain.then(() => (closed ? 0 : runPrune(nowMs)));
-    pruneChain = run.catch(() => 0);
-    return run;
-  };
-
-  // Fixed-rate timer; a tick that finds the previous pass still running skips its turn.
-  let autoPruneRunning = false;
-  const schedulePrune = (): void => {
-    const intervalMs = options.pruneIntervalMs ?? DEFAULT_PRUNE_INTERVAL_MS;
-    if (intervalMs <= 0 || closed) return;
-    pruneTimer = clock.setTimer(intervalMs, () => {
-      schedulePrune();
-      if (autoPruneRunning) return;
-      autoPruneRunning = true;
-      prune(clock.nowMs())
-        .catch((error: unknown) => writeHealth.failed("deleting expired history", sqliteCode(error) || "unknown", error))
-        .finally(() => (autoPruneRunning = false));
-    });
-  };
-  schedulePrune();
+  const pruner = createPruneRunner({
+    clock,
+    intervalMs: options.pruneIntervalMs ?? DEFAULT_PRUNE_INTERVAL_MS,
+    run: runPrune,
+    isClosed: () => closed,
+    onError: (error) => writeHealth.failed("deleting expired history", sqliteCode(error) || "unknown", error),
+  });
 
   return {
     async appendSamples(samples) {
@@ -306,7 +271,7 @@ export function createSqliteHistoryStore(options: SqliteHistoryStoreOptions): Sq
     async queryLatest(query = {}) {
       return closed ? [] : queryLatest(db, query);
     },
-    prune,
+    prune: pruner.prune,
     health(): StoreHealth {
       const damage = integrityRun.damage();
       return damage === undefined ? writeHealth.health() : { ok: false, error: damage };
@@ -316,13 +281,13 @@ export function createSqliteHistoryStore(options: SqliteHistoryStoreOptions): Sq
     writeErrors: () => writeHealth.errorCount(),
     async close() {
       if (closed) return;
-      pruneTimer?.cancel();
+      pruner.stop();
       integrityRun.cancel();
       // Last chance for rows that failed before; anything still failing is reported.
       while (drainChunk());
       closed = true;
-      await pruneChain;
-      const lost = pendingSamples.length + pendingEvents.length;
+      await pruner.idle();
+      const lost = pending.size;
       if (lost > 0) {
         logger.error("history rows not written before close", { rows: lost, path, error: writeHealth.health().error });
       }
