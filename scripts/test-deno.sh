@@ -25,6 +25,11 @@ files=(
   test/probes/*.test.ts
   test/api/app.test.ts
   test/store/memory.test.ts
+  test/kv/memory-replica-store.test.ts
+  test/kv/replicated-kv-contract.test.ts
+  test/kv/replication.test.ts
+  test/kv/kv-wire.test.ts
+  test/sim/agent-kv.test.ts
   test/deno/*.deno.ts
 )
 

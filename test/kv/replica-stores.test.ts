@@ -2,7 +2,6 @@ import { afterAll, expect, test } from "bun:test";
 import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createMemoryReplicaStore } from "../../src/kv/memory-replica-store.ts";
 import { openSqliteReplicaStore } from "../../src/kv/sqlite-replica-store.ts";
 import { runReplicaStoreContract } from "./replica-store-contract.ts";
 
@@ -10,7 +9,6 @@ const dir = mkdtempSync(join(tmpdir(), "kv-store-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 let files = 0;
 
-runReplicaStoreContract("memory", () => createMemoryReplicaStore());
 runReplicaStoreContract("sqlite", () => openSqliteReplicaStore(join(dir, `kv-${files++}.db`)));
 
 test("sqlite: what was stored is there after reopening, and the file is private", () => {
