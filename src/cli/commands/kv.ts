@@ -27,10 +27,10 @@ function keyEndpoint(api: AgentApi, key: string): KvKeyEndpoint {
   return step as unknown as KvKeyEndpoint;
 }
 
-/** A refusal (bad key, too large, no quorum) exits 1 with the agent's words; anything unexpected 2. */
-async function failOn(response: Response, what: string): Promise<never> {
+/** A refusal (bad key, too large, no quorum) exits 1 with the agent's words (the command's name goes first); anything unexpected 2. */
+async function failOn(response: Response): Promise<never> {
   const known = [400, 404, 413, 503].includes(response.status);
-  throw new CommandExit(known ? 1 : 2, `${what}: ${await describeErrorAnswer(response)}`);
+  throw new CommandExit(known ? 1 : 2, await describeErrorAnswer(response));
 }
 
 const keyArg = { key: { type: "positional", required: true, valueHint: "KEY", description: "The key, e.g. app/config (`/` separates levels)" } } as const;
@@ -41,7 +41,7 @@ const getSubcommand = defineCommand({
   async run(context) {
     const deps = depsOf(context);
     const response = await keyEndpoint(connectAgent(deps, context.args), context.args.key).$get();
-    if (response.status !== 200) return failOn(response, `kv get ${context.args.key}`);
+    if (response.status !== 200) return failOn(response);
     writeRaw(deps, new Uint8Array(await response.arrayBuffer()));
     return 0;
   },
@@ -60,12 +60,12 @@ const putSubcommand = defineCommand({
     const { key, value } = context.args;
     let body: Uint8Array;
     if (value === "-") {
-      if (!deps.readStdin) throw new CommandExit(EXIT_USAGE, "kv put: this process cannot read stdin; give the value as an argument");
+      if (!deps.readStdin) throw new CommandExit(EXIT_USAGE, "this process cannot read stdin; give the value as an argument");
       body = await deps.readStdin(KV_LIMITS.valueBytesMax + 1);
-      if (body.length > KV_LIMITS.valueBytesMax) throw new CommandExit(1, `kv put ${key}: stdin holds more than ${KV_LIMITS.valueBytesMax} bytes, the value limit`);
+      if (body.length > KV_LIMITS.valueBytesMax) throw new CommandExit(1, `stdin holds more than ${KV_LIMITS.valueBytesMax} bytes, the value limit for ${key}`);
     } else body = new TextEncoder().encode(value);
     const response = await keyEndpoint(connectAgent(deps, context.args), key).$put(undefined, { init: { body: body as Uint8Array<ArrayBuffer> } });
-    if (response.status !== 200) return failOn(response, `kv put ${key}`);
+    if (response.status !== 200) return failOn(response);
     return printWrite(deps, outputFormatOf(context.args, "table"), (await response.json()) as KvWriteJson);
   },
 });
@@ -76,7 +76,7 @@ const deleteSubcommand = defineCommand({
   async run(context) {
     const deps = depsOf(context);
     const response = await keyEndpoint(connectAgent(deps, context.args), context.args.key).$delete();
-    if (response.status !== 200) return failOn(response, `kv delete ${context.args.key}`);
+    if (response.status !== 200) return failOn(response);
     return printWrite(deps, outputFormatOf(context.args, "table"), (await response.json()) as KvWriteJson);
   },
 });
@@ -93,7 +93,7 @@ const listSubcommand = defineCommand({
     const format = outputFormatOf(context.args, "table");
     const prefix = context.args.prefix ?? "";
     const response = await connectAgent(deps, context.args).kv.$get({ query: { prefix } } as never);
-    if (response.status !== 200) return failOn(response as unknown as Response, "kv list");
+    if (response.status !== 200) return failOn(response as unknown as Response);
     const body = (await response.json()) as { entries: KvListEntryJson[]; truncated: boolean };
     if (isDataFormat(format)) {
       deps.out(renderData(format, body));
