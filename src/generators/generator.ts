@@ -1,6 +1,6 @@
 import type { GeneratorConfig } from "../config/generator-templates.ts";
 import type { Clock } from "../platform/clock.ts";
-import { describeError } from "../platform/errors.ts";
+import { describeError, SatelliteError } from "../platform/errors.ts";
 import type { Exec } from "../platform/exec.ts";
 import type { GeneratedFiles } from "../platform/generated-files.ts";
 import type { Logger } from "../platform/logger.ts";
@@ -104,14 +104,22 @@ export class Generator {
       if (!options.dryRun) this.fail(message);
       return outcome({ ok: false, error: message });
     }
-    if (options.dryRun) return outcome({ ok: true, result: this.deps.files.holds(target, text) ? "unchanged" : "would-write", content: text });
+    if (options.dryRun) {
+      if (this.deps.files.holds(target, text)) return outcome({ ok: true, result: "unchanged", content: text });
+      try {
+        this.deps.files.checkTarget(target);
+      } catch (error) {
+        return outcome({ ok: false, error: `generator "${name}" would not write ${target}: ${describeWithHint(error)}` });
+      }
+      return outcome({ ok: true, result: "would-write", content: text });
+    }
     this.renders++;
     this.lastRenderAtMs = this.deps.clock.nowMs();
     let written: "written" | "unchanged";
     try {
       written = this.deps.files.writeIfChanged(target, text, this.config.mode);
     } catch (error) {
-      const message = `generator "${name}" cannot write ${target}: ${describeError(error)}`;
+      const message = `generator "${name}" cannot write ${target}: ${describeWithHint(error)}`;
       this.fail(message);
       return outcome({ ok: false, error: message });
     }
@@ -162,4 +170,10 @@ export class Generator {
     if (message !== this.lastError) this.logger.error("generator failed; the target keeps its last content", { error: message });
     this.lastError = message;
   }
+}
+
+/** The error and, when it has one, what to do about it: the operator reads this in logs and `generate`. */
+function describeWithHint(error: unknown): string {
+  const hint = error instanceof SatelliteError ? error.hint : undefined;
+  return hint ? `${describeError(error)} (${hint})` : describeError(error);
 }

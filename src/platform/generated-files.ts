@@ -24,6 +24,11 @@ export interface GeneratedFiles {
   writeIfChanged(path: string, content: string, mode: number): WriteOutcome;
   /** True when `path` is a regular file holding exactly `content` (a dry run's "unchanged"). */
   holds(path: string, content: string): boolean;
+  /**
+   * Throws what `writeIfChanged` would refuse `path` for (a link, not a regular file, no usable
+   * directory), naming it; returns when a write would be tried. A dry run's verdict.
+   */
+  checkTarget(path: string): void;
 }
 
 let tempCounter = 0;
@@ -48,6 +53,10 @@ export const systemGeneratedFiles: GeneratedFiles = {
     } catch {
       return false;
     }
+  },
+  checkTarget(path) {
+    sameContent(path, Buffer.alloc(0));
+    refuseUnusableDirectory(dirname(path), path);
   },
   writeIfChanged(path, content, mode) {
     const bytes = Buffer.from(content, "utf8");
@@ -121,7 +130,10 @@ function refuseUnusableDirectory(dir: string, path: string): void {
   try {
     if (lstatSync(dir).isDirectory()) return;
   } catch (error) {
-    throw new SatelliteError("GENERATED_FILE_UNWRITABLE", `the directory of ${path} cannot be used: ${describeError(error)}`, { hint: `create ${dir} first`, cause: error });
+    if ((error as { code?: string }).code === "ENOENT") {
+      throw new SatelliteError("GENERATED_FILE_UNWRITABLE", `${dir}, the directory of ${path}, does not exist`, { hint: `create ${dir}, or point the target into an existing directory`, cause: error });
+    }
+    throw new SatelliteError("GENERATED_FILE_UNWRITABLE", `the directory of ${path} cannot be used: ${describeError(error)}`, { hint: `check that the agent may read ${dir}`, cause: error });
   }
   // A link to a directory (/etc/haproxy -> /srv/haproxy) is an operator's choice, made outside the agent.
   try {
@@ -145,14 +157,25 @@ function syncDirectory(dir: string): void {
   }
 }
 
-/** In memory, for tests: `files` by path, and every write in order. */
-export function createMemoryGeneratedFiles(files: Record<string, string> = {}): GeneratedFiles & { files: Record<string, string>; writes: string[]; modes: Record<string, number> } {
+/** In memory, for tests: `files` by path, every write in order, and targets `refused` with a message and hint. */
+export function createMemoryGeneratedFiles(files: Record<string, string> = {}): GeneratedFiles & {
+  files: Record<string, string>;
+  writes: string[];
+  modes: Record<string, number>;
+  refused: Record<string, { message: string; hint: string }>;
+} {
   const modes: Record<string, number> = {};
   const writes: string[] = [];
+  const refused: Record<string, { message: string; hint: string }> = {};
+  const checkTarget = (path: string) => {
+    const refusal = refused[path];
+    if (refusal) throw new SatelliteError("GENERATED_TARGET_REFUSED", refusal.message, { hint: refusal.hint });
+  };
   return {
     files,
     writes,
     modes,
+    refused,
     readInside(dir, path, bytesMax) {
       const wanted = resolve(dir, path);
       if (!isInside(dir, wanted)) throw outsideDir(wanted, dir);
@@ -162,7 +185,9 @@ export function createMemoryGeneratedFiles(files: Record<string, string> = {}): 
       return text;
     },
     holds: (path, content) => files[path] === content,
+    checkTarget,
     writeIfChanged(path, content, mode) {
+      checkTarget(path);
       if (files[path] === content) return "unchanged";
       files[path] = content;
       modes[path] = mode;

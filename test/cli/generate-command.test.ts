@@ -53,4 +53,10 @@ describe("satellite generate", () => {
     expect(await c.run("generate", "broken", "--dry-run")).toBe(1);
     expect(c.err.join("\n")).toContain("template /t.njk, line 2: oops");
   });
+
+  test("a name no generator can have is a usage error (exit 2)", async () => {
+    const c = cliFixture({ app: makeApp({ generators: generators() }).app });
+    expect(await c.run("generate", "a b")).toBe(2);
+    expect(c.err.at(-1)).toContain("a generator name is 1 to 64 letters");
+  });
 });

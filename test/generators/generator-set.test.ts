@@ -139,6 +139,20 @@ describe("generators", () => {
     await g.set.stop();
   });
 
+  test("a target the write would refuse: the error says what to do, and a dry run says it would not write", async () => {
+    const g = setup([generatorConfig({ command: undefined })]);
+    g.files.refused["/etc/lb/backends.cfg"] = { message: "target /etc/lb/backends.cfg is a symbolic link", hint: "remove the link" };
+    await g.clock.advance(10);
+    expect(g.set.list()[0]?.lastError).toBe('generator "lb" cannot write /etc/lb/backends.cfg: target /etc/lb/backends.cfg is a symbolic link (remove the link)');
+    expect(await g.set.render("lb", { dryRun: true })).toEqual({
+      generator: "lb",
+      target: "/etc/lb/backends.cfg",
+      ok: false,
+      error: 'generator "lb" would not write /etc/lb/backends.cfg: target /etc/lb/backends.cfg is a symbolic link (remove the link)',
+    });
+    await g.set.stop();
+  });
+
   test("range() is bounded, so a template cannot loop for ever", async () => {
     const g = setup([generatorConfig({ templateSource: "{% for i in range(1000000000) %}x{% endfor %}" })]);
     await g.clock.advance(10);

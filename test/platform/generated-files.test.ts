@@ -54,8 +54,27 @@ describe("generated files", () => {
     expect(readFileSync(victim, "utf8")).toBe("precious\n");
   });
 
-  test("a missing directory is an error that names it", () => {
-    expect(() => systemGeneratedFiles.writeIfChanged(join(work, "missing", "x.cfg"), "x", 0o644)).toThrow(/the directory of .*missing\/x.cfg cannot be used/);
+  test("a missing directory is an error that names it and says to create it", () => {
+    const missing = join(work, "missing");
+    const write = () => systemGeneratedFiles.writeIfChanged(join(missing, "x.cfg"), "x", 0o644);
+    expect(write).toThrow(`${missing}, the directory of ${missing}/x.cfg, does not exist`);
+    expect(() => systemGeneratedFiles.checkTarget(join(missing, "x.cfg"))).toThrow("does not exist");
+    try {
+      write();
+    } catch (error) {
+      expect((error as { hint?: string }).hint).toBe(`create ${missing}, or point the target into an existing directory`);
+    }
+  });
+
+  test("checkTarget refuses what a write would refuse, and nothing else", () => {
+    const dir = freshDir();
+    writeFileSync(join(dir, "victim"), "precious\n");
+    symlinkSync(join(dir, "victim"), join(dir, "link.cfg"));
+    expect(() => systemGeneratedFiles.checkTarget(join(dir, "link.cfg"))).toThrow("is a symbolic link");
+    expect(() => systemGeneratedFiles.checkTarget(dir)).toThrow("exists and is not a regular file");
+    expect(() => systemGeneratedFiles.checkTarget(join(dir, "new.cfg"))).not.toThrow();
+    expect(() => systemGeneratedFiles.checkTarget(join(dir, "victim"))).not.toThrow();
+    expect(readdirSync(dir).sort()).toEqual(["link.cfg", "victim"]);
   });
 
   test("includes are read inside the template directory only, links followed and checked", () => {

@@ -54,7 +54,9 @@ export const generateCommand = defineCommand({
     const response = await api.generators[":name"].render.$post({ param: { name }, query: dryRun ? { dryRun: "1" } : {} });
     // The mutation guard's 403 is not in the route's type: it answers before the route.
     const status: number = response.status;
-    if (status === 404 || status === 400 || status === 403) throw new CommandExit(1, `generate ${name}: ${await describeErrorAnswer(response)}`);
+    // A name that cannot be a generator's is the caller's mistake (usage); an unknown one exits 1 like a failed render.
+    if (status === 400) throw new CommandExit(EXIT_USAGE, `generate ${name}: ${await describeErrorAnswer(response)}`);
+    if (status === 404 || status === 403) throw new CommandExit(1, `generate ${name}: ${await describeErrorAnswer(response)}`);
     if (response.status !== 200 && response.status !== 422) throw new CommandExit(2, await describeUnexpectedAnswer(response));
     const body = await response.json();
     if (isDataFormat(format)) {
