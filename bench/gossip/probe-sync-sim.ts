@@ -8,7 +8,8 @@
  */
 import { isSatelliteMessage } from "../../src/cluster/probe-sync-messages.ts";
 import type { GossipMessage } from "../../src/membership/messages.ts";
-import { SimGossipNet, type SimNetwork } from "../../src/membership/sim-net.ts";
+import { SimGossipNet } from "../../src/membership/sim-gossip-net.ts";
+import type { SimNetwork } from "../../src/membership/sim-net.ts";
 import { AgentSim, type SimAgent } from "../../test/sim/agent-sim.ts";
 import { percentile, report } from "../support/report.ts";
 

@@ -5,4 +5,5 @@ export { lanConfig, localConfig, wanConfig } from "./config-presets.ts";
 export type { Delegate, EventDelegate, MembershipDelegates, PingDelegate } from "./delegates.ts";
 export type { MemberNode, NodeStateName } from "./node.ts";
 export type { UdpHealth } from "./udp-health.ts";
-export { SimGossipNet, SimNetwork, type SimLinkProfile, type SimNetworkOptions } from "./sim-net.ts";
+export { SimNetwork, type SimLinkProfile, type SimNetworkOptions } from "./sim-net.ts";
+export { SimGossipNet } from "./sim-gossip-net.ts";

@@ -4,7 +4,8 @@ import type { EventDelegate, MembershipDelegates } from "../../src/membership/de
 import type { NetAddress } from "../../src/membership/gossip-net.ts";
 import { createMembership, type Membership } from "../../src/membership/membership.ts";
 import type { MemberNode } from "../../src/membership/node.ts";
-import { SimNetwork, type SimGossipNet, type SimLinkProfile } from "../../src/membership/sim-net.ts";
+import type { SimGossipNet } from "../../src/membership/sim-gossip-net.ts";
+import { SimNetwork, type SimLinkProfile } from "../../src/membership/sim-net.ts";
 import type { SimWire } from "../../src/membership/sim-wire.ts";
 import { silentLogger } from "../../src/platform/logger.ts";
 import { ManualClock } from "../../src/platform/manual-clock.ts";

@@ -6,7 +6,8 @@ import type { KnownPeer, MemberSnapshotStore } from "../../src/cluster/serf-snap
 import { createSerf, type Serf } from "../../src/cluster/serf.ts";
 import { lanConfig } from "../../src/membership/config-presets.ts";
 import type { NetAddress } from "../../src/membership/gossip-net.ts";
-import { SimNetwork, type SimGossipNet, type SimLinkProfile } from "../../src/membership/sim-net.ts";
+import type { SimGossipNet } from "../../src/membership/sim-gossip-net.ts";
+import { SimNetwork, type SimLinkProfile } from "../../src/membership/sim-net.ts";
 import type { SimWire } from "../../src/membership/sim-wire.ts";
 import type { Clock } from "../../src/platform/clock.ts";
 import { silentLogger } from "../../src/platform/logger.ts";
