@@ -111,10 +111,11 @@ async function formCluster(variant: Variant, index: number): Promise<Running> {
 
 const bare = await buildBareProgram(work);
 const running: Running[] = [];
+const bareProcs: ReturnType<typeof Bun.spawn>[] = [];
 try {
   log(`forming ${variants.length} clusters of ${agents} agents (load ${loadavg()[0]?.toFixed(2)})`);
   running.push(...(await Promise.all(variants.map((v, i) => formCluster(v, i)))));
-  const bareProcs = Array.from({ length: agents }, () => Bun.spawn([bare], { stdout: "ignore", stderr: "ignore" }));
+  for (let i = 0; i < agents; i++) bareProcs.push(Bun.spawn([bare], { stdout: "ignore", stderr: "ignore" }));
   await Bun.sleep(settleMs);
   const load0 = loadavg()[0] ?? 0;
   const before = new Map<number, CostSample>();
@@ -126,7 +127,6 @@ try {
   const rowOf = (label: string, group: number[]): RowSummary => summarise(label, group.map((pid) => costDelta(before.get(pid) as CostSample, readCost(pid))));
   const rows = running.map((r) => rowOf(r.variant.label, r.cluster.live().map((a) => a.pid)));
   rows.push(rowOf("bare compiled Bun program", bareProcs.map((p) => p.pid)));
-  for (const p of bareProcs) p.kill("SIGKILL");
   const serf = rows[0] as RowSummary;
   const ratio = (a: number, b: number) => (b > 0 ? (a / b).toFixed(2) : "-");
   report(
@@ -146,6 +146,7 @@ try {
     { agents, windowMs, settleMs, loadAverage: [load0, load1], satelliteChecks, rows },
   );
 } finally {
+  for (const p of bareProcs) p.kill("SIGKILL");
   await Promise.all(running.map(async (r) => {
     await r.cluster.stopAll();
     await r.net.destroy();
