@@ -48,7 +48,7 @@ export function validateChecks(
     const result = (kind.options as z.ZodType<Record<string, unknown>>).safeParse(optionInput, { jitless: true });
     if (!result.success) {
       for (const issue of result.error.issues) {
-        problems.push({ source, path: at(...issue.path), message: describeIssue(issue, spec.kind) });
+        problems.push({ source, path: at(...issue.path), message: describeIssue(issue, spec.kind, valueAt(optionInput, issue.path) !== undefined) });
       }
       return;
     }
@@ -88,8 +88,21 @@ export function applyDurationKeys(options: Record<string, unknown>, declared: Re
   return problems;
 }
 
-function describeIssue(issue: z.core.$ZodIssue, kind: string): string {
+/**
+ * What is wrong with one option. `given`: the input has a value at the issue's path (zod leaves
+ * `issue.input` out unless asked, so a wrong type and a missing key look alike to the issue).
+ */
+function describeIssue(issue: z.core.$ZodIssue, kind: string, given: boolean): string {
   if (issue.code === "unrecognized_keys") return `unknown option(s) ${issue.keys.map((k) => `"${k}"`).join(", ")} for kind ${kind}`;
-  if (issue.code === "invalid_type" && issue.input === undefined) return `required by kind ${kind} (${issue.message})`;
+  if (issue.code === "invalid_type" && !given) return `required by kind ${kind} (${issue.message})`;
   return issue.message;
+}
+
+function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+  let value = input;
+  for (const key of path) {
+    if (typeof value !== "object" || value === null) return undefined;
+    value = (value as Record<PropertyKey, unknown>)[key];
+  }
+  return value;
 }

@@ -1,35 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { checkerKinds, findCheckerKind } from "../../src/checkers/registry.ts";
-import { ConfigError } from "../../src/config/config-error.ts";
-import { loadAgentConfig, type LoadConfigInput } from "../../src/config/load.ts";
-
-function load(overrides: Partial<LoadConfigInput> & { files?: Record<string, string> } = {}) {
-  const files = overrides.files ?? {};
-  return loadAgentConfig({
-    flags: {},
-    env: {},
-    readFile: (path) => {
-      const text = files[path];
-      if (text === undefined) throw new Error(`ENOENT: no such file or directory, open '${path}'`);
-      return text;
-    },
-    hostname: () => "host-1",
-    cwd: "/srv/satellite",
-    findKind: (kind) => findCheckerKind(kind),
-    kindNames: checkerKinds.map((k) => k.kind),
-    ...overrides,
-  });
-}
-
-function problemsOf(fn: () => unknown): string[] {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof ConfigError) return error.message.split("\n").slice(1).map((l) => l.replace(/^  - /, ""));
-    throw error;
-  }
-  throw new Error("expected a ConfigError");
-}
+import { configProblems as problemsOf, loadConfigInMemory as load } from "../support/in-memory-config.ts";
 
 describe("loadAgentConfig defaults", () => {
   test("a bare start gets the embedded defaults", () => {
@@ -107,6 +77,9 @@ describe("every config error names the source, the key and what is allowed", () 
     { name: "empty docker address", input: file('dockerAddr: ""\n'), problems: ["config file /c.yaml, key dockerAddr: expected a socket path, unix:///path, tcp://host:port or http://host:port"] },
     { name: "unknown check kind", input: file("checks:\n  - {name: a, kind: ping}\n"), problems: [expect.stringMatching(/^config file \/c.yaml, key checks\[0\].kind: unknown kind "ping"; allowed: .*tcp/) as unknown as string] },
     { name: "missing option", input: file("checks:\n  - {name: a, kind: tcp}\n"), problems: [expect.stringMatching(/^config file \/c.yaml, key checks\[0\].address: required by kind tcp/) as unknown as string] },
+    // Present but of the wrong type: not "required".
+    { name: "option of the wrong type", input: file("checks:\n  - {name: a, kind: tcp, address: 5}\n"), problems: ["config file /c.yaml, key checks[0].address: Invalid input: expected string, received number"] },
+    { name: "threshold of the wrong type", input: file("checks:\n  - {name: a, kind: evaluated, criticalIf: '1 > 0', thresholds: {t: x}}\n"), problems: ["config file /c.yaml, key checks[0].thresholds.t: Invalid input: expected number, received string"] },
     { name: "bad option value", input: file("checks:\n  - {name: a, kind: tcp, address: nowhere}\n"), problems: [expect.stringMatching(/^config file \/c.yaml, key checks\[0\].address: .*host:port/) as unknown as string] },
     { name: "unknown option", input: file("checks:\n  - {name: a, kind: tcp, address: 'h:1', colour: red}\n"), problems: ['config file /c.yaml, key checks[0]: unknown option(s) "colour" for kind tcp'] },
     { name: "bad common field", input: file("checks:\n  - {name: a, kind: tcp, address: 'h:1', intervalMs: 5}\n"), problems: [expect.stringMatching(/^config file \/c.yaml, key checks\[0\].intervalMs: .*100/) as unknown as string] },
