@@ -12,15 +12,24 @@ type KvReply = Extract<KvMessage, { type: "kvReply" }>;
  * conflict rule. A node that had more than it sent caps the answer at its last key, so no key
  * in the answer range is missing because one node's part was cut short.
  */
-export async function listAll(nodes: readonly KvNode[], prefix: string, limit: number, call: (node: KvNode, message: KvMessage) => Promise<KvReply>): Promise<KvListResult> {
+export async function listAll(
+  nodes: readonly KvNode[],
+  prefix: string,
+  limit: number,
+  call: (node: KvNode, message: KvMessage) => Promise<KvReply>,
+  /** Whether the ring places `key` on `node` now: a node that used to hold a key keeps an old copy, which must not count. */
+  holds: (node: string, key: string) => boolean,
+): Promise<KvListResult> {
   const replies = await Promise.allSettled(nodes.map((node) => call(node, { type: "kvList", prefix, limit })));
   const merged = new Map<string, KvRecord>();
   let cutoff: string | undefined;
   let answered = 0;
-  for (const reply of replies) {
+  for (const [i, reply] of replies.entries()) {
     if (reply.status !== "fulfilled") continue;
     answered++;
+    const node = (nodes[i] as KvNode).name;
     for (const record of reply.value.records) {
+      if (!holds(node, record.key)) continue;
       const held = merged.get(record.key);
       merged.set(record.key, held ? newerRecord(held, record) : record);
     }

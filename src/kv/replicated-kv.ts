@@ -259,7 +259,9 @@ export function createReplicatedKv(deps: ReplicatedKvDeps, options: ReplicatedKv
     async list(prefix, limit = KV_LIMITS.listEntriesMax): Promise<KvListResult> {
       if (prefix !== "") validateKvKey(prefix);
       const wanted = Math.max(1, Math.min(limit, KV_LIMITS.listEntriesMax));
-      return listAll(nodes().filter((n) => n.alive), prefix, wanted, call);
+      const all = nodes();
+      const ring = rings.ringFor(all);
+      return listAll(all.filter((n) => n.alive), prefix, wanted, call, (node, key) => ring.replicasFor(key).includes(node));
     },
     onChange(listener) {
       listeners.add(listener);

@@ -170,6 +170,16 @@ describe("replicated store", () => {
     expect(cluster.kv("n3").stats().noticesDropped).toBe(11);
   });
 
+  test("a list ignores what a node that is no longer a replica of a key still holds", async () => {
+    start(5);
+    const ring = new HashRing(["n0", "n1", "n2", "n3", "n4"]);
+    const former = ["n0", "n1", "n2", "n3", "n4"].find((n) => !ring.replicasFor("gone").includes(n)) as string;
+    // An old copy left from before the ring changed; the key's replicas know nothing of it (their tombstone was purged).
+    cluster.store(former).apply({ key: "gone", value: bytes("old"), version: { ms: 1, counter: 0, node: former } });
+    await cluster.kv("n0").put("kept", bytes("v"));
+    expect((await cluster.kv("n0").list("")).entries.map((e) => e.key)).toEqual(["kept"]);
+  });
+
   test("a malformed request is answered with an error and counted, not thrown", async () => {
     start(1);
     const reply = await cluster.kv("n0").onRequest(Uint8Array.from([0xd8, 0xff, 0xff]), { ip: "10.0.0.9", port: 1 });
