@@ -1,30 +1,13 @@
 import { describe, expect, test } from "bun:test";
-import { checkerKinds, findCheckerKind } from "../../src/checkers/registry.ts";
 import { readApiTokenFile, TOKEN_FILE_BYTES_MAX } from "../../src/config/api-token-file.ts";
 import { ConfigError } from "../../src/config/config-error.ts";
-import { loadAgentConfig, type LoadConfigInput } from "../../src/config/load.ts";
+import { loadConfigInMemory, type ConfigRead, type InMemoryConfigInput } from "../support/in-memory-config.ts";
 
 const TOKEN = "0123456789abcdef-token";
 
-function load(overrides: Partial<LoadConfigInput> & { files?: Record<string, string> } = {}) {
-  const files = overrides.files ?? {};
-  const reads: { path: string; bytesMax: number }[] = [];
-  const config = loadAgentConfig({
-    flags: {},
-    env: {},
-    readFile: (path, bytesMax) => {
-      reads.push({ path, bytesMax });
-      const text = files[path];
-      if (text === undefined) throw new Error(`ENOENT: no such file or directory, open '${path}'`);
-      return text;
-    },
-    hostname: () => "host-1",
-    cwd: "/srv/satellite",
-    findKind: (kind) => findCheckerKind(kind),
-    kindNames: checkerKinds.map((k) => k.kind),
-    ...overrides,
-  });
-  return { config, reads };
+function load(input: InMemoryConfigInput = {}) {
+  const reads: ConfigRead[] = [];
+  return { config: loadConfigInMemory({ ...input, reads }), reads };
 }
 
 function problemOf(fn: () => unknown): string {

@@ -1,41 +1,13 @@
 import { describe, expect, test } from "bun:test";
-import { checkerKinds, findCheckerKind } from "../../src/checkers/registry.ts";
-import { ConfigError } from "../../src/config/config-error.ts";
 import { ENCRYPT_FILE_BYTES_MAX } from "../../src/config/encrypt-file.ts";
-import { loadAgentConfig, type LoadConfigInput } from "../../src/config/load.ts";
+import { configProblems as problemsOf, loadConfigInMemory, type ConfigRead, type InMemoryConfigInput } from "../support/in-memory-config.ts";
 
 const KEY_A = "pUqJrVyVRj5jsiYEkM/tFQYfWyJIv4s3XkvDwy7Cu5s=";
 const KEY_B = "w4YUfh0EpSCm6ZYsoGx6FnKmzrQTXa+bUZaoT5Uk4Ok=";
 
-function load(overrides: Partial<LoadConfigInput> & { files?: Record<string, string> } = {}) {
-  const files = overrides.files ?? {};
-  const reads: { path: string; bytesMax: number }[] = [];
-  const config = loadAgentConfig({
-    flags: {},
-    env: {},
-    readFile: (path, bytesMax) => {
-      reads.push({ path, bytesMax });
-      const text = files[path];
-      if (text === undefined) throw new Error(`ENOENT: no such file or directory, open '${path}'`);
-      return text;
-    },
-    hostname: () => "host-1",
-    cwd: "/srv/satellite",
-    findKind: (kind) => findCheckerKind(kind),
-    kindNames: checkerKinds.map((k) => k.kind),
-    ...overrides,
-  });
-  return { config, reads };
-}
-
-function problemsOf(fn: () => unknown): string[] {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof ConfigError) return error.message.split("\n").slice(1).map((l) => l.replace(/^  - /, ""));
-    throw error;
-  }
-  throw new Error("expected a ConfigError");
+function load(input: InMemoryConfigInput = {}) {
+  const reads: ConfigRead[] = [];
+  return { config: loadConfigInMemory({ ...input, reads }), reads };
 }
 
 describe("--encrypt-file", () => {

@@ -1,28 +1,9 @@
 import { describe, expect, test } from "bun:test";
-import { checkerKinds, findCheckerKind } from "../../src/checkers/registry.ts";
-import { ConfigError } from "../../src/config/config-error.ts";
-import { loadAgentConfig } from "../../src/config/load.ts";
+import { configProblems as problemsOf, loadConfigInMemory } from "../support/in-memory-config.ts";
 
 function load(file: Record<string, unknown>) {
-  return loadAgentConfig({
-    flags: { config: "/etc/satellite/satellite.json" },
-    env: {},
-    readFile: () => JSON.stringify(file),
-    hostname: () => "host-1",
-    cwd: "/srv",
-    findKind: (kind) => findCheckerKind(kind),
-    kindNames: checkerKinds.map((k) => k.kind),
-  });
-}
-
-function problemsOf(fn: () => unknown): string[] {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof ConfigError) return error.message.split("\n").slice(1).map((l) => l.replace(/^  - /, ""));
-    throw error;
-  }
-  throw new Error("expected a ConfigError");
+  const path = "/etc/satellite/satellite.json";
+  return loadConfigInMemory({ flags: { config: path }, files: { [path]: JSON.stringify(file) }, cwd: "/srv" });
 }
 
 describe("exec in the config", () => {

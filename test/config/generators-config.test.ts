@@ -1,35 +1,11 @@
 import { describe, expect, test } from "bun:test";
-import { checkerKinds, findCheckerKind } from "../../src/checkers/registry.ts";
-import { ConfigError } from "../../src/config/config-error.ts";
-import { loadAgentConfig } from "../../src/config/load.ts";
+import { configProblems as problemsOf, loadConfigInMemory } from "../support/in-memory-config.ts";
 
 const TEMPLATE = "{% for m in members %}server {{ m.name }} {{ m.address }}:80\n{% endfor %}";
 
 function load(generators: unknown[], templates: Record<string, string> = { "/etc/satellite/lb.njk": TEMPLATE }) {
   const files: Record<string, string> = { "/etc/satellite/satellite.json": JSON.stringify({ generators }), ...templates };
-  return loadAgentConfig({
-    flags: { config: "/etc/satellite/satellite.json" },
-    env: {},
-    readFile: (path) => {
-      const text = files[path];
-      if (text === undefined) throw new Error(`ENOENT: no such file or directory, open '${path}'`);
-      return text;
-    },
-    hostname: () => "host-1",
-    cwd: "/srv",
-    findKind: (kind) => findCheckerKind(kind),
-    kindNames: checkerKinds.map((k) => k.kind),
-  });
-}
-
-function problemsOf(fn: () => unknown): string[] {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof ConfigError) return error.message.split("\n").slice(1).map((l) => l.replace(/^  - /, ""));
-    throw error;
-  }
-  throw new Error("expected a ConfigError");
+  return loadConfigInMemory({ flags: { config: "/etc/satellite/satellite.json" }, files, cwd: "/srv" });
 }
 
 const SOURCE = "config file /etc/satellite/satellite.json";

@@ -1,27 +1,9 @@
 import { describe, expect, test } from "bun:test";
-import { checkerKinds, findCheckerKind } from "../../src/checkers/registry.ts";
 import { ConfigError } from "../../src/config/config-error.ts";
-import { CONFIG_FILE_BYTES_MAX, loadAgentConfig, type LoadConfigInput } from "../../src/config/load.ts";
+import { CONFIG_FILE_BYTES_MAX } from "../../src/config/load.ts";
 import { USER_TAG_BYTES_MAX, userTagBytes } from "../../src/config/tag-limits.ts";
 import { encodeTags } from "../../src/cluster/serf-wire-meta.ts";
-
-function load(overrides: Partial<LoadConfigInput> & { files?: Record<string, string> } = {}) {
-  const files = overrides.files ?? {};
-  return loadAgentConfig({
-    flags: {},
-    env: {},
-    readFile: (path) => {
-      const text = files[path];
-      if (text === undefined) throw new Error(`ENOENT: no such file or directory, open '${path}'`);
-      return text;
-    },
-    hostname: () => "host-1",
-    cwd: "/srv/satellite",
-    findKind: (kind) => findCheckerKind(kind),
-    kindNames: checkerKinds.map((k) => k.kind),
-    ...overrides,
-  });
-}
+import { loadConfigInMemory as load } from "../support/in-memory-config.ts";
 
 function problemsOf(fn: () => unknown): string[] {
   try {

@@ -1,25 +1,6 @@
 import { expect, test } from "bun:test";
-import { checkerKinds, findCheckerKind } from "../../src/checkers/registry.ts";
 import { ConfigError } from "../../src/config/config-error.ts";
-import { loadAgentConfig, type LoadConfigInput } from "../../src/config/load.ts";
-
-function load(overrides: Partial<LoadConfigInput> & { files?: Record<string, string> } = {}) {
-  const files = overrides.files ?? {};
-  return loadAgentConfig({
-    flags: {},
-    env: {},
-    readFile: (path) => {
-      const text = files[path];
-      if (text === undefined) throw new Error(`ENOENT: no such file or directory, open '${path}'`);
-      return text;
-    },
-    hostname: () => "host-1",
-    cwd: "/srv/satellite",
-    findKind: (kind) => findCheckerKind(kind),
-    kindNames: checkerKinds.map((k) => k.kind),
-    ...overrides,
-  });
-}
+import { loadConfigInMemory as load } from "../support/in-memory-config.ts";
 
 test("--kv-etcd-* flags and variables land in kv.etcd beside the file's other kv keys", () => {
   const config = load({
