@@ -62,7 +62,8 @@ export type EvaluatedOptions = z.output<typeof rawOptions>;
  */
 export function compileEvaluated(o: EvaluatedOptions, problem: (path: (string | number)[], message: string) => void): CompiledEvaluated {
   const variableTypes = new Map<string, ValueType>();
-  const declared: DeclaredNames = { thresholds: new Set(Object.keys(o.thresholds)), variables: variableTypes };
+  const invalidVariables = new Set<string>();
+  const declared: DeclaredNames = { thresholds: new Set(Object.keys(o.thresholds)), variables: variableTypes, allVariables: Object.keys(o.variables), invalidVariables };
   const parseOptions: ParseOptions = { resolveVariable: (path) => resolveReference(path, declared) };
   const out: CompiledEvaluated = { thresholds: o.thresholds, variables: [], reads: [] };
   for (const [name, text] of Object.entries(o.variables)) {
@@ -73,6 +74,7 @@ export function compileEvaluated(o: EvaluatedOptions, problem: (path: (string | 
       out.reads.push(...varNodesOf(expr));
       variableTypes.set(name, type);
     } catch (error) {
+      invalidVariables.add(name);
       problem(["variables", name], `invalid expression: ${describe(error)}`);
     }
   }

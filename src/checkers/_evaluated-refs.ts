@@ -16,6 +16,10 @@ export interface DeclaredNames {
   thresholds: ReadonlySet<string>;
   /** Variables declared before the one being parsed, with their types. */
   variables: ReadonlyMap<string, ValueType>;
+  /** Every variable of the check in declaration order, valid or not: says "declared after" rather than "unknown". */
+  allVariables?: readonly string[];
+  /** Variables whose own expression is invalid: a reader is told so rather than that they do not exist. */
+  invalidVariables?: ReadonlySet<string>;
 }
 
 const ROOTS_HINT = "values are collector.<collector>.<value>, thresholds.<name> or variables.<name>";
@@ -37,7 +41,9 @@ export function resolveReference(path: readonly string[], declared: DeclaredName
     case "variables": {
       const type = name !== undefined && path.length === 2 ? declared.variables.get(name) : undefined;
       if (type) return { type };
-      return { error: `unknown variable; declared before this one: ${[...declared.variables.keys()].join(", ") || "none"}` };
+      if (name !== undefined && path.length === 2 && declared.invalidVariables?.has(name)) return { error: `variables.${name} is invalid itself (see the error at its key)` };
+      if (name !== undefined && path.length === 2 && declared.allVariables?.includes(name)) return { error: `variables.${name} is declared after this one: a variable reads only those declared above it` };
+      return { error: `unknown variable; declared: ${[...declared.variables.keys()].join(", ") || "none"} (add it to the check's variables)` };
     }
     default:
       return { error: `unknown name: ${ROOTS_HINT}` };

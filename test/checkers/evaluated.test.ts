@@ -175,7 +175,10 @@ describe("evaluated check: options checked at config load", () => {
     [{ criticalIf: "1", okOutput: "a {{ }} b" }, 'okOutput: invalid template: "{{}}" at position 3 is empty: put a value between the braces, such as {{collector.memory.usedPercent}}'],
     [{ criticalIf: "1", okOutput: "{{collector.memory.used}}" }, 'okOutput: invalid template: in "{{" at position 1: "collector.memory.used" at position 1: collector memory has no "used"; known: totalBytes, availableBytes, usedPercent, swapTotalBytes, swapUsedPercent'],
     [{ criticalIf: "1", warningOutput: "w" }, "warningOutput: warningOutput without warningIf is never shown"],
-    [{ criticalIf: "variables.b > 1", variables: { b: "variables.a + 1", a: "1" } }, "variables.b: invalid expression: \"variables.a\" at position 1: unknown variable; declared before this one: none"],
+    [{ criticalIf: "variables.b > 1", variables: { b: "variables.a + 1", a: "1" } }, 'variables.b: invalid expression: "variables.a" at position 1: variables.a is declared after this one: a variable reads only those declared above it'],
+    // The reader of an invalid variable is not told that it does not exist.
+    [{ criticalIf: "variables.b > 1", variables: { b: "variables.a + 1", a: "1" } }, 'criticalIf: invalid expression: "variables.b" at position 1: variables.b is invalid itself (see the error at its key)'],
+    [{ criticalIf: "variables.c > 1", variables: { a: "1" } }, 'criticalIf: invalid expression: "variables.c" at position 1: unknown variable; declared: a (add it to the check\'s variables)'],
     [{ criticalIf: "1", thresholds: { "bad-name": 1 } }, "thresholds.bad-name: \"bad-name\": names are letters, digits and _ (at most 64), starting with a letter or _"],
   ];
   for (const [options, error] of cases) {
