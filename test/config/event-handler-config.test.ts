@@ -1,21 +1,13 @@
 import { describe, expect, test } from "bun:test";
-import { checkerKinds, findCheckerKind } from "../../src/checkers/registry.ts";
 import { repeatedFlagValues } from "../../src/cli/commands/agent.ts";
 import { ConfigError } from "../../src/config/config-error.ts";
 import { parseEventHandlerSpec } from "../../src/config/event-handler-spec.ts";
-import { loadAgentConfig, type LoadConfigInput } from "../../src/config/load.ts";
+import { loadConfigInMemory, type InMemoryConfigInput } from "../support/in-memory-config.ts";
 
-function load(input: Partial<LoadConfigInput> & { file?: string } = {}) {
-  return loadAgentConfig({
-    flags: input.file === undefined ? {} : { config: "/c.yaml" },
-    env: {},
-    readFile: () => input.file ?? "",
-    hostname: () => "host-1",
-    cwd: "/srv",
-    findKind: (kind) => findCheckerKind(kind),
-    kindNames: checkerKinds.map((k) => k.kind),
-    ...input,
-  });
+/** `file`: the config file's text, at /c.yaml. */
+function load(input: InMemoryConfigInput & { file?: string } = {}) {
+  const { file, ...rest } = input;
+  return loadConfigInMemory({ cwd: "/srv", ...(file === undefined ? {} : { flags: { config: "/c.yaml" }, files: { "/c.yaml": file } }), ...rest });
 }
 
 function problemOf(fn: () => unknown): string {

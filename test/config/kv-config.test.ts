@@ -1,18 +1,10 @@
 import { expect, test } from "bun:test";
-import { checkerKinds, findCheckerKind } from "../../src/checkers/registry.ts";
-import { loadAgentConfig, type LoadConfigInput } from "../../src/config/load.ts";
+import { loadConfigInMemory, type InMemoryConfigInput } from "../support/in-memory-config.ts";
 
-function load(overrides: Partial<LoadConfigInput> & { file?: string } = {}) {
-  return loadAgentConfig({
-    flags: overrides.file === undefined ? {} : { config: "/etc/satellite.yaml" },
-    env: {},
-    readFile: () => overrides.file ?? "",
-    hostname: () => "host-1",
-    cwd: "/srv/satellite",
-    findKind: (kind) => findCheckerKind(kind),
-    kindNames: checkerKinds.map((k) => k.kind),
-    ...overrides,
-  });
+/** `file`: the config file's text, at /etc/satellite.yaml. */
+function load(input: InMemoryConfigInput & { file?: string } = {}) {
+  const { file, ...rest } = input;
+  return loadConfigInMemory(file === undefined ? rest : { flags: { config: "/etc/satellite.yaml" }, files: { "/etc/satellite.yaml": file }, ...rest });
 }
 
 test("the kv section's defaults: on, replicated, tombstones 7d, anti-entropy every 10s", () => {
@@ -30,5 +22,5 @@ test.each([
   [{ file: "kv:\n  tombstoneRetention: 5s\n" }, /key kv\.tombstoneRetention: expected a duration between 60000 ms/],
   [{ file: "kv:\n  replicas: 5\n" }, /unknown key\(s\) "replicas"/],
 ] as const)("%o is refused naming the key: %s", (input, message) => {
-  expect(() => load(input as Partial<LoadConfigInput> & { file?: string })).toThrow(message);
+  expect(() => load(input as InMemoryConfigInput & { file?: string })).toThrow(message);
 });
