@@ -41,13 +41,20 @@ describe.skipIf(unavailable !== null)("the key-value store on three agents in ne
     }
   }
 
-  /** `satellite kv put` inside the host; records the write when it was acknowledged. */
-  async function put(host: TestHost, key: string, value: string): Promise<boolean> {
+  const reads = { total: 0, stale: 0 };
+
+  /** `satellite kv put` inside the host; records the write when it was acknowledged, then reads it back through `readFrom` (a stale read is counted). */
+  async function put(host: TestHost, key: string, value: string, readFrom?: TestHost): Promise<boolean> {
     const result = await net.exec(host, [BINARY, "kv", "put", key, value, "-o", "json"], 15_000);
     if (result.exitCode !== 0) return false;
     const version = parseVersion((JSON.parse(result.stdout) as { version: string }).version) as KvVersion;
     const before = acked.get(key);
     if (!before || compareVersions(version, before.version) > 0) acked.set(key, { version, value });
+    if (readFrom) {
+      const got = await net.exec(readFrom, [BINARY, "kv", "get", key], 15_000);
+      reads.total++;
+      if (got.exitCode !== 0 || got.stdout !== acked.get(key)?.value) reads.stale++;
+    }
     return true;
   }
 
@@ -83,14 +90,14 @@ describe.skipIf(unavailable !== null)("the key-value store on three agents in ne
 
   test("writes through a kill -9 and a partition; after the heal every replica holds every acknowledged write", async () => {
     const [h0, h1, h2] = hosts as [TestHost, TestHost, TestHost];
-    for (let i = 0; i < 9; i++) expect(await put(hosts[i % 3] as TestHost, `app/k${i}`, `v${i}`)).toBe(true);
+    for (let i = 0; i < 9; i++) expect(await put(hosts[i % 3] as TestHost, `app/k${i}`, `v${i}`, hosts[(i + 1) % 3])).toBe(true);
     const got = await net.exec(h2, [BINARY, "kv", "get", "app/k4"], 10_000);
     expect([got.exitCode, got.stdout]).toEqual([0, "v4"]);
 
     // kill -9 of h2: writes go on through the two others (2 of 3 replicas).
     agents.get(h2.name)?.kill("SIGKILL");
     await agents.get(h2.name)?.exited;
-    for (let i = 0; i < 9; i++) expect(await put(i % 2 === 0 ? h0 : h1, `app/k${i}`, `after-kill-${i}`)).toBe(true);
+    for (let i = 0; i < 9; i++) expect(await put(i % 2 === 0 ? h0 : h1, `app/k${i}`, `after-kill-${i}`, i % 2 === 0 ? h1 : h0)).toBe(true);
     start(h2);
     await waitFor(async () => (await Promise.all(hosts.map(alive))).every((n) => n === 3), 40_000, "h2 back");
 
@@ -98,12 +105,13 @@ describe.skipIf(unavailable !== null)("the key-value store on three agents in ne
     await net.partition([h0], [h1, h2]);
     let minorityAcked = 0;
     for (let i = 0; i < 6; i++) {
-      expect(await put(i % 2 === 0 ? h1 : h2, `app/k${i}`, `majority-${i}`)).toBe(true);
+      expect(await put(i % 2 === 0 ? h1 : h2, `app/k${i}`, `majority-${i}`, i % 2 === 0 ? h2 : h1)).toBe(true);
       if (await put(h0, `app/m${i}`, `minority-${i}`)) minorityAcked++;
     }
     expect(minorityAcked).toBe(0);
     await net.heal();
 
+    console.log(`kv netns: ${acked.size} keys acknowledged, ${minorityAcked} minority writes acknowledged, stale reads ${reads.stale} of ${reads.total}`);
     await waitFor(async () => replicasBehind().length === 0, 60_000, "every replica to hold every acknowledged write");
     for (const host of hosts) {
       const list = await net.exec(host, [BINARY, "kv", "list", "app/", "-o", "json"], 10_000);
