@@ -22,7 +22,7 @@ export const AGENT_ADDRESS_DEFAULT = "127.0.0.1:7575";
 export const AGENT_CONNECTION_ARGS = {
   addr: { type: "string", description: "Agent API address host:port, or https://host:port for an agent serving TLS [SATELLITE_ADDR]", valueHint: "host:port" },
   "rpc-port": { type: "string", description: "Port of the agent's API on 127.0.0.1 (used when --addr is not given; default 7575)", valueHint: "port" },
-  "api-token": { type: "string", description: "API token for join, leave and checks run when the agent has one [SATELLITE_API_TOKEN]; visible in the process list: prefer --api-token-file", valueHint: "token" },
+  "api-token": { type: "string", description: "API token, needed when the agent has one for commands that change something (and keys list, generate --dry-run) [SATELLITE_API_TOKEN]; visible in the process list: prefer --api-token-file", valueHint: "token" },
   "api-token-file": { type: "string", description: "File whose first line is the API token; keeps it out of the process list [SATELLITE_API_TOKEN_FILE]", valueHint: "file" },
   "ca-file": { type: "string", description: "CA bundle (PEM) that signed the agent's certificate, with --addr https://...", valueHint: "file" },
   "client-cert-file": { type: "string", description: "Client certificate (PEM) to present when the agent asks for one, with --addr https://...", valueHint: "file" },

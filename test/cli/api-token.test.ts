@@ -132,4 +132,12 @@ describe("token flag problems exit 2 before anything is sent", () => {
       }
     }
   });
+
+  test("--help says which commands need the token, not an old list of three", async () => {
+    const { run, out } = cli();
+    expect(await run("maintenance", "start", "--help")).toBe(0);
+    const help = out.join("\n").replace(/\s+/g, " ");
+    expect(help).toContain("needed when the agent has one for commands that change something");
+    expect(help).not.toContain("join, leave and checks run");
+  });
 });
