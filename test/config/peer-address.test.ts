@@ -1,8 +1,7 @@
 import { describe, expect, test } from "bun:test";
-import { checkerKinds, findCheckerKind } from "../../src/checkers/registry.ts";
 import { ConfigError } from "../../src/config/config-error.ts";
-import { loadAgentConfig } from "../../src/config/load.ts";
 import { parsePeerAddress } from "../../src/config/peer-address.ts";
+import { loadConfigInMemory } from "../support/in-memory-config.ts";
 
 describe("--initial-cluster entries: one grammar", () => {
   test.each([
@@ -49,18 +48,7 @@ describe("--initial-cluster entries: one grammar", () => {
 });
 
 describe("--initial-cluster in the configuration", () => {
-  const load = (flags: Record<string, string>) =>
-    loadAgentConfig({
-      flags,
-      env: {},
-      readFile: () => {
-        throw new Error("no file");
-      },
-      hostname: () => "host-1",
-      cwd: "/srv",
-      findKind: (kind) => findCheckerKind(kind),
-      kindNames: checkerKinds.map((k) => k.kind),
-    });
+  const load = (flags: Record<string, string>) => loadConfigInMemory({ flags, cwd: "/srv" });
 
   test("mixed forms are accepted as given", () => {
     const config = load({ "initial-cluster": "node1:10.0.0.1,node2:10.0.0.2:7000,10.0.0.3,[fd00::4]:7946" });
