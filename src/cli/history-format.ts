@@ -34,6 +34,8 @@ export function formatEventLine(event: EventLine, withStates = false): string {
   const ms = typeof event.timestamp === "number" ? event.timestamp : Date.parse(event.timestamp);
   const parts = [`[${formatStamp(ms)}]`, spaced(event.type)];
   if (event.node) parts.push(`[${plainText(event.node)}]`);
+  // A window muting a check on every node has no node: `[*]` keeps the check from reading as one.
+  else if (event.probe && event.type.startsWith("Maintenance")) parts.push("[*]");
   if (event.probe) parts.push(`[${plainText(event.probe)}]`);
   if (withStates && (event.oldState || event.newState)) parts.push(`${plainText(event.oldState || "-")} -> ${plainText(event.newState || "-")}`);
   const line = parts.join(" ");

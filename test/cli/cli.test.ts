@@ -128,6 +128,12 @@ describe("history, members, checks, join, leave", () => {
     expect(formatEventLine({ timestamp: "2026-11-22T08:00:00Z", type: "ClusterHealthy" })).toBe("[Nov 22 08:00:00 UTC] Cluster Healthy");
   });
 
+  test("formatEventLine: a maintenance window of a check on every node shows [*] for the node, so the check does not read as a node", () => {
+    expect(formatEventLine({ timestamp: "2026-11-22T08:00:00Z", type: "MaintenanceStarted", probe: "ntp" })).toBe("[Nov 22 08:00:00 UTC] Maintenance Started [*] [ntp]");
+    expect(formatEventLine({ timestamp: "2026-11-22T08:00:00Z", type: "MaintenanceEnded", node: "n3", probe: "ntp" })).toBe("[Nov 22 08:00:00 UTC] Maintenance Ended [n3] [ntp]");
+    expect(formatEventLine({ timestamp: "2026-11-22T08:00:00Z", type: "MaintenanceEnded", node: "n3" })).toBe("[Nov 22 08:00:00 UTC] Maintenance Ended [n3]");
+  });
+
   test("history shows why a probe failed, after it recovered, from the agent's /history", async () => {
     const fixture = makeApp();
     await fixture.history.appendEvents([
