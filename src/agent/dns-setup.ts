@@ -4,7 +4,7 @@ import { parseHostPort, type HostPort } from "../config/addresses.ts";
 import type { AgentConfig } from "../config/load.ts";
 import { parseDnsDomain } from "../dns/dns-name.ts";
 import type { DnsNode } from "../dns/dns-node.ts";
-import { startDnsServer, type RunningDnsServer } from "../dns/dns-server.ts";
+import type { RunningDnsServer } from "../dns/dns-server.ts";
 import type { SatelliteMetrics } from "../metrics/index.ts";
 import { bunListeningSockets } from "../platform/bun-sockets.ts";
 import { SatelliteError } from "../platform/errors.ts";
@@ -26,6 +26,8 @@ export async function startDnsInterface(config: AgentConfig, deps: DnsSetupDeps)
   const address = parseHostPort(config.dnsAddr, DNS_PORT_DEFAULT) as HostPort;
   const domain = parseDnsDomain(config.dnsDomain);
   if (typeof domain === "string") throw new SatelliteError("DNS_DOMAIN_INVALID", domain, { hint: "set --dns-domain to a name such as satellite or cluster.example.com" });
+  // Loaded only here: dns-packet and the responder cost every agent without --dns-addr memory.
+  const { startDnsServer } = await import("../dns/dns-server.ts");
   return startDnsServer({
     host: await platform.resolveHost(address.host),
     port: address.port,
