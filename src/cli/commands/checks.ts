@@ -1,11 +1,11 @@
 import { defineCommand } from "citty";
 import type { Probe } from "../../events/health-state.ts";
 import { formatDurationMs } from "../../config/duration.ts";
-import { systemClock } from "../../platform/clock.ts";
 import { describeErrorAnswer, describeUnexpectedAnswer } from "../agent-client.ts";
 import { AGENT_CONNECTION_ARGS, connectAgent } from "../agent-connection.ts";
 import { CommandExit, depsOf } from "../command-context.ts";
 import { isDataFormat, OUTPUT_ARGS, outputFormatOf, renderData } from "../output-format.ts";
+import { printListing } from "../print-listing.ts";
 import { formatTable } from "../table.ts";
 import { paintHealth, plainText, terminalStyle } from "../terminal-style.ts";
 
@@ -52,31 +52,20 @@ export const checksCommand = defineCommand({
   async run(context) {
     if (context.args._[0] === "run") return undefined;
     const deps = depsOf(context);
-    const format = outputFormatOf(context.args, "table");
-    const response = await connectAgent(deps, context.args).checks.$get();
-    if (response.status !== 200) throw new CommandExit(2, await describeUnexpectedAnswer(response));
-    const body = await response.json();
-    if (isDataFormat(format)) {
-      deps.out(renderData(format, body));
-      return 0;
-    }
-    const nowMs = (deps.clock ?? systemClock).nowMs();
-    const wide = format === "wide";
-    const header = ["NAME", "KIND", "INTERVAL", ...(wide ? ["TIMEOUT"] : []), "LAST RUN", ...(wide ? ["TOOK", "FAILURES IN A ROW"] : []), "LAST RESULT"];
-    const rows = body.checks.map((c) => [
-      plainText(c.name),
-      c.kind,
-      formatDurationMs(c.intervalMs),
-      ...(wide ? [formatDurationMs(c.timeoutMs)] : []),
-      formatAgo(c.lastRunAtMs, nowMs),
-      ...(wide ? [c.lastDurationMs === undefined ? "-" : `${Math.round(c.lastDurationMs)}ms`, String(c.consecutiveFailures)] : []),
-      summarize(c.probes),
-    ]);
-    let text = formatTable(header, rows);
-    if (body.skipped.length > 0) {
-      text += `\n\nNot enabled on this host:\n${formatTable(["NAME", "KIND", "WHY"], body.skipped.map((s) => [s.name, s.kind, s.reason]))}`;
-    }
-    deps.out(text);
-    return 0;
+    return printListing(deps, outputFormatOf(context.args, "table"), connectAgent(deps, context.args).checks.$get(), (body, { nowMs, wide }) => {
+      const header = ["NAME", "KIND", "INTERVAL", ...(wide ? ["TIMEOUT"] : []), "LAST RUN", ...(wide ? ["TOOK", "FAILURES IN A ROW"] : []), "LAST RESULT"];
+      const rows = body.checks.map((c) => [
+        plainText(c.name),
+        c.kind,
+        formatDurationMs(c.intervalMs),
+        ...(wide ? [formatDurationMs(c.timeoutMs)] : []),
+        formatAgo(c.lastRunAtMs, nowMs),
+        ...(wide ? [c.lastDurationMs === undefined ? "-" : `${Math.round(c.lastDurationMs)}ms`, String(c.consecutiveFailures)] : []),
+        summarize(c.probes),
+      ]);
+      const text = formatTable(header, rows);
+      if (body.skipped.length === 0) return text;
+      return `${text}\n\nNot enabled on this host:\n${formatTable(["NAME", "KIND", "WHY"], body.skipped.map((s) => [s.name, s.kind, s.reason]))}`;
+    });
   },
 });

@@ -1,11 +1,11 @@
 import { defineCommand } from "citty";
 import { flattenValues, formatValuePath, type ValueTree } from "../../collectors/collected-values.ts";
 import { formatDurationMs } from "../../config/duration.ts";
-import { systemClock } from "../../platform/clock.ts";
 import { describeErrorAnswer, describeUnexpectedAnswer } from "../agent-client.ts";
 import { AGENT_CONNECTION_ARGS, connectAgent } from "../agent-connection.ts";
 import { CommandExit, depsOf } from "../command-context.ts";
 import { isDataFormat, OUTPUT_ARGS, outputFormatOf, renderData } from "../output-format.ts";
+import { printListing } from "../print-listing.ts";
 import { formatTable } from "../table.ts";
 import { plainText } from "../terminal-style.ts";
 import { formatAgo } from "./checks.ts";
@@ -15,28 +15,19 @@ const listSubcommand = defineCommand({
   args: { ...AGENT_CONNECTION_ARGS, ...OUTPUT_ARGS },
   async run(context) {
     const deps = depsOf(context);
-    const format = outputFormatOf(context.args, "table");
-    const response = await connectAgent(deps, context.args).collectors.$get();
-    if (response.status !== 200) throw new CommandExit(2, await describeUnexpectedAnswer(response));
-    const body = await response.json();
-    if (isDataFormat(format)) {
-      deps.out(renderData(format, body));
-      return 0;
-    }
-    const nowMs = (deps.clock ?? systemClock).nowMs();
-    const wide = format === "wide";
-    const header = ["NAME", "ACTIVE", "INTERVAL", "LAST COLLECTED", "VALUES", ...(wide ? ["DESCRIPTION"] : []), "ERROR"];
-    const rows = body.collectors.map((c) => [
-      plainText(c.name),
-      c.active ? "yes" : "no",
-      formatDurationMs(c.intervalMs),
-      formatAgo(c.lastCollectedAtMs, nowMs),
-      String(c.valueCount),
-      ...(wide ? [plainText(c.description)] : []),
-      plainText(c.error ?? ""),
-    ]);
-    deps.out(formatTable(header, rows));
-    return 0;
+    return printListing(deps, outputFormatOf(context.args, "table"), connectAgent(deps, context.args).collectors.$get(), (body, { nowMs, wide }) => {
+      const header = ["NAME", "ACTIVE", "INTERVAL", "LAST COLLECTED", "VALUES", ...(wide ? ["DESCRIPTION"] : []), "ERROR"];
+      const rows = body.collectors.map((c) => [
+        plainText(c.name),
+        c.active ? "yes" : "no",
+        formatDurationMs(c.intervalMs),
+        formatAgo(c.lastCollectedAtMs, nowMs),
+        String(c.valueCount),
+        ...(wide ? [plainText(c.description)] : []),
+        plainText(c.error ?? ""),
+      ]);
+      return formatTable(header, rows);
+    });
   },
 });
 
