@@ -220,6 +220,9 @@ export function createReplicatedKv(deps: ReplicatedKvDeps, options: ReplicatedKv
 
   const antiEntropyRound = async () => {
     store.purgeTombstones(clock.nowMs() - options.tombstoneRetentionMs);
+    // A node holding nothing has nothing to offer: the peers that hold its keys push them when
+    // their rounds pick it, and a cluster that does not use the store exchanges nothing at all.
+    if (store.count() === 0) return;
     const all = nodes();
     const ring = rings.ringFor(all);
     const peers = all.filter((n) => n.name !== name && n.alive);

@@ -110,7 +110,17 @@ describe("replicated store", () => {
     expect(cluster.kv("n0").stats().antiEntropyRecords).toBe(2);
   });
 
-  for (const [who, direction] of [["n1", "the empty node pulls"], ["n0", "the full node pushes"]] as const) {
+  test("a node with an empty store starts no exchange; the replica that holds its keys fills it", async () => {
+    start(2, { hintIntervalMs: 3_600_000, antiEntropyIntervalMs: 3_600_000 });
+    cluster.store("n0").apply({ key: "k", value: bytes("v"), version: { ms: 5, counter: 0, node: "n0" } });
+    await cluster.kv("n1").antiEntropyRound();
+    expect(cluster.store("n1").count()).toBe(0);
+    expect(cluster.store("n0").count()).toBe(1);
+    await cluster.kv("n0").antiEntropyRound();
+    expect(text(cluster.store("n1").get("k")?.value)).toBe("v");
+  });
+
+  for (const [who, direction] of [["n0", "the full node pushes"]] as const) {
     test(`a difference larger than one message goes over in several rounds (${direction})`, async () => {
       start(2, { hintIntervalMs: 3_600_000, antiEntropyIntervalMs: 3_600_000 });
       for (let i = 0; i < 600; i++) cluster.store("n0").apply({ key: `key/${String(i).padStart(4, "0")}`, value: bytes(`v${i}`), version: { ms: 5, counter: 0, node: "n0" } });
