@@ -13,9 +13,9 @@ import type { ClusterSnapshot } from "../notify/cluster-snapshot.ts";
 import { SatelliteError } from "../platform/errors.ts";
 import type { Exec } from "../platform/exec.ts";
 import { bunHttpFetch } from "../platform/http-fetch.ts";
+import { processPrivateTextFilesFor } from "../platform/private-text-files.ts";
 import { readRegularTextFile } from "../platform/regular-file.ts";
 import { nodemailerSendMail } from "../platform/smtp-mail.ts";
-import { refuseSymlink, writePrivateFileAtomic } from "../platform/state-files.ts";
 import type { AgentPlatform } from "./platform-deps.ts";
 
 /** The real side effects of notifiers: Bun's fetch, nodemailer, the agent's exec, private state files. */
@@ -24,18 +24,7 @@ export function processNotifyPlatform(exec: Exec, env: Readonly<Record<string, s
     httpFetch: bunHttpFetch,
     sendMail: nodemailerSendMail,
     exec,
-    stateFiles: {
-      read(path, bytesMax) {
-        refuseSymlink(path, "notification outbox");
-        try {
-          return readRegularTextFile(path, bytesMax);
-        } catch (error) {
-          if ((error as { cause?: { code?: string } }).cause?.code === "ENOENT") return undefined;
-          throw error;
-        }
-      },
-      writeAtomic: (path, text) => writePrivateFileAtomic(path, text),
-    },
+    stateFiles: processPrivateTextFilesFor("notification outbox"),
     readFile: readRegularTextFile,
     env,
   };

@@ -1,14 +1,10 @@
 import type { Exec } from "../platform/exec.ts";
 import type { HttpFetch } from "../platform/http-fetch.ts";
+import type { PrivateTextFiles } from "../platform/private-text-files.ts";
 import type { SendMail } from "../platform/smtp-mail.ts";
 
 /** The state files of notifiers: private (0600), written atomically, read bounded. */
-export interface NotifyFiles {
-  /** The file's text; undefined when it does not exist; throws when it cannot be read or exceeds `bytesMax`. */
-  read(path: string, bytesMax: number): string | undefined;
-  /** Replaces the file atomically (temp file + rename), created 0600. */
-  writeAtomic(path: string, text: string): void;
-}
+export type NotifyFiles = PrivateTextFiles;
 
 /** Every side effect notifiers have, injected: real ones in the agent, recorded or simulated ones in tests. */
 export interface NotifyPlatform {
