@@ -53,6 +53,28 @@ describe("satellite maintenance", () => {
     expect(state.maintenance).toEqual([`end ${MAINTENANCE_WINDOW.id}  `, "end  n3 ", "end   ntp"]);
   });
 
+  test("start warns, after starting it, when no node reports the check: a misspelt name would mute nothing", async () => {
+    const { app, state } = makeApp();
+    state.cluster = {
+      ...state.cluster,
+      status: "degraded",
+      nodes: [
+        { name: "n1", status: "running", probes: [{ checker: "docker", status: "running" }] },
+        { name: "n3", status: "degraded", probes: [{ checker: "ntp", status: "failed" }] },
+      ],
+    } as typeof state.cluster;
+    const c = cliFixture({ app });
+    expect(await c.run("maintenance", "start", "--check", "dokcer", "--for", "1h")).toBe(0);
+    expect(c.err).toEqual(['warning: no node reports a check named "dokcer" now, so the window mutes nothing yet (`satellite status` lists the probes)']);
+    expect(await c.run("maintenance", "start", "--check", "docker", "--node", "n3", "--for", "1h")).toBe(0);
+    expect(c.err.at(-1)).toStartWith('warning: no probe of n3 reports a check named "docker"');
+    expect(c.err).toHaveLength(2);
+    expect(await c.run("maintenance", "start", "--check", "docker", "--for", "1h")).toBe(0);
+    expect(await c.run("maintenance", "start", "--check", "ntp", "--node", "n3", "--for", "1h")).toBe(0);
+    expect(c.err).toHaveLength(2);
+    expect(state.maintenance).toHaveLength(4);
+  });
+
   test("end's help says what --node and --check end, not what they mute", async () => {
     const c = cliFixture();
     expect(await c.run("maintenance", "end", "--help")).toBe(0);

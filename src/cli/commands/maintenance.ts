@@ -1,7 +1,7 @@
 import { defineCommand } from "citty";
 import { LONGER_MUTE_HINT, reasonProblem, windowDurationProblem } from "../../api/maintenance-routes.ts";
 import { describeWindowTarget, isMaintenanceId, isValidReason } from "../../cluster/maintenance-window.ts";
-import type { MaintenanceWindowJson } from "../../cluster/status-json.ts";
+import type { ClusterStatusJson, MaintenanceWindowJson, NodeStatusJson } from "../../cluster/status-json.ts";
 import { describeErrorAnswer, describeUnexpectedAnswer } from "../agent-client.ts";
 import { AGENT_CONNECTION_ARGS, connectAgent } from "../agent-connection.ts";
 import { EXIT_USAGE } from "../cli-deps.ts";
@@ -33,6 +33,17 @@ export function describeWindow(w: MaintenanceWindowJson): string {
   return `${w.id}: ${describeWindowTarget(w)} until ${w.until.slice(0, 19)}Z${w.reason ? ` (${plainText(w.reason)})` : ""}`;
 }
 
+/** The nodes of /status (answered 200 running, 503 degraded), or none when it cannot be read: only a warning depends on it. */
+async function clusterNodes(api: ReturnType<typeof connectAgent>): Promise<NodeStatusJson[]> {
+  try {
+    const response = await api.status.$get({ query: {} });
+    const body = (await response.json()) as Partial<ClusterStatusJson>;
+    return Array.isArray(body.nodes) ? body.nodes : [];
+  } catch {
+    return [];
+  }
+}
+
 const START_USAGE = "satellite maintenance start NODE|--check NAME [--node NODE] --for 1h [--reason TEXT]";
 
 const startSubcommand = defineCommand({
@@ -57,11 +68,20 @@ const startSubcommand = defineCommand({
     if (durationProblem) throw new CommandExit(EXIT_USAGE, `--for ${plainText(durationProblem)} (${LONGER_MUTE_HINT})`);
     const reason = context.args.reason;
     if (reason !== undefined && !isValidReason(reason)) throw new CommandExit(EXIT_USAGE, `--reason ${reasonProblem(reason)}`);
-    const response = await connectAgent(deps, context.args).maintenance.$post({ json: { node, check, for: context.args.for, reason: context.args.reason } });
+    const api = connectAgent(deps, context.args);
+    const response = await api.maintenance.$post({ json: { node, check, for: context.args.for, reason: context.args.reason } });
     if (response.status === 400) throw new CommandExit(EXIT_USAGE, `maintenance start refused: ${await describeErrorAnswer(response)}`);
     if (response.status !== 200) throw new CommandExit(1, `maintenance start failed: ${await describeErrorAnswer(response)}`);
     const { window } = await response.json();
     deps.out(isDataFormat(format) ? renderData(format, window) : `started ${describeWindow(window)}`);
+    if (check !== undefined) {
+      // A misspelt check mutes nothing and says nothing: the window is kept (the check may come with a reload), the operator warned.
+      const nodes = (await clusterNodes(api)).filter((n) => node === undefined || n.name === node);
+      const reported = nodes.some((n) => (n.probes ?? []).length > 0);
+      if (reported && !nodes.some((n) => (n.probes ?? []).some((p) => p.checker === check))) {
+        deps.err(`warning: no ${node === undefined ? "node" : `probe of ${node}`} reports a check named ${JSON.stringify(check)} now, so the window mutes nothing yet (\`satellite status\` lists the probes)`);
+      }
+    }
     return 0;
   },
 });
