@@ -1,5 +1,9 @@
-import { describe, expect, test } from "bun:test";
+import { describe, expect, setDefaultTimeout, test } from "bun:test";
 import { SerfSim } from "../sim/serf-cluster.ts";
+
+// Simulated minutes of 30-node clusters take about a second of CPU each; on a shared 2-core
+// machine that can stretch past bun's 5 s default. Nothing here waits on real time.
+setDefaultTimeout(30_000);
 
 /** Deterministic failure scenarios of 10-30 node clusters on simulated time (LAN defaults). */
 describe("serf scenarios (simulated)", () => {
