@@ -46,19 +46,19 @@ export interface MaintenanceSource {
 }
 
 /** What to do instead of a window longer than the longest. */
-export const LONGER_MUTE_HINT = "a longer mute is a decommission: `satellite force-leave`, or remove the check from the config";
+const LONGER_MUTE_HINT = "a longer mute is a decommission: `satellite force-leave`, or remove the check from the config";
 
 /**
  * Why `text` is no window duration, or undefined: 1s to 7d with a unit ("30m", "2h", "1d"). A
  * bare number is refused: parseDurationMs reads it as milliseconds, and "--for 3600" meant an hour.
  */
-export function windowDurationProblem(text: string): string | undefined {
+export function windowDurationProblem(text: string): { problem: string; hint?: string } | undefined {
   const quoted = JSON.stringify(text.length > 32 ? `${text.slice(0, 32)}...` : text);
-  if (/^\s*\d+(\.\d+)?\s*$/.test(text)) return `${quoted} has no unit: a duration from 1s to 7d needs one, such as "90s", "30m", "2h" or "1d"`;
+  if (/^\s*\d+(\.\d+)?\s*$/.test(text)) return { problem: `${quoted} has no unit: a duration from 1s to 7d needs one, such as "90s", "30m", "2h" or "1d"` };
   const ms = parseDurationMs(text);
-  if (ms === undefined) return `${quoted} is not a duration: write one from 1s to 7d such as "30m", "2h" or "1d"`;
-  if (ms < MAINTENANCE_DURATION_MIN_MS) return `${quoted} is too short: a window lasts from 1s to 7d`;
-  if (ms > MAINTENANCE_DURATION_MAX_MS) return `${quoted} is too long: a window lasts from 1s to 7d`;
+  if (ms === undefined) return { problem: `${quoted} is not a duration: write one from 1s to 7d such as "30m", "2h" or "1d"` };
+  if (ms < MAINTENANCE_DURATION_MIN_MS) return { problem: `${quoted} is too short: a window lasts from 1s to 7d` };
+  if (ms > MAINTENANCE_DURATION_MAX_MS) return { problem: `${quoted} is too long: a window lasts from 1s to 7d`, hint: LONGER_MUTE_HINT };
   return undefined;
 }
 
@@ -99,7 +99,7 @@ export function parseMaintenanceStartBody(value: unknown): Parsed<MaintenanceSta
   if (node === undefined && check === undefined) return { ok: false, error: `name a node or a check: ${START_SHAPE}` };
   if (typeof duration !== "string") return { ok: false, error: `for must be a duration from 1s to 7d such as "30m" or "2h": ${START_SHAPE}` };
   const durationProblem = windowDurationProblem(duration);
-  if (durationProblem) return { ok: false, error: `for ${durationProblem}: ${START_SHAPE}`, hint: LONGER_MUTE_HINT };
+  if (durationProblem) return { ok: false, error: `for ${durationProblem.problem}: ${START_SHAPE}`, hint: durationProblem.hint };
   if (reason !== undefined && (typeof reason !== "string" || !isValidReason(reason))) return { ok: false, error: `reason ${reasonProblem(reason)}` };
   return { ok: true, value: { node: node as string | undefined, check: check as string | undefined, for: duration as string, reason: reason as string | undefined } };
 }

@@ -1,5 +1,5 @@
 import { defineCommand } from "citty";
-import { LONGER_MUTE_HINT, reasonProblem, windowDurationProblem } from "../../api/maintenance-routes.ts";
+import { reasonProblem, windowDurationProblem } from "../../api/maintenance-routes.ts";
 import { describeWindowTarget, isMaintenanceId, isValidReason } from "../../cluster/maintenance-window.ts";
 import type { ClusterStatusJson, MaintenanceWindowJson, NodeStatusJson } from "../../cluster/status-json.ts";
 import { describeErrorAnswer, describeUnexpectedAnswer } from "../agent-client.ts";
@@ -65,7 +65,7 @@ const startSubcommand = defineCommand({
     if (context.args.for === undefined) throw new CommandExit(EXIT_USAGE, `say for how long with --for (e.g. --for 1h): ${START_USAGE}`);
     // Checked here too, so the refusal names the flag rather than the API's body.
     const durationProblem = windowDurationProblem(context.args.for);
-    if (durationProblem) throw new CommandExit(EXIT_USAGE, `--for ${plainText(durationProblem)} (${LONGER_MUTE_HINT})`);
+    if (durationProblem) throw new CommandExit(EXIT_USAGE, `--for ${durationProblem.problem}${durationProblem.hint ? ` (${durationProblem.hint})` : ""}`);
     const reason = context.args.reason;
     if (reason !== undefined && !isValidReason(reason)) throw new CommandExit(EXIT_USAGE, `--reason ${reasonProblem(reason)}`);
     const api = connectAgent(deps, context.args);
