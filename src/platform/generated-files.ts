@@ -116,7 +116,7 @@ function sameContent(path: string, bytes: Buffer): boolean {
   }
   if (stats.isSymbolicLink()) {
     throw new SatelliteError("GENERATED_TARGET_SYMLINK", `target ${path} is a symbolic link; generators replace regular files only and never follow links`, {
-      hint: `point the generator's target at the real file, or remove the link (rm ${path})`,
+      hint: `point the generator's target at the real file, or remove the link: rm ${path}`,
     });
   }
   if (!stats.isFile()) {
