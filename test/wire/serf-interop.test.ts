@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { decodeAckPayload, decodeSerfMessage, decodeTags, encodeSerfMessage, type SerfMessage } from "../../src/cluster/serf-wire.ts";
 import type { AckMessage, GossipMessage, PushPullMessage } from "../../src/membership/messages.ts";
 import { decodePacket, encodePacket, encodeStream, encodeStreamBody, lzwCompress, lzwDecompress, memorySource, MsgpackReader, readStreamMessage } from "../../src/membership/wire/index.ts";
@@ -8,6 +8,10 @@ import { createSeededRandom } from "../../src/platform/random.ts";
 import { createUdpTcpGossipNet, type UdpTcpGossipNet } from "../../src/membership/udp-tcp-net.ts";
 import { type SerfAgent, serfAvailable, startSerf, waitFor } from "./serf-agent.ts";
 import { FAKE, FAKE_TAGS, fakeNodeHandlers, fakePushPull, nextPacket, rawExchange, type Received, VSN } from "./serf-fake-node.ts";
+
+// Each wait on serf below is bounded (5 s) and says what it waited for; the test's own timeout
+// must leave room for that message instead of cutting the wait off at bun's 5 s default.
+setDefaultTimeout(15_000);
 
 /**
  * Talks to the real Debian serf binary (0.9.4, protocol 5) from our GossipNet over loopback:
