@@ -2,7 +2,7 @@ import type { Clock, Timer } from "../platform/clock.ts";
 import type { AckEntry } from "./acknowledgment.ts";
 
 /** Acknowledgments made within this window go out as one user event. */
-export const ACK_BATCH_MS = 100;
+const ACK_BATCH_MS = 100;
 
 /**
  * Collects the sender's acknowledgments and hands them to `send` as one batch ACK_BATCH_MS
