@@ -25,6 +25,15 @@ export interface StreamLimits {
   incomingMax: number;
   /** Incoming streams served at once from one IP (an honest peer opens one or two). */
   incomingPerPeerMax: number;
+  /**
+   * Incoming streams served at once from one IP that sent a valid gossip packet (decrypted
+   * under the keyring when one is set) within `memberWindowMs`: a member's key-value replica
+   * calls come several at once, and on one host (or behind one address) all members share it.
+   * The total bound and the memory pool still hold.
+   */
+  incomingPerMemberMax: number;
+  /** How long a valid gossip packet from an IP vouches for its streams. */
+  memberWindowMs: number;
   /** Node states a push/pull may declare. */
   pushPullNodesMax: number;
   /** Repeated warnings about refused or failed streams: one line per reason per interval. */
@@ -39,6 +48,8 @@ export const DEFAULT_STREAM_LIMITS: StreamLimits = {
   totalMemoryMax: 32 * MIB,
   incomingMax: 64,
   incomingPerPeerMax: 8,
+  incomingPerMemberMax: 48,
+  memberWindowMs: 30_000,
   pushPullNodesMax: PUSH_PULL_NODES_MAX,
   warnIntervalMs: 10_000,
 };
@@ -47,18 +58,23 @@ export const STREAM_FAILURE_REASONS = [...DROP_REASONS, "too_many_streams", "too
 /** Why an incoming stream was refused or closed: the wire's drop reasons plus the stream's own. */
 export type StreamFailureReason = (typeof STREAM_FAILURE_REASONS)[number];
 
+/** IPs remembered as members at most; the oldest is forgotten first. */
+export const MEMBER_IPS_MAX = 4096;
+
 /** Admission and failure accounting of one net's incoming streams. */
 export class IncomingStreams {
   readonly memory: StreamMemoryPool;
   readonly failures = Object.fromEntries(STREAM_FAILURE_REASONS.map((r) => [r, 0])) as Record<StreamFailureReason, number>;
   private readonly byPeer = new Map<string, number>();
+  /** IP -> monotonic ms of its last valid gossip packet, oldest first. */
+  private readonly memberSeenMs = new Map<string, number>();
   private activeCount = 0;
   private readonly warnings: RateLimitedLog;
 
   constructor(
     readonly limits: StreamLimits,
     logger: Logger,
-    monotonicMs: () => number,
+    private readonly monotonicMs: () => number,
   ) {
     this.memory = new StreamMemoryPool(limits.totalMemoryMax);
     this.warnings = createRateLimitedLog(logger, monotonicMs, limits.warnIntervalMs);
@@ -68,11 +84,28 @@ export class IncomingStreams {
     return this.activeCount;
   }
 
+  /** A valid gossip packet came from `peerIp`: its streams get the member bound for a while. Called from the receive path. */
+  gossipedFrom(peerIp: string): void {
+    this.memberSeenMs.delete(peerIp);
+    this.memberSeenMs.set(peerIp, this.monotonicMs());
+    if (this.memberSeenMs.size > MEMBER_IPS_MAX) {
+      const oldest = this.memberSeenMs.keys().next().value;
+      if (oldest !== undefined) this.memberSeenMs.delete(oldest);
+    }
+  }
+
+  /** Streams `peerIp` may have open at once now. */
+  perPeerMaxFor(peerIp: string): number {
+    const seen = this.memberSeenMs.get(peerIp);
+    const member = seen !== undefined && this.monotonicMs() - seen <= this.limits.memberWindowMs;
+    return member ? Math.max(this.limits.incomingPerPeerMax, this.limits.incomingPerMemberMax) : this.limits.incomingPerPeerMax;
+  }
+
   /** Takes a slot for a stream from `peerIp`, or says why not (the caller closes it and calls failed()). */
   admit(peerIp: string): StreamFailureReason | undefined {
     if (this.activeCount >= this.limits.incomingMax) return "too_many_streams";
     const fromPeer = this.byPeer.get(peerIp) ?? 0;
-    if (fromPeer >= this.limits.incomingPerPeerMax) return "too_many_from_peer";
+    if (fromPeer >= this.perPeerMaxFor(peerIp)) return "too_many_from_peer";
     this.activeCount++;
     this.byPeer.set(peerIp, fromPeer + 1);
     return undefined;

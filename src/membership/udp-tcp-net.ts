@@ -98,6 +98,7 @@ export async function createUdpTcpGossipNet(options: UdpTcpGossipNetOptions): Pr
       drops[drop.reason]++;
       log.debug("dropped packet", { from: formatAddress(from), reason: drop.reason, detail: drop.detail });
     }
+    if (decoded.messages.length > 0) ctx.incoming.gossipedFrom(from.ip);
     for (const msg of decoded.messages) {
       try {
         handlers.onPacketMessage(msg, from, at);

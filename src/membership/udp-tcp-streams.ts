@@ -51,7 +51,7 @@ export function acceptStream(ctx: StreamContext, conn: TcpConn): TcpConnHandlers
   const refused = incoming.admit(from.ip);
   if (refused) {
     ctx.counters.streamsFailed++;
-    incoming.failed(refused, peer, `over the limit of ${refused === "too_many_streams" ? incoming.limits.incomingMax : incoming.limits.incomingPerPeerMax} concurrent streams`);
+    incoming.failed(refused, peer, `over the limit of ${refused === "too_many_streams" ? incoming.limits.incomingMax : incoming.perPeerMaxFor(from.ip)} concurrent streams`);
     conn.close();
     return IGNORE;
   }
