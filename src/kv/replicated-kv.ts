@@ -16,6 +16,7 @@ import { kvNodes, RingCache, type KvNode } from "./kv-placement.ts";
 import { compareVersions, formatVersion, HybridClock } from "./kv-version.ts";
 import { decodeKvMessage, encodeKvMessage, KvWireError } from "./kv-wire.ts";
 import { createReplicaServer } from "./replica-server.ts";
+import { PeerCallLimiter } from "./peer-call-limiter.ts";
 import { createNoticeReceiver } from "./kv-notices.ts";
 import { repeatingTask } from "./repeating-task.ts";
 import type { KvReplicaStore } from "./replica-store.ts";
@@ -87,6 +88,7 @@ export function createReplicatedKv(deps: ReplicatedKvDeps, options: ReplicatedKv
   const hlc = new HybridClock(name, () => clock.nowMs());
   const rings = new RingCache();
   const hints = new HintQueue();
+  const peerCalls = new PeerCallLimiter();
   const listeners = new Set<(change: KvChange) => void>();
   const stats = { hintsDelivered: 0, readRepairs: 0, antiEntropyRecords: 0, malformedMessages: 0 };
   let storeError: string | undefined;
@@ -123,7 +125,7 @@ export function createReplicatedKv(deps: ReplicatedKvDeps, options: ReplicatedKv
     let reply: KvMessage;
     if (node.name === name) reply = server.answer(message, name);
     else {
-      const payload = await deps.request(node.addr, encodeKvMessage(message), options.requestTimeoutMs).catch((error: unknown) => {
+      const payload = await peerCalls.run(formatAddress(node.addr), () => deps.request(node.addr, encodeKvMessage(message), options.requestTimeoutMs)).catch((error: unknown) => {
         throw new Error(`${node.name}: ${describeError(error)}`);
       });
       if (!payload) throw new Error(`${node.name} sent no reply`);
