@@ -59,7 +59,12 @@ export function renderHelp(path: readonly CommandDef<any>[], names: readonly str
   if (positionals.length > 0) {
     out.push("Arguments:", ...columns(positionals.map(([name, def]) => [positionalLabel(name, def), def.description ?? ""])), "");
   }
-  const optionRows: [string, string][] = flags.map(([name, def]) => [flagLabel(name, def), def.description ?? ""]);
+  const optionRows: [string, string][] = flags.flatMap(([name, def]): [string, string][] => {
+    const row: [string, string] = [flagLabel(name, def), def.description ?? ""];
+    // A flag that is on by default is turned off with --no-NAME: without this row nobody learns it.
+    const negative = def.type === "boolean" && def.default === true ? (def as { negativeDescription?: string }).negativeDescription : undefined;
+    return negative ? [row, [`    --no-${name}`, negative]] : [row];
+  });
   optionRows.push(["-h, --help", "Show this help"]);
   if (path.length === 1) optionRows.push(["    --version", "Print the version and exit"]);
   out.push("Options:", ...columns(optionRows), "");

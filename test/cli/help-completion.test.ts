@@ -54,6 +54,12 @@ describe("--help", () => {
     expect(await usage("config")).toStartWith("Usage: satellite config COMMAND [OPTIONS]");
   });
 
+  test("a flag that is on by default shows how to turn it off (--no-NAME)", async () => {
+    const c = cliFixture();
+    expect(await c.run("query", "--help")).toBe(0);
+    expect(c.out.join("\n")).toMatch(/\n {6}--no-ack +Do not ask members to acknowledge receipt\n/);
+  });
+
   test("a group without its command prints its help and exits 2; an unknown subcommand is named", async () => {
     const c = cliFixture();
     expect(await c.run("config")).toBe(2);
