@@ -48,11 +48,14 @@ function unknownFlags(args: ArgsDef, rest: readonly string[]): string[] {
     for (const a of Array.isArray(alias) ? alias : alias ? [alias] : []) known.add(a);
   }
   const end = rest.indexOf("--");
+  // Named as typed: `--for -5m` reports -5m, which the user can find on their command line.
   return (end >= 0 ? rest.slice(0, end) : rest)
     .filter((a) => a.startsWith("-") && a !== "-" && a !== "--")
-    .map((a) => a.replace(/^--?/, "").split("=")[0] as string)
-    .filter((name) => !known.has(name) && !(name.startsWith("no-") && known.has(name.slice(3))))
-    .map((name) => `--${name}`);
+    .map((a) => a.split("=")[0] as string)
+    .filter((typed) => {
+      const name = typed.replace(/^--?/, "");
+      return !known.has(name) && !(name.startsWith("no-") && known.has(name.slice(3)));
+    });
 }
 
 /** Runs the CLI with injected args and deps; returns the exit code (main exits with it). */

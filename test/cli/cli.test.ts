@@ -61,9 +61,12 @@ describe("satellite status", () => {
     const c = cli(makeApp().app);
     expect(await c.run("status", "--rpc-port", "http")).toBe(2);
     expect(await c.run("status", "--colour")).toBe(2);
+    // Named as typed, not as a long flag nobody wrote.
+    expect(await c.run("maintenance", "start", "n3", "--for", "-5m")).toBe(2);
     expect(c.err).toEqual([
       'satellite status: --rpc-port "http" must be a port number 1-65535',
       "satellite status: unknown flag --colour; run `satellite help status` for the flags",
+      "satellite maintenance start: unknown flag -5m; run `satellite help maintenance start` for the flags",
     ]);
   });
 });
