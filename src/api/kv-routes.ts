@@ -1,9 +1,9 @@
 import { Hono, type Context } from "hono";
-import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { KV_LIMITS, type KvBackend, type KvWriteResult } from "../kv/kv-backend.ts";
 import { describeError, SatelliteError } from "../platform/errors.ts";
 import type { ApiBindings } from "./api-deps.ts";
 import { jsonError } from "./json-error.ts";
+import { kvErrorStatus } from "./kv-error-status.ts";
 
 /** One entry of GET /kv/?prefix=: the value as text when it is UTF-8, else base64. */
 export interface KvListEntryJson {
@@ -31,12 +31,11 @@ function keyOf(c: Context<ApiBindings>): string | undefined {
   }
 }
 
-/** A backend's refusal as an answer: bad input 400/413, no quorum or no backend 503, anything else 500. */
+/** A backend's refusal as an answer, its status from its code (kv-error-status.ts). */
 function kvError(c: Context<ApiBindings>, error: unknown) {
   const code = error instanceof SatelliteError ? error.code : "kv_failed";
   const hint = error instanceof SatelliteError ? error.hint : undefined;
-  const status: ContentfulStatusCode = code === "kv_value_too_large" ? 413 : code.startsWith("kv_key_") || code === "kv_prefix_invalid" ? 400 : code.startsWith("kv_") ? 503 : 500;
-  return c.json({ error: describeError(error), code, ...(hint ? { hint } : {}) }, status);
+  return c.json({ error: describeError(error), code, ...(hint ? { hint } : {}) }, kvErrorStatus(code));
 }
 
 const disabled = (c: Context<ApiBindings>) =>

@@ -227,8 +227,9 @@ export class EtcdGateway {
       return { grpcCode, problem: new EndpointProblem(error.message, false, error) };
     }
     if (grpcCode === undefined && response.status >= 500) return { grpcCode, problem: new EndpointProblem(`${at} failed: ${message}`, true) };
-    const error = new SatelliteError("kv_etcd_rejected", `${at} refused the request: ${message}`, {
-      hint: message.includes("too large") ? "store a smaller value, or raise etcd's --max-request-bytes" : "see etcd's message; the request was not applied",
+    const tooLarge = /too large/i.test(message);
+    const error = new SatelliteError(tooLarge ? "kv_etcd_request_too_large" : "kv_etcd_rejected", `${at} refused the request: ${message}`, {
+      hint: tooLarge ? "store a smaller value, or raise etcd's --max-request-bytes" : "see etcd's message; the request was not applied",
     });
     return { grpcCode, problem: new EndpointProblem(error.message, false, error) };
   }

@@ -34,7 +34,7 @@ export class PeerCallLimiter {
     this.peers.set(peer, slots);
     if (slots.inFlight >= this.limits.inFlightPerPeerMax) {
       if (slots.waiting.length >= this.limits.queuedPerPeerMax) {
-        throw new SatelliteError("KV_PEER_QUEUE_FULL", `${peer}: ${slots.waiting.length} replica calls wait already behind ${slots.inFlight} in flight`, {
+        throw new SatelliteError("kv_peer_queue_full", `${peer}: ${slots.waiting.length} replica calls wait already behind ${slots.inFlight} in flight`, {
           hint: "the cluster is over its key-value capacity; retry later or spread clients over more nodes",
         });
       }

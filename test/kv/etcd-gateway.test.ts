@@ -48,10 +48,18 @@ describe("EtcdGateway", () => {
     const { http, calls } = scripted(() => grpcError(400, 3, "etcdserver: request is too large"));
     const gateway = new EtcdGateway({ endpoints: [A, B], http, clock: new ManualClock() });
     const error = await refusal(gateway.call("/v3/kv/put", {}, 1000));
-    expect(error.code).toBe("kv_etcd_rejected");
+    expect(error.code).toBe("kv_etcd_request_too_large");
     expect(error.message).toBe(`etcd at ${A} refused the request: etcdserver: request is too large`);
     expect(calls).toHaveLength(1);
     expect(gateway.currentProblem()).toBeUndefined();
+  });
+
+  test("a refusal for another reason keeps the general code", async () => {
+    const { http } = scripted(() => grpcError(400, 9, "etcdserver: duplicate key given in txn request"));
+    const gateway = new EtcdGateway({ endpoints: [A, B], http, clock: new ManualClock() });
+    const error = await refusal(gateway.call("/v3/kv/txn", {}, 1000));
+    expect(error.code).toBe("kv_etcd_rejected");
+    expect(error.hint).toBe("see etcd's message; the request was not applied");
   });
 
   test("every endpoint down: one error listing each, with what to do; health shows it for 30 s", async () => {

@@ -125,7 +125,7 @@ describe.skipIf(!hasEtcd)("etcd key-value backend: errors, limits and failover",
   test("etcd's refusal of a request too large for it is an error with etcd's words and a hint", async () => {
     const backend = backendOn(etcd.endpoints);
     const error = await failure(backend.put("big", new Uint8Array(8000)));
-    expect(error.code).toBe("kv_etcd_rejected");
+    expect(error.code).toBe("kv_etcd_request_too_large");
     expect(error.message).toContain(`etcd at ${etcd.endpoints[0]} refused the request: etcdserver: request is too large`);
     expect(error.hint).toContain("--max-request-bytes");
     await backend.close();

@@ -58,7 +58,7 @@ describe("PeerCallLimiter", () => {
     const results = calls.map((c) => limiter.run("b:7946", () => c.done));
     const refused = await limiter.run("b:7946", async () => "ran").catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(SatelliteError);
-    expect((refused as SatelliteError).code).toBe("KV_PEER_QUEUE_FULL");
+    expect((refused as SatelliteError).code).toBe("kv_peer_queue_full");
     expect((refused as SatelliteError).message).toContain("b:7946: 2 replica calls wait already behind 1 in flight");
     for (const c of calls) c.finish(true);
     expect(await Promise.all(results)).toEqual(["ok", "ok", "ok"]);
