@@ -1,3 +1,4 @@
+import { dirname } from "node:path";
 import type { Clock, Timer } from "../platform/clock.ts";
 import { describeError } from "../platform/errors.ts";
 import type { Exec } from "../platform/exec.ts";
@@ -116,6 +117,8 @@ export class DebouncedCommand {
     try {
       const result = await this.options.exec.run(["/bin/sh", "-c", command], {
         env: { PATH: COMMAND_PATH, SATELLITE_GENERATOR: generator, SATELLITE_TARGET: this.options.target },
+        // In the target's directory, not wherever the agent was started: `-f haproxy.cfg` means the file just written.
+        cwd: dirname(this.options.target),
         signal: controller.signal,
         outputBytesMax: COMMAND_OUTPUT_BYTES_MAX,
       });

@@ -67,6 +67,7 @@ describe("generators", () => {
     const run = g.exec.runs[0];
     expect(run?.argv).toEqual(["/bin/sh", "-c", "reload-lb"]);
     expect(run?.options.env).toEqual({ PATH: expect.any(String), SATELLITE_GENERATOR: "lb", SATELLITE_TARGET: "/etc/lb/backends.cfg" });
+    expect(run?.options.cwd).toBe("/etc/lb");
     expect(g.set.list()[0]).toMatchObject({ commandRuns: 1, commandPending: false, lastCommand: { ok: true, exitCode: 0 } });
     await g.set.stop();
   });
