@@ -116,5 +116,24 @@ export async function planChecks(
       successesBeforePassing: spec.successesBeforePassing ?? CHECK_ENTRY_DEFAULTS.successesBeforePassing,
     });
   }
+  warnUnreadThresholds(config.thresholds, all, logger);
   return { scheduled, tracked, skipped, fingerprints };
+}
+
+/**
+ * The agent's `thresholds` override the checks' own by name: one that no check here declares
+ * changes nothing, which is what a misspelt name does, so it is said once per (re)load.
+ */
+function warnUnreadThresholds(agentThresholds: Readonly<Record<string, unknown>>, checks: readonly ValidatedCheck[], logger: Logger): void {
+  const declared = new Set<string>();
+  for (const { options } of checks) {
+    const own = (options as { thresholds?: unknown }).thresholds;
+    if (typeof own === "object" && own !== null) for (const name of Object.keys(own)) declared.add(name);
+  }
+  const unread = Object.keys(agentThresholds).filter((name) => !declared.has(name));
+  if (unread.length === 0) return;
+  logger.warn("thresholds that no check on this node declares change nothing: check their names", {
+    thresholds: unread.join(","),
+    declared: [...declared].sort().join(",") || "none",
+  });
 }

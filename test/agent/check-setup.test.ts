@@ -4,7 +4,7 @@ import { checkerSettingsOf, planChecks } from "../../src/agent/check-setup.ts";
 import { checkerKinds } from "../../src/checkers/registry.ts";
 import { loadAgentConfig } from "../../src/config/load.ts";
 import { createFakeHostProbe } from "../../src/platform/host-probe.ts";
-import { silentLogger } from "../../src/platform/logger.ts";
+import { createMemoryLogger, silentLogger } from "../../src/platform/logger.ts";
 import type { CheckerEnvironment, CheckerKind } from "../../src/probes/checker.ts";
 
 /** Records the environment every check of its kind is built with. */
@@ -78,6 +78,21 @@ describe("checkerSettingsOf", () => {
     const file = "thresholds: { cpu_idle_min: 5, memory_critical: { master: 90, node: 97 }, disk_max: { node: 80 } }\n";
     expect(checkerSettingsOf(load({ tags: "role=master" }, file)).thresholds).toEqual({ cpu_idle_min: 5, memory_critical: 90 });
     expect(checkerSettingsOf(load({ tags: "role=node" }, file)).thresholds).toEqual({ cpu_idle_min: 5, memory_critical: 97, disk_max: 80 });
+  });
+
+  test("an agent threshold that no check here declares (a misspelt name) is warned about at planning", async () => {
+    const file = [
+      "thresholds: { cpu_idle_min: 5, cpu_idel_min: 7 }",
+      "defaultChecks: false",
+      "checks:",
+      '  - { name: cpu, kind: evaluated, thresholds: { cpu_idle_min: 10 }, criticalIf: "collector.cpu.cpu_all.%idle < thresholds.cpu_idle_min" }',
+      "",
+    ].join("\n");
+    const logger = createMemoryLogger();
+    await planChecks(load({}, file), { find: (name) => checkerKinds.find((k) => k.kind === name), names: checkerKinds.map((k) => k.kind) }, createFakeHostProbe([]), logger);
+    const warnings = logger.lines.filter((l) => l.includes(" WARN "));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain("thresholds=cpu_idel_min declared=cpu_idle_min");
   });
 
   test("configured values are carried over; API ports come from every rpcAddr, a bare host getting the default port", () => {
