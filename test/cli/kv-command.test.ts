@@ -1,5 +1,6 @@
 import { describe, expect, test } from "bun:test";
-import { KV_LIMITS } from "../../src/kv/kv-backend.ts";
+import { KV_LIMITS, type KvBackend } from "../../src/kv/kv-backend.ts";
+import { SatelliteError } from "../../src/platform/errors.ts";
 import { makeApp } from "../api/app-fixture.ts";
 import { cliFixture } from "./cli-fixture.ts";
 
@@ -44,5 +45,16 @@ describe("satellite kv", () => {
     expect(await c.run("kv", "put", "a\u0001b", "x")).toBe(1);
     expect(c.err.at(-1)).toMatch(/control characters/);
     expect(await cliFixture().run("kv", "get", "k")).toBe(2);
+  });
+
+  test("a store refusal that is no bad input (etcd answered something unusable: 502) exits 1 with the agent's words", async () => {
+    const unusable = new SatelliteError("kv_etcd_bad_answer", "etcd at http://10.0.0.5:2379 sent an answer Satellite cannot use: no header", { hint: "check that the endpoint is etcd v3" });
+    const fail = async () => {
+      throw unusable;
+    };
+    const kv: KvBackend = { kind: "etcd", get: fail, put: fail, delete: fail, list: fail, onChange: () => () => {}, health: () => ({ kind: "etcd", problems: [] }), close: async () => {} };
+    const c = cliFixture({ app: makeApp({ kv }).app });
+    expect(await c.run("kv", "get", "k")).toBe(1);
+    expect(c.err.at(-1)).toContain("sent an answer Satellite cannot use: no header (check that the endpoint is etcd v3)");
   });
 });

@@ -27,9 +27,9 @@ function keyEndpoint(api: AgentApi, key: string): KvKeyEndpoint {
   return step as unknown as KvKeyEndpoint;
 }
 
-/** A refusal (bad key, too large, no quorum) exits 1 with the agent's words (the command's name goes first); anything unexpected 2. */
+/** A refusal (bad key, too large, etcd unusable, no quorum) exits 1 with the agent's words (the command's name goes first); anything unexpected 2. */
 async function failOn(response: Response): Promise<never> {
-  const known = [400, 404, 413, 503].includes(response.status);
+  const known = [400, 404, 413, 502, 503].includes(response.status);
   throw new CommandExit(known ? 1 : 2, await describeErrorAnswer(response));
 }
 
