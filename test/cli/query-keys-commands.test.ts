@@ -81,4 +81,14 @@ describe("satellite keys", () => {
     expect(f.err.at(-1)).toContain("Error removing key: 1/3 nodes reported failure");
     expect(await f.run("keys", "install")).toBe(2);
   });
+
+  test("a key that is not one is a usage error before anything is sent or announced", async () => {
+    const { app, keyCalls } = agent();
+    const c = cliFixture({ app });
+    expect(await c.run("keys", "install", "notbase64")).toBe(2);
+    expect(c.err).toEqual(["satellite keys install: KEY: not valid base64: give the exact output of `satellite keygen` (44 characters for a 32-byte key)"]);
+    expect(await c.run("keys", "use", "QUJD")).toBe(2);
+    expect(c.err.at(-1)).toContain("KEY: decodes to 3 bytes; AES keys are 16, 24 or 32 bytes");
+    expect(keyCalls).toEqual([]);
+  });
 });

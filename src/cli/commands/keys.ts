@@ -1,5 +1,7 @@
 import { defineCommand } from "citty";
 import type { KeyOperationResult } from "../../cluster/serf-key-manager.ts";
+import { parseKeyBase64 } from "../../membership/wire/keyring.ts";
+import { describeError } from "../../platform/errors.ts";
 import { describeErrorAnswer } from "../agent-client.ts";
 import { AGENT_CONNECTION_ARGS, connectAgent } from "../agent-connection.ts";
 import type { CliDeps } from "../cli-deps.ts";
@@ -36,6 +38,12 @@ function keyChange(op: "install" | "use" | "remove") {
       const format: OutputFormat = outputFormatOf(context.args, "table");
       const [key, ...rest] = context.args._ as string[];
       if (!key || rest.length > 0) throw new CommandExit(EXIT_USAGE, `name one key: satellite keys ${op} KEY`);
+      // Checked before anything is sent or announced: a mistyped key is the caller's, not the cluster's.
+      try {
+        parseKeyBase64(key, "KEY");
+      } catch (error) {
+        throw new CommandExit(EXIT_USAGE, `${describeError(error)}: give the exact output of \`satellite keygen\` (44 characters for a 32-byte key)`);
+      }
       if (!isDataFormat(format)) deps.err(`==> ${WORDS[op].doing}`);
       const response = await connectAgent(deps, context.args, KEYS_REQUEST_TIMEOUT_MS).keys[op].$post({ json: { key } });
       if (response.status !== 200) throw new CommandExit(1, `${WORDS[op].failed}: ${await describeErrorAnswer(response)}`);
