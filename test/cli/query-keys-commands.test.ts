@@ -49,6 +49,11 @@ describe("satellite query", () => {
     expect(await c.run("query", "x", "--tag", "novalue")).toBe(2);
     expect(c.err.at(-1)).toContain("KEY=REGEXP");
     expect(await c.run("query", "x", "--timeout", "soon")).toBe(2);
+    expect(await c.run("query", "x", "--timeout", "0s")).toBe(2);
+    expect(c.err.at(-1)).toContain("--timeout 0s: a query needs time to collect answers");
+    // The agent's refusal (400) is the caller's to fix: a usage error, not a failure of the cluster.
+    expect(await c.run("query", "_serf_install-key")).toBe(2);
+    expect(c.err.at(-1)).toContain("query refused: ");
     expect(await c.run("query", "x", "--relay-factor", "9")).toBe(2);
     expect(await c.run("query", "x", "--relay-factor", "2")).toBe(0);
     expect(sent.at(-1)?.relayFactor).toBe(2);

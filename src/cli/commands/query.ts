@@ -43,13 +43,17 @@ export const queryCommand = defineCommand({
     let timeoutMs: number | undefined;
     if (typeof context.args.timeout === "string") {
       timeoutMs = parseDurationMs(context.args.timeout);
-      if (timeoutMs === undefined || timeoutMs <= 0) throw new CommandExit(EXIT_USAGE, `--timeout ${context.args.timeout}: expected a duration such as 5s or 500ms`);
+      if (timeoutMs === undefined) throw new CommandExit(EXIT_USAGE, `--timeout ${context.args.timeout}: expected a duration such as 5s or 500ms`);
+      if (timeoutMs <= 0) throw new CommandExit(EXIT_USAGE, `--timeout ${context.args.timeout}: a query needs time to collect answers: give more than 0, such as 5s`);
     }
     const ack = context.args.ack !== false;
     const relayText = context.args["relay-factor"];
     const relayFactor = relayText === undefined ? 0 : Number(relayText);
     if (!Number.isInteger(relayFactor) || relayFactor < 0 || relayFactor > 5) throw new CommandExit(EXIT_USAGE, `--relay-factor ${relayText}: expected an integer from 0 to 5`);
     const response = await connectAgent(deps, context.args, (timeoutMs ?? 60_000) + ANSWER_MARGIN_MS).query.$post({ json: { name, payload, nodes, tags, timeoutMs, ack, relayFactor } });
+    // 400: the agent refused what was asked (a name, a tag expression, a timeout): the caller's to fix.
+    const status: number = response.status;
+    if (status === 400) throw new CommandExit(EXIT_USAGE, `query refused: ${await describeErrorAnswer(response)}`);
     if (response.status !== 200) throw new CommandExit(1, `query failed: ${await describeErrorAnswer(response)}`);
     const body = await response.json();
     if (isDataFormat(format)) {
