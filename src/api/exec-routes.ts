@@ -45,8 +45,8 @@ export interface RemoteExecSource {
 export const EXEC_TIMEOUT_MS_DEFAULT = 10_000;
 const TIMEOUT_MS_MIN = 100;
 const TIMEOUT_MS_MAX = 600_000;
-const ARGV_WORDS_MAX = 32;
-const ARG_CHARS_MAX = 256;
+export const ARGV_WORDS_MAX = 32;
+export const ARG_CHARS_MAX = 256;
 const TAGS_MAX = 16;
 const NODES_MAX = 64;
 const KEYS: ReadonlySet<string> = new Set(["argv", "tags", "nodes", "timeoutMs"]);

@@ -52,7 +52,7 @@ describe("satellite exec", () => {
     expect(none.out.at(-1)).toBe("no node matched (or none answered)");
   });
 
-  test("usage errors: no command, a bad tag, a bad timeout; the agent's refusal is passed on", async () => {
+  test("usage errors: no command, a bad tag, a bad timeout, an argument the agent would refuse", async () => {
     const { app, requests } = agentAnswering(MIXED);
     const c = cliFixture({ app });
     expect(await c.run("exec", "--tag", "role=node")).toBe(2);
@@ -61,9 +61,15 @@ describe("satellite exec", () => {
     expect(c.err.at(-1)).toContain('--tag "role" must be KEY=VALUE');
     expect(await c.run("exec", "--timeout", "1h", "--", "uptime")).toBe(2);
     expect(c.err.at(-1)).toContain("from 100ms to 10m");
+    // What the agent would refuse is refused here, naming the argument, before anything is sent.
+    expect(await c.run("exec", "--", "echo", "x".repeat(300))).toBe(2);
+    expect(c.err.at(-1)).toContain("argument 2 has 300 characters; at most 256");
+    expect(await c.run("exec", "--", "echo", "a\u001b[2Jb")).toBe(2);
+    expect(c.err.at(-1)).toContain("argument 2 (");
+    expect(c.err.at(-1)).toContain("has a control character");
+    expect(await c.run("exec", "--", ...Array.from({ length: 33 }, () => "w"))).toBe(2);
+    expect(c.err.at(-1)).toContain("the command has 33 words; at most 32");
     expect(requests).toEqual([]);
-    expect(await c.run("exec", "--", "x".repeat(300))).toBe(1);
-    expect(c.err.at(-1)).toContain("argv must be 1 to 32 strings");
   });
 
   test("flags of the remote command after -- are not taken for the CLI's", async () => {

@@ -1,4 +1,5 @@
 import { defineCommand } from "citty";
+import { ARG_CHARS_MAX, ARGV_WORDS_MAX } from "../../api/exec-routes.ts";
 import type { ExecNodeAnswer } from "../../api/exec-routes.ts";
 import { parseDurationMs } from "../../config/duration.ts";
 import { assertNever } from "../../platform/assert-never.ts";
@@ -31,6 +32,8 @@ export const execCommand = defineCommand({
     const format = outputFormatOf(context.args, "table");
     const { argv, flags } = splitAtDoubleDash(context.rawArgs);
     if (argv.length === 0) throw new CommandExit(EXIT_USAGE, "name the command after --: satellite exec [--tag KEY=VALUE] [--node NAME] -- CMD [ARG]...");
+    const problem = argvProblem(argv);
+    if (problem) throw new CommandExit(EXIT_USAGE, problem);
     const tags = tagsOf(repeated(flags, "tag"));
     const nodes = repeated(flags, "node");
     const timeoutText = typeof context.args.timeout === "string" ? context.args.timeout : "10s";
@@ -48,6 +51,17 @@ export const execCommand = defineCommand({
 });
 
 /** The flags (before `--`) and the command (after it; without `--`, the words that are not flags). */
+/** What the agent would refuse in the command, naming the argument (1 is the program), or undefined. */
+export function argvProblem(argv: readonly string[]): string | undefined {
+  if (argv.length > ARGV_WORDS_MAX) return `the command has ${argv.length} words; at most ${ARGV_WORDS_MAX} (the program and its arguments)`;
+  if (argv[0] === "") return "the program after -- is empty: name it, e.g. -- uptime";
+  for (const [i, word] of argv.entries()) {
+    if (word.length > ARG_CHARS_MAX) return `argument ${i + 1} has ${word.length} characters; at most ${ARG_CHARS_MAX}`;
+    if (/[\u0000-\u001f\u007f]/.test(word)) return `argument ${i + 1} (${JSON.stringify(word.slice(0, 40))}) has a control character; remote exec takes printable words only`;
+  }
+  return undefined;
+}
+
 export function splitAtDoubleDash(rawArgs: readonly string[]): { flags: string[]; argv: string[] } {
   const at = rawArgs.indexOf("--");
   if (at >= 0) return { flags: rawArgs.slice(0, at), argv: rawArgs.slice(at + 1) };
