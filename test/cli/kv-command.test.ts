@@ -47,14 +47,15 @@ describe("satellite kv", () => {
     expect(await cliFixture().run("kv", "get", "k")).toBe(2);
   });
 
-  test("a store refusal that is no bad input (etcd answered something unusable: 502) exits 1 with the agent's words", async () => {
+  test("a store that cannot answer (etcd answered something unusable: 502) exits 1 for writes and 3 for get, with the agent's words", async () => {
     const unusable = new SatelliteError("kv_etcd_bad_answer", "etcd at http://10.0.0.5:2379 sent an answer Satellite cannot use: no header", { hint: "check that the endpoint is etcd v3" });
     const fail = async () => {
       throw unusable;
     };
     const kv: KvBackend = { kind: "etcd", get: fail, put: fail, delete: fail, list: fail, onChange: () => () => {}, health: () => ({ kind: "etcd", problems: [] }), close: async () => {} };
     const c = cliFixture({ app: makeApp({ kv }).app });
-    expect(await c.run("kv", "get", "k")).toBe(1);
+    expect(await c.run("kv", "get", "k")).toBe(3);
     expect(c.err.at(-1)).toContain("sent an answer Satellite cannot use: no header (check that the endpoint is etcd v3)");
+    expect(await c.run("kv", "put", "k", "v")).toBe(1);
   });
 });

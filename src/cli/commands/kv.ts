@@ -33,15 +33,23 @@ async function failOn(response: Response): Promise<never> {
   throw new CommandExit(known ? 1 : 2, await describeErrorAnswer(response));
 }
 
+/** `kv get` exits 1 only for a key that does not exist, so a script can tell it from a store that cannot answer now. */
+const EXIT_STORE_UNAVAILABLE = 3;
+
+async function failGetOn(response: Response): Promise<never> {
+  if (response.status === 502 || response.status === 503) throw new CommandExit(EXIT_STORE_UNAVAILABLE, await describeErrorAnswer(response));
+  return failOn(response);
+}
+
 const keyArg = { key: { type: "positional", required: true, valueHint: "KEY", description: "The key, e.g. app/config (`/` separates levels)" } } as const;
 
 const getSubcommand = defineCommand({
-  meta: { name: "get", description: "Print a key's value, raw, to stdout (exit 1 when the key does not exist)" },
+  meta: { name: "get", description: "Print a key's value, raw, to stdout (exit 1: no such key; 3: the store cannot answer now, e.g. no quorum or etcd down)" },
   args: { ...AGENT_CONNECTION_ARGS, ...keyArg },
   async run(context) {
     const deps = depsOf(context);
     const response = await keyEndpoint(connectAgent(deps, context.args), context.args.key).$get();
-    if (response.status !== 200) return failOn(response);
+    if (response.status !== 200) return failGetOn(response);
     writeRaw(deps, new Uint8Array(await response.arrayBuffer()));
     return 0;
   },
