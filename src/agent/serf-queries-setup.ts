@@ -49,7 +49,12 @@ export function setupSerfQueries(config: Pick<AgentConfig, "name" | "keyringFile
     member: (name) => conflictMember(gossip, name),
     keyring,
     persistKeyring: async () => {
-      if (!config.keyringFile || !keyring) return;
+      if (!keyring) return;
+      if (!config.keyringFile) {
+        // serf's agent does the same without a keyring file; unlike it, say so where operators look.
+        log.warn("the gossip keyring changed in memory only: a restart starts again from --encrypt/--encrypt-file and this node could not rejoin a cluster that moved on. Start agents with --keyring-file to keep rotated keys", { keys: keyring.keys.length });
+        return;
+      }
       const text = JSON.stringify(keyring.keys.map((k) => Buffer.from(k).toString("base64")), null, 2);
       try {
         writeFile(config.keyringFile, text);

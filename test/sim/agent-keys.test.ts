@@ -20,7 +20,14 @@ class KeyedSim extends AgentSim {
   }
 }
 
-let sim: KeyedSim | undefined;
+/** Agents started with --encrypt only: no file to keep a rotation in. */
+class EncryptOnlySim extends AgentSim {
+  protected override extraConfig(): Record<string, unknown> {
+    return { encrypt: K1 };
+  }
+}
+
+let sim: AgentSim | undefined;
 afterEach(async () => {
   await sim?.stopAll();
   sim = undefined;
@@ -36,8 +43,9 @@ async function call(s: AgentSim, agent: SimAgent, path: string, init: RequestIni
 
 describe("key rotation through complete agents", () => {
   test("POST /keys/install on one agent changes every agent's keyring and rewrites each keyring file (0600, serf's format)", async () => {
-    sim = new KeyedSim(5);
-    const a = await sim.start(0, "master");
+    const keyed = new KeyedSim(5);
+    sim = keyed;
+    const a = await keyed.start(0, "master");
     await sim.start(1, "node", [0]);
     await sim.start(2, "node", [0]);
     await sim.advanceUntil(() => false, 5000);
@@ -46,8 +54,8 @@ describe("key rotation through complete agents", () => {
     expect(body).toMatchObject({ numNodes: 3, numResp: 3, numErr: 0 });
     expect(JSON.stringify(body)).not.toContain(K2);
     for (const name of ["node-0", "node-1", "node-2"]) {
-      expect(JSON.parse(readFileSync(sim.keyringFile(name), "utf8"))).toEqual([K1, K2]);
-      expect(statSync(sim.keyringFile(name)).mode & 0o777).toBe(0o600);
+      expect(JSON.parse(readFileSync(keyed.keyringFile(name), "utf8"))).toEqual([K1, K2]);
+      expect(statSync(keyed.keyringFile(name)).mode & 0o777).toBe(0o600);
     }
     const listed = (await (await call(sim, a, "/keys")).json()) as { keys: Record<string, number> };
     expect(listed.keys).toEqual({ [K1]: 3, [K2]: 3 });
@@ -61,5 +69,18 @@ describe("key rotation through complete agents", () => {
     const history = (await (await a.request("/history?type=KeyringChanged")).json()) as { events: Record<string, unknown>[] };
     expect(history.events.map((e) => e.newState)).toEqual(["remove: refused", "install: changed"]);
     expect(history.events[0]).toMatchObject({ probe: "gossip keyring", oldState: "requested by node-0", error: "Removing the primary key is not allowed" });
+  });
+
+  test("without --keyring-file a rotation is applied in memory and every node warns that a restart loses it", async () => {
+    sim = new EncryptOnlySim(5);
+    const a = await sim.start(0, "master");
+    await sim.start(1, "node", [0]);
+    await sim.advanceUntil(() => false, 5000);
+    const installed = (await (await call(sim, a, "/keys/install", { method: "POST", body: JSON.stringify({ key: K2 }) })).json()) as Record<string, unknown>;
+    expect(installed).toMatchObject({ numNodes: 2, numResp: 2, numErr: 0 });
+    for (const agent of sim.running()) {
+      expect(agent.logLines.join("\n")).toContain("changed in memory only");
+      expect(agent.logLines.join("\n")).not.toContain(K2);
+    }
   });
 });
