@@ -31,7 +31,8 @@ export function logEvents(events: EventStream, localName: string, logger: Logger
         logger.info("cluster change", { type: event.type, state: event.newState });
         return;
       case "UserEvent":
-        logger.info("user event", { name: event.name, ltime: event.ltime, bytes: event.payload.length });
+        // Satellite's own bookkeeping (acknowledgments, maintenance announced every minute) would drown the operators' events.
+        (event.name.startsWith("satellite-") ? logger.debug : logger.info).call(logger, "user event", { name: event.name, ltime: event.ltime, bytes: event.payload.length });
         return;
       case "StoreWriteFailed":
         // The store logs its own failure with the cause and what to do.
