@@ -96,4 +96,13 @@ describe("satellite keys", () => {
     expect(c.err.at(-1)).toContain("KEY: decodes to 3 bytes; AES keys are 16, 24 or 32 bytes");
     expect(keyCalls).toEqual([]);
   });
+
+  test("keys install - reads the key from stdin, so it stays out of ps and shell history", async () => {
+    const { app, keyCalls } = agent(() => ({ numNodes: 3, numResp: 3, numErr: 0, messages: {}, keys: {}, primaryKeys: {} }));
+    expect(await cliFixture({ app, stdin: new TextEncoder().encode(`${KEY}\n`) }).run("keys", "install", "-")).toBe(0);
+    expect(keyCalls).toEqual([`install ${KEY}`]);
+    const noStdin = cliFixture({ app });
+    expect(await noStdin.run("keys", "use", "-")).toBe(2);
+    expect(noStdin.err.at(-1)).toContain("cannot read stdin");
+  });
 });

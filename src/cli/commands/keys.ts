@@ -31,13 +31,19 @@ function keyChange(op: "install" | "use" | "remove") {
     args: {
       ...AGENT_CONNECTION_ARGS,
       ...OUTPUT_ARGS,
-      key: { type: "positional", required: false, valueHint: "KEY", description: "The base64 key (`satellite keygen` makes one)" },
+      key: { type: "positional", required: false, valueHint: "KEY|-", description: "The base64 key (`satellite keygen` makes one), or - to read it from stdin (it then stays out of `ps` and shell history)" },
     },
     async run(context) {
       const deps = depsOf(context);
       const format: OutputFormat = outputFormatOf(context.args, "table");
-      const [key, ...rest] = context.args._ as string[];
-      if (!key || rest.length > 0) throw new CommandExit(EXIT_USAGE, `name one key: satellite keys ${op} KEY`);
+      const [given, ...rest] = context.args._ as string[];
+      if (!given || rest.length > 0) throw new CommandExit(EXIT_USAGE, `name one key: satellite keys ${op} KEY (or - to read it from stdin)`);
+      let key = given;
+      if (given === "-") {
+        if (!deps.readStdin) throw new CommandExit(EXIT_USAGE, "this process cannot read stdin; give the key as an argument");
+        // A key file or `satellite keygen` output: the key and perhaps a newline; anything far longer is no key.
+        key = new TextDecoder().decode(await deps.readStdin(1024)).trim();
+      }
       // Checked before anything is sent or announced: a mistyped key is the caller's, not the cluster's.
       try {
         parseKeyBase64(key, "KEY");
