@@ -139,8 +139,10 @@ describe.skipIf(!serfAvailable() || !existsSync(BINARY))("serf queries and key r
     expect(failed.code).toBe(1);
     expect(failed.err).toContain("Removing the primary key is not allowed");
 
-    // Gossip goes on under the new key only, and a restarted agent comes back with it from its rewritten file.
-    await Bun.sleep(3000);
+    // Gossip goes on under the new key only: serf's _serf_ping query, gossiped and acked under K3
+    // now that K1 and K2 are gone, reaches every member; then a restarted agent comes back with the
+    // key from its rewritten file.
+    await waitFor(() => serfCli(s2, "reachability").out.includes("Successfully contacted all live nodes"), 20_000, "every member to ack serf's reachability query under K3 alone");
     expect(await aliveEverywhere(s2, [sat1, sat2], all)).toBe(true);
     sat1.proc.kill("SIGKILL");
     await sat1.proc.exited;
