@@ -40,6 +40,16 @@ describe("satellite kv", () => {
     expect(big.err.at(-1)).toMatch(/more than 65536 bytes/);
   });
 
+  test("extra words are a usage error naming them, before anything is sent", async () => {
+    const c = cliFixture({ app: makeApp().app });
+    expect(await c.run("kv", "list", "a", "b")).toBe(2);
+    expect(c.err.at(-1)).toContain('too many arguments ("b"): satellite kv list [PREFIX]');
+    expect(await c.run("kv", "put", "k", "two", "words")).toBe(2);
+    expect(c.err.at(-1)).toContain("quote a value with spaces");
+    expect(await c.run("kv", "get", "k", "x")).toBe(2);
+    expect(await c.run("kv", "get", "k")).toBe(1);
+  });
+
   test("refusals exit 1 with the agent's reason; an unreachable agent exits 2", async () => {
     const c = cliFixture({ app: makeApp().app });
     expect(await c.run("kv", "put", "a\u0001b", "x")).toBe(1);

@@ -41,6 +41,11 @@ async function failGetOn(response: Response): Promise<never> {
   return failOn(response);
 }
 
+/** citty takes extra words silently; `kv list a b` listing `a` would hide a mistake. */
+function refuseExtraWords(words: readonly string[], expected: number, usage: string): void {
+  if (words.length > expected) throw new CommandExit(EXIT_USAGE, `too many arguments (${words.slice(expected).map((w) => JSON.stringify(w)).join(" ")}): ${usage}`);
+}
+
 const keyArg = { key: { type: "positional", required: true, valueHint: "KEY", description: "The key, e.g. app/config (`/` separates levels)" } } as const;
 
 const getSubcommand = defineCommand({
@@ -48,6 +53,7 @@ const getSubcommand = defineCommand({
   args: { ...AGENT_CONNECTION_ARGS, ...keyArg },
   async run(context) {
     const deps = depsOf(context);
+    refuseExtraWords(context.args._, 1, "satellite kv get KEY");
     const response = await keyEndpoint(connectAgent(deps, context.args), context.args.key).$get();
     if (response.status !== 200) return failGetOn(response);
     writeRaw(deps, new Uint8Array(await response.arrayBuffer()));
@@ -66,6 +72,7 @@ const putSubcommand = defineCommand({
   async run(context) {
     const deps = depsOf(context);
     const { key, value } = context.args;
+    refuseExtraWords(context.args._, 2, "satellite kv put KEY VALUE|- (quote a value with spaces)");
     let body: Uint8Array;
     if (value === "-") {
       if (!deps.readStdin) throw new CommandExit(EXIT_USAGE, "this process cannot read stdin; give the value as an argument");
@@ -83,6 +90,7 @@ const deleteSubcommand = defineCommand({
   args: { ...AGENT_CONNECTION_ARGS, ...OUTPUT_ARGS, ...keyArg },
   async run(context) {
     const deps = depsOf(context);
+    refuseExtraWords(context.args._, 1, "satellite kv delete KEY");
     const response = await keyEndpoint(connectAgent(deps, context.args), context.args.key).$delete();
     if (response.status !== 200) return failOn(response);
     return printWrite(deps, outputFormatOf(context.args, "table"), (await response.json()) as KvWriteJson);
@@ -99,6 +107,7 @@ const listSubcommand = defineCommand({
   async run(context) {
     const deps = depsOf(context);
     const format = outputFormatOf(context.args, "table");
+    refuseExtraWords(context.args._, 1, "satellite kv list [PREFIX]");
     const prefix = context.args.prefix ?? "";
     const response = await connectAgent(deps, context.args).kv.$get({ query: { prefix } } as never);
     if (response.status !== 200) return failOn(response as unknown as Response);
