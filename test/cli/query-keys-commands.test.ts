@@ -39,6 +39,12 @@ describe("satellite query", () => {
     expect(out).not.toContain("\u001b");
   });
 
+  test("a --node that never acknowledged is named on stderr (a misspelt name is not silence)", async () => {
+    const c = cliFixture({ app: agent().app });
+    expect(await c.run("query", "uptime", "--node", "n2", "--node", "nope")).toBe(0);
+    expect(c.err).toEqual(["no acknowledgment from 'nope': not a member, not alive, or the query was lost (see satellite members)"]);
+  });
+
   test("--no-ack asks for no acks; -o json prints the answer; bad flags are usage errors", async () => {
     const { app, sent } = agent();
     const c = cliFixture({ app });

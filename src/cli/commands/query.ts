@@ -66,6 +66,12 @@ export const queryCommand = defineCommand({
     if (ack) lines.push(`Total Acks: ${body.acks?.length ?? 0}`);
     lines.push(`Total Responses: ${body.responses.length}`);
     deps.out(lines.join("\n"));
+    // serf says nothing when a named node never heard the query; a misspelt --node looks like silence.
+    if (ack) {
+      const heard = new Set([...(body.acks ?? []), ...body.responses.map((r) => r.from)]);
+      const silent = nodes.filter((n) => !heard.has(n));
+      if (silent.length > 0) deps.err(`no acknowledgment from ${silent.map((n) => `'${plainText(n)}'`).join(", ")}: not a member, not alive, or the query was lost (see satellite members)`);
+    }
     return 0;
   },
 });
