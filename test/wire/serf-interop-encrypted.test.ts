@@ -40,6 +40,8 @@ describe.skipIf(!serfAvailable())("interop with the real serf agent (encrypted k
 
   beforeAll(async () => {
     serf = await startSerf({ name: "s1", tags: { role: "db" }, keyringKeys: JSON.parse(keyringJson) as string[] });
+    // serf prints its settings (Encrypted: ...) just after "Serf agent running!", which startSerf waits for.
+    await waitFor(() => serf.log().includes("Encrypted: "), 5000, "serf to print whether it encrypts", () => serf.log());
     expect(serf.log()).toContain("Encrypted: true");
     net = await makeNet(parseKeyringFile(keyringJson, "test keyring"), inbox, FAKE);
   });
@@ -98,6 +100,7 @@ describe.skipIf(!serfAvailable())("interop with the real serf agent (encrypted k
   test("serf started with -encrypt=<base64> (the same key) talks to us too", async () => {
     const s2 = await startSerf({ name: "s2", encryptKey: Buffer.from(serfKey.keys[0] as Uint8Array).toString("base64") });
     try {
+      await waitFor(() => s2.log().includes("Encrypted: "), 5000, "serf to print whether it encrypts", () => s2.log());
       expect(s2.log()).toContain("Encrypted: true");
       net.sendPacket(s2.bind, [{ type: "ping", seqNo: 501, node: "s2", sourceAddr: net.localAddress.ip, sourcePort: net.localAddress.port, sourceNode: FAKE }]);
       await nextPacket(inbox, isAck(501), "the -encrypt serf's ack");
