@@ -104,6 +104,9 @@ function killGroup(pid: number): void {
   }
 }
 
+/** When a finished run's leftovers are looked for a second time. */
+const RESCAN_AFTER_MS = 50;
+
 /** Runs programs with Bun.spawn; `reaper` learns which children Bun waits for and finds leftovers. */
 export function createProcessExec(reaper: ChildReaper): Exec {
   return { run: (argv, options) => runOnce(argv, options, reaper) };
@@ -153,6 +156,9 @@ async function runOnce(argv: readonly string[], options: ExecOptions, reaper: Ch
     // Children that outlive the leader would hold the pipes open and pile up between runs.
     killGroup(pid);
     reaper.endRun(tag);
+    // A process in the middle of execve shows an empty environment for a moment, so one scan can
+    // miss a tagged leftover: look once more shortly after (the reaper's sweeps do too, when adopting).
+    setTimeout(() => reaper.endRun(tag), RESCAN_AFTER_MS).unref?.();
     // A process that escaped the group (setsid) may still hold the pipes: stop reading after a grace.
     const grace = setTimeout(() => {
       out.stop();
