@@ -45,3 +45,5 @@ export const EXIT_OK = 0;
 export const EXIT_DEGRADED = 1;
 export const EXIT_UNREACHABLE = 2;
 export const EXIT_USAGE = 2;
+/** A store or service behind the agent cannot answer now (e.g. `kv get` without a quorum): ask again later. */
+export const EXIT_UNAVAILABLE = 3;

@@ -5,7 +5,7 @@ import type { AgentApi } from "../agent-client.ts";
 import { describeErrorAnswer } from "../agent-client.ts";
 import { AGENT_CONNECTION_ARGS, connectAgent } from "../agent-connection.ts";
 import type { CliDeps } from "../cli-deps.ts";
-import { EXIT_USAGE } from "../cli-deps.ts";
+import { EXIT_UNAVAILABLE, EXIT_USAGE } from "../cli-deps.ts";
 import { CommandExit, depsOf } from "../command-context.ts";
 import { isDataFormat, OUTPUT_ARGS, outputFormatOf, renderData } from "../output-format.ts";
 import { formatTable } from "../table.ts";
@@ -34,10 +34,8 @@ async function failOn(response: Response): Promise<never> {
 }
 
 /** `kv get` exits 1 only for a key that does not exist, so a script can tell it from a store that cannot answer now. */
-const EXIT_STORE_UNAVAILABLE = 3;
-
 async function failGetOn(response: Response): Promise<never> {
-  if (response.status === 502 || response.status === 503) throw new CommandExit(EXIT_STORE_UNAVAILABLE, await describeErrorAnswer(response));
+  if (response.status === 502 || response.status === 503) throw new CommandExit(EXIT_UNAVAILABLE, await describeErrorAnswer(response));
   return failOn(response);
 }
 
