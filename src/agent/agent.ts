@@ -146,6 +146,8 @@ export async function startAgent(config: AgentConfig, platform: AgentPlatform, k
 
     const kv = prepareKv(config, platform, events);
     const gossip = await startGossip(config, platform, () => ({ status: health.nodeStatus(), probes: health.probes() }), events, kv.routes);
+    // Stops gossip when a later part fails to start (closers run last first: just before the store closes).
+    closers.splice(1, 0, () => gossip.stop(false));
     const member = gossip.member;
     const kvBackend = kv.start(member);
     if (kvBackend) closers.push(() => kvBackend.close());
@@ -159,6 +161,9 @@ export async function startAgent(config: AgentConfig, platform: AgentPlatform, k
     peers = () => member.peers.snapshot();
     const maintenance = startMaintenance({ nodeName: config.name, stateDir: config.stateDir, clock, random, logger, events, files: platform.stateFiles ?? processPrivateTextFiles }, member);
     closers.push(async () => maintenance.stop());
+    // As soon as the parts that must see this node's joins follow them (history, handlers, kv, maintenance, the tags):
+    // the rest (notifiers, time series, generators) read the view when they start, and the API reads it per request.
+    gossip.joinInitialCluster();
     const localWithMember = () => {
       const self = gossip.members().find((m) => m.name === config.name);
       return member.view.marked({ ...local(), member_status: self ? memberStatusJson(self) : undefined });
@@ -267,20 +272,12 @@ export async function startAgent(config: AgentConfig, platform: AgentPlatform, k
       const metricsServer = await platform.listenHttp([parseHostPort(config.metricsAddr) as HostPort], (request) => metricsApp.fetch(request));
       closers.push(() => metricsServer.stop());
     }
-    let gossipStopped = false;
-    const stopGossip = async (leave: boolean) => {
-      if (gossipStopped) return;
-      gossipStopped = true;
-      await gossip.stop(leave);
-    };
-    closers.splice(1, 0, () => stopGossip(false));
 
     scheduler.start();
     detectors.start();
     // Honest start-up: the node is `unknown` until every check reported once, or until each first run could have ended.
     const startup = clock.setTimer(startupWindowMs(plan.tracked), () => health.endStartup(clock.nowMs()));
     closers.push(async () => startup.cancel());
-    gossip.joinInitialCluster();
     let tick = clock.setTimer(CLUSTER_TICK_MS, function onTick() {
       member.tick();
       tick = clock.setTimer(CLUSTER_TICK_MS, onTick);
@@ -308,7 +305,7 @@ export async function startAgent(config: AgentConfig, platform: AgentPlatform, k
           logger.info("agent stopping", { leave: options.leave === true });
           await scheduler.stop();
           detectors.stop();
-          await stopGossip(options.leave === true);
+          await gossip.stop(options.leave === true);
           await closeAll();
           logger.info("agent stopped");
         })();

@@ -41,7 +41,7 @@ export interface Gossip {
   joinInitialCluster(): void;
   /** Gossips these detected tags beside the static ones (docs/detectors.md). */
   setDetectedTags(tags: Record<string, string>): void;
-  /** `leave`: tell the cluster first (peers see left); otherwise just stop (peers see failed). */
+  /** `leave`: tell the cluster first (peers see left); otherwise just stop (peers see failed). Later calls return the first one's promise. */
   stop(leave: boolean): Promise<void>;
 }
 
@@ -125,6 +125,7 @@ export async function startGossip(
   };
 
   let stopped = false;
+  let stopping: Promise<void> | undefined;
   const members = member.members;
   return {
     member,
@@ -173,12 +174,13 @@ export async function startGossip(
       };
       void attempt();
     },
-    stop: async (leave) => {
-      stopped = true;
-      if (leave && serf.localMember().status === "alive") await serf.leave().catch((error: unknown) => logger.warn("graceful leave failed", { error: describeError(error) }));
-      member.stop();
-      await serf.shutdown();
-    },
+    stop: (leave) =>
+      (stopping ??= (async () => {
+        stopped = true;
+        if (leave && serf.localMember().status === "alive") await serf.leave().catch((error: unknown) => logger.warn("graceful leave failed", { error: describeError(error) }));
+        member.stop();
+        await serf.shutdown();
+      })()),
   };
 }
 
