@@ -4,9 +4,8 @@ import { SatelliteError } from "../platform/errors.ts";
 import { AgentRefusedError, AgentUnreachableError } from "./agent-client.ts";
 import { EXIT_UNREACHABLE, EXIT_USAGE, type CliDeps, type ExitCode } from "./cli-deps.ts";
 import { CommandExit } from "./command-context.ts";
-import { versionLine } from "./commands/version.ts";
 import { renderHelp } from "./help-text.ts";
-import { rootCommand } from "./root-command.ts";
+import { loadRootSubcommand, rootSummary } from "./root-command.ts";
 import { plainLines } from "./terminal-style.ts";
 
 interface Resolved {
@@ -19,16 +18,20 @@ function subCommandsOf(cmd: CommandDef<any>): Record<string, CommandDef<any>> {
   return (cmd.subCommands ?? {}) as Record<string, CommandDef<any>>;
 }
 
-/** Walks leading words to the command they name: `checks run x` -> checks > run, rest [x]. */
-function resolve(rawArgs: readonly string[]): Resolved | { unknown: string; parent: string[] } {
-  const path: CommandDef<any>[] = [rootCommand];
+/**
+ * Walks leading words to the command they name: `checks run x` -> checks > run, rest [x]. Only the
+ * root command the first word names is loaded; the root itself is its summary (rootSummary).
+ */
+async function resolve(rawArgs: readonly string[]): Promise<Resolved | { unknown: string; parent: string[] }> {
+  const path: CommandDef<any>[] = [rootSummary];
   const names: string[] = [];
   let i = 0;
   for (; i < rawArgs.length; i++) {
     const word = rawArgs[i] as string;
     const subs = subCommandsOf(path[path.length - 1] as CommandDef<any>);
     if (word.startsWith("-") || Object.keys(subs).length === 0) break;
-    const next = subs[word];
+    // The root's commands load on demand; a group's subcommands came with it.
+    const next = !Object.hasOwn(subs, word) ? undefined : path.length === 1 ? await loadRootSubcommand(word) : subs[word];
     if (!next) {
       if (names.length === 0 || path.length === 1) return { unknown: word, parent: names };
       break;
@@ -64,19 +67,20 @@ export async function runCli(rawArgs: readonly string[], cliDeps: CliDeps): Prom
   const deps: CliDeps = { ...cliDeps, err: (text) => cliDeps.err(plainLines(text)) };
   let args = [...rawArgs];
   if (args[0] === "--version") {
+    const { versionLine } = await import("./commands/version.ts");
     deps.out(versionLine());
     return 0;
   }
   const wantsHelp = args[0] === "help" || args.includes("--help") || args.includes("-h");
   if (args[0] === "help") args = args.slice(1);
-  const resolved = resolve(args);
+  const resolved = await resolve(args);
   if ("unknown" in resolved) {
     deps.err(`satellite: unknown command "${resolved.unknown}"; run \`satellite --help\` for the commands`);
     return EXIT_USAGE;
   }
   const leaf = resolved.path[resolved.path.length - 1] as CommandDef<any>;
   // A command that only groups others (`config`) runs nothing itself.
-  const groupOnly = leaf === rootCommand || (leaf.subCommands !== undefined && leaf.run === undefined);
+  const groupOnly = leaf === rootSummary || (leaf.subCommands !== undefined && leaf.run === undefined);
   if (groupOnly && !wantsHelp && resolved.rest[0] !== undefined && !resolved.rest[0].startsWith("-")) {
     const named = ["satellite", ...resolved.names].join(" ");
     deps.err(`${named}: unknown command "${resolved.rest[0]}"; run \`${named} --help\` for the commands`);

@@ -10,10 +10,12 @@ const LOADED_ON_FIRST_USE = ["nunjucks", "re2js", "nodemailer", "liquidjs", "@ku
 
 test("the executable's modules load no package that only some configurations use", () => {
   const root = join(import.meta.dir, "../..");
-  // What src/main.ts imports, in a fresh process: this test runner has loaded other packages already.
+  // What `satellite agent` imports (src/main.ts and the command it loads), in a fresh process: this
+  // test runner has loaded other packages already.
   const script = `
     await import(${JSON.stringify(join(root, "src/cli/run-cli.ts"))});
     await import(${JSON.stringify(join(root, "src/cli/process-platform.ts"))});
+    await import(${JSON.stringify(join(root, "src/cli/commands/agent.ts"))});
     const names = new Set(Object.keys(require.cache).filter((k) => k.includes("/node_modules/")).map((k) => k.replace(/.*\\/node_modules\\/((?:@[^/]+\\/)?[^/]+)\\/.*/, "$1")));
     console.log(JSON.stringify([...names].sort()));`;
   const result = Bun.spawnSync([process.execPath, "-e", script], { cwd: root, stdout: "pipe", stderr: "pipe" });

@@ -1,7 +1,12 @@
 import type { CliDeps } from "../../src/cli/cli-deps.ts";
+import { loadRootCommand } from "../../src/cli/root-command.ts";
 import { runCli } from "../../src/cli/run-cli.ts";
 import type { Clock } from "../../src/platform/clock.ts";
 import type { makeApp } from "../api/app-fixture.ts";
+
+// Commands load on first use (import()); tests that count event-loop turns after run() starts
+// need the modules evaluated before run() is called.
+await loadRootCommand();
 
 export interface CliFixtureOptions {
   app?: ReturnType<typeof makeApp>["app"];

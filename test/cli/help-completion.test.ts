@@ -4,14 +4,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { CommandDef } from "citty";
 import { HELP_WIDTH } from "../../src/cli/help-text.ts";
-import { rootCommand } from "../../src/cli/root-command.ts";
+import { loadRootCommand } from "../../src/cli/root-command.ts";
 import { cliFixture } from "./cli-fixture.ts";
 
 const work = mkdtempSync(join(tmpdir(), "satellite-completion-"));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 /** Every command path under the root: [], ["agent"], ["checks", "run"], ... */
-function commandPaths(command: CommandDef<any> = rootCommand, path: string[] = []): string[][] {
+function commandPaths(command: CommandDef<any>, path: string[] = []): string[][] {
   const subs = Object.entries((command.subCommands ?? {}) as Record<string, CommandDef<any>>);
   return [path, ...subs.flatMap(([name, sub]) => commandPaths(sub, [...path, name]))];
 }
@@ -26,7 +26,7 @@ async function scriptFor(shell: string): Promise<string> {
 
 describe("--help", () => {
   test("of every command fits 100 columns, has no colour and ends in the options", async () => {
-    const paths = commandPaths();
+    const paths = commandPaths(await loadRootCommand());
     expect(paths.length).toBeGreaterThan(15);
     for (const path of paths) {
       const c = cliFixture();

@@ -1,0 +1,39 @@
+import { expect, test } from "bun:test";
+import { readFileSync } from "node:fs";
+import { dirname, join, relative } from "node:path";
+
+/**
+ * Each command of `satellite` is reached only through import() (src/cli/root-command.ts), so the
+ * build gives it a chunk that loads when a run names it: the long-running agent keeps none of the
+ * client commands' code in its heap, and a client command does not evaluate the agent
+ * (docs/performance.md). A static import of a command module from the entry undoes that silently.
+ */
+const root = join(import.meta.dir, "../..");
+const transpiler = new Bun.Transpiler({ loader: "ts" });
+
+/** Files of src/ that `entries` reach through static imports (type-only imports are erased). */
+function staticGraph(entries: readonly string[]): string[] {
+  const seen = new Set<string>();
+  const pending = entries.map((entry) => join(root, entry));
+  for (let file = pending.pop(); file !== undefined; file = pending.pop()) {
+    if (seen.has(file)) continue;
+    seen.add(file);
+    for (const imported of transpiler.scanImports(readFileSync(file, "utf8"))) {
+      if (imported.kind === "import-statement" && imported.path.startsWith(".")) pending.push(join(dirname(file), imported.path));
+    }
+  }
+  return [...seen].map((file) => relative(root, file)).sort();
+}
+
+const commandModules = (files: readonly string[]) => files.filter((file) => file.startsWith("src/cli/commands/"));
+
+test("the entry reaches no command module statically", () => {
+  expect(commandModules(staticGraph(["src/main.ts"]))).toEqual([]);
+});
+
+test("`satellite agent` reaches no client command, and `satellite status` none of the agent", () => {
+  expect(commandModules(staticGraph(["src/main.ts", "src/cli/commands/agent.ts"]))).toEqual(["src/cli/commands/agent.ts"]);
+  const status = staticGraph(["src/main.ts", "src/cli/commands/status.ts"]);
+  expect(commandModules(status)).toEqual(["src/cli/commands/status.ts"]);
+  expect(status).not.toContain("src/agent/agent.ts");
+});
