@@ -150,7 +150,9 @@ export function createMembership(config: MembershipConfig, deps: MembershipDeps,
       started = true;
       net.setHandlers(dispatch.handlers);
       announceSelf(1);
-      startLoop(core, () => awareness.scaleTimeout(config.probeIntervalMs), async () => {
+      // A fixed rate, as memberlist's ticker: awareness lengthens a probe's wait (probe.ts), and
+      // scaling the rate too would leave a degraded node probing a dead peer seconds late.
+      startLoop(core, () => config.probeIntervalMs, async () => {
         const target = core.table.nextProbeTarget();
         if (target) await probeNode(core, target);
       });

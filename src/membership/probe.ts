@@ -14,7 +14,9 @@ interface ProbeState {
 /**
  * One SWIM probe of `target`: UDP ping (carrying our suspicion of it, the buddy system),
  * after probeTimeout k indirect pings plus a TCP ping, and if nothing answered by the end of
- * the (awareness-scaled) interval, suspect it. Lifeguard awareness follows the outcome.
+ * the (awareness-scaled) interval, suspect it. Lifeguard awareness follows the outcome: any
+ * answer lowers it, a silent target raises it by the nacks that did not come (by one without
+ * nacking relays). Awareness stretches this probe's wait, never the rate probes start at.
  */
 export async function probeNode(core: MembershipCore, target: MemberNode): Promise<void> {
   const { config, clock, table } = core;
@@ -68,11 +70,14 @@ export async function probeNode(core: MembershipCore, target: MemberNode): Promi
   }
 
   await waitForAck(core, state, deadlineMs);
+  // As memberlist: any answer, indirect or over TCP, is a probe that worked for local health.
   if (state.acked) {
+    core.awareness.applyDelta(-1);
     core.udpHealth.recordUdpSuccess();
     return;
   }
   if (tcpAnswered && (await tcpAnswered)) {
+    core.awareness.applyDelta(-1);
     core.udpHealth.recordTcpOnly();
     core.notes.log("warn", "tcp-only", "peer answered over TCP but not over UDP; UDP may be blocked", { node: target.name, addr: `${target.addr}:${target.port}` });
     return;
