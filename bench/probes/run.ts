@@ -35,7 +35,7 @@ const listener = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { open: (s
 const kinds = createCheckerKinds(systemCheckerDeps);
 const kind = (name: string) => kinds.find((k) => k.kind === name)!;
 const env: CheckerEnvironment = { settings: checkerSettingsOf({ ...agentConfigSchema.parse({}), name: "bench", stateDir }), logger: silentLogger };
-const build = (k: string, options: Record<string, unknown>): CheckRun => kind(k).create(kind(k).options.parse(options), env);
+const build = (k: string, options: Record<string, unknown>): CheckRun => kind(k).create(kind(k).options().parse(options), env);
 const ALL_MIX = [
   { kind: "tcp", options: { address: `127.0.0.1:${listener.port}` } },
   { kind: "disk-space", options: {} },

@@ -2,21 +2,23 @@ import { stat } from "node:fs/promises";
 import { z } from "zod";
 import type { CheckerKind } from "../../src/lib/index.ts";
 
-const options = z
-  .object({
-    /** The file a job touches when it succeeds (a backup, a cron heartbeat...). */
-    path: z.string().min(1).max(4096),
-    /** Older than this is a failure. */
-    maxAgeSeconds: z.number().int().positive().max(366 * 24 * 3600).default(300),
-  })
-  .strict();
+/** Built when checks of this kind are validated, not at import: the agent keeps no schema it is not using. */
+const options = () =>
+  z
+    .object({
+      /** The file a job touches when it succeeds (a backup, a cron heartbeat...). */
+      path: z.string().min(1).max(4096),
+      /** Older than this is a failure. */
+      maxAgeSeconds: z.number().int().positive().max(366 * 24 * 3600).default(300),
+    })
+    .strict();
 
 /**
  * A checker of our own: passes while `path` was modified within `maxAgeSeconds`. It follows
  * the checker contract (docs/library.md): a failure is a result, never a rejection; it honours
  * the signal; its texts are short.
  */
-export const fileFreshnessKind: CheckerKind<z.infer<typeof options>> = {
+export const fileFreshnessKind: CheckerKind<z.infer<ReturnType<typeof options>>> = {
   kind: "file-freshness",
   description: "a file was modified recently (a job's heartbeat)",
   options,

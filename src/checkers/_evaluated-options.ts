@@ -32,9 +32,9 @@ export type CompiledEvaluated = {
   reads: VarExpr[];
 };
 
-const expressionText = z.string().min(1, "expected an expression such as collector.memory.usedPercent > thresholds.memory_max").max(1000);
+const expressionText = () => z.string().min(1, "expected an expression such as collector.memory.usedPercent > thresholds.memory_max").max(1000);
 
-const rawOptions = z.strictObject({
+const rawOptions = () => z.strictObject({
   /** Named numbers the expressions read as thresholds.NAME; the agent's `thresholds` override them on a node. */
   thresholds: z
     .record(z.string(), z.number().finite())
@@ -42,11 +42,11 @@ const rawOptions = z.strictObject({
     .default({}),
   /** Named expressions read as variables.NAME (kunai's `variables`). */
   variables: z
-    .record(z.string(), expressionText)
+    .record(z.string(), expressionText())
     .refine((v) => Object.keys(v).length <= VARIABLES_MAX, `at most ${VARIABLES_MAX} variables`)
     .default({}),
-  warningIf: expressionText.optional(),
-  criticalIf: expressionText.optional(),
+  warningIf: expressionText().optional(),
+  criticalIf: expressionText().optional(),
   okOutput: z.string().max(TEMPLATE_LENGTH_MAX).optional(),
   warningOutput: z.string().max(TEMPLATE_LENGTH_MAX).optional(),
   criticalOutput: z.string().max(TEMPLATE_LENGTH_MAX).optional(),
@@ -54,7 +54,7 @@ const rawOptions = z.strictObject({
 
 const describe = (error: unknown): string => (error instanceof ExprError ? error.message : String(error));
 
-export type EvaluatedOptions = z.output<typeof rawOptions>;
+export type EvaluatedOptions = z.output<ReturnType<typeof rawOptions>>;
 
 /**
  * Parses every expression and template of `o`, resolving its names; each problem is reported
@@ -107,7 +107,7 @@ export function compileEvaluated(o: EvaluatedOptions, problem: (path: (string | 
  * The options of the `evaluated` kind: every expression and template parsed, type-checked and
  * its names resolved when the config loads, each problem under its own key.
  */
-export const evaluatedOptions = rawOptions.superRefine((o, ctx) => {
+export const evaluatedOptions = () => rawOptions().superRefine((o, ctx) => {
   for (const key of ["thresholds", "variables"] as const) {
     for (const name of Object.keys(o[key])) if (!NAME.test(name)) ctx.addIssue({ code: "custom", path: [key, name], message: `${JSON.stringify(name.slice(0, 80))}: ${NAME_HINT}` });
   }

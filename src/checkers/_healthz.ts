@@ -5,14 +5,14 @@ import { describeHttpError, exchange, quoteBody } from "./_http-probe.ts";
 import { failed, failedFrom, running } from "./_outcome.ts";
 import { loadTls, tlsOptions } from "./_tls.ts";
 
-export const healthzOptions = z.strictObject({
+export const healthzOptions = () => z.strictObject({
   url: z.string().regex(/^https?:\/\/[^\s/]+/, "expected an http:// or https:// URL").optional(),
-  tls: tlsOptions.optional(),
+  tls: tlsOptions().optional(),
   /** Expected body after trimming; Kubernetes components answer "ok". */
   expectBody: z.string().default("ok"),
 });
 
-export type HealthzOptions = z.output<typeof healthzOptions>;
+export type HealthzOptions = z.output<ReturnType<typeof healthzOptions>>;
 
 export interface HealthzSpec {
   kind: string;
@@ -21,7 +21,7 @@ export interface HealthzSpec {
   component: string;
   defaultUrl: (settings: CheckerSettings) => string;
   /** Used when the config gives no tls block; local components serve self-signed certificates. */
-  defaultTls?: z.input<typeof tlsOptions>;
+  defaultTls?: z.input<ReturnType<typeof tlsOptions>>;
   hint: string;
 }
 
@@ -33,7 +33,7 @@ export function healthzKind(spec: HealthzSpec, deps: Pick<CheckerDeps, "http" | 
     options: healthzOptions,
     create(options, env) {
       const url = options.url ?? spec.defaultUrl(env.settings);
-      const tlsConfig = options.tls ?? (spec.defaultTls ? tlsOptions.parse(spec.defaultTls) : undefined);
+      const tlsConfig = options.tls ?? (spec.defaultTls ? tlsOptions().parse(spec.defaultTls) : undefined);
       return async (ctx) => {
         let tls;
         try {

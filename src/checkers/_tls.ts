@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { HostFiles } from "../platform/host-files.ts";
 import type { TlsMaterial } from "../platform/http-fetch.ts";
 
-export const tlsOptions = z
+export const tlsOptions = () => z
   .strictObject({
     caFile: z.string().min(1).optional(),
     certFile: z.string().min(1).optional(),
@@ -14,7 +14,7 @@ export const tlsOptions = z
     path: ["certFile"],
   });
 
-export type TlsOptions = z.output<typeof tlsOptions>;
+export type TlsOptions = z.output<ReturnType<typeof tlsOptions>>;
 
 /** Files named by TLS options, read on every run so rotated certificates are picked up. */
 export async function loadTls(files: HostFiles, tls: TlsOptions | undefined): Promise<TlsMaterial | undefined> {

@@ -6,14 +6,14 @@ import type { CheckerDeps } from "./deps.ts";
 import { describeCause, failed, running } from "./_outcome.ts";
 import { parseKernelConfig } from "./_proc.ts";
 
-export const bootConfigOptions = z.strictObject({
+export const bootConfigOptions = () => z.strictObject({
   /** Options that must be built in (y) or a module (m), e.g. CONFIG_OVERLAY_FS. */
   options: z.array(z.string().regex(/^CONFIG_[A-Za-z0-9_]+$/, "expected a kernel option such as CONFIG_OVERLAY_FS")).min(1),
   /** A host without any kernel config file is reported as running "skipped: ..." unless this is true. */
   failIfAbsent: z.boolean().default(false),
 });
 
-export type BootConfigOptions = z.output<typeof bootConfigOptions>;
+export type BootConfigOptions = z.output<ReturnType<typeof bootConfigOptions>>;
 
 /** The running kernel's config: /boot/config-<release>, else /proc/config.gz. */
 export async function readKernelConfig(files: HostFiles): Promise<{ source: string; text: string } | undefined> {

@@ -4,12 +4,12 @@ import type { CheckerDeps } from "./deps.ts";
 import { describeCause, failed, running } from "./_outcome.ts";
 import { parseMounts } from "./_proc.ts";
 
-export const cgroupMountsOptions = z.strictObject({
+export const cgroupMountsOptions = () => z.strictObject({
   /** Controllers the container runtime needs. */
   controllers: z.array(z.string().regex(/^[a-z_]+$/, "expected a cgroup controller name such as memory")).min(1).default(["cpu", "cpuacct", "memory", "pids", "devices"]),
 });
 
-export type CgroupMountsOptions = z.output<typeof cgroupMountsOptions>;
+export type CgroupMountsOptions = z.output<ReturnType<typeof cgroupMountsOptions>>;
 
 /** cgroup v2 has no cpuacct controller: its accounting is part of cpu. */
 const V2_IMPLIED: Record<string, string> = { cpuacct: "cpu", devices: "", freezer: "" };

@@ -8,14 +8,14 @@ import { capText, failed, failedFrom, running } from "./_outcome.ts";
 /** containerd's own socket (also the CRI endpoint kubelet uses). */
 export const CONTAINERD_SOCKET = "/run/containerd/containerd.sock";
 
-export const containerdOptions = z.strictObject({
+export const containerdOptions = () => z.strictObject({
   /** containerd's gRPC socket. */
   socket: z.string().regex(/^\//, "expected an absolute socket path, e.g. /run/containerd/containerd.sock").max(4096).default(CONTAINERD_SOCKET),
   /** Also ask the daemon for its version with `ctr --address SOCKET version` when ctr is installed. */
   version: z.boolean().default(true),
 });
 
-export type ContainerdOptions = z.output<typeof containerdOptions>;
+export type ContainerdOptions = z.output<ReturnType<typeof containerdOptions>>;
 
 /** ctr prints the server's version only when the daemon answered its Version call. */
 function serverVersion(stdout: string): string | undefined {

@@ -5,7 +5,7 @@ import type { CheckerDeps } from "./deps.ts";
 import { failed, failedFrom, running } from "./_outcome.ts";
 import { percentile, round2 } from "./_stats.ts";
 
-export const diskLatencyOptions = z
+export const diskLatencyOptions = () => z
   .strictObject({
     /** Directory to write the probe file in; defaults to the agent's state directory. */
     path: z.string().startsWith("/", "expected an absolute path").optional(),
@@ -16,7 +16,7 @@ export const diskLatencyOptions = z
   })
   .refine((o) => o.warningMs < o.criticalMs, { message: "warningMs must be below criticalMs", path: ["warningMs"] });
 
-export type DiskLatencyOptions = z.output<typeof diskLatencyOptions>;
+export type DiskLatencyOptions = z.output<ReturnType<typeof diskLatencyOptions>>;
 
 let probeFileCounter = 0;
 

@@ -3,21 +3,21 @@ import type { CheckerKind } from "../probes/checker.ts";
 import type { CheckerDeps } from "./deps.ts";
 import { failed, failedFrom, running } from "./_outcome.ts";
 
-const percent = z.number().gt(0, "expected a percentage above 0").max(100, "expected a percentage up to 100");
+const percent = () => z.number().gt(0, "expected a percentage above 0").max(100, "expected a percentage up to 100");
 
-export const diskSpaceOptions = z
+export const diskSpaceOptions = () => z
   .strictObject({
     /** Any path on the filesystem to watch; defaults to the agent's state directory. */
     path: z.string().startsWith("/", "expected an absolute path").optional(),
-    lowWatermarkPercent: percent.default(80),
-    highWatermarkPercent: percent.default(90),
+    lowWatermarkPercent: percent().default(80),
+    highWatermarkPercent: percent().default(90),
   })
   .refine((o) => o.lowWatermarkPercent < o.highWatermarkPercent, {
     message: "lowWatermarkPercent must be below highWatermarkPercent",
     path: ["lowWatermarkPercent"],
   });
 
-export type DiskSpaceOptions = z.output<typeof diskSpaceOptions>;
+export type DiskSpaceOptions = z.output<ReturnType<typeof diskSpaceOptions>>;
 
 /** Used share as `df` computes it: used / (used + available), so the root reserve counts as full. */
 export function usedPercentOf(totalBytes: number, freeBytes: number, availableBytes: number): number {

@@ -26,14 +26,14 @@ export function parseResolvConf(text: string): string[] {
   });
 }
 
-const question = z.strictObject({
+const question = () => z.strictObject({
   name: z.string().regex(/^(\.|([A-Za-z0-9_\-]{1,63}\.)*[A-Za-z0-9_\-]{1,63}\.?)$/, "expected a DNS name such as kubernetes.default.svc.cluster.local"),
   type: z.enum(["A", "AAAA", "NS"]).default("A"),
   /** When set, the reply must contain this address (A/AAAA) or name (NS). */
   expect: z.string().optional(),
 });
 
-export const dnsOptions = z.strictObject({
+export const dnsOptions = () => z.strictObject({
   /** Servers to ask; default: every nameserver of resolvConf. */
   nameservers: z
     .array(z.string().refine((s) => parseNameserver(s) !== undefined, "expected an IP address with optional :port, e.g. 10.0.0.2 or [fd00::2]:53"))
@@ -42,13 +42,13 @@ export const dnsOptions = z.strictObject({
   resolvConf: z.string().startsWith("/", "expected an absolute path").default("/etc/resolv.conf"),
   /** Per question and server; a server that stays silent fails after this even if the check's timeout is longer. */
   queryTimeoutMs: z.number().int().positive().default(2000),
-  questions: z.array(question).min(1).default([
+  questions: z.array(question()).min(1).default([
     { name: ".", type: "NS" },
     { name: "localhost", type: "A" },
   ]),
 });
 
-export type DnsOptions = z.output<typeof dnsOptions>;
+export type DnsOptions = z.output<ReturnType<typeof dnsOptions>>;
 
 /** A reply that says the server works: an answer, or a clean "no such name". */
 const WORKING_RCODES = new Set(["NOERROR", "NXDOMAIN"]);

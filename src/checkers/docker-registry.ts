@@ -5,13 +5,13 @@ import { describeHttpError, exchange, quoteBody } from "./_http-probe.ts";
 import { failed, failedFrom, running } from "./_outcome.ts";
 import { loadTls, tlsOptions } from "./_tls.ts";
 
-export const dockerRegistryOptions = z.strictObject({
+export const dockerRegistryOptions = () => z.strictObject({
   /** Registry base URL, e.g. https://registry.local:5000. */
   address: z.string().regex(/^https?:\/\/[^\s/]+/, "expected the registry URL, e.g. https://registry.local:5000"),
-  tls: tlsOptions.optional(),
+  tls: tlsOptions().optional(),
 });
 
-export type DockerRegistryOptions = z.output<typeof dockerRegistryOptions>;
+export type DockerRegistryOptions = z.output<ReturnType<typeof dockerRegistryOptions>>;
 
 /**
  * GET <address>/v2/: 200, or 401 from a registry that wants credentials (it answered as a

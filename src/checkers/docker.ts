@@ -5,12 +5,12 @@ import type { CheckerDeps } from "./deps.ts";
 import { describeHttpError, exchange, quoteBody } from "./_http-probe.ts";
 import { failed, running } from "./_outcome.ts";
 
-export const dockerOptions = z.strictObject({
+export const dockerOptions = () => z.strictObject({
   /** Socket path, unix:///path, tcp://host:port or http(s)://host:port; defaults to the agent's dockerAddr. */
   address: z.string().regex(/^(\/|unix:\/\/\/|tcp:\/\/|https?:\/\/)/, "expected a socket path, unix:///path, tcp://host:port or http://host:port").optional(),
 });
 
-export type DockerOptions = z.output<typeof dockerOptions>;
+export type DockerOptions = z.output<ReturnType<typeof dockerOptions>>;
 
 /** Where to send Docker API requests for an address in any of the accepted spellings. */
 export function dockerEndpoint(address: string): { base: string; unixSocket?: string } {

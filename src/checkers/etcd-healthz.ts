@@ -6,14 +6,14 @@ import { describeHttpError, exchange, quoteBody } from "./_http-probe.ts";
 import { failed, failedFrom, running } from "./_outcome.ts";
 import { type TlsOptions, loadTls, tlsOptions } from "./_tls.ts";
 
-export const etcdHealthzOptions = z.strictObject({
+export const etcdHealthzOptions = () => z.strictObject({
   /** Client URLs; default: the agent's etcdServers. */
   endpoints: z.array(z.string().regex(/^https?:\/\/[^\s/]+/, "expected an etcd client URL such as https://127.0.0.1:2379")).min(1).optional(),
   /** Client TLS; default: the agent's etcdCafile/etcdCertfile/etcdKeyfile. */
-  tls: tlsOptions.optional(),
+  tls: tlsOptions().optional(),
 });
 
-export type EtcdHealthzOptions = z.output<typeof etcdHealthzOptions>;
+export type EtcdHealthzOptions = z.output<ReturnType<typeof etcdHealthzOptions>>;
 
 /** etcd answers {"health":"true"} (3.4) or {"health":true}; anything else is unhealthy. */
 export function isHealthyBody(body: string): { healthy: boolean; reason?: string } {

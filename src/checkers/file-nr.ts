@@ -3,14 +3,14 @@ import type { CheckerKind } from "../probes/checker.ts";
 import type { CheckerDeps } from "./deps.ts";
 import { describeCause, failed, running } from "./_outcome.ts";
 
-export const fileNrOptions = z
+export const fileNrOptions = () => z
   .strictObject({
     warningPercent: z.number().gt(0).max(100).default(80),
     criticalPercent: z.number().gt(0).max(100).default(90),
   })
   .refine((o) => o.warningPercent < o.criticalPercent, { message: "warningPercent must be below criticalPercent", path: ["warningPercent"] });
 
-export type FileNrOptions = z.output<typeof fileNrOptions>;
+export type FileNrOptions = z.output<ReturnType<typeof fileNrOptions>>;
 
 /** /proc/sys/fs/file-nr: "allocated unused max". */
 export function parseFileNr(text: string): { allocated: number; max: number } | undefined {

@@ -6,7 +6,7 @@ import { type Expr, ExprError, evaluate, parseExpression, variablesOf } from "./
 import { capText, describeCause, failed, running } from "./_outcome.ts";
 
 /** A rule string, parsed at config load; a syntax error is a config error naming the position. */
-const rule = z
+const rule = () => z
   .string()
   .min(1, "expected an expression such as memory.usedPercent > 90")
   .transform((text, ctx) => {
@@ -18,13 +18,13 @@ const rule = z
     }
   });
 
-export const hostMetricsOptions = z
+export const hostMetricsOptions = () => z
   .strictObject({
     collectors: z.array(z.enum(COLLECTORS)).min(1).default([...COLLECTORS]),
     /** Filesystem the disk collector measures; defaults to the agent's state directory. */
     diskPath: z.string().startsWith("/", "expected an absolute path").optional(),
-    warningIf: rule.optional(),
-    criticalIf: rule.optional(),
+    warningIf: rule().optional(),
+    criticalIf: rule().optional(),
   })
   .superRefine((o, ctx) => {
     const known = new Set(o.collectors.flatMap((c) => COLLECTOR_VARIABLES[c]));
@@ -39,7 +39,7 @@ export const hostMetricsOptions = z
     }
   });
 
-export type HostMetricsOptions = z.output<typeof hostMetricsOptions>;
+export type HostMetricsOptions = z.output<ReturnType<typeof hostMetricsOptions>>;
 
 function matches(expr: Expr, vars: Record<string, number>): boolean {
   return evaluate(expr, vars) !== 0;

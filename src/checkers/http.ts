@@ -6,7 +6,7 @@ import { failed, failedFrom, running } from "./_outcome.ts";
 import { loadTls, tlsOptions } from "./_tls.ts";
 
 /** "200-399" or 204 -> [low, high] inclusive. */
-export const statusRange = z
+export const statusRange = () => z
   .union([
     z.number().int().min(100, "expected an HTTP status 100-599").max(599, "expected an HTTP status 100-599"),
     z.string().regex(/^[1-5]\d\d(-[1-5]\d\d)?$/, 'expected a status or range such as 200 or "200-399"'),
@@ -21,19 +21,19 @@ export const statusRange = z
     return [lo, hi];
   });
 
-export const httpOptions = z.strictObject({
+export const httpOptions = () => z.strictObject({
   url: z.string().regex(/^https?:\/\/[^\s/]+/, "expected an http:// or https:// URL"),
   method: z.enum(["GET", "HEAD", "POST", "PUT", "OPTIONS"]).default("GET"),
   headers: z.record(z.string(), z.string()).optional(),
   body: z.string().optional(),
-  expectStatus: statusRange.default([200, 399]),
+  expectStatus: statusRange().default([200, 399]),
   bodyContains: z.string().min(1).optional(),
   /** Send over a unix socket (e.g. Docker's); the URL's host is then only the Host header. */
   unixSocket: z.string().startsWith("/", "expected an absolute socket path").optional(),
-  tls: tlsOptions.optional(),
+  tls: tlsOptions().optional(),
 });
 
-export type HttpOptions = z.output<typeof httpOptions>;
+export type HttpOptions = z.output<ReturnType<typeof httpOptions>>;
 
 export function httpKind(deps: Pick<CheckerDeps, "http" | "files">): CheckerKind<HttpOptions> {
   return {

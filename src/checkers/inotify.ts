@@ -3,12 +3,12 @@ import type { CheckerKind } from "../probes/checker.ts";
 import type { CheckerDeps } from "./deps.ts";
 import { describeCause, failed, running } from "./_outcome.ts";
 
-export const inotifyOptions = z.strictObject({
+export const inotifyOptions = () => z.strictObject({
   /** Directory to watch for the test; defaults to the agent's state directory. */
   path: z.string().startsWith("/", "expected an absolute path").optional(),
 });
 
-export type InotifyOptions = z.output<typeof inotifyOptions>;
+export type InotifyOptions = z.output<ReturnType<typeof inotifyOptions>>;
 
 export function inotifyKind(deps: Pick<CheckerDeps, "inotify" | "files">): CheckerKind<InotifyOptions> {
   return {

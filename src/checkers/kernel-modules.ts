@@ -5,12 +5,12 @@ import type { CheckerDeps } from "./deps.ts";
 import { describeCause, failed, running } from "./_outcome.ts";
 import { normaliseModule, parseModulesBuiltin, parseProcModules } from "./_proc.ts";
 
-export const kernelModulesOptions = z.strictObject({
+export const kernelModulesOptions = () => z.strictObject({
   /** Required modules; "a|b" accepts either (nf_conntrack|nf_conntrack_ipv4). */
   modules: z.array(z.string().regex(/^[A-Za-z0-9_\-]+(\|[A-Za-z0-9_\-]+)*$/, "expected a module name or alternatives a|b")).min(1, "list at least one module"),
 });
 
-export type KernelModulesOptions = z.output<typeof kernelModulesOptions>;
+export type KernelModulesOptions = z.output<ReturnType<typeof kernelModulesOptions>>;
 
 /** Modules present on the host: loaded (/proc/modules), built in (modules.builtin), or visible in /sys/module. */
 export async function availableModules(files: HostFiles): Promise<Set<string>> {

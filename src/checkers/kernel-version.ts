@@ -4,12 +4,12 @@ import type { CheckerDeps } from "./deps.ts";
 import { capText, describeCause, failed, running } from "./_outcome.ts";
 import { compareVersions, parseKernelVersion } from "./_proc.ts";
 
-export const kernelVersionOptions = z.strictObject({
+export const kernelVersionOptions = () => z.strictObject({
   /** Lowest acceptable kernel, "major.minor[.patch]". */
   minimum: z.string().regex(/^\d+(\.\d+){0,2}$/, 'expected a version such as "3.10" or "4.15.0"').default("3.10.0"),
 });
 
-export type KernelVersionOptions = z.output<typeof kernelVersionOptions>;
+export type KernelVersionOptions = z.output<ReturnType<typeof kernelVersionOptions>>;
 
 export function kernelVersionKind(deps: Pick<CheckerDeps, "files">): CheckerKind<KernelVersionOptions> {
   return {

@@ -10,7 +10,7 @@ import { round2 } from "./_stats.ts";
 
 export const CANARY_LABEL = "satellite.gravitational.io/canary";
 
-export const kubeCanaryOptions = z.strictObject({
+export const kubeCanaryOptions = () => z.strictObject({
   namespace: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, "expected a namespace name").default("default"),
   replicas: z.number().int().min(1).max(20).default(2),
   image: z.string().min(1).default("registry.k8s.io/pause:3.9"),
@@ -23,7 +23,7 @@ export const kubeCanaryOptions = z.strictObject({
   kubeconfig: z.string().min(1).optional(),
 });
 
-export type KubeCanaryOptions = z.output<typeof kubeCanaryOptions>;
+export type KubeCanaryOptions = z.output<ReturnType<typeof kubeCanaryOptions>>;
 
 /** DNS-1123 name for this node's canary. */
 export function canaryName(nodeName: string): string {

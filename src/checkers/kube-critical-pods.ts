@@ -12,7 +12,7 @@ import { podProblem } from "./kube-system-pods.ts";
 export const CRITICAL_POD_LABEL = "gravitational.io/critical-pod";
 const OUTCOMES_MAX = 100;
 
-export const kubeCriticalPodsOptions = z.strictObject({
+export const kubeCriticalPodsOptions = () => z.strictObject({
   /** Which pods count as critical: a label selector, as kubectl's `-l`. */
   labelSelector: z.string().min(1).max(1024).default(CRITICAL_POD_LABEL),
   /** Only this namespace; unset: every namespace. */
@@ -20,7 +20,7 @@ export const kubeCriticalPodsOptions = z.strictObject({
   kubeconfig: z.string().min(1).optional(),
 });
 
-export type KubeCriticalPodsOptions = z.output<typeof kubeCriticalPodsOptions>;
+export type KubeCriticalPodsOptions = z.output<ReturnType<typeof kubeCriticalPodsOptions>>;
 
 /**
  * Cluster-wide: the pods selected by a label (the original's `gravitational.io/critical-pod`)

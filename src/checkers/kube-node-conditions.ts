@@ -24,14 +24,14 @@ export const CONDITION_RULES: Record<string, { healthy: "True" | "False"; severi
   FrequentContainerdRestart: { healthy: "False", severity: "warning" },
 };
 
-export const kubeNodeConditionsOptions = z.strictObject({
+export const kubeNodeConditionsOptions = () => z.strictObject({
   /** Node to look at; defaults to this agent's node name. */
   nodeName: z.string().min(1).optional(),
   /** Defaults to the agent's kubeconfig; without one, the in-cluster configuration. */
   kubeconfig: z.string().min(1).optional(),
 });
 
-export type KubeNodeConditionsOptions = z.output<typeof kubeNodeConditionsOptions>;
+export type KubeNodeConditionsOptions = z.output<ReturnType<typeof kubeNodeConditionsOptions>>;
 
 /** One failed outcome per condition not in its healthy state; Ready missing counts as not ready. */
 export function judgeConditions(node: string, conditions: readonly V1NodeCondition[]): CheckOutcome[] {

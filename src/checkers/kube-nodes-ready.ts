@@ -10,7 +10,7 @@ import { capText, failed, running } from "./_outcome.ts";
 const NAMED_IN_ERROR_MAX = 10;
 const NOT_READY_LISTED_MAX = 100;
 
-export const kubeNodesReadyOptions = z.strictObject({
+export const kubeNodesReadyOptions = () => z.strictObject({
   /** At least this many nodes must be Ready (the original agent's nodesReadyThreshold). */
   minReady: z.number().int().min(0).max(100_000).default(1),
   /** And at least this share of the selected nodes, 0..100; unset: no share required. */
@@ -20,7 +20,7 @@ export const kubeNodesReadyOptions = z.strictObject({
   kubeconfig: z.string().min(1).optional(),
 });
 
-export type KubeNodesReadyOptions = z.output<typeof kubeNodesReadyOptions>;
+export type KubeNodesReadyOptions = z.output<ReturnType<typeof kubeNodesReadyOptions>>;
 
 /** Why a node is not Ready ("NotReady (KubeletNotReady: ...)"), or undefined when it is Ready. */
 export function nodeNotReady(node: V1Node): string | undefined {

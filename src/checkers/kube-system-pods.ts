@@ -8,12 +8,12 @@ import { capText, failed, running } from "./_outcome.ts";
 
 const BAD_WAITING = new Set(["CrashLoopBackOff", "ImagePullBackOff", "ErrImagePull"]);
 
-export const kubeSystemPodsOptions = z.strictObject({
+export const kubeSystemPodsOptions = () => z.strictObject({
   namespace: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, "expected a namespace name").default("kube-system"),
   kubeconfig: z.string().min(1).optional(),
 });
 
-export type KubeSystemPodsOptions = z.output<typeof kubeSystemPodsOptions>;
+export type KubeSystemPodsOptions = z.output<ReturnType<typeof kubeSystemPodsOptions>>;
 
 /** Why a pod is unhealthy, or undefined. Failed phase, a bad waiting reason, or a non-zero exit. */
 export function podProblem(pod: V1Pod): string | undefined {

@@ -10,7 +10,7 @@ import { describeHttpError, quoteBody, readBodyCapped } from "./_http-probe.ts";
 import { failed } from "./_outcome.ts";
 import { overlayVerdict } from "./_overlay-verdict.ts";
 
-export const overlayOptions = z.strictObject({
+export const overlayOptions = () => z.strictObject({
   /** The nethealth report; without it, the nethealth pod on this node is found through the Kubernetes API. */
   url: z.string().regex(/^https?:\/\/[^\s/]+/, "expected an http:// or https:// URL").optional(),
   namespace: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, "expected a namespace name").default(NETHEALTH_DEFAULT_NAMESPACE),
@@ -22,7 +22,7 @@ export const overlayOptions = z.strictObject({
   samplesMin: z.number().int().min(1).default(5),
   p95WarningMs: z.number().positive().default(100),
 });
-export type OverlayOptions = z.output<typeof overlayOptions>;
+export type OverlayOptions = z.output<ReturnType<typeof overlayOptions>>;
 
 type Located = { url: string } | { problem: CheckOutcome };
 

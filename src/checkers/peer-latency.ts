@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { CheckerKind } from "../probes/checker.ts";
 import { failed, running } from "./_outcome.ts";
 
-export const peerLatencyOptions = z.strictObject({
+export const peerLatencyOptions = () => z.strictObject({
   /** p95 round trip to a peer above this is a warning (the original: 15 ms). */
   p95WarningMs: z.number().positive().default(15),
   /** Lost direct probes to a peer, percent over a full window, above which it is a warning. */
@@ -10,7 +10,7 @@ export const peerLatencyOptions = z.strictObject({
   /** A peer needs this many RTT samples before its p95 is judged. */
   samplesMin: z.number().int().min(1).default(5),
 });
-export type PeerLatencyOptions = z.output<typeof peerLatencyOptions>;
+export type PeerLatencyOptions = z.output<ReturnType<typeof peerLatencyOptions>>;
 
 /**
  * Latency and packet loss to every peer, measured from the gossip layer's own probes (no

@@ -18,7 +18,7 @@ export function clusterPorts(settings: Pick<CheckerSettings, "apiPorts">): [numb
   return [...CLUSTER_PORT_RANGES.map(([lo, hi]): [number, number] => [lo, hi]), ...settings.apiPorts.map((p): [number, number] => [p, p])];
 }
 
-const portRange = z
+const portRange = () => z
   .union([z.number().int().min(1).max(65535), z.string().regex(/^\d{1,5}-\d{1,5}$/, 'expected a port or a range such as "10248-10255"')])
   .transform((v, ctx): [number, number] => {
     const [lo, hi] = typeof v === "number" ? [v, v] : (v.split("-").map(Number) as [number, number]);
@@ -29,9 +29,9 @@ const portRange = z
     return [lo, hi];
   });
 
-export const portConflictsOptions = z.strictObject({
+export const portConflictsOptions = () => z.strictObject({
   /** Default: the cluster's ports and the agent's API ports (clusterPorts). */
-  ports: z.array(portRange).min(1).optional(),
+  ports: z.array(portRange()).min(1).optional(),
   protocols: z.array(z.enum(["tcp", "tcp6", "udp", "udp6"])).min(1).default(["tcp", "tcp6", "udp", "udp6"]),
   /** Process names (/proc/<pid>/comm) allowed to hold these ports: the cluster's own components. */
   allowedProcesses: z.array(z.string().min(1)).default([]),
@@ -39,7 +39,7 @@ export const portConflictsOptions = z.strictObject({
   allowSelf: z.boolean().default(true),
 });
 
-export type PortConflictsOptions = z.output<typeof portConflictsOptions>;
+export type PortConflictsOptions = z.output<ReturnType<typeof portConflictsOptions>>;
 
 /** Most /proc/<pid>/fd links read per run when looking for socket owners. */
 const FD_LINKS_MAX = 200_000;

@@ -3,12 +3,12 @@ import type { CheckerKind } from "../probes/checker.ts";
 import type { CheckerDeps } from "./deps.ts";
 import { describeCause, failed, running } from "./_outcome.ts";
 
-export const processConflictsOptions = z.strictObject({
+export const processConflictsOptions = () => z.strictObject({
   /** Process names (as in /proc/<pid>/comm, at most 15 characters) that must not run here. */
   processes: z.array(z.string().min(1).max(15, "process names in /proc/<pid>/comm are at most 15 characters")).min(1),
 });
 
-export type ProcessConflictsOptions = z.output<typeof processConflictsOptions>;
+export type ProcessConflictsOptions = z.output<ReturnType<typeof processConflictsOptions>>;
 
 /** Most processes examined per run. */
 const PROCESSES_MAX = 100_000;

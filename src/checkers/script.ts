@@ -8,7 +8,7 @@ import { round2 } from "./_stats.ts";
 
 export const DEFAULT_SCRIPT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
-export const scriptOptions = z
+export const scriptOptions = () => z
   .strictObject({
     /** Program and arguments, run without a shell; with shell: true, one string for /bin/sh -c. */
     command: z.array(z.string().min(1, "command parts must not be empty")).min(1, "expected [program, args...]"),
@@ -30,7 +30,7 @@ export const scriptOptions = z
     path: ["command"],
   });
 
-export type ScriptOptions = z.output<typeof scriptOptions>;
+export type ScriptOptions = z.output<ReturnType<typeof scriptOptions>>;
 
 const STATES: Record<number, { state: string; severity?: "warning" | "critical" }> = {
   1: { state: "warning", severity: "warning" },

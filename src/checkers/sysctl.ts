@@ -5,7 +5,7 @@ import { capText, failed, failedFrom, running } from "./_outcome.ts";
 
 const PROC_SYS = "/proc/sys/";
 
-export const sysctlOptions = z
+export const sysctlOptions = () => z
   .strictObject({
     /**
      * Dotted (net.ipv4.ip_forward) or slashed (net/ipv4/conf/eth0.100/forwarding) sysctl name.
@@ -24,7 +24,7 @@ export const sysctlOptions = z
   })
   .refine((o) => o.path === undefined || !o.path.includes(".."), { message: "path must not contain ..", path: ["path"] });
 
-export type SysctlOptions = z.output<typeof sysctlOptions>;
+export type SysctlOptions = z.output<ReturnType<typeof sysctlOptions>>;
 
 /** net.ipv4.ip_forward -> /proc/sys/net/ipv4/ip_forward; a name with "/" is already slashed. */
 export function sysctlPath(name: string): string {

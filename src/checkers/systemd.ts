@@ -15,12 +15,12 @@ export interface UnitState {
 /** Load states that mean the unit file itself is broken (not-found and masked are normal in --all listings). */
 const LOAD_ERRORS = new Set(["error", "bad-setting"]);
 
-export const systemdOptions = z.strictObject({
+export const systemdOptions = () => z.strictObject({
   /** Unit names (or globs with *) never reported. */
   ignoreUnits: z.array(z.string().min(1)).default([]),
 });
 
-export type SystemdOptions = z.output<typeof systemdOptions>;
+export type SystemdOptions = z.output<ReturnType<typeof systemdOptions>>;
 
 /** `systemctl list-units --output=json` (systemd >= 246). Undefined when it is not that format. */
 export function parseUnitsJson(stdout: string): UnitState[] | undefined {

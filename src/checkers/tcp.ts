@@ -6,7 +6,7 @@ import { failed, running, describeCause } from "./_outcome.ts";
 const ADDRESS = /^(?:\[([0-9A-Fa-f:.]+)\]|([^\s:[\]]+)):(\d{1,5})$/;
 
 /** "host:port" or "[v6]:port" -> {host, port}. */
-export const tcpAddress = z
+export const tcpAddress = () => z
   .string()
   .regex(ADDRESS, 'expected host:port, e.g. "127.0.0.1:2379" or "[::1]:6443"')
   .transform((v, ctx) => {
@@ -19,9 +19,9 @@ export const tcpAddress = z
     return { host: (m[1] ?? m[2]) as string, port, text: v };
   });
 
-export const tcpOptions = z.strictObject({ address: tcpAddress });
+export const tcpOptions = () => z.strictObject({ address: tcpAddress() });
 
-export type TcpOptions = z.output<typeof tcpOptions>;
+export type TcpOptions = z.output<ReturnType<typeof tcpOptions>>;
 
 export function tcpKind(deps: Pick<CheckerDeps, "net">): CheckerKind<TcpOptions> {
   return {

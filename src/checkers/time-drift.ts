@@ -2,11 +2,11 @@ import { z } from "zod";
 import type { CheckerKind } from "../probes/checker.ts";
 import { failed, running } from "./_outcome.ts";
 
-export const timeDriftOptions = z.strictObject({
+export const timeDriftOptions = () => z.strictObject({
   /** Clock offset to a peer above this fails the check (the original: 300 ms). */
   maxDriftMs: z.number().positive().default(300),
 });
-export type TimeDriftOptions = z.output<typeof timeDriftOptions>;
+export type TimeDriftOptions = z.output<ReturnType<typeof timeDriftOptions>>;
 
 /**
  * Clock drift between this node and every peer: each peer's clock rides in its gossip acks,

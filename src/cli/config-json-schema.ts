@@ -47,7 +47,7 @@ function checkItemSchema(base: JsonSchema, kinds: readonly CheckerKind<any>[]): 
   const kindProperty = common.kind;
   if (kindProperty) kindProperty.enum = kinds.map((k) => k.kind);
   const perKind = kinds.map((kind) => {
-    const options = z.toJSONSchema(kind.options as z.ZodType, { io: "input", unrepresentable: "any" }) as JsonSchema;
+    const options = z.toJSONSchema(kind.options() as z.ZodType, { io: "input", unrepresentable: "any" }) as JsonSchema;
     const optionProperties: Record<string, JsonSchema> = { ...(options.properties ?? {}) };
     for (const key of Object.keys(optionProperties)) {
       const alias = key.endsWith("Ms") ? key.slice(0, -2) : undefined;

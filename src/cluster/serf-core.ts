@@ -33,6 +33,8 @@ export interface SerfCoreDeps {
   numNodes: () => number;
   emit: (event: SerfEvent) => void;
   isLeaving: () => boolean;
+  /** After every enqueue on the intent, event and query queues (memberlist's `notifyQueued`). */
+  onQueued: () => void;
 }
 
 /**
@@ -64,7 +66,7 @@ export class SerfCore implements Delegate, EventDelegate {
     this.notes = createRateLimitedLog(deps.logger, deps.nowMs, REPEATED_LOG_INTERVAL_MS);
     this.tags = { ...config.tags };
     this.eventBuffer = new UserEventBuffer(config.eventBufferSize);
-    const queueOptions = { retransmitMult: config.membership.retransmitMult, numNodes: deps.numNodes, maxQueued: config.queueDepthMax };
+    const queueOptions = { retransmitMult: config.membership.retransmitMult, numNodes: deps.numNodes, maxQueued: config.queueDepthMax, onQueued: deps.onQueued };
     this.intentQueue = new BroadcastQueue<Uint8Array>(queueOptions);
     this.eventQueue = new BroadcastQueue<Uint8Array>(queueOptions);
     this.queryQueue = new BroadcastQueue<Uint8Array>(queueOptions);

@@ -49,6 +49,7 @@ export function createSerf(config: SerfConfig, deps: SerfDeps): Serf {
     nowMs: () => clock.monotonicMs(),
     numNodes: () => membership?.numAlive() ?? 1,
     isLeaving: () => state === "leaving" || state === "left",
+    onQueued: () => membership?.notifyQueued(),
     emit: (event) => {
       if (event.type !== "user" && event.member.name !== name) snapshots?.changed();
       for (const listener of listeners) {

@@ -39,13 +39,15 @@ export function validateChecks(
       return;
     }
     const optionInput = Object.fromEntries(Object.entries(spec).filter(([key]) => !(COMMON_CHECK_KEYS as readonly string[]).includes(key)));
-    const durationProblems = applyDurationKeys(optionInput, optionKeysOf(kind));
+    // Built for this validation and dropped after it: an agent keeps no schema of a kind (see CheckerKind.options).
+    const schema = kind.options() as z.ZodType<Record<string, unknown>>;
+    const durationProblems = applyDurationKeys(optionInput, optionKeysOf(schema));
     if (durationProblems.length > 0) {
       for (const { key, message } of durationProblems) problems.push({ source, path: at(key), message });
       return;
     }
     // jitless: each check's options are parsed once per load (see load.ts).
-    const result = (kind.options as z.ZodType<Record<string, unknown>>).safeParse(optionInput, { jitless: true });
+    const result = schema.safeParse(optionInput, { jitless: true });
     if (!result.success) {
       for (const issue of result.error.issues) {
         problems.push({ source, path: at(...issue.path), message: describeIssue(issue, spec.kind, valueAt(optionInput, issue.path) !== undefined) });
@@ -58,8 +60,8 @@ export function validateChecks(
 }
 
 /** The keys a kind's options schema declares (an object schema's shape); empty for any other schema. */
-function optionKeysOf(kind: CheckerKind<any>): ReadonlySet<string> {
-  const shape = (kind.options as unknown as { shape?: Record<string, unknown> }).shape;
+function optionKeysOf(schema: z.ZodType): ReadonlySet<string> {
+  const shape = (schema as unknown as { shape?: Record<string, unknown> }).shape;
   return new Set(shape && typeof shape === "object" ? Object.keys(shape) : []);
 }
 

@@ -18,6 +18,8 @@ export interface BroadcastQueueOptions {
   numNodes: () => number;
   /** Entries beyond this are dropped, most-transmitted (then oldest) first. */
   maxQueued: number;
+  /** Called after every enqueue: wakes the gossip loop, which sleeps while nothing is queued. */
+  onQueued?: () => void;
 }
 
 /**
@@ -47,6 +49,7 @@ export class BroadcastQueue<T> {
     const entry: Entry<T> = { item, sizeBytes, key, transmits: 0, id: this.nextId++, onDone };
     this.insert(entry);
     if (this.count > this.options.maxQueued) this.prune();
+    this.options.onQueued?.();
   }
 
   /**

@@ -37,6 +37,8 @@ export interface MembershipCore {
   pushPulls: { outbound: number; inbound: number };
   nextSeqNo(): number;
   isStopped(): boolean;
+  /** Something was queued for gossip: wakes the gossip loop if it sleeps (gossip-loop.ts). */
+  notifyQueued(): void;
 }
 
 export function addressOf(node: Pick<MemberNode, "addr" | "port">): NetAddress {

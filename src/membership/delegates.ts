@@ -21,7 +21,8 @@ export interface Delegate {
   notifyMsg(payload: Uint8Array): void;
   /**
    * Payloads to piggyback, each costing `sizeOf(payload)` bytes, together at most
-   * `limitBytes`. Each is sent as one user message.
+   * `limitBytes`. Each is sent as one user message. The gossip loop sleeps while nothing is
+   * queued: a delegate that queues a payload must call `Membership.notifyQueued()`.
    */
   getBroadcasts(limitBytes: number, sizeOf: (payload: Uint8Array) => number): Uint8Array[];
   /** Opaque state sent in push/pull; `join` is true for the exchange of a join. */

@@ -10,6 +10,7 @@ import type { MembershipConfig } from "./config.ts";
 import { addressOf, startLoop, type MembershipCore } from "./core.ts";
 import type { MembershipDelegates } from "./delegates.ts";
 import { gossipRound, pushPullIntervalFor } from "./gossip.ts";
+import { createGossipLoop } from "./gossip-loop.ts";
 import { formatAddress, type GossipNet, type NetAddress } from "./gossip-net.ts";
 import { nextIncarnation } from "./incarnation.ts";
 import type { ClaimRejectReason } from "./member-claims.ts";
@@ -59,6 +60,11 @@ export interface Membership {
   numAlive(): number;
   /** Re-reads our meta from the delegate and gossips it with a new incarnation. */
   updateNode(timeoutMs: number): Promise<void>;
+  /**
+   * The delegate queued a broadcast for `getBroadcasts`: a delegate that queues must call it on
+   * every enqueue, because the gossip loop sleeps while it finds nothing to send.
+   */
+  notifyQueued(): void;
   health(): MembershipHealth;
 }
 
@@ -69,10 +75,19 @@ export function createMembership(config: MembershipConfig, deps: MembershipDeps,
   let started = false;
   const awareness = new Awareness(config.awarenessMaxMultiplier);
   let table: MemberTable | undefined;
+  const gossipLoop = createGossipLoop({
+    clock,
+    random,
+    logger,
+    intervalMs: config.gossipIntervalMs,
+    isStopped: () => stopped,
+    round: () => gossipRound(core),
+  });
   const broadcasts = new BroadcastQueue<GossipMessage>({
     retransmitMult: config.retransmitMult,
     numNodes: () => table?.size() ?? 1,
     maxQueued: config.broadcastQueueMax,
+    onQueued: () => gossipLoop.notifyQueued(),
   });
   table = new MemberTable({
     config,
@@ -102,6 +117,7 @@ export function createMembership(config: MembershipConfig, deps: MembershipDeps,
     pushPulls: { outbound: 0, inbound: 0 },
     nextSeqNo: () => (seqNo = (seqNo + 1) >>> 0),
     isStopped: () => stopped,
+    notifyQueued: () => gossipLoop.notifyQueued(),
   };
   const pendingTimers = new Set<Timer>();
   const dispatch = createMessageDispatch(core);
@@ -156,7 +172,7 @@ export function createMembership(config: MembershipConfig, deps: MembershipDeps,
         const target = core.table.nextProbeTarget();
         if (target) await probeNode(core, target);
       });
-      startLoop(core, () => config.gossipIntervalMs, () => gossipRound(core));
+      gossipLoop.start();
       if (config.pushPullIntervalMs > 0) {
         // As memberlist: the first periodic exchange comes a whole (scaled) interval after the
         // stagger; a joining node has just synced (join and joinSync exchanges).
@@ -230,6 +246,7 @@ export function createMembership(config: MembershipConfig, deps: MembershipDeps,
     member: (name) => core.table.get(name),
     localNode: () => core.table.get(config.name) as MemberNode,
     numAlive: () => core.table.aliveCount(),
+    notifyQueued: () => gossipLoop.notifyQueued(),
 
     async updateNode(timeoutMs) {
       const self = core.table.get(config.name);

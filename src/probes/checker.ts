@@ -68,6 +68,10 @@ export interface CheckerKind<Options extends Record<string, unknown> = Record<st
   kind: string;
   /** One line for `satellite checks` and docs. */
   description: string;
-  options: z.ZodType<Options>;
+  /**
+   * Builds the options schema; called each time checks of this kind are validated and not kept,
+   * so an agent holds no schema of a kind it does not run (zod schemas are heavy: ~8 KiB each).
+   */
+  options(): z.ZodType<Options>;
   create(options: Options, env: CheckerEnvironment): CheckRun;
 }

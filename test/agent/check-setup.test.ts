@@ -13,7 +13,7 @@ function capturingKind(): { kind: CheckerKind; envs: CheckerEnvironment[] } {
   const kind: CheckerKind = {
     kind: "capture",
     description: "records its environment",
-    options: z.strictObject({}),
+    options: () => z.strictObject({}),
     create(_options, env) {
       envs.push(env);
       return async () => [];

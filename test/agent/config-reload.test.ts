@@ -16,7 +16,7 @@ import { Scheduler } from "../../src/probes/scheduler.ts";
 
 /** A kind whose checks always pass. */
 function stubKind(): CheckerKind {
-  return { kind: "stub", description: "always passes", options: z.strictObject({}), create: () => async (): Promise<CheckOutcome[]> => [{ status: "running" }] };
+  return { kind: "stub", description: "always passes", options: () => z.strictObject({}), create: () => async (): Promise<CheckOutcome[]> => [{ status: "running" }] };
 }
 
 function load(file: string, kind: CheckerKind, flags: Record<string, string> = {}): AgentConfig {

@@ -28,13 +28,13 @@ export async function runOnce(
   env: CheckerEnvironment,
   signal?: AbortSignal,
 ): Promise<CheckOutcome[]> {
-  const parsed = kind.options.parse(options);
+  const parsed = kind.options().parse(options);
   return kind.create(parsed, env)(testContext(signal));
 }
 
 /** The zod issues of invalid options as "path: message" lines. */
 export function optionErrors(kind: CheckerKind<any>, options: Record<string, unknown>): string[] {
-  const result = kind.options.safeParse(options);
+  const result = kind.options().safeParse(options);
   if (result.success) return [];
   return result.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
 }

@@ -145,19 +145,19 @@ export function runCheckerKindContract(c: CheckerKindContract): void {
   const env = (): CheckerEnvironment => testEnv(stateDir, { nodeName: "contract-node", ...c.settings });
   const build = (variant: CheckerKind<any> | undefined): CheckRun => {
     const k = variant ?? kind;
-    return k.create(k.options.parse(c.unreachable), env());
+    return k.create(k.options().parse(c.unreachable), env());
   };
   describe(`contract: ${kind.kind}`, () => {
     test("no option shares a name with the keys common to every check entry", () => {
-      const shape = (kind.options as unknown as { shape?: Record<string, unknown> }).shape;
+      const shape = (kind.options() as unknown as { shape?: Record<string, unknown> }).shape;
       expect(shape).toBeDefined();
       expect(Object.keys(shape ?? {}).filter((k) => (COMMON_CHECK_KEYS as readonly string[]).includes(k))).toEqual([]);
     });
 
     test("has a description and a strict options schema", () => {
       expect(kind.description.length).toBeGreaterThan(10);
-      expect(kind.options.safeParse({ ...c.unreachable, surelyNotAnOption: 1 }).success).toBe(false);
-      expect(kind.options.safeParse(c.unreachable).success).toBe(true);
+      expect(kind.options().safeParse({ ...c.unreachable, surelyNotAnOption: 1 }).success).toBe(false);
+      expect(kind.options().safeParse(c.unreachable).success).toBe(true);
     });
 
     test("unreachable target: resolves with valid failed-or-skipped outcomes, never throws", async () => {

@@ -31,7 +31,7 @@ function expectValidForTheirKinds(checks: { name: string; kind: string }[]): voi
     const options = Object.fromEntries(Object.entries(spec).filter(([k]) => !(COMMON_CHECK_KEYS as readonly string[]).includes(k)));
     const kind = findCheckerKind(spec.kind);
     expect(kind, `kind ${spec.kind}`).toBeDefined();
-    const parsed = kind?.options.safeParse(options);
+    const parsed = kind?.options().safeParse(options);
     expect(parsed?.success, `${spec.name}: ${JSON.stringify(parsed?.error?.issues)}`).toBe(true);
   }
   expect(new Set(checks.map((c) => c.name)).size).toBe(checks.length);

@@ -30,7 +30,7 @@ function fakeSource(values: Record<string, ValueTree>, extra: Partial<CollectorS
 
 async function run(options: Record<string, unknown>, collectors: CollectorSource, settings: Partial<CheckerSettings> = {}) {
   const env = { settings: testSettings("/tmp", settings), logger: silentLogger, collectors };
-  return kind.create(kind.options.parse(options), env)(testContext());
+  return kind.create(kind.options().parse(options), env)(testContext());
 }
 
 const CPU = { count: 2, cpu_all: { "%user": 80, "%system": 12, "%idle": 3.5, "%iowait": 4.5 } };
@@ -149,7 +149,7 @@ describe("evaluated check: rates need two samples", () => {
     const files: Record<string, string> = { "/proc/stat": fixture("stat.0") };
     const manager = new CollectorManager({ host: recordedHost(files), clock, logger: silentLogger });
     const env = { settings: testSettings("/tmp"), logger: silentLogger, collectors: manager };
-    const check = kind.create(kind.options.parse(cpuCheck), env);
+    const check = kind.create(kind.options().parse(cpuCheck), env);
     const pending = check({ ...testContext(), clock });
     files["/proc/stat"] = fixture("stat.1");
     await clock.advance(2_000);

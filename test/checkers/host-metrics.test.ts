@@ -45,7 +45,7 @@ describe("host-metrics", () => {
         path === "/proc/stat" ? stat : path === "/proc/net/dev" ? netdev : path === "/proc/meminfo" ? MEMINFO : path === "/proc/loadavg" ? "3.00 2.00 1.00 2/300 4000\n" : undefined,
     };
     const k = hostMetricsKind({ files, disk: systemDisk });
-    const run = k.create(k.options.parse({ collectors: ["cpu", "memory", "load", "network"], warningIf: "cpu.usedPercent > 80", criticalIf: "memory.usedPercent > 95" }), testEnv("/tmp"));
+    const run = k.create(k.options().parse({ collectors: ["cpu", "memory", "load", "network"], warningIf: "cpu.usedPercent > 80", criticalIf: "memory.usedPercent > 95" }), testEnv("/tmp"));
     const clock = new ManualClock(1_000_000);
     const ctx = { signal: new AbortController().signal, clock, logger: silentLogger };
     const [first] = await run(ctx);

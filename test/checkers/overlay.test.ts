@@ -76,7 +76,7 @@ const answer = (body: string, status = 200): HttpFetch => async () => new Respon
 
 async function run(options: Record<string, unknown>, http: HttpFetch, hostPeers: PeerLinkView[] = [], kube?: KubeConnector) {
   const kind = overlayKind({ http, kube: kube ?? { connect: async () => Promise.reject(new Error("no API in this test")) } });
-  return kind.create(overlayOptions.parse(options), testEnv("/tmp", { nodeName: "n1" }, () => hostPeers))(ctx);
+  return kind.create(overlayOptions().parse(options), testEnv("/tmp", { nodeName: "n1" }, () => hostPeers))(ctx);
 }
 
 describe("overlay check: reading nethealth", () => {
@@ -130,8 +130,8 @@ describe("overlay check: reading nethealth", () => {
   });
 
   test("options: thresholds within range, unknown keys refused", () => {
-    expect(overlayOptions.safeParse({ lossFailPercent: 101 }).success).toBe(false);
-    expect(overlayOptions.safeParse({ url: "ftp://x" }).success).toBe(false);
-    expect(overlayOptions.safeParse({ loss: 1 }).success).toBe(false);
+    expect(overlayOptions().safeParse({ lossFailPercent: 101 }).success).toBe(false);
+    expect(overlayOptions().safeParse({ url: "ftp://x" }).success).toBe(false);
+    expect(overlayOptions().safeParse({ loss: 1 }).success).toBe(false);
   });
 });

@@ -11,7 +11,7 @@ const ctx = { signal: new AbortController().signal, clock: new ManualClock(), lo
 const peer = (name: string, extra: Partial<PeerLinkView> = {}): PeerLinkView => ({ name, rttSamples: 20, p95RttMs: 1, probesInWindow: 20, lossPercent: 0, ...extra });
 
 describe("latency (from gossip probes)", () => {
-  const run = (peers: PeerLinkView[], options = {}) => peerLatencyKind().create(peerLatencyOptions.parse(options), env(peers))(ctx);
+  const run = (peers: PeerLinkView[], options = {}) => peerLatencyKind().create(peerLatencyOptions().parse(options), env(peers))(ctx);
   test("fast peers: one running outcome with the worst p95", async () => {
     expect(await run([peer("a", { p95RttMs: 2.5 }), peer("b")])).toEqual([
       { status: "running", detail: "2 peer(s), worst p95 round trip 2.5 ms", data: { peers: 2, worstP95Ms: 2.5 }, metrics: { worstP95Ms: 2.5 } },
@@ -24,16 +24,16 @@ describe("latency (from gossip probes)", () => {
     expect(outcomes[1]?.error).toBe("35 % of probes to lossy got no answer over the last 20, above 20 %");
   });
   test("no gossip, no peers: running", async () => {
-    expect((await peerLatencyKind().create(peerLatencyOptions.parse({}), { ...env([]), peers: undefined })(ctx))[0]?.status).toBe("running");
+    expect((await peerLatencyKind().create(peerLatencyOptions().parse({}), { ...env([]), peers: undefined })(ctx))[0]?.status).toBe("running");
   });
   test("thresholds are options; unknown options are rejected", () => {
-    expect(peerLatencyOptions.parse({ p95WarningMs: 50 }).p95WarningMs).toBe(50);
-    expect(peerLatencyOptions.safeParse({ p95: 1 }).success).toBe(false);
+    expect(peerLatencyOptions().parse({ p95WarningMs: 50 }).p95WarningMs).toBe(50);
+    expect(peerLatencyOptions().safeParse({ p95: 1 }).success).toBe(false);
   });
 });
 
 describe("time-drift (clock in gossip acks)", () => {
-  const run = (peers: PeerLinkView[]) => timeDriftKind().create(timeDriftOptions.parse({}), env(peers))(ctx);
+  const run = (peers: PeerLinkView[]) => timeDriftKind().create(timeDriftOptions().parse({}), env(peers))(ctx);
   test("within 300 ms: running; peers without a clock are skipped", async () => {
     const [o] = await run([peer("a", { clockOffsetMs: 120 }), peer("serf-peer")]);
     expect(o).toMatchObject({ status: "running", detail: "1 peer(s) measured, largest offset 120 ms" });

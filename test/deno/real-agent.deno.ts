@@ -14,7 +14,7 @@ import { createDenoAgentPlatform } from "../../src/lib/deno.ts";
 const answerKind: CheckerKind = {
   kind: "deno-answer",
   description: "reports the answer it was configured with",
-  options: z.object({ answer: z.string().max(64) }).strict(),
+  options: () => z.object({ answer: z.string().max(64) }).strict(),
   create: (options) => async () => [{ status: options.answer === "yes" ? "running" : "failed", error: options.answer === "yes" ? undefined : `answer ${options.answer}` }],
 };
 

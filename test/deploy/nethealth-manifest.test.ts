@@ -65,7 +65,7 @@ describe("deploy/kubernetes/nethealth.yaml", () => {
   test("the pods carry the label the nethealth peers and the agents' overlay check select, and listen where the check reads", () => {
     const ds = byKind("DaemonSet");
     const labels = ds.spec.template.metadata.labels as Record<string, string>;
-    const defaults = overlayOptions.parse({});
+    const defaults = overlayOptions().parse({});
     const [key, value] = defaults.selector.split("=") as [string, string];
     expect(labels[key]).toBe(value);
     expect(ds.spec.selector.matchLabels[key]).toBe(value);

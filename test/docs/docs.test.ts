@@ -60,7 +60,7 @@ describe("docs/checks.md", () => {
   for (const kind of checkerKinds) {
     test(`${kind.kind}: every option is documented and every YAML example loads as a config file`, () => {
       const section = sections.get(kind.kind) ?? "";
-      const shape = (kind.options as unknown as { shape: Record<string, unknown> }).shape;
+      const shape = (kind.options() as unknown as { shape: Record<string, unknown> }).shape;
       for (const option of Object.keys(shape)) expect(section, `option ${option}`).toContain(`| \`${option}\` |`);
       const examples = [...section.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1] as string);
       expect(examples.length).toBeGreaterThan(0);

@@ -10,7 +10,7 @@ import { waitFor } from "../support/processes.ts";
 const flipKind = (state: { failing: boolean }): CheckerKind => ({
   kind: "lib-flip",
   description: "fails while the test says so",
-  options: z.object({}).strict(),
+  options: () => z.object({}).strict(),
   create: () => async () => [state.failing ? { status: "failed", error: "flipped" } : { status: "running" }],
 });
 

@@ -40,7 +40,7 @@ export interface SimAgent {
 
 /** A check kind whose outcome the test sets per agent. */
 function switchKind(agent: () => SimAgent): CheckerKind {
-  return { kind: "sim-switch", description: "reports what the test set", options: z.object({}).strict(), create: () => async () => [agent().appOutcome] };
+  return { kind: "sim-switch", description: "reports what the test set", options: () => z.object({}).strict(), create: () => async () => [agent().appOutcome] };
 }
 
 /** The simulated network as the agent's gossip transport: SimGossipNet plus the stats shape the agent reads. */

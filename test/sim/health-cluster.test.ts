@@ -34,7 +34,7 @@ describe("cluster status from any node, fed by gossip (simulation, 50 agents)", 
     const offsets = offsetsOfNode3();
     for (const o of offsets) expect(Math.abs(o - 1500)).toBeLessThan(10);
     const observer = sim.nodes.get("node-20")!;
-    const drift = timeDriftKind().create(timeDriftOptions.parse({}), testEnv("/", { nodeName: "node-20" }, () => observer.member.peers.snapshot()));
+    const drift = timeDriftKind().create(timeDriftOptions().parse({}), testEnv("/", { nodeName: "node-20" }, () => observer.member.peers.snapshot()));
     const found = await drift({ signal: new AbortController().signal, clock: sim.clock, logger: silentLogger });
     expect(found.map((o) => [o.status, o.detail])).toEqual([["failed", "node-3"]]);
 
