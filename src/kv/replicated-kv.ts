@@ -18,7 +18,7 @@ import { decodeKvMessage, encodeKvMessage, KvWireError } from "./kv-wire.ts";
 import { createReplicaServer } from "./replica-server.ts";
 import { PeerCallLimiter } from "./peer-call-limiter.ts";
 import { createNoticeReceiver } from "./kv-notices.ts";
-import { repeatingTask } from "./repeating-task.ts";
+import { repeatingTask, repeatingTaskWhileWork } from "./repeating-task.ts";
 import type { KvReplicaStore } from "./replica-store.ts";
 
 type KvReply = Extract<KvMessage, { type: "kvReply" }>;
@@ -154,12 +154,13 @@ export function createReplicatedKv(deps: ReplicatedKvDeps, options: ReplicatedKv
     });
     // Replicas that did not store it get a hint, also after the write was acknowledged.
     const acked = await awaitQuorum(calls, needed);
-    void Promise.allSettled(calls).then((outcomes) =>
+    void Promise.allSettled(calls).then((outcomes) => {
       outcomes.forEach((outcome, i) => {
         const node = replicas[i] as KvNode;
         if (outcome.status === "rejected" && node.name !== name) hints.add(node.name, record);
-      }),
-    );
+      });
+      hintDelivery.wake();
+    });
     if (acked.values.length < needed) {
       throw new SatelliteError(
         "kv_write_no_quorum",
@@ -242,7 +243,9 @@ export function createReplicatedKv(deps: ReplicatedKvDeps, options: ReplicatedKv
   const pushCursors = new Map<string, string>();
 
   const quietly = (run: () => Promise<void>, what: string) => () => run().catch((error: unknown) => logger.debug(`${what} failed`, { error: describeError(error) }));
-  const tasks = [repeatingTask(clock, deps.random, options.hintIntervalMs, quietly(deliverHints, "hint delivery")), repeatingTask(clock, deps.random, options.antiEntropyIntervalMs, quietly(antiEntropyRound, "anti-entropy"))];
+  // Hint delivery runs only while hints wait (an idle node is not woken every second for none).
+  const hintDelivery = repeatingTaskWhileWork(clock, deps.random, options.hintIntervalMs, quietly(deliverHints, "hint delivery"), () => hints.size() > 0);
+  const tasks = [hintDelivery, repeatingTask(clock, deps.random, options.antiEntropyIntervalMs, quietly(antiEntropyRound, "anti-entropy"))];
 
   return {
     kind: "replicated",
