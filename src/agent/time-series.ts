@@ -11,7 +11,7 @@ import { checkMetricPoint, peerPoint, type PeerNumbers } from "../store/influxdb
 import type { MetricSample } from "../store/metric-series.ts";
 import { SeriesAdmission } from "./series-admission.ts";
 
-/** Samples waiting for history are written this often, in one transaction. */
+/** Samples waiting for history are written at most this long after the first of them, in one transaction. */
 export const HISTORY_FLUSH_MS = 5000;
 /** Per-peer numbers go to InfluxDB this often; /metrics reads them live at every scrape. */
 export const PEER_SAMPLE_MS = 60_000;
@@ -60,8 +60,15 @@ export function startTimeSeries(deps: TimeSeriesDeps): TimeSeries {
   let stopped = false;
   let peerRound = 0;
 
+  // Armed by the first sample that waits, so an agent with nothing to write sets no timer.
+  let flushTimer: Timer | undefined;
   const keep = (samples: readonly MetricSample[]): void => {
+    if (samples.length === 0) return;
     pending.push(...samples);
+    if (!stopped) flushTimer ??= clock.setTimer(HISTORY_FLUSH_MS, () => {
+      flushTimer = undefined;
+      void flush();
+    });
     const over = pending.length - PENDING_SAMPLES_MAX;
     if (over > 0) {
       pending.splice(0, over);
@@ -124,10 +131,6 @@ export function startTimeSeries(deps: TimeSeriesDeps): TimeSeries {
     await deps.history.appendMetrics(batch).catch((error: unknown) => logger.error("metric history write failed", { error: describeError(error) }));
   };
 
-  let flushTimer: Timer = clock.setTimer(HISTORY_FLUSH_MS, function onFlush() {
-    flushTimer = clock.setTimer(HISTORY_FLUSH_MS, onFlush);
-    void flush();
-  });
   let peerTimer: Timer = clock.setTimer(PEER_SAMPLE_MS, function onPeers() {
     peerTimer = clock.setTimer(PEER_SAMPLE_MS, onPeers);
     samplePeers();
@@ -139,7 +142,7 @@ export function startTimeSeries(deps: TimeSeriesDeps): TimeSeries {
       if (stopped) return;
       stopped = true;
       unsubscribe();
-      flushTimer.cancel();
+      flushTimer?.cancel();
       peerTimer.cancel();
       await flush();
     },

@@ -41,6 +41,21 @@ describe("time series from check runs", () => {
     expect(await query("load.load5")).toEqual([{ ts: T0, count: 1, min: 0.25, avg: 0.25, max: 0.25 }]);
   });
 
+  test("the history flush timer runs only while samples wait: none when idle, one within HISTORY_FLUSH_MS of the first sample", async () => {
+    const { clock, run, query } = setup();
+    // The peer sample timer is the only one an idle agent keeps.
+    expect(clock.pendingTimers()).toBe(1);
+    await clock.advance(3 * HISTORY_FLUSH_MS);
+    expect(clock.pendingTimers()).toBe(1);
+    run("load", [{ status: "running", metrics: { load1: 0.5 } }]);
+    await clock.advance(1000);
+    run("load", [{ status: "running", metrics: { load1: 0.7 } }]);
+    expect(clock.pendingTimers()).toBe(2);
+    await clock.advance(HISTORY_FLUSH_MS - 1000);
+    expect(await query("load.load1")).toEqual([{ ts: T0, count: 2, min: 0.5, avg: 0.6, max: 0.7 }]);
+    expect(clock.pendingTimers()).toBe(1);
+  });
+
   test("runs of other nodes are not this node's series", async () => {
     const { series, metrics, points, run, query } = setup();
     run("load", [{ status: "running", metrics: { load1: 9 } }], "n2");
