@@ -26,8 +26,11 @@ export interface CliDeps {
   hostname(): string;
   /** The working directory relative paths (the state dir) are taken from. */
   cwd(): string;
-  /** Builds the platform for `satellite agent`, its logger as --log-level and --log-format say. */
-  agentPlatform(log: AgentLogOptions): AgentPlatform;
+  /**
+   * Builds the platform for `satellite agent`, its logger as --log-level and --log-format say.
+   * Asynchronous so that the real one loads the agent's side effects only when the agent runs.
+   */
+  agentPlatform(log: AgentLogOptions): Promise<AgentPlatform>;
   /** Whether stdout is a terminal: `status` then prints a summary for people, JSON otherwise. Absent: not a terminal. */
   isTerminal?: boolean;
   /** Timers of commands that run until stopped (`watch`: reconnect backoff, silence); the system clock when absent. */

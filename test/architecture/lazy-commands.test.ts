@@ -31,9 +31,11 @@ test("the entry reaches no command module statically", () => {
   expect(commandModules(staticGraph(["src/main.ts"]))).toEqual([]);
 });
 
-test("`satellite agent` reaches no client command, and `satellite status` none of the agent", () => {
+test("`satellite agent` reaches no client command, and `satellite status` none of the agent nor its platform", () => {
   expect(commandModules(staticGraph(["src/main.ts", "src/cli/commands/agent.ts"]))).toEqual(["src/cli/commands/agent.ts"]);
   const status = staticGraph(["src/main.ts", "src/cli/commands/status.ts"]);
   expect(commandModules(status)).toEqual(["src/cli/commands/status.ts"]);
   expect(status).not.toContain("src/agent/agent.ts");
+  // Sockets, SQLite and the gossip codec come with the agent's platform, built on demand.
+  expect(status).not.toContain("src/cli/process-platform.ts");
 });

@@ -14,6 +14,7 @@ test("the executable's modules load no package that only some configurations use
   // test runner has loaded other packages already.
   const script = `
     await import(${JSON.stringify(join(root, "src/cli/run-cli.ts"))});
+    await import(${JSON.stringify(join(root, "src/cli/process-cli-deps.ts"))});
     await import(${JSON.stringify(join(root, "src/cli/process-platform.ts"))});
     await import(${JSON.stringify(join(root, "src/cli/commands/agent.ts"))});
     const names = new Set(Object.keys(require.cache).filter((k) => k.includes("/node_modules/")).map((k) => k.replace(/.*\\/node_modules\\/((?:@[^/]+\\/)?[^/]+)\\/.*/, "$1")));

@@ -44,7 +44,7 @@ export const agentCommand = defineCommand({
       });
     const config = load();
     // --debug is the old spelling of --log-level debug.
-    const platform = deps.agentPlatform({ level: config.debug ? "debug" : config.logLevel, format: config.logFormat });
+    const platform = await deps.agentPlatform({ level: config.debug ? "debug" : config.logLevel, format: config.logFormat });
     const agent = await startAgent(config, platform, { find: (kind) => findCheckerKind(kind), names: checkerKinds.map((k) => k.kind) });
     const stopReloading = deps.onReloadSignal?.(() => void reloadAgentConfig(agent, load, platform.logger));
     const reason = await Promise.race([deps.waitForStopSignal(), agent.left.then(() => "left")]);
