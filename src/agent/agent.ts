@@ -149,8 +149,6 @@ export async function startAgent(config: AgentConfig, platform: AgentPlatform, k
     // Stops gossip when a later part fails to start (closers run last first: just before the store closes).
     closers.splice(1, 0, () => gossip.stop(false));
     const member = gossip.member;
-    const kvBackend = kv.start(member);
-    if (kvBackend) closers.push(() => kvBackend.close());
     // serf queries (the agent's SerfQuerying is serfQueries.source.querying) and key rotation.
     const serfQueries = setupSerfQueries(config, gossip, { logger, exec: platform.exec, clock, events });
     closers.push(async () => serfQueries.stop());
@@ -161,9 +159,11 @@ export async function startAgent(config: AgentConfig, platform: AgentPlatform, k
     peers = () => member.peers.snapshot();
     const maintenance = startMaintenance({ nodeName: config.name, stateDir: config.stateDir, clock, random, logger, events, files: platform.stateFiles ?? processPrivateTextFiles }, member);
     closers.push(async () => maintenance.stop());
-    // As soon as the parts that must see this node's joins follow them (history, handlers, kv, maintenance, the tags):
-    // the rest (notifiers, time series, generators) read the view when they start, and the API reads it per request.
+    // As soon as the parts that must see this node's joins follow them (history, handlers, queries, maintenance, the tags):
+    // the rest read the view when they start (notifiers, generators) or per request (the API, kv: "not running" until started).
     gossip.joinInitialCluster();
+    const kvBackend = kv.start(member);
+    if (kvBackend) closers.push(() => kvBackend.close());
     const localWithMember = () => {
       const self = gossip.members().find((m) => m.name === config.name);
       return member.view.marked({ ...local(), member_status: self ? memberStatusJson(self) : undefined });

@@ -14,6 +14,7 @@ import { parsePeerAddress, PEER_ADDRESS_FORMS } from "../config/peer-address.ts"
 import type { AgentConfig } from "../config/load.ts";
 import { lanConfig, localConfig, wanConfig } from "../membership/config-presets.ts";
 import type { NetAddress } from "../membership/gossip-net.ts";
+import { isIpLiteral } from "../membership/wire/ip.ts";
 import { SatelliteError, describeError } from "../platform/errors.ts";
 import { loadKeyring } from "./gossip-keyring.ts";
 import { kvNodeTags } from "../kv/kv-placement.ts";
@@ -113,8 +114,21 @@ export async function startGossip(
     }
     return out;
   };
+  /**
+   * The peers when every address is an IP literal (the usual --initial-cluster): no lookup, so no
+   * await comes before the push/pull's connect and the join leaves within joinInitialCluster().
+   */
+  const literalPeers = (addresses: readonly string[]): NetAddress[] | undefined => {
+    const out = new Map<string, NetAddress>();
+    for (const text of addresses) {
+      const hp = parsePeerAddress(text, 7946);
+      if (typeof hp === "string" || !isIpLiteral(hp.host)) return undefined;
+      out.set(`${hp.host}|${hp.port}`, { ip: hp.host, port: hp.port });
+    }
+    return [...out.values()];
+  };
   const join = async (addresses: readonly string[]): Promise<number> => {
-    const targets = await resolvePeers(addresses);
+    const targets = literalPeers(addresses) ?? (await resolvePeers(addresses));
     if (targets.length === 0) return 0;
     try {
       return await serf.join(targets);

@@ -2,7 +2,10 @@ import { afterEach, describe, expect, test } from "bun:test";
 import type { AgentGossipNet, AgentPlatform } from "../../src/agent/platform-deps.ts";
 import { AgentSim } from "../sim/agent-sim.ts";
 
-/** Complete agents over the simulated network; node-1's platform records when its API listens and when it first opens a gossip stream (the join's push/pull). */
+/**
+ * Complete agents over the simulated network; node-1's platform records when it opens a gossip
+ * stream (the join's push/pull), opens its key-value replicas and listens for the API.
+ */
 class RecordingSim extends AgentSim {
   readonly order: string[] = [];
   listenError: Error | undefined;
@@ -12,10 +15,11 @@ class RecordingSim extends AgentSim {
     return {
       ...platform,
       openGossipNet: async (options) => recordStreams(await platform.openGossipNet(options), (to) => this.order.push(`gossip stream to ${to}`)),
+      openKvReplicaStore: (path) => {
+        this.order.push("kv replicas opened");
+        return (platform.openKvReplicaStore as NonNullable<AgentPlatform["openKvReplicaStore"]>)(path);
+      },
       listenHttp: async (addresses, handler, options) => {
-        // One turn of the event loop: a join started before this call has sent its push/pull by
-        // then (the simulated net sends within microtasks); a join started after it has not.
-        await new Promise((resolve) => setImmediate(resolve));
         this.order.push("api listening");
         if (this.listenError) throw this.listenError;
         return platform.listenHttp(addresses, handler, options);
@@ -51,12 +55,12 @@ afterEach(async () => {
 });
 
 describe("the initial join at start-up", () => {
-  test("the push/pull to --initial-cluster leaves before the API listens, and the API then lists the joined members", async () => {
+  test("the push/pull to an IP literal seed leaves before the rest of start-up (no lookup to wait for) and the API, which then lists the joined members", async () => {
     sim = new RecordingSim(41);
     const s = sim;
     await s.start(0, "master");
     const b = await s.start(1, "node", [0]);
-    expect(s.order.slice(0, 2)).toEqual([`gossip stream to ${AgentSim.ipOf(0)}`, "api listening"]);
+    expect(s.order.slice(0, 3)).toEqual([`gossip stream to ${AgentSim.ipOf(0)}`, "kv replicas opened", "api listening"]);
     expect(await s.advanceUntil(() => b.logLines.some((l) => l.includes("joined the initial cluster")), 5000, 10)).toBeGreaterThanOrEqual(0);
     const { members } = (await (await b.request("/members")).json()) as { members: { name: string; status: string }[] };
     expect(members.map((m) => `${m.name} ${m.status}`).sort()).toEqual(["node-0 alive", "node-1 alive"]);
