@@ -34,7 +34,7 @@ const stateDir = mkdtempSync(join(tmpdir(), "satellite-probe-bench-"));
 const listener = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { open: (s) => void s.end(), data() {} } });
 const kinds = createCheckerKinds(systemCheckerDeps);
 const kind = (name: string) => kinds.find((k) => k.kind === name)!;
-const env: CheckerEnvironment = { settings: checkerSettingsOf({ ...agentConfigSchema.parse({}), name: "bench", stateDir }), logger: silentLogger };
+const env: CheckerEnvironment = { settings: checkerSettingsOf({ ...agentConfigSchema().parse({}), name: "bench", stateDir }), logger: silentLogger };
 const build = (k: string, options: Record<string, unknown>): CheckRun => kind(k).create(kind(k).options().parse(options), env);
 const ALL_MIX = [
   { kind: "tcp", options: { address: `127.0.0.1:${listener.port}` } },

@@ -18,7 +18,7 @@ const DURATION_KEYS = ["retention", "sampleRetention", "eventHandlerTimeout"];
  * declares them, with `foo: 2s` allowed beside every `fooMs`.
  */
 export function configJsonSchema(kinds: readonly CheckerKind<any>[]): JsonSchema {
-  const schema = z.toJSONSchema(agentConfigSchema, { io: "input", unrepresentable: "any" }) as JsonSchema;
+  const schema = z.toJSONSchema(agentConfigSchema(), { io: "input", unrepresentable: "any" }) as JsonSchema;
   const properties = schema.properties ?? {};
   for (const flag of AGENT_FLAGS) {
     const property = properties[flag.key];

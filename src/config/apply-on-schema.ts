@@ -20,7 +20,11 @@ const conditionText = (parse: (text: string) => unknown, example: string) =>
     });
 
 /** A detector's `applyIf`. */
-export const applyIfSchema = conditionText(parseCondition, `'processRunning("redis-server")'`);
+export function applyIfSchema() {
+  return conditionText(parseCondition, `'processRunning("redis-server")'`);
+}
 
 /** `applyOn` of a check or notifier: `key=value` or a condition over tags. */
-export const applyOnSchema = conditionText(parseApplyOn, `role=master or 'tag("zone") != "eu-2"'`);
+export function applyOnSchema() {
+  return conditionText(parseApplyOn, `role=master or 'tag("zone") != "eu-2"'`);
+}

@@ -22,32 +22,36 @@ export function allowPatternProblem(pattern: string): string | undefined {
   return undefined;
 }
 
-const allowPattern = z.string().superRefine((value, ctx) => {
-  const problem = allowPatternProblem(value);
-  if (problem) ctx.addIssue({ code: "custom", message: problem });
-});
+const allowPattern = () =>
+  z.string().superRefine((value, ctx) => {
+    const problem = allowPatternProblem(value);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  });
 
-const timeout = z
-  .string()
-  .max(32)
-  .refine((text) => {
-    const ms = parseDurationMs(text);
-    return ms !== undefined && ms >= TIMEOUT_MS_MIN && ms <= TIMEOUT_MS_MAX;
-  }, `expected a timeout from ${formatDurationMs(TIMEOUT_MS_MIN)} to ${formatDurationMs(TIMEOUT_MS_MAX)}, e.g. 10s`);
+const timeout = () =>
+  z
+    .string()
+    .max(32)
+    .refine((text) => {
+      const ms = parseDurationMs(text);
+      return ms !== undefined && ms >= TIMEOUT_MS_MIN && ms <= TIMEOUT_MS_MAX;
+    }, `expected a timeout from ${formatDurationMs(TIMEOUT_MS_MIN)} to ${formatDurationMs(TIMEOUT_MS_MAX)}, e.g. 10s`);
 
 /**
  * The `exec` section (docs/exec.md): whether this node runs remote exec requests, and which.
  * Off by default; on, it runs only what `allow` lists, and only for requests signed with this
  * cluster's gossip key or API token.
  */
-export const execSchema = z.strictObject({
-  enabled: z.boolean().default(false),
-  /** Commands this node runs, as argv patterns (docs/exec.md, "Allowlist"). */
-  allow: z.array(allowPattern).max(EXEC_ALLOW_PATTERNS_MAX).default([]),
-  /** The longest a command runs here before its process tree is killed; a request may ask for less. */
-  timeout: timeout.default("10s"),
-  /** Bytes of stdout and of stderr read from a command; the answer carries what fits serf's response limit. */
-  outputBytesMax: z.number().int().min(0).max(OUTPUT_BYTES_MAX).default(4096),
-});
+export function execSchema() {
+  return z.strictObject({
+    enabled: z.boolean().default(false),
+    /** Commands this node runs, as argv patterns (docs/exec.md, "Allowlist"). */
+    allow: z.array(allowPattern()).max(EXEC_ALLOW_PATTERNS_MAX).default([]),
+    /** The longest a command runs here before its process tree is killed; a request may ask for less. */
+    timeout: timeout().default("10s"),
+    /** Bytes of stdout and of stderr read from a command; the answer carries what fits serf's response limit. */
+    outputBytesMax: z.number().int().min(0).max(OUTPUT_BYTES_MAX).default(4096),
+  });
+}
 
-export type ExecConfig = z.output<typeof execSchema>;
+export type ExecConfig = z.output<ReturnType<typeof execSchema>>;

@@ -22,43 +22,47 @@ const boundedDuration = (minMs: number, maxMs: number, example: string) =>
  * file's directory), read and compiled when the configuration is loaded; `mode` is octal text,
  * since YAML 1.2 reads `0644` as the decimal 644.
  */
-export const generatorSchema = z.strictObject({
-  name: z.string().min(1).max(64).regex(/^[a-z0-9][a-z0-9._-]*$/i, "use letters, digits, '.', '_' or '-'"),
-  template: z.string().min(1, "name the template file").max(B.pathLengthMax),
-  target: z
-    .string()
-    .min(1)
-    .max(B.pathLengthMax)
-    .refine((path) => isAbsolute(path), "the target must be an absolute path, e.g. /etc/haproxy/haproxy.cfg")
-    .refine((path) => !path.endsWith("/"), "the target names a file, not a directory"),
-  /** Run through /bin/sh -c after the target changed (debounced); none: only the file is written. */
-  command: z.string().min(1).max(B.pathLengthMax).optional(),
-  debounce: boundedDuration(0, 3_600_000, "2s, 500ms, 1m").default(GENERATOR_DEBOUNCE_DEFAULT),
-  commandTimeout: boundedDuration(100, 3_600_000, "30s, 2m").default(GENERATOR_COMMAND_TIMEOUT_DEFAULT),
-  mode: z
-    .string({ error: 'expected an octal file mode in quotes, e.g. "0644": YAML reads 0644 without quotes as the number 644' })
-    .regex(/^0?[0-7]{3}$/, 'expected an octal file mode as text, e.g. "0644" or "0640"')
-    .default("0644"),
-  kvPrefixes: z
-    .array(z.string().max(512))
-    .max(GENERATOR_KV_PREFIXES_MAX, `at most ${GENERATOR_KV_PREFIXES_MAX} key-value prefixes per generator`)
-    .default([]),
-});
-
-export const generatorsSchema = z
-  .array(generatorSchema)
-  .max(GENERATORS_MAX, `at most ${GENERATORS_MAX} generators`)
-  .superRefine((list, ctx) => {
-    const names = new Map<string, number>();
-    const targets = new Map<string, number>();
-    list.forEach((g, index) => {
-      const earlier = names.get(g.name);
-      if (earlier !== undefined) ctx.addIssue({ code: "custom", path: [index, "name"], message: `duplicate generator name "${g.name}" (also generators[${earlier}]); names must be unique` });
-      names.set(g.name, index);
-      const sameTarget = targets.get(g.target);
-      if (sameTarget !== undefined) ctx.addIssue({ code: "custom", path: [index, "target"], message: `generators[${sameTarget}] writes ${g.target} too; two generators would overwrite each other` });
-      targets.set(g.target, index);
-    });
+export function generatorSchema() {
+  return z.strictObject({
+    name: z.string().min(1).max(64).regex(/^[a-z0-9][a-z0-9._-]*$/i, "use letters, digits, '.', '_' or '-'"),
+    template: z.string().min(1, "name the template file").max(B.pathLengthMax),
+    target: z
+      .string()
+      .min(1)
+      .max(B.pathLengthMax)
+      .refine((path) => isAbsolute(path), "the target must be an absolute path, e.g. /etc/haproxy/haproxy.cfg")
+      .refine((path) => !path.endsWith("/"), "the target names a file, not a directory"),
+    /** Run through /bin/sh -c after the target changed (debounced); none: only the file is written. */
+    command: z.string().min(1).max(B.pathLengthMax).optional(),
+    debounce: boundedDuration(0, 3_600_000, "2s, 500ms, 1m").default(GENERATOR_DEBOUNCE_DEFAULT),
+    commandTimeout: boundedDuration(100, 3_600_000, "30s, 2m").default(GENERATOR_COMMAND_TIMEOUT_DEFAULT),
+    mode: z
+      .string({ error: 'expected an octal file mode in quotes, e.g. "0644": YAML reads 0644 without quotes as the number 644' })
+      .regex(/^0?[0-7]{3}$/, 'expected an octal file mode as text, e.g. "0644" or "0640"')
+      .default("0644"),
+    kvPrefixes: z
+      .array(z.string().max(512))
+      .max(GENERATOR_KV_PREFIXES_MAX, `at most ${GENERATOR_KV_PREFIXES_MAX} key-value prefixes per generator`)
+      .default([]),
   });
+}
 
-export type GeneratorEntry = z.output<typeof generatorSchema>;
+export function generatorsSchema() {
+  return z
+    .array(generatorSchema())
+    .max(GENERATORS_MAX, `at most ${GENERATORS_MAX} generators`)
+    .superRefine((list, ctx) => {
+      const names = new Map<string, number>();
+      const targets = new Map<string, number>();
+      list.forEach((g, index) => {
+        const earlier = names.get(g.name);
+        if (earlier !== undefined) ctx.addIssue({ code: "custom", path: [index, "name"], message: `duplicate generator name "${g.name}" (also generators[${earlier}]); names must be unique` });
+        names.set(g.name, index);
+        const sameTarget = targets.get(g.target);
+        if (sameTarget !== undefined) ctx.addIssue({ code: "custom", path: [index, "target"], message: `generators[${sameTarget}] writes ${g.target} too; two generators would overwrite each other` });
+        targets.set(g.target, index);
+      });
+    });
+}
+
+export type GeneratorEntry = z.output<ReturnType<typeof generatorSchema>>;

@@ -54,8 +54,9 @@ export function loadAgentConfig(input: LoadConfigInput): AgentConfig {
     throw new ConfigError([{ source: describeSource(layered.sources.get(topKey) ?? { kind: "default" }), path: formatKeyPath(unsafe.path), message: unsafe.message }]);
   }
   // Parsed once per start: zod's compiled fast path costs more to generate than it saves here
-  // (about 10 ms of CPU and 150 KiB at start, docs/performance.md).
-  const parsed = agentConfigSchema.safeParse(layered.raw, { jitless: true });
+  // (about 10 ms of CPU and 150 KiB at start, docs/performance.md). The schema is built for this
+  // parse and dropped with it, so its megabytes of zod objects are not kept for the agent's life.
+  const parsed = agentConfigSchema().safeParse(layered.raw, { jitless: true });
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue): ConfigProblem => {
       const topKey = issue.code === "unrecognized_keys" ? undefined : String(issue.path[0] ?? "");

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { schemaOnFirstUse } from "../config/schema-on-first-use.ts";
 
 /**
  * What `satellite nethealth` serves at /peers and the agent's `overlay` check reads: one entry
@@ -13,31 +14,37 @@ export const NETHEALTH_REPORT_BYTES_MAX = 1024 * 1024;
 /** Node names are Kubernetes node names or host names. */
 export const NETHEALTH_NAME_CHARS_MAX = 253;
 
-const count = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
-const milliseconds = z.number().min(0).max(3_600_000);
+function peerEchoReportSchema() {
+  const count = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+  const milliseconds = z.number().min(0).max(3_600_000);
+  return z.object({
+    name: z.string().min(1).max(NETHEALTH_NAME_CHARS_MAX),
+    /** ip:port echoed to. */
+    addr: z.string().min(1).max(64),
+    probesInWindow: count,
+    lostInWindow: count,
+    lossPercent: z.number().min(0).max(100).optional(),
+    rttP50Ms: milliseconds.optional(),
+    rttP95Ms: milliseconds.optional(),
+    requestsTotal: count,
+    repliesTotal: count,
+    lostTotal: count,
+    lateRepliesTotal: count,
+  });
+}
+export type PeerEchoReport = z.output<ReturnType<typeof peerEchoReportSchema>>;
 
-export const peerEchoReportSchema = z.object({
-  name: z.string().min(1).max(NETHEALTH_NAME_CHARS_MAX),
-  /** ip:port echoed to. */
-  addr: z.string().min(1).max(64),
-  probesInWindow: count,
-  lostInWindow: count,
-  lossPercent: z.number().min(0).max(100).optional(),
-  rttP50Ms: milliseconds.optional(),
-  rttP95Ms: milliseconds.optional(),
-  requestsTotal: count,
-  repliesTotal: count,
-  lostTotal: count,
-  lateRepliesTotal: count,
-});
-export type PeerEchoReport = z.output<typeof peerEchoReportSchema>;
+function buildNethealthReportSchema() {
+  return z.object({
+    /** The node this instance runs on. */
+    node: z.string().min(1).max(NETHEALTH_NAME_CHARS_MAX),
+    intervalMs: z.number().positive().max(3_600_000),
+    timeoutMs: z.number().positive().max(3_600_000),
+    windowProbes: z.number().int().min(1).max(100_000),
+    peers: z.array(peerEchoReportSchema()).max(NETHEALTH_PEERS_MAX),
+  });
+}
+export type NethealthReport = z.output<ReturnType<typeof buildNethealthReportSchema>>;
 
-export const nethealthReportSchema = z.object({
-  /** The node this instance runs on. */
-  node: z.string().min(1).max(NETHEALTH_NAME_CHARS_MAX),
-  intervalMs: z.number().positive().max(3_600_000),
-  timeoutMs: z.number().positive().max(3_600_000),
-  windowProbes: z.number().int().min(1).max(100_000),
-  peers: z.array(peerEchoReportSchema).max(NETHEALTH_PEERS_MAX),
-});
-export type NethealthReport = z.output<typeof nethealthReportSchema>;
+/** Kept once built: the overlay check validates a report on every run. */
+export const nethealthReportSchema = schemaOnFirstUse(buildNethealthReportSchema);

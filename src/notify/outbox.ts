@@ -14,38 +14,41 @@ export const NOTIFIED_MAX = 5000;
 export const OUTBOX_FILE_BYTES_MAX = 8 << 20;
 
 const text = (max: number) => z.string().max(max);
-const alertSchema = z.object({
-  subject: text(1024),
-  kind: z.enum(["probe", "node", "cluster"]),
-  state: z.enum(["running", "failed", "degraded", "left"]),
-  node: text(253).optional(),
-  checker: text(253).optional(),
-  severity: z.enum(["critical", "warning"]),
-  error: text(4096).optional(),
-  nodeTags: z.record(text(128), text(512)).optional(),
-  sinceMs: z.number().nonnegative(),
-});
-const notificationSchema = z.object({
-  key: z.string().regex(/^[0-9a-f]{20}$/),
-  previousKey: z.string().regex(/^([0-9a-f]{20})?$/),
-  subjectId: z.string().regex(/^[0-9a-f]{12}$/),
-  change: z.enum(NOTIFIABLE_CHANGES),
-  previousState: z.enum(["running", "failed", "degraded", "left"]),
-  repeat: z.boolean(),
-  deliver: z.boolean(),
-  alert: alertSchema,
-  createdAtMs: z.number().nonnegative(),
-  attempts: z.number().int().nonnegative().max(1e9),
-  nextAttemptAtMs: z.number().nonnegative(),
-  lastError: text(4096).optional(),
-});
-const notifiedSchema = z.object({ state: z.enum(["running", "failed", "degraded", "left"]), key: z.string().regex(/^([0-9a-f]{20})?$/), atMs: z.number().nonnegative() });
-const fileSchema = z.object({
-  version: z.literal(1),
-  notifier: z.string(),
-  queue: z.array(z.unknown()).max(OUTBOX_LENGTH_MAX * 2),
-  notified: z.record(z.string().regex(/^[0-9a-f]{12}$/), notifiedSchema),
-});
+const alertSchema = () =>
+  z.object({
+    subject: text(1024),
+    kind: z.enum(["probe", "node", "cluster"]),
+    state: z.enum(["running", "failed", "degraded", "left"]),
+    node: text(253).optional(),
+    checker: text(253).optional(),
+    severity: z.enum(["critical", "warning"]),
+    error: text(4096).optional(),
+    nodeTags: z.record(text(128), text(512)).optional(),
+    sinceMs: z.number().nonnegative(),
+  });
+const notificationSchema = () =>
+  z.object({
+    key: z.string().regex(/^[0-9a-f]{20}$/),
+    previousKey: z.string().regex(/^([0-9a-f]{20})?$/),
+    subjectId: z.string().regex(/^[0-9a-f]{12}$/),
+    change: z.enum(NOTIFIABLE_CHANGES),
+    previousState: z.enum(["running", "failed", "degraded", "left"]),
+    repeat: z.boolean(),
+    deliver: z.boolean(),
+    alert: alertSchema(),
+    createdAtMs: z.number().nonnegative(),
+    attempts: z.number().int().nonnegative().max(1e9),
+    nextAttemptAtMs: z.number().nonnegative(),
+    lastError: text(4096).optional(),
+  });
+const notifiedSchema = () => z.object({ state: z.enum(["running", "failed", "degraded", "left"]), key: z.string().regex(/^([0-9a-f]{20})?$/), atMs: z.number().nonnegative() });
+const fileSchema = () =>
+  z.object({
+    version: z.literal(1),
+    notifier: z.string(),
+    queue: z.array(z.unknown()).max(OUTBOX_LENGTH_MAX * 2),
+    notified: z.record(z.string().regex(/^[0-9a-f]{12}$/), notifiedSchema()),
+  });
 
 /**
  * One notifier's durable state in the state directory: the notifications not yet delivered
@@ -73,15 +76,17 @@ export class Outbox {
       return;
     }
     if (raw === undefined) return;
-    let parsed: z.infer<typeof fileSchema>;
+    // The schemas are built for this read (once per notifier start) and dropped with it.
+    let parsed: z.infer<ReturnType<typeof fileSchema>>;
     try {
-      parsed = fileSchema.parse(JSON.parse(raw));
+      parsed = fileSchema().parse(JSON.parse(raw));
     } catch (error) {
       this.logger.error("the notification outbox is malformed; starting with an empty one", { notifier: this.notifier, path: this.path, error: describeError(error).split("\n")[0] });
       return;
     }
+    const notification = notificationSchema();
     for (const item of parsed.queue) {
-      const entry = notificationSchema.safeParse(item);
+      const entry = notification.safeParse(item);
       if (entry.success) this.queue.push(entry.data as Notification);
     }
     this.queue = this.queue.slice(-OUTBOX_LENGTH_MAX);

@@ -10,7 +10,7 @@ import type { CheckOutcome } from "../../src/probes/check-outcome.ts";
 
 /** The slice an agent with only default settings would give its checkers (defaults from the config schema), node node-1. */
 export function testSettings(stateDir: string, overrides: Partial<CheckerSettings> = {}): CheckerSettings {
-  return { ...checkerSettingsOf({ ...agentConfigSchema.parse({}), name: "node-1", stateDir }), ...overrides };
+  return { ...checkerSettingsOf({ ...agentConfigSchema().parse({}), name: "node-1", stateDir }), ...overrides };
 }
 
 export function testEnv(stateDir: string, settings: Partial<CheckerSettings> = {}, peers?: CheckerEnvironment["peers"]): CheckerEnvironment {

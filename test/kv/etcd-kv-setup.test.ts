@@ -11,7 +11,7 @@ import { makeEtcdTestPki } from "./etcd-pki.ts";
 import { type EtcdCluster, hasEtcd, startEtcdCluster } from "./etcd-cluster.ts";
 
 const text = (s: string) => new TextEncoder().encode(s);
-const configOf = (input: Record<string, unknown>): KvEtcdConfig => kvEtcdSchema.parse(input);
+const configOf = (input: Record<string, unknown>): KvEtcdConfig => kvEtcdSchema().parse(input);
 
 function thrown(fn: () => unknown): SatelliteError {
   try {
@@ -34,13 +34,13 @@ describe("kv.etcd settings", () => {
     [{ prefix: "" }, "give a prefix"],
     [{ requestTimeout: "5m" }, "expected a timeout from 100ms to 60s"],
   ])("%p is refused: %s", (input, message) => {
-    const result = kvEtcdSchema.safeParse(input);
+    const result = kvEtcdSchema().safeParse(input);
     expect(result.success).toBe(false);
     expect(JSON.stringify(result.error?.issues)).toContain(message);
   });
 
   test("defaults: prefix /satellite/kv/, 5s per call", () => {
-    expect(kvEtcdSchema.parse({})).toEqual({ endpoints: [], prefix: "/satellite/kv/", requestTimeout: "5s" });
+    expect(kvEtcdSchema().parse({})).toEqual({ endpoints: [], prefix: "/satellite/kv/", requestTimeout: "5s" });
   });
 });
 

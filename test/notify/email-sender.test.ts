@@ -36,7 +36,7 @@ const platform = (env: Record<string, string> = {}): NotifyPlatform => ({
 });
 
 async function send(raw: Record<string, unknown>, env: Record<string, string> = {}): Promise<void> {
-  const config = notifierSchema.parse(raw);
+  const config = notifierSchema().parse(raw);
   const sender = buildSender(config, platform(env), { clusterName: "prod", nowMs: () => Date.now(), timeoutMs: 10_000 });
   const context = { notifier: config, clusterName: "prod", sender: "node-0" };
   const text = new NotificationText(config).render(failure, context);

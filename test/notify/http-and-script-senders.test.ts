@@ -26,7 +26,7 @@ const change = (state: "failed" | "running", previousState: "failed" | "running"
 });
 
 function senderFor(raw: Record<string, unknown>, env: Record<string, string> = {}) {
-  const config = notifierSchema.parse(raw);
+  const config = notifierSchema().parse(raw);
   const sender = buildSender(config, { httpFetch: bunHttpFetch, sendMail: nodemailerSendMail, exec: bunExec, stateFiles: { read: () => undefined, writeAtomic: () => {} }, readFile: () => "file-secret\nignored", env }, { clusterName: "prod", nowMs: () => Date.now(), timeoutMs: 5000 });
   const outgoing = (n: Notification): OutgoingNotification => {
     const context = { notifier: config, clusterName: "prod", sender: "node-0" };

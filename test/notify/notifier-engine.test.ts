@@ -13,7 +13,7 @@ import { createSeededRandom } from "../../src/platform/random.ts";
 
 function setup(options: { fail?: () => boolean } = {}) {
   const clock = new ManualClock();
-  const config = notifierSchema.parse({ name: "hook", kind: "webhook", url: "http://h/x", quietPeriod: "10s" });
+  const config = notifierSchema().parse({ name: "hook", kind: "webhook", url: "http://h/x", quietPeriod: "10s" });
   const files = new Map<string, string>();
   const outbox = new Outbox("/state/notify.json", "hook", { read: (p) => files.get(p), writeAtomic: (p, t) => void files.set(p, t) }, silentLogger);
   const delivered: OutgoingNotification[] = [];

@@ -5,7 +5,7 @@ import { electSender } from "../../src/notify/sender-election.ts";
 import { settingsHash } from "../../src/notify/notification-keys.ts";
 import { notifierSchema, type NotifierConfig } from "../../src/config/notifiers-schema.ts";
 
-const hook = notifierSchema.parse({ name: "ops-hook", kind: "webhook", url: "http://h/x" }) as Extract<NotifierConfig, { kind: "webhook" }>;
+const hook = notifierSchema().parse({ name: "ops-hook", kind: "webhook", url: "http://h/x" }) as Extract<NotifierConfig, { kind: "webhook" }>;
 const tag = notifierTags([hook])[NOTIFIER_TAG] as string;
 const member = (name: string, over: Partial<ElectionMember> & { sat?: string; notify?: string } = {}): ElectionMember => ({
   name,
