@@ -43,13 +43,12 @@ import { processPrivateTextFiles } from "../platform/private-text-files.ts";
 import { startGenerators } from "./generators-setup.ts";
 import { agentKubeConnector, startKubeWriteback } from "./kube-writeback-setup.ts";
 import { applyRoleFromNodeLabel } from "./node-role.ts";
+import { clusterStatusSource, STATUS_CACHE_MS } from "./status-source.ts";
 import type { AgentPlatform } from "./platform-deps.ts";
 import type { HistoryStore } from "../store/history-store.ts";
 
 /** Runs allowed at once; enough for hundreds of checks, bounded so a stuck host is not flooded. */
 const CHECK_CONCURRENCY_MAX = 32;
-/** /status is rendered at most this often; adds at most this much to how fast a change shows. */
-const STATUS_CACHE_MS = 100;
 /** How often the cluster view is re-read for timeline events that no message announces (staleness). */
 const CLUSTER_TICK_MS = 1000;
 
@@ -226,14 +225,7 @@ export async function startAgent(config: AgentConfig, platform: AgentPlatform, k
     };
     const deps: ApiDeps = {
       clock,
-      status: {
-        cluster: async (options) => {
-          const status = member.view.status();
-          if (!options?.details || !status.nodes) return status;
-          return { ...status, nodes: await member.withDetails(status.nodes) };
-        },
-        local: localWithMember,
-      },
+      status: clusterStatusSource(member, localWithMember),
       history: store,
       readiness,
       version: buildInfo,

@@ -4,9 +4,12 @@ import type { ApiBindings, ApiDeps } from "./api-deps.ts";
 
 interface RenderedStatus {
   atMs: number;
-  body: string;
+  /** UTF-8 of the JSON text. */
+  body: Uint8Array<ArrayBuffer>;
   code: 200 | 503;
 }
+
+const utf8 = new TextEncoder();
 
 /** The pre-rendered JSON text of a ClusterStatusJson, typed as such for Hono's client. */
 type ClusterStatusResponse = Response & TypedResponse<ClusterStatusJson, 200 | 503, "json">;
@@ -21,19 +24,35 @@ const statusQuery: MiddlewareHandler<ApiBindings, string, { in: { query: { detai
 /**
  * GET / and /status (the cluster), GET /local (this node): 200 when running, 503 otherwise.
  * The rendered cluster status is reused for `deps.statusCacheMs`, so a burst of requests
- * (dashboards, load balancers, scripts polling every node) costs one render, not one each.
+ * (dashboards, load balancers, scripts polling every node) costs one render, not one each;
+ * requests that find it expired while a render is under way wait for that render instead of
+ * starting their own (16 clients would otherwise render a 200-node view 16 times at once).
  */
 export function statusRoutes(deps: ApiDeps) {
   const cacheMs = deps.statusCacheMs ?? 0;
   const cache = new Map<boolean, RenderedStatus>();
-  const render = async (details: boolean): Promise<RenderedStatus> => {
-    const now = deps.clock.monotonicMs();
-    const cached = cache.get(details);
-    if (cached && now - cached.atMs < cacheMs) return cached;
+  const inflight = new Map<boolean, Promise<RenderedStatus>>();
+  const renderNow = async (details: boolean, atMs: number): Promise<RenderedStatus> => {
     const status: ClusterStatusJson = await deps.status.cluster({ details });
-    const rendered: RenderedStatus = { atMs: now, body: JSON.stringify(omitEmpty(status)), code: status.status === "running" ? 200 : 503 };
-    if (cacheMs > 0) cache.set(details, rendered);
-    return rendered;
+    // Encoded once: every request served from the cache sends the same bytes.
+    return { atMs, body: utf8.encode(JSON.stringify(omitEmpty(status))), code: status.status === "running" ? 200 : 503 };
+  };
+  const render = (details: boolean): Promise<RenderedStatus> => {
+    const now = deps.clock.monotonicMs();
+    if (cacheMs <= 0) return renderNow(details, now);
+    const cached = cache.get(details);
+    if (cached && now - cached.atMs < cacheMs) return Promise.resolve(cached);
+    const pending = inflight.get(details);
+    if (pending) return pending;
+    // A failed render is not kept: the next request tries again.
+    const rendering = renderNow(details, now)
+      .then((rendered) => {
+        cache.set(details, rendered);
+        return rendered;
+      })
+      .finally(() => inflight.delete(details));
+    inflight.set(details, rendering);
+    return rendering;
   };
   const cluster = async (c: Context<ApiBindings>): Promise<ClusterStatusResponse> => {
     const rendered = await render(c.req.query("details") !== undefined);

@@ -1,0 +1,73 @@
+import { describe, expect, test } from "bun:test";
+import type { ClusterStatusJson } from "../../src/cluster/status-json.ts";
+import { makeApp } from "./app-fixture.ts";
+
+const running: ClusterStatusJson = { status: "running", nodes: [{ name: "n1", status: "running", probes: [{ checker: "disk-space", status: "running", detail: "" }] }], timestamp: "t1", summary: "" };
+
+/** Lets the requests' middleware chains run up to the render (one macrotask: no wall time involved). */
+const requestsReachedTheRender = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+
+/** A status source whose renders the test counts and finishes by hand. */
+function controlledRenders() {
+  const pending: { resolve: (s: ClusterStatusJson) => void; reject: (e: Error) => void }[] = [];
+  const cluster = () => new Promise<ClusterStatusJson>((resolve, reject) => pending.push({ resolve, reject }));
+  return { pending, status: { cluster, local: () => ({ name: "n1", status: "running" as const }) } };
+}
+
+describe("/status renders", () => {
+  test("16 concurrent requests after the cache expired cause one render, and all get it", async () => {
+    const renders = controlledRenders();
+    const { app, clock } = makeApp({ statusCacheMs: 100, status: renders.status });
+    const first = app.request("/status");
+    await requestsReachedTheRender();
+    renders.pending[0]!.resolve(running);
+    expect((await first).status).toBe(200);
+    await clock.advance(100);
+    const burst = Array.from({ length: 16 }, () => app.request("/status"));
+    await requestsReachedTheRender();
+    expect(renders.pending).toHaveLength(2);
+    renders.pending[1]!.resolve({ status: "degraded", nodes: [], timestamp: "t2", summary: "master node unavailable" });
+    const answers = await Promise.all(burst);
+    expect(answers.map((r) => r.status)).toEqual(Array(16).fill(503));
+    expect(await answers[15]!.json()).toEqual({ status: "degraded", timestamp: "t2", summary: "master node unavailable" });
+    expect(renders.pending).toHaveLength(2);
+  });
+
+  test("a render that failed is not reused: the next request renders again", async () => {
+    const renders = controlledRenders();
+    const { app } = makeApp({ statusCacheMs: 100, status: renders.status });
+    const failing = [app.request("/status"), app.request("/status")];
+    await requestsReachedTheRender();
+    expect(renders.pending).toHaveLength(1);
+    renders.pending[0]!.reject(new Error("view unavailable"));
+    expect((await Promise.all(failing)).map((r) => r.status)).toEqual([500, 500]);
+    const next = app.request("/status");
+    await requestsReachedTheRender();
+    expect(renders.pending).toHaveLength(2);
+    renders.pending[1]!.resolve(running);
+    expect((await next).status).toBe(200);
+  });
+
+  test("with and without details are rendered and kept apart; the body drops empty fields", async () => {
+    const renders = controlledRenders();
+    const { app } = makeApp({ statusCacheMs: 100, status: renders.status });
+    const plain = app.request("/status");
+    const details = app.request("/status?details");
+    await requestsReachedTheRender();
+    expect(renders.pending).toHaveLength(2);
+    renders.pending[0]!.resolve(running);
+    renders.pending[1]!.resolve({ ...running, timestamp: "t-details" });
+    expect(await (await plain).text()).toBe('{"status":"running","nodes":[{"name":"n1","status":"running","probes":[{"checker":"disk-space","status":"running"}]}],"timestamp":"t1"}');
+    expect(((await (await details).json()) as ClusterStatusJson).timestamp).toBe("t-details");
+  });
+
+  test("without a cache every request renders", async () => {
+    const renders = controlledRenders();
+    const { app } = makeApp({ statusCacheMs: 0, status: renders.status });
+    const two = [app.request("/status"), app.request("/status")];
+    await requestsReachedTheRender();
+    expect(renders.pending).toHaveLength(2);
+    for (const p of renders.pending) p.resolve(running);
+    expect((await Promise.all(two)).map((r) => r.status)).toEqual([200, 200]);
+  });
+});
