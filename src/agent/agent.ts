@@ -1,4 +1,3 @@
-import { join } from "node:path";
 import type { ApiDeps, ReadinessCheck } from "../api/api-deps.ts";
 import { createApp } from "../api/create-app.ts";
 import { createLiveEvents } from "../api/live-events.ts";
@@ -33,7 +32,7 @@ import { warnWhenGossipUnencrypted } from "./gossip-keyring.ts";
 import { logEvents } from "./event-log.ts";
 import { startNotifications } from "./notifications.ts";
 import { startEventHandlers } from "./event-handlers.ts";
-import { recordHistory } from "./history-recorder.ts";
+import { openAgentHistory, type AgentHistory } from "./history-setup.ts";
 import { startTimeSeries } from "./time-series.ts";
 import { startDnsInterface } from "./dns-setup.ts";
 import { startMetricIntake } from "./intake-setup.ts";
@@ -45,7 +44,6 @@ import { agentKubeConnector, startKubeWriteback } from "./kube-writeback-setup.t
 import { applyRoleFromNodeLabel } from "./node-role.ts";
 import { clusterStatusSource, STATUS_CACHE_MS } from "./status-source.ts";
 import type { AgentPlatform } from "./platform-deps.ts";
-import type { HistoryStore } from "../store/history-store.ts";
 
 /** Runs allowed at once; enough for hundreds of checks, bounded so a stuck host is not flooded. */
 const CHECK_CONCURRENCY_MAX = 32;
@@ -94,31 +92,21 @@ export async function startAgent(config: AgentConfig, platform: AgentPlatform, k
   const events = createEventStream({ clock, logger: logger.child({ part: "events" }), epoch: Math.floor(clock.nowMs()).toString(36) });
   // One agent per state directory, taken before its files are opened; released after they closed.
   const stateLock = platform.lockStateDir?.(config.stateDir);
-  let store: HistoryStore;
-  try {
-    store = platform.openHistoryStore({
-      path: join(config.stateDir, "history.db"),
-      retentionMs: config.retentionMs,
-      sampleRetentionMs: config.sampleRetentionMs,
-      aggregateRetentionMs: config.retentionMs,
-      clock,
-      logger: logger.child({ part: "history" }),
-      onWriteError: (kind) => events.publish({ type: "StoreWriteFailed", store: "sqlite", error: store.health().error ?? `writing ${kind} failed` }),
-    });
-  } catch (error) {
-    stateLock?.release();
-    throw error;
-  }
-  const closers: (() => Promise<void>)[] = [() => store.close()];
+  // Opened after the initial join; recorded into and closed last of all.
+  let history: AgentHistory | undefined;
+  const closers: (() => Promise<void>)[] = [
+    async () => {
+      history?.stopRecording();
+      await history?.store.close();
+    },
+  ];
   const closeAll = async () => {
     for (const close of closers.reverse()) await close().catch((error: unknown) => logger.error("error while stopping", { error: describeError(error) }));
     stateLock?.release();
   };
   try {
     let peers: () => PeerLinkView[] = () => [];
-    // Subscribed first: the detectors' first TagsChanged is kept and logged.
-    const stopRecording = recordHistory(events, store, logger);
-    closers.push(async () => stopRecording());
+    // Subscribed first: the detectors' first TagsChanged is logged (and kept: the history records all since seq 0).
     const stopLogging = logEvents(events, config.name, logger);
     closers.push(async () => stopLogging());
     // Detectors run once before the checks are planned and the notifiers start: applyOn sees the detected tags.
@@ -163,6 +151,8 @@ export async function startAgent(config: AgentConfig, platform: AgentPlatform, k
     gossip.joinInitialCluster();
     const kvBackend = kv.start(member);
     if (kvBackend) closers.push(() => kvBackend.close());
+    history = openAgentHistory(config, platform, events, logger, 0);
+    const store = history.store;
     const localWithMember = () => {
       const self = gossip.members().find((m) => m.name === config.name);
       return member.view.marked({ ...local(), member_status: self ? memberStatusJson(self) : undefined });

@@ -7,10 +7,12 @@ import type { HistoryStore, ProbeSample } from "../store/history-store.ts";
 /**
  * Keeps the stream in history: every ProbeRun as samples (one per outcome), every timeline
  * event in the timeline. Timeline events published in one synchronous burst (a run and the
- * node and cluster changes it caused) are written together, in one store call.
+ * node and cluster changes it caused) are written together, in one store call. With
+ * `afterSeq`, the retained events published after it (before the store was open) are written
+ * first, in order, so none is lost between them and the subscription.
  * Returns the unsubscribe function.
  */
-export function recordHistory(events: EventStream, store: HistoryStore, logger: Logger): () => void {
+export function recordHistory(events: EventStream, store: HistoryStore, logger: Logger, afterSeq?: number): () => void {
   let batch: TimelineEvent[] = [];
   const failed = (error: unknown) => logger.error("history write failed", { error });
   const flush = (): void => {
@@ -19,7 +21,7 @@ export function recordHistory(events: EventStream, store: HistoryStore, logger: 
     // Store writes never throw by contract; a rejected promise here would be a store bug.
     store.appendEvents(entries).catch(failed);
   };
-  return events.subscribe("history", (event: AgentEvent) => {
+  const record = (event: AgentEvent): void => {
     if (event.type === "ProbeRun") {
       store.appendSamples(samplesOf(event)).catch(failed);
       return;
@@ -28,7 +30,13 @@ export function recordHistory(events: EventStream, store: HistoryStore, logger: 
     if (!entry) return;
     if (batch.length === 0) queueMicrotask(flush);
     batch.push(entry);
-  });
+  };
+  if (afterSeq !== undefined) {
+    const missed = events.since(afterSeq);
+    if (missed) for (const event of missed) record(event);
+    else logger.warn("the history misses events published before it opened: more than the stream retains", { afterSeq, lastSeq: events.lastSeq() });
+  }
+  return events.subscribe("history", record);
 }
 
 export function samplesOf(run: ProbeRunEvent): ProbeSample[] {

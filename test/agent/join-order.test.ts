@@ -4,7 +4,7 @@ import { AgentSim } from "../sim/agent-sim.ts";
 
 /**
  * Complete agents over the simulated network; node-1's platform records when it opens a gossip
- * stream (the join's push/pull), opens its key-value replicas and listens for the API.
+ * stream (the join's push/pull), opens its history and key-value replicas, and listens for the API.
  */
 class RecordingSim extends AgentSim {
   readonly order: string[] = [];
@@ -15,6 +15,10 @@ class RecordingSim extends AgentSim {
     return {
       ...platform,
       openGossipNet: async (options) => recordStreams(await platform.openGossipNet(options), (to) => this.order.push(`gossip stream to ${to}`)),
+      openHistoryStore: (options) => {
+        this.order.push("history opened");
+        return platform.openHistoryStore(options);
+      },
       openKvReplicaStore: (path) => {
         this.order.push("kv replicas opened");
         return (platform.openKvReplicaStore as NonNullable<AgentPlatform["openKvReplicaStore"]>)(path);
@@ -55,12 +59,14 @@ afterEach(async () => {
 });
 
 describe("the initial join at start-up", () => {
-  test("the push/pull to an IP literal seed leaves before the rest of start-up (no lookup to wait for) and the API, which then lists the joined members", async () => {
+  test("the push/pull to an IP literal seed leaves before the history and kv open (no lookup to wait for) and before the API listens, which then lists the joined members", async () => {
     sim = new RecordingSim(41);
     const s = sim;
     await s.start(0, "master");
     const b = await s.start(1, "node", [0]);
-    expect(s.order.slice(0, 3)).toEqual([`gossip stream to ${AgentSim.ipOf(0)}`, "kv replicas opened", "api listening"]);
+    expect(s.order[0]).toBe(`gossip stream to ${AgentSim.ipOf(0)}`);
+    expect(s.order.slice(1, 4).sort()).toEqual(["api listening", "history opened", "kv replicas opened"]);
+    expect(s.order.indexOf("api listening")).toBe(3);
     expect(await s.advanceUntil(() => b.logLines.some((l) => l.includes("joined the initial cluster")), 5000, 10)).toBeGreaterThanOrEqual(0);
     const { members } = (await (await b.request("/members")).json()) as { members: { name: string; status: string }[] };
     expect(members.map((m) => `${m.name} ${m.status}`).sort()).toEqual(["node-0 alive", "node-1 alive"]);
