@@ -29,12 +29,12 @@ async function cluster(n: number, seed: number): Promise<Cluster> {
   return { sim, acked };
 }
 
-/** Accuses node-0 `times` times, each at its current incarnation: each refutation raises its awareness by one. */
-async function degrade(sim: MembershipSim, times: number): Promise<void> {
-  const node0 = sim.nodes.get("node-0")!;
+/** Accuses `name` `times` times, each at its current incarnation: each refutation raises its awareness by one. */
+async function degrade(sim: MembershipSim, times: number, name = "node-0"): Promise<void> {
+  const node = sim.nodes.get(name)!;
   for (let i = 0; i < times; i++) {
-    const incarnation = node0.membership.localNode().incarnation;
-    sim.network.injectPacket(FORGER, node0.address, encodePacket([{ type: "suspect", incarnation, node: "node-0", from: "node-1" }], { compression: false, crc: false }));
+    const incarnation = node.membership.localNode().incarnation;
+    sim.network.injectPacket(FORGER, node.address, encodePacket([{ type: "suspect", incarnation, node: name, from: "node-9" }], { compression: false, crc: false }));
     await sim.clock.advance(5);
   }
 }
@@ -75,5 +75,19 @@ describe("probe awareness", () => {
     // A TCP answer is looked at when the probe's (scaled) wait ends: 5 + 4 + 3 + 2 + 1 s.
     await sim.clock.advance(16_000);
     expect(node0.membership.health().awareness).toBe(0);
+  });
+
+  test("a kill among degraded members is seen by all as soon as two confirmations allow", async () => {
+    const { sim } = await cluster(5, 37);
+    const survivors = ["node-0", "node-1", "node-2", "node-4"];
+    for (const name of survivors) await degrade(sim, 6, name);
+    await sim.nodes.get("node-3")!.membership.shutdown();
+    const killedAt = sim.clock.monotonicMs();
+    const allDead = () => survivors.every((name) => sim.nodes.get(name)!.membership.member("node-3")?.state === "dead");
+    const took = await sim.advanceUntil(allDead, 40_000, 100);
+    // memberlist's rules with every survivor at score 6: the first failed probe ends 7 s after
+    // it starts (at most 8 s after the kill), then 4 s of suspicion with both confirmations.
+    expect(took).toBeGreaterThan(0);
+    expect(sim.clock.monotonicMs() - killedAt).toBeLessThanOrEqual(12_500);
   });
 });
