@@ -67,8 +67,10 @@ export interface MembershipConfig {
   tcpTimeoutMs: number;
 
   /**
-   * Lifeguard: the probe interval is multiplied by (awareness + 1), awareness in
-   * [0, awarenessMaxMultiplier - 1]. Higher lets an overloaded node back off further.
+   * Lifeguard: a probe waits up to the probe interval x (awareness + 1) for an answer before
+   * it suspects (probes still start every interval), awareness in
+   * [0, awarenessMaxMultiplier - 1]. Higher lets an overloaded node wait longer before it
+   * accuses a peer of what may be its own slowness.
    */
   awarenessMaxMultiplier: number;
 
