@@ -47,8 +47,8 @@ import type { AgentPlatform } from "./platform-deps.ts";
 
 /** Runs allowed at once; enough for hundreds of checks, bounded so a stuck host is not flooded. */
 const CHECK_CONCURRENCY_MAX = 32;
-/** How often the cluster view is re-read for timeline events that no message announces (staleness). */
-const CLUSTER_TICK_MS = 1000;
+/** The cluster view is first read this long after start (then on events and staleness deadlines). */
+const FIRST_CLUSTER_LOOK_MS = 1000;
 
 export interface RunningAgent {
   apiAddresses: HostPort[];
@@ -260,11 +260,9 @@ export async function startAgent(config: AgentConfig, platform: AgentPlatform, k
     // Honest start-up: the node is `unknown` until every check reported once, or until each first run could have ended.
     const startup = clock.setTimer(startupWindowMs(plan.tracked), () => health.endStartup(clock.nowMs()));
     closers.push(async () => startup.cancel());
-    let tick = clock.setTimer(CLUSTER_TICK_MS, function onTick() {
-      member.tick();
-      tick = clock.setTimer(CLUSTER_TICK_MS, onTick);
-    });
-    closers.push(async () => tick.cancel());
+    // The first look at the cluster; later ones follow events and the staleness deadline.
+    const firstLook = clock.setTimer(FIRST_CLUSTER_LOOK_MS, () => member.tick());
+    closers.push(async () => firstLook.cancel());
     for (const s of plan.skipped) logger.info("built-in check not enabled", { check: s.name, reason: s.reason });
     logger.info("agent started", {
       name: config.name,

@@ -78,7 +78,10 @@ export interface ClusterMember {
   members(): MemberInfo[];
   /** Every node with its details (`/status?details`): this node's own, and each live Satellite node's over gossip. */
   withDetails(nodes: readonly NodeStatusJson[]): Promise<NodeStatusJson[]>;
-  /** Re-reads the view for events no message announces (staleness); call about once a second. */
+  /**
+   * Re-reads the view now. Not needed on a schedule: member events, digests, local status and
+   * maintenance changes re-read it, and a timer waits for the next staleness deadline.
+   */
   tick(): void;
   /** Sends an encoded Satellite request to a member's gossip address; the reply's payload (kv/ uses it). */
   satelliteRequest(to: NetAddress, payload: Uint8Array, timeoutMs: number): Promise<Uint8Array | undefined>;
@@ -180,6 +183,20 @@ export function createClusterMember(options: ClusterMemberOptions, deps: Cluster
   });
   const tracking = createClusterTracking(name, view, deps.events);
   let pendingRefresh: Timer | undefined;
+  // Armed for the next moment time alone changes the view (a silent node becomes stale); every
+  // other change arrives as an event, so an idle cluster sets no timer here.
+  let staleTimer: Timer | undefined;
+  const refresh = (atMs: number): void => {
+    tracking.refresh(atMs);
+    staleTimer?.cancel();
+    staleTimer = undefined;
+    const staleAtMs = view.nextStaleAtMs();
+    if (staleAtMs === undefined) return;
+    staleTimer = clock.setTimer(Math.max(0, staleAtMs - clock.monotonicMs()), () => {
+      staleTimer = undefined;
+      refresh(clock.nowMs());
+    });
+  };
   serf.onEvent((event) => {
     publishSerfEvent(deps.events, event);
     if (event.type === "user") return;
@@ -195,7 +212,8 @@ export function createClusterMember(options: ClusterMemberOptions, deps: Cluster
     // is O(members) apiece, so events within a short window share one look.
     pendingRefresh ??= clock.setTimer(MEMBER_EVENT_COALESCE_MS, () => {
       pendingRefresh = undefined;
-      tracking.refresh(clock.nowMs());
+      refresh(clock.nowMs());
+      probeSync.tick();
     });
   });
   const unsubscribe = deps.events.subscribe("cluster-view", (event) => {
@@ -207,7 +225,7 @@ export function createClusterMember(options: ClusterMemberOptions, deps: Cluster
       case "NodeDegraded":
       case "NodeHealthy":
         // This node's own status changed: the cluster verdict may follow in the same instant.
-        if (event.node === name) tracking.refresh(event.ts);
+        if (event.node === name) refresh(event.ts);
         return;
       case "ProbeFailed":
       case "ProbeSucceeded":
@@ -229,8 +247,8 @@ export function createClusterMember(options: ClusterMemberOptions, deps: Cluster
         return;
       case "MaintenanceStarted":
       case "MaintenanceEnded":
-        // Muting changes the verdict: look again now rather than at the next tick.
-        tracking.refresh(event.ts);
+        // Muting changes the verdict: look again now.
+        refresh(event.ts);
         return;
       default:
         assertNever(event, "event");
@@ -244,7 +262,7 @@ export function createClusterMember(options: ClusterMemberOptions, deps: Cluster
     members,
     withDetails: (nodes) => remoteDetails.enrich(nodes, name),
     tick: () => {
-      tracking.refresh(clock.nowMs());
+      refresh(clock.nowMs());
       probeSync.tick();
     },
     setUserTags: (tags) => publisher.setUserTags(tags),
@@ -256,6 +274,7 @@ export function createClusterMember(options: ClusterMemberOptions, deps: Cluster
       probeSync.stop();
       localDetails.stop();
       pendingRefresh?.cancel();
+      staleTimer?.cancel();
     },
   };
 }

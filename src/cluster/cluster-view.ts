@@ -61,6 +61,8 @@ interface Tracked {
   /** When the member was first seen, or came back after it failed or left: staleness counts from here. */
   firstSeenMs: number;
   memberStatus: MemberState;
+  /** As of the last `facts()`: no status reported and not stale yet, so time alone will change its facts. */
+  awaitingReport: boolean;
 }
 
 /**
@@ -80,6 +82,21 @@ export class ClusterView {
     this.maintenanceWindows = maintenance;
   }
 
+  /**
+   * When (monotonic ms) the facts last read will change by time alone: the earliest moment a
+   * member that has not reported becomes stale. Undefined when none waits. Every other change
+   * comes with a member event, a digest in the tags or a local status change.
+   */
+  nextStaleAtMs(): number | undefined {
+    let earliest: number | undefined;
+    for (const t of this.tracked.values()) {
+      if (!t.awaitingReport) continue;
+      const at = t.firstSeenMs + this.deps.stalenessLimitMs;
+      if (earliest === undefined || at < earliest) earliest = at;
+    }
+    return earliest;
+  }
+
   /** Every member with what its digest says; updates staleness bookkeeping. */
   facts(): (NodeFacts & { member: MemberInfo; digest?: HealthDigest })[] {
     const now = this.deps.monotonicMs();
@@ -90,7 +107,7 @@ export class ClusterView {
     return members.map((member) => {
       let tracked = this.tracked.get(member.name);
       if (!tracked) {
-        tracked = { firstSeenMs: now, memberStatus: member.status };
+        tracked = { firstSeenMs: now, memberStatus: member.status, awaitingReport: false };
         this.tracked.set(member.name, tracked);
       }
       // A node that restarts reports `unknown` until its checks ran: give it the staleness limit again.
@@ -100,15 +117,17 @@ export class ClusterView {
       const isLocal = member.name === this.deps.localName;
       const nodeStatus: NodeStatus | undefined = isLocal ? this.deps.local().status : digest?.status === "unknown" ? undefined : digest?.status;
       const muted = maintenance?.nodeWindow(member.name) !== undefined;
+      const stale = !isLocal && nodeStatus === undefined && now - tracked.firstSeenMs >= this.deps.stalenessLimitMs;
+      tracked.awaitingReport = !isLocal && nodeStatus === undefined && !stale;
       return {
         name: member.name,
         memberStatus: member.status,
         tags: operatorTags,
         nodeStatus,
         runsSatellite: isLocal || digest !== undefined,
-        stale: !isLocal && nodeStatus === undefined && now - tracked.firstSeenMs >= this.deps.stalenessLimitMs,
+        stale,
         muted,
-        // Only asked while a window is active: the view is read every second.
+        // Only asked while a window is active: the view is read on every change.
         failing: maintenance && !muted && nodeStatus !== undefined ? this.failingChecks(member.name, isLocal, digest, maintenance) : undefined,
         member,
         digest,

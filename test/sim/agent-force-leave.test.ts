@@ -51,6 +51,8 @@ async function clusterWithKilledNode(sim: AgentSim): Promise<[SimAgent, SimAgent
   await untilStatuses(sim, (all) => all.length === 3 && all.every((s) => s.status === "running" && s.nodes?.length === 3), 30_000);
   await sim.stop("node-2", false);
   await untilStatuses(sim, (all) => all.every((s) => s.summary === "failed nodes: node-2"), 30_000);
+  // /status reads the view live; the timeline looks after member events settled (a moment later).
+  await sim.clock.advance(1000);
   return [a, b];
 }
 
