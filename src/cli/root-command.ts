@@ -2,7 +2,7 @@ import { defineCommand, type CommandDef } from "citty";
 
 /** A command of `satellite`: what the root's help says of it, and its code, loaded when a run needs it. */
 export interface LazyCommand {
-  /** Must equal the loaded command's meta.description (test/cli/lazy-commands.test.ts compares them). */
+  /** Must equal the loaded command's meta.description (test/cli/root-commands.test.ts compares them). */
   readonly description: string;
   readonly load: () => Promise<CommandDef<any>>;
 }
