@@ -4,7 +4,8 @@
  * - a bare compiled Bun program (an HTTP server answering /livez and a UDP socket): spawn -> first
  *   /livez 200, the runtime's floor;
  * - each Satellite build (default checks on): spawn -> first /livez 200, spawn -> first join packet
- *   (the first TCP connection at a fake seed given as --initial-cluster), and RSS after --idle-ms idle;
+ *   (the first TCP connection at a fake seed given as --initial-cluster), and RSS after --idle-ms idle
+ *   (meanwhile it retries the join, with backoff: the seed closes every connection unanswered);
  * - serf: spawn -> first join packet (-join to a fake seed).
  * Targets (pass/fail on the medians): /livez at most bare + 25 ms, first join at most bare + 10 ms.
  * Usage: bun bench/startup/run.ts [--runs=5] [--idle-ms=10000] [--satellite=dist/satellite[,other-build...]] [--serf=serf]
