@@ -49,6 +49,8 @@ import type { AgentPlatform } from "./platform-deps.ts";
 const CHECK_CONCURRENCY_MAX = 32;
 /** The cluster view is first read this long after start (then on events and staleness deadlines). */
 const FIRST_CLUSTER_LOOK_MS = 1000;
+/** Start-up has settled (first join, first check runs, first push/pull) this long after the start. */
+const START_UP_SETTLED_MS = 15_000;
 
 export interface RunningAgent {
   apiAddresses: HostPort[];
@@ -263,6 +265,9 @@ export async function startAgent(config: AgentConfig, platform: AgentPlatform, k
     // The first look at the cluster; later ones follow events and the staleness deadline.
     const firstLook = clock.setTimer(FIRST_CLUSTER_LOOK_MS, () => member.tick());
     closers.push(async () => firstLook.cancel());
+    // Code that ran only to start (config, planning, set-up) is compiled and held until freed.
+    const settled = clock.setTimer(Math.max(START_UP_SETTLED_MS, startupWindowMs(plan.tracked)), () => platform.releaseStartUpMemory?.());
+    closers.push(async () => settled.cancel());
     for (const s of plan.skipped) logger.info("built-in check not enabled", { check: s.name, reason: s.reason });
     logger.info("agent started", {
       name: config.name,

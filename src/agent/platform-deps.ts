@@ -97,6 +97,11 @@ export interface AgentPlatform {
   listenHttp(addresses: readonly ListenAddress[], handler: RequestHandler, options?: HttpServerOptions): Promise<RunningHttpServer>;
   /** Opens the key-value store's replicas (`<state dir>/kv.db`; SQLite in the process); in memory when absent. */
   openKvReplicaStore?(path: string): KvReplicaStore;
+  /**
+   * Frees what start-up left in memory (platform/release-start-up-memory.ts); called once, when
+   * start-up has settled. Absent: nothing to free (simulated agents).
+   */
+  releaseStartUpMemory?(): void;
   /** Where known peers are kept between runs (`<state dir>/peers.json`). */
   peerSnapshots(path: string, logger: Logger): MemberSnapshotStore;
 }

@@ -13,6 +13,7 @@ import { listenHttp } from "../platform/http-server.ts";
 import { resolveHost, resolveHostAll } from "../platform/resolve-host.ts";
 import { createSqliteHistoryStore } from "../store/sqlite/sqlite-history-store.ts";
 import { openSqliteReplicaStore } from "../kv/sqlite-replica-store.ts";
+import { releaseStartUpMemory } from "../platform/release-start-up-memory.ts";
 
 /**
  * The agent's real side effects (sockets, SQLite, processes). Loaded only by `satellite agent`
@@ -35,5 +36,6 @@ export function createAgentPlatform(log: AgentLogOptions = { level: "info", form
     openKvReplicaStore: (path) => openSqliteReplicaStore(path),
     listenHttp,
     peerSnapshots: createPeerSnapshotFile,
+    releaseStartUpMemory,
   };
 }
