@@ -135,13 +135,18 @@ const checkEntry = () =>
       return out as Omit<typeof entry, "interval" | "timeout">;
     });
 
-/** Built on each call and dropped after use: kept, its zod objects would be megabytes of heap for the agent's whole life (docs/performance.md). */
+/**
+ * Built on each call and dropped after use: kept, its zod objects would be megabytes of heap for
+ * the agent's whole life (docs/performance.md). The larger sections that default to empty sit in
+ * z.lazy: a config without them takes the default and never builds their schema (notifiers alone
+ * were a third of building this one, on every start).
+ */
 export function agentConfigSchema() {
   return z.strictObject({
     config: z.string().max(B.pathLengthMax).optional(),
     rpcAddr: z.array(hostPort(API_PORT_DEFAULT)).min(1).max(B.rpcAddrsMax).default(["127.0.0.1:7575"]),
     name: z.string().max(B.nameLengthMax).regex(/^[^\s]+$/, "no whitespace allowed").optional(),
-    tags: tags().default({ role: "master" }),
+    tags: z.lazy(tags).default({ role: "master" }),
     stateDir: z.string().min(1).max(B.pathLengthMax).default(".satellite"),
     initialCluster: z.array(peerAddress()).max(B.initialClusterMax).default([]),
     gossipAddr: hostPort(7946).default("0.0.0.0:7946"),
@@ -204,7 +209,7 @@ export function agentConfigSchema() {
     /** The key-value store (docs/kv.md): `/kv/KEY`, `satellite kv`. */
     kv: kvSchema().prefault({}),
     /** Commands run for each matching event (docs/events.md). */
-    eventHandlers: z.array(eventHandler()).max(EVENT_HANDLERS_MAX).default([]),
+    eventHandlers: z.lazy(() => z.array(eventHandler()).max(EVENT_HANDLERS_MAX)).default([]),
     eventHandlerTimeout: duration().refine((text) => (parseDurationMs(text) ?? 0) >= 100 && (parseDurationMs(text) ?? 0) <= 3_600_000, "expected a timeout from 100ms to 1h, e.g. 30s").default("30s"),
     /** Connected GET /events clients at most; one more is answered 503. */
     eventsClientsMax: z.number().int().min(1).max(100_000).default(4096),
@@ -215,17 +220,17 @@ export function agentConfigSchema() {
     /** false turns off the built-in checks; only `checks` run. */
     defaultChecks: z.boolean().default(true),
     /** A check with the name of a built-in one replaces it. */
-    checks: z.array(checkEntry()).max(B.checksMax).default([]),
+    checks: z.lazy(() => z.array(checkEntry()).max(B.checksMax)).default([]),
     /** Rules that set tags from what the host is (docs/detectors.md). */
-    detectors: detectorsSchema().default([]),
+    detectors: z.lazy(detectorsSchema).default([]),
     /** This node's values of the evaluated checks' named thresholds, one number or one per role (docs/checks.md). */
-    thresholds: thresholdsSchema().default({}),
+    thresholds: z.lazy(thresholdsSchema).default({}),
     /** Names the cluster in notifications (the `cluster` label of alerts). */
     clusterName: clusterNameSchema().optional(),
     /** Where alerts go, each sent once per cluster (docs/notifications.md). */
-    notifiers: notifiersSchema().default([]),
+    notifiers: z.lazy(notifiersSchema).default([]),
     /** Files rendered from the cluster view and the key-value store (docs/generators.md). */
-    generators: generatorsSchema().default([]),
+    generators: z.lazy(generatorsSchema).default([]),
   });
 }
 
