@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { checkerSettingsOf } from "../../src/agent/check-setup.ts";
 import { systemCheckerDeps } from "../../src/checkers/deps.ts";
-import { createCheckerKinds } from "../../src/checkers/registry.ts";
+import { createCheckerKinds } from "../../src/checkers/all-kinds.ts";
 import { agentConfigSchema } from "../../src/config/schema.ts";
 import { systemClock } from "../../src/platform/clock.ts";
 import { silentLogger } from "../../src/platform/logger.ts";

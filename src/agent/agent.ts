@@ -72,8 +72,11 @@ export interface RunningAgent {
 }
 
 export interface AgentKinds {
+  /** A kind of `names`, loaded before (`load`); undefined for any other name. */
   find: (kind: string) => CheckerKind<any> | undefined;
   names: readonly string[];
+  /** Loads the code of these kinds before `find` is asked for them; absent when every kind is loaded already. */
+  load?: (kinds: readonly string[]) => Promise<void>;
 }
 
 /** The composition root: builds every part from the config and platform, starts them, and knows how to stop them. */

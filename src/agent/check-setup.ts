@@ -65,7 +65,7 @@ function nonEmpty(value: string | undefined): string | undefined {
  */
 export async function planChecks(
   config: AgentConfig,
-  kinds: { find: (kind: string) => CheckerKind<any> | undefined; names: readonly string[] },
+  kinds: { find: (kind: string) => CheckerKind<any> | undefined; names: readonly string[]; load?: (kinds: readonly string[]) => Promise<void> },
   hostProbe: HostProbe,
   logger: Logger,
   peers?: CheckerEnvironment["peers"],
@@ -90,6 +90,7 @@ export async function planChecks(
     const defaults = await defaultChecks({ role, settings, probeHost: hostProbe });
     skipped = defaults.skipped;
     const wanted = defaults.checks.filter((c) => !configuredNames.has(c.name));
+    await kinds.load?.(wanted.map((c) => c.kind));
     const validated = validateChecks(wanted, kinds.find, kinds.names, "built-in checks", "defaultChecks");
     if (validated.problems.length > 0) throw new ConfigError(validated.problems);
     builtIn = validated.checks;

@@ -4,9 +4,7 @@ import type { CheckerKind } from "../probes/checker.ts";
 import type { CheckerDeps } from "./deps.ts";
 import { DEFAULT_SCRIPT_PATH } from "./script.ts";
 import { capText, failed, failedFrom, running } from "./_outcome.ts";
-
-/** containerd's own socket (also the CRI endpoint kubelet uses). */
-export const CONTAINERD_SOCKET = "/run/containerd/containerd.sock";
+import { CONTAINERD_SOCKET } from "./_containerd-socket.ts";
 
 export const containerdOptions = () => z.strictObject({
   /** containerd's gRPC socket. */

@@ -2,7 +2,7 @@ import { type KubeEnvironment, kubeconfigSource } from "../kube/kubeconfig-files
 import type { HostProbe } from "../platform/host-probe.ts";
 import type { CheckSpec } from "../probes/check-spec.ts";
 import type { CheckerSettings } from "../probes/checker.ts";
-import { CONTAINERD_SOCKET } from "./containerd.ts";
+import { CONTAINERD_SOCKET } from "./_containerd-socket.ts";
 
 export interface DefaultChecksInput {
   role: "master" | "node";

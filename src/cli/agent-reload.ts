@@ -9,11 +9,11 @@ import type { Logger } from "../platform/logger.ts";
  * hands it to the agent. A configuration that does not load, or whose checks cannot be built,
  * is logged problem by problem and the running one stays. Never throws.
  */
-export async function reloadAgentConfig(agent: Pick<RunningAgent, "reload">, load: () => AgentConfig, logger: Logger): Promise<boolean> {
+export async function reloadAgentConfig(agent: Pick<RunningAgent, "reload">, load: () => AgentConfig | Promise<AgentConfig>, logger: Logger): Promise<boolean> {
   logger.info("reloading the configuration (SIGHUP)");
   let next: AgentConfig;
   try {
-    next = load();
+    next = await load();
   } catch (error) {
     logRejected(error, logger);
     return false;

@@ -43,6 +43,35 @@ export interface LoadConfigInput {
 
 /** Loads flags + env + file, validates everything, and throws ConfigError listing every problem. */
 export function loadAgentConfig(input: LoadConfigInput): AgentConfig {
+  return completeAgentConfig(readAgentConfig(input), input.findKind, input.kindNames);
+}
+
+/** Where a kind's code comes from when it is loaded on first use (src/checkers/kind-catalog.ts). */
+export interface LoadableKinds {
+  readonly names: readonly string[];
+  load(kinds: Iterable<string>): Promise<void>;
+  find(kind: string): CheckerKind<any> | undefined;
+}
+
+/**
+ * As loadAgentConfig, with the code of the kinds the configured checks name loaded before they
+ * are validated: an agent loads only the kinds it runs. Same problems, same messages.
+ */
+export async function loadAgentConfigLoadingKinds(input: Omit<LoadConfigInput, "findKind" | "kindNames">, kinds: LoadableKinds): Promise<AgentConfig> {
+  const read = readAgentConfig(input);
+  await kinds.load((read.config.checks as CheckSpec[]).map((check) => check.kind));
+  return completeAgentConfig(read, (kind) => kinds.find(kind), kinds.names);
+}
+
+/** The config parsed against the schema, before its checks are validated against their kinds. */
+interface ReadConfig {
+  input: Omit<LoadConfigInput, "findKind" | "kindNames">;
+  config: ParsedAgentConfig;
+  layered: ReturnType<typeof layerConfig>;
+  file: { path: string } | undefined;
+}
+
+function readAgentConfig(input: Omit<LoadConfigInput, "findKind" | "kindNames">): ReadConfig {
   const configPath = typeof input.flags.config === "string" ? input.flags.config : input.env.SATELLITE_CONFIG;
   const file = configPath ? { path: configPath, values: readConfigFile(configPath, input.readFile) } : undefined;
   const layered = layerConfig(input.flags, input.env, file);
@@ -69,9 +98,12 @@ export function loadAgentConfig(input: LoadConfigInput): AgentConfig {
     });
     throw new ConfigError(problems);
   }
-  const config = parsed.data;
+  return { input, config: parsed.data, layered, file };
+}
+
+function completeAgentConfig({ input, config, layered, file }: ReadConfig, findKind: LoadConfigInput["findKind"], kindNames: readonly string[]): AgentConfig {
   const checkSource = describeSource(layered.sources.get("checks") ?? { kind: "default" });
-  const { checks, problems } = validateChecks(config.checks as CheckSpec[], input.findKind, input.kindNames, checkSource, "checks");
+  const { checks, problems } = validateChecks(config.checks as CheckSpec[], findKind, kindNames, checkSource, "checks");
   const generatorSource = describeSource(layered.sources.get("generators") ?? { kind: "default" });
   const generators = resolveGenerators(config.generators, input.readFile, templateBaseDir(file?.path, input.cwd), generatorSource);
   problems.push(...generators.problems);

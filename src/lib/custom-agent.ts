@@ -1,7 +1,7 @@
 import { hostname } from "node:os";
 import { startAgent, type RunningAgent } from "../agent/agent.ts";
 import type { AgentPlatform } from "../agent/platform-deps.ts";
-import { checkerKinds } from "../checkers/registry.ts";
+import { checkerKinds } from "../checkers/all-kinds.ts";
 import { createAgentPlatform } from "../cli/process-platform.ts";
 import { startChildReaper } from "../platform/child-reaper.ts";
 import { SatelliteError } from "../platform/errors.ts";

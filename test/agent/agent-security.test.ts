@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { startAgent, type RunningAgent } from "../../src/agent/agent.ts";
 import { apiServerOptions, PATHS_WITHOUT_CLIENT_CERT } from "../../src/agent/api-tls.ts";
 import type { AgentPlatform } from "../../src/agent/platform-deps.ts";
-import { checkerKinds, findCheckerKind } from "../../src/checkers/registry.ts";
+import { checkerKinds, findCheckerKind } from "../../src/checkers/all-kinds.ts";
 import type { CliDeps } from "../../src/cli/cli-deps.ts";
 import { createAgentPlatform } from "../../src/cli/process-platform.ts";
 import { runCli } from "../../src/cli/run-cli.ts";

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { z } from "zod";
 import { checkerSettingsOf, planChecks } from "../../src/agent/check-setup.ts";
-import { checkerKinds } from "../../src/checkers/registry.ts";
+import { checkerKinds } from "../../src/checkers/all-kinds.ts";
 import { loadAgentConfig } from "../../src/config/load.ts";
 import { createFakeHostProbe } from "../../src/platform/host-probe.ts";
 import { createMemoryLogger, silentLogger } from "../../src/platform/logger.ts";

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { planChecks } from "../../src/agent/check-setup.ts";
-import { checkerKinds, findCheckerKind } from "../../src/checkers/registry.ts";
+import { checkerKinds, findCheckerKind } from "../../src/checkers/all-kinds.ts";
 import { CollectorManager } from "../../src/collectors/collector-manager.ts";
 import { loadAgentConfig } from "../../src/config/load.ts";
 import { createFakeHostProbe } from "../../src/platform/host-probe.ts";

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { createDetectors } from "../../src/agent/detectors.ts";
-import { checkerKinds } from "../../src/checkers/registry.ts";
+import { checkerKinds } from "../../src/checkers/all-kinds.ts";
 import type { DetectorConfig } from "../../src/config/detectors-schema.ts";
 import { loadAgentConfig } from "../../src/config/load.ts";
 import type { AgentEvent } from "../../src/events/agent-event.ts";

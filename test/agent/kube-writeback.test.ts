@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { startAgent } from "../../src/agent/agent.ts";
 import { applyRoleFromNodeLabel } from "../../src/agent/node-role.ts";
 import type { AgentPlatform } from "../../src/agent/platform-deps.ts";
-import { checkerKinds, findCheckerKind } from "../../src/checkers/registry.ts";
+import { checkerKinds, findCheckerKind } from "../../src/checkers/all-kinds.ts";
 import { createAgentPlatform } from "../../src/cli/process-platform.ts";
 import { loadAgentConfig } from "../../src/config/load.ts";
 import { createRestKubeConnector } from "../../src/kube/rest-connector.ts";

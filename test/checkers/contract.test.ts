@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { systemCheckerDeps } from "../../src/checkers/deps.ts";
-import { createCheckerKinds } from "../../src/checkers/registry.ts";
+import { createCheckerKinds } from "../../src/checkers/all-kinds.ts";
 import { type ContractCase, runCheckerContract } from "./checker-contract.ts";
 
 const stateDir = mkdtempSync(join(tmpdir(), "satellite-contract-"));

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { currentCheckName, FORMER_BUILT_IN_NAMES } from "../../src/checkers/built-in-names.ts";
 import { defaultChecks } from "../../src/checkers/defaults.ts";
-import { findCheckerKind } from "../../src/checkers/registry.ts";
+import { findCheckerKind } from "../../src/checkers/all-kinds.ts";
 import { COMMON_CHECK_KEYS } from "../../src/probes/check-spec.ts";
 import { createFakeHostProbe, createSystemHostProbe } from "../../src/platform/host-probe.ts";
 import { testSettings } from "./_helpers.ts";

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { checkerKinds, findCheckerKind } from "../../src/checkers/registry.ts";
+import { checkerKinds, findCheckerKind } from "../../src/checkers/all-kinds.ts";
 import { configJsonSchema, DURATION_PATTERN } from "../../src/cli/config-json-schema.ts";
 import { loadAgentConfig } from "../../src/config/load.ts";
 import type { FlagValue } from "../../src/config/sources.ts";

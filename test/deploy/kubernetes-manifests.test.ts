@@ -5,7 +5,7 @@ import { parseAllDocuments } from "yaml";
 import { AGENT_FLAGS, envNameOf } from "../../src/config/agent-flags.ts";
 import { loadAgentConfig } from "../../src/config/load.ts";
 import type { FlagValue } from "../../src/config/sources.ts";
-import { checkerKinds, findCheckerKind } from "../../src/checkers/registry.ts";
+import { checkerKinds, findCheckerKind } from "../../src/checkers/all-kinds.ts";
 import { unknownFields } from "./kube-unknown-fields.ts";
 
 // The manifests are checked offline: against the Kubernetes API's JSON schemas (the validators

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { checkerKinds, findCheckerKind } from "../../src/checkers/registry.ts";
+import { checkerKinds, findCheckerKind } from "../../src/checkers/all-kinds.ts";
 import { AGENT_FLAGS, envNameOf } from "../../src/config/agent-flags.ts";
 import { loadAgentConfig } from "../../src/config/load.ts";
 

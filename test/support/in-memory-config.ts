@@ -1,4 +1,4 @@
-import { checkerKinds, findCheckerKind } from "../../src/checkers/registry.ts";
+import { checkerKinds, findCheckerKind } from "../../src/checkers/all-kinds.ts";
 import { ConfigError } from "../../src/config/config-error.ts";
 import { loadAgentConfig, type AgentConfig, type LoadConfigInput } from "../../src/config/load.ts";
 

@@ -1,8 +1,9 @@
 import { defineCommand, type ArgsDef } from "citty";
 import { startAgent } from "../../agent/agent.ts";
-import { checkerKinds, findCheckerKind } from "../../checkers/registry.ts";
+import { systemCheckerDeps } from "../../checkers/deps.ts";
+import { createCheckerKindCatalog } from "../../checkers/kind-catalog.ts";
 import { AGENT_FLAGS, envNameOf } from "../../config/agent-flags.ts";
-import { loadAgentConfig } from "../../config/load.ts";
+import { loadAgentConfigLoadingKinds } from "../../config/load.ts";
 import type { FlagValue } from "../../config/sources.ts";
 import { reloadAgentConfig } from "../agent-reload.ts";
 import { depsOf } from "../command-context.ts";
@@ -32,20 +33,13 @@ export const agentCommand = defineCommand({
       } else if (typeof value === "string" || typeof value === "boolean") typed[flag.flag] = value;
     }
     const cwd = deps.cwd();
-    const load = () =>
-      loadAgentConfig({
-        flags: typed,
-        env: deps.env,
-        readFile: deps.readFile,
-        hostname: deps.hostname,
-        cwd,
-        findKind: (kind) => findCheckerKind(kind),
-        kindNames: checkerKinds.map((k) => k.kind),
-      });
-    const config = load();
+    // Only the kinds the checks name are loaded (each kind's code is a chunk of its own).
+    const kinds = createCheckerKindCatalog(systemCheckerDeps);
+    const load = () => loadAgentConfigLoadingKinds({ flags: typed, env: deps.env, readFile: deps.readFile, hostname: deps.hostname, cwd }, kinds);
+    const config = await load();
     // --debug is the old spelling of --log-level debug.
     const platform = await deps.agentPlatform({ level: config.debug ? "debug" : config.logLevel, format: config.logFormat });
-    const agent = await startAgent(config, platform, { find: (kind) => findCheckerKind(kind), names: checkerKinds.map((k) => k.kind) });
+    const agent = await startAgent(config, platform, kinds);
     const stopReloading = deps.onReloadSignal?.(() => void reloadAgentConfig(agent, load, platform.logger));
     const reason = await Promise.race([deps.waitForStopSignal(), agent.left.then(() => "left")]);
     stopReloading?.();

@@ -1,7 +1,8 @@
 import { defineCommand } from "citty";
-import { checkerKinds, findCheckerKind } from "../../checkers/registry.ts";
+import { systemCheckerDeps } from "../../checkers/deps.ts";
+import { createCheckerKindCatalog } from "../../checkers/kind-catalog.ts";
 import { ConfigError } from "../../config/config-error.ts";
-import { loadAgentConfig } from "../../config/load.ts";
+import { type AgentConfig, loadAgentConfigLoadingKinds } from "../../config/load.ts";
 import { EXIT_USAGE } from "../cli-deps.ts";
 import { CommandExit, depsOf } from "../command-context.ts";
 import { configJsonSchema } from "../config-json-schema.ts";
@@ -13,22 +14,17 @@ const validateSubcommand = defineCommand({
     description: "Check a config file as `satellite agent --config FILE` would, without starting anything: every problem with its key; exit 0 valid, 2 invalid",
   },
   args: { ...OUTPUT_ARGS, file: { type: "positional", required: true, valueHint: "FILE", description: "The YAML or JSON config file" } },
-  run(context) {
+  async run(context) {
     const deps = depsOf(context);
     const file = context.args.file;
     const format = outputFormatOf(context.args, "table");
-    let config: ReturnType<typeof loadAgentConfig>;
+    let config: AgentConfig;
     try {
       // The file alone: flags and SATELLITE_* variables of this shell are not the agent's.
-      config = loadAgentConfig({
-        flags: { config: file },
-        env: {},
-        readFile: deps.readFile,
-        hostname: deps.hostname,
-        cwd: deps.cwd(),
-        findKind: (kind) => findCheckerKind(kind),
-        kindNames: checkerKinds.map((k) => k.kind),
-      });
+      config = await loadAgentConfigLoadingKinds(
+        { flags: { config: file }, env: {}, readFile: deps.readFile, hostname: deps.hostname, cwd: deps.cwd() },
+        createCheckerKindCatalog(systemCheckerDeps),
+      );
     } catch (error) {
       // -o json|yaml: the problems as data for an editor or CI job; otherwise the usual message on stderr.
       if (!(error instanceof ConfigError) || !isDataFormat(format)) throw error;
@@ -44,11 +40,12 @@ const validateSubcommand = defineCommand({
 const schemaSubcommand = defineCommand({
   meta: { name: "schema", description: "Print the JSON Schema of the config file (also docs/config.schema.json), for editors that check YAML and JSON as you type" },
   args: { output: OUTPUT_ARGS.output },
-  run(context) {
+  async run(context) {
     const deps = depsOf(context);
     const format = outputFormatOf(context.args, "json");
     if (format !== "json" && format !== "yaml") throw new CommandExit(EXIT_USAGE, `-o ${format}: the schema is a document; use -o json or -o yaml`);
-    deps.out(format === "json" ? `${JSON.stringify(configJsonSchema(checkerKinds), null, 2)}` : renderData("yaml", configJsonSchema(checkerKinds)));
+    const schema = configJsonSchema(await createCheckerKindCatalog(systemCheckerDeps).loadAll());
+    deps.out(format === "json" ? `${JSON.stringify(schema, null, 2)}` : renderData("yaml", schema));
     return 0;
   },
 });
