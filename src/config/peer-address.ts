@@ -1,4 +1,4 @@
-import { isIP } from "node:net";
+import { ipVersion } from "../platform/ip-literal.ts";
 
 /** A peer to join: its gossip address, and the node name when the entry gave one (the original's `name:addr`). */
 export interface PeerAddress {
@@ -29,7 +29,7 @@ export function parsePeerAddress(text: string, defaultPort: number): PeerAddress
   const bad = (what: string): string => `${quoted} ${what}; expected ${PEER_ADDRESS_FORMS}`;
   if (entry === "") return `an empty entry; expected ${PEER_ADDRESS_FORMS}`;
   if (/[\s\u0000-\u001f\u007f]/.test(entry)) return bad("has spaces or control characters");
-  if (isIP(entry) === 6) return { host: entry, port: defaultPort };
+  if (ipVersion(entry) === 6) return { host: entry, port: defaultPort };
 
   let name: string | undefined;
   let host: string;
@@ -38,7 +38,7 @@ export function parsePeerAddress(text: string, defaultPort: number): PeerAddress
     const m = BRACKETED.exec(entry);
     if (!m) return bad("has brackets that do not enclose the host (an IPv6 address: [fe80::1]:7946)");
     [, name, host = "", portText] = m;
-    if (isIP(host) !== 6) return bad(`has brackets around "${host}", which is not an IPv6 address`);
+    if (ipVersion(host) !== 6) return bad(`has brackets around "${host}", which is not an IPv6 address`);
   } else {
     const parts = entry.split(":");
     if (parts.length > 3) return bad("has too many colons (an IPv6 address goes in brackets: [fe80::1]:7946)");
@@ -54,7 +54,7 @@ export function parsePeerAddress(text: string, defaultPort: number): PeerAddress
       host = entry;
     }
     if (host === "") return bad("has no host");
-    if (isIP(host) === 0 && (!HOST_NAME.test(host) || /^[\d.]+$/.test(host))) return bad(`has "${host}" for a host, which is neither an IP address nor a DNS name`);
+    if (ipVersion(host) === 0 && (!HOST_NAME.test(host) || /^[\d.]+$/.test(host))) return bad(`has "${host}" for a host, which is neither an IP address nor a DNS name`);
   }
   if (name !== undefined && !NODE_NAME.test(name)) return bad(name === "" ? "has an empty node name before the colon" : `has "${name}" for a node name`);
   let port = defaultPort;

@@ -1,9 +1,9 @@
 import { lookup } from "node:dns/promises";
-import { isIP } from "node:net";
+import { ipVersion } from "./ip-literal.ts";
 
 /** An IP literal for `host` (names resolved by the system resolver, IPv4 preferred). */
 export async function resolveHost(host: string): Promise<string> {
-  if (isIP(host)) return host;
+  if (ipVersion(host)) return host;
   const { address } = await lookup(host, { family: 0, order: "ipv4first" });
   return address;
 }
@@ -21,10 +21,10 @@ const systemLookupAll: LookupAll = (host) => lookup(host, { all: true, family: 0
  * tried at each, as memberlist does. An IP literal is itself; rejects when nothing resolves.
  */
 export async function resolveHostAll(host: string, lookupAll: LookupAll = systemLookupAll): Promise<string[]> {
-  if (isIP(host)) return [host];
+  if (ipVersion(host)) return [host];
   const seen = new Set<string>();
   for (const { address } of await lookupAll(host)) {
-    if (isIP(address)) seen.add(address);
+    if (ipVersion(address)) seen.add(address);
     if (seen.size >= HOST_ADDRESSES_MAX) break;
   }
   if (seen.size === 0) throw new Error(`${host} resolved to no address`);
