@@ -1,3 +1,4 @@
+import { lstatSync } from "node:fs";
 import { readRegularTextFile } from "./regular-file.ts";
 import { refuseSymlink, writePrivateFileAtomic } from "./state-files.ts";
 
@@ -9,6 +10,9 @@ export const JSON_STATE_FILE_BYTES_MAX = 16 << 20;
  * that is not regular or larger than JSON_STATE_FILE_BYTES_MAX, and on malformed content.
  */
 export async function readJsonFile(path: string, what = "state file"): Promise<unknown> {
+  // Missing is the usual case (every first start reads peers.json): one lstat that throws
+  // nothing, instead of two exceptions built and described (about 4 % of an agent's start-up CPU).
+  if (!presentAt(path)) return undefined;
   refuseSymlink(path, what);
   let text: string;
   try {
@@ -18,6 +22,15 @@ export async function readJsonFile(path: string, what = "state file"): Promise<u
     throw error;
   }
   return JSON.parse(text);
+}
+
+/** Something (a dangling link included) is at `path`; true also when lstat fails otherwise, so the read says why. */
+function presentAt(path: string): boolean {
+  try {
+    return lstatSync(path, { throwIfNoEntry: false }) !== undefined;
+  } catch {
+    return true;
+  }
 }
 
 /**

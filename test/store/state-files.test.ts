@@ -121,6 +121,15 @@ describe("a state file that is a symbolic link is refused, never followed", () =
     expect(await readJsonFile(join(dir, "peers.json"))).toEqual([{ name: "b" }]);
   });
 
+  test("known peers: a missing file reads as none; a dangling link there is still refused", async () => {
+    const dir = freshDir();
+    expect(await readJsonFile(join(dir, "peers.json"))).toBeUndefined();
+    symlinkSync(join(dir, "nowhere"), join(dir, "peers.json"));
+    let message = "";
+    await readJsonFile(join(dir, "peers.json"), "known-peers file").catch((error: Error) => (message = error.message));
+    expect(message).toContain(`known-peers file ${join(dir, "peers.json")} is a symbolic link`);
+  });
+
   test.each(["influxdb-queue.lp", "influxdb-queue.lp.offset", "influxdb-queue.lp.tmp"])("InfluxDB queue: a link at %s is refused", (name) => {
     const dir = freshDir();
     const target = join(dir, "target");
