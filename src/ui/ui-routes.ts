@@ -1,6 +1,7 @@
 import { Hono, type Context } from "hono";
 import { UI_SECURITY_HEADERS } from "./security-headers.ts";
 import { UI_INDEX, type UiAsset, type UiAssetSet } from "./ui-assets.ts";
+import { acceptsGzip } from "../platform/accept-encoding.ts";
 
 /** Where the dashboard is served; `GET /` from a browser is sent here (api/browser-redirect.ts). */
 export const UI_PATH = "/ui/";
@@ -56,16 +57,5 @@ export function matchesEtag(header: string | undefined, etag: string): boolean {
   return header.split(",").some((tag) => {
     const t = tag.trim();
     return t === "*" || t === etag || t === `W/${etag}`;
-  });
-}
-
-/** Accept-Encoding names gzip (or `*`) without `q=0`. */
-export function acceptsGzip(header: string | undefined): boolean {
-  if (header === undefined) return false;
-  return header.split(",").some((part) => {
-    const [coding, ...params] = part.trim().toLowerCase().split(";");
-    if (coding?.trim() !== "gzip" && coding?.trim() !== "*") return false;
-    const q = params.map((p) => p.trim()).find((p) => p.startsWith("q="));
-    return q === undefined || Number(q.slice(2)) > 0;
   });
 }

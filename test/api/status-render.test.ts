@@ -1,5 +1,6 @@
 import { describe, expect, test } from "bun:test";
-import type { ClusterStatusJson } from "../../src/cluster/status-json.ts";
+import { gunzipSync } from "node:zlib";
+import { omitEmpty, type ClusterStatusJson } from "../../src/cluster/status-json.ts";
 import { makeApp } from "./app-fixture.ts";
 
 const running: ClusterStatusJson = { status: "running", nodes: [{ name: "n1", status: "running", probes: [{ checker: "disk-space", status: "running", detail: "" }] }], timestamp: "t1", summary: "" };
@@ -69,5 +70,31 @@ describe("/status renders", () => {
     expect(renders.pending).toHaveLength(2);
     for (const p of renders.pending) p.resolve(running);
     expect((await Promise.all(two)).map((r) => r.status)).toEqual([200, 200]);
+  });
+
+  test("a large status goes gzipped to a client that accepts it, the same JSON; others get it as it is", async () => {
+    const large: ClusterStatusJson = { ...running, nodes: Array.from({ length: 50 }, (_, i) => ({ name: `node-${i}`, status: "running", probes: [{ checker: "disk-space", status: "running", detail: `12% of /var/lib on node-${i} used` }] })) };
+    const { app } = makeApp({ statusCacheMs: 100, status: { cluster: async () => large, local: () => ({ name: "n1" }) } });
+    const plain = await app.request("/status");
+    const text = await plain.text();
+    expect(text).toBe(JSON.stringify(omitEmpty(large)));
+    expect(plain.headers.get("content-encoding")).toBeNull();
+    expect(plain.headers.get("vary")).toBe("Accept-Encoding");
+    const gzipped = await app.request("/status", { headers: { "accept-encoding": "gzip, deflate, br" } });
+    expect(gzipped.headers.get("content-encoding")).toBe("gzip");
+    expect(gzipped.headers.get("content-type")).toBe("application/json");
+    const bytes = new Uint8Array(await gzipped.arrayBuffer());
+    expect(bytes.byteLength).toBeLessThan(text.length / 4);
+    expect(new TextDecoder().decode(gunzipSync(bytes))).toBe(text);
+    const refused = await app.request("/status", { headers: { "accept-encoding": "gzip;q=0, identity" } });
+    expect(refused.headers.get("content-encoding")).toBeNull();
+    expect(await refused.text()).toBe(text);
+  });
+
+  test("a small status is sent as it is, also to a client that accepts gzip", async () => {
+    const { app } = makeApp({ statusCacheMs: 100, status: { cluster: async () => running, local: () => ({ name: "n1" }) } });
+    const response = await app.request("/status", { headers: { "accept-encoding": "gzip" } });
+    expect(response.headers.get("content-encoding")).toBeNull();
+    expect(((await response.json()) as ClusterStatusJson).status).toBe("running");
   });
 });

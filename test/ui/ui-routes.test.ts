@@ -2,7 +2,8 @@ import { describe, expect, test } from "bun:test";
 import { gunzipSync } from "node:zlib";
 import { CONTENT_SECURITY_POLICY } from "../../src/ui/security-headers.ts";
 import { prepareUiAssets } from "../../src/ui/ui-assets.ts";
-import { acceptsGzip, matchesEtag, uiRoutes } from "../../src/ui/ui-routes.ts";
+import { acceptsGzip } from "../../src/platform/accept-encoding.ts";
+import { matchesEtag, uiRoutes } from "../../src/ui/ui-routes.ts";
 
 const encoder = new TextEncoder();
 const script = "console.log('satellite');\n".repeat(50);
