@@ -14,7 +14,11 @@ export function createProcessCliDeps(): CliDeps {
     readFile: (path, bytesMax) => readRegularTextFile(path, bytesMax),
     hostname: () => hostname(),
     cwd: () => process.cwd(),
-    isTerminal: process.stdout.isTTY === true,
+    // Read when a command asks: creating process.stdout evaluates Node's stream modules, about
+    // 10 ms of CPU the agent (which never asks) would pay before its join. run-cli keeps it lazy.
+    get isTerminal() {
+      return process.stdout.isTTY === true;
+    },
     agentPlatform: async (log) => {
       const [{ createAgentPlatform }, { startChildReaper }] = await Promise.all([import("./process-platform.ts"), import("../platform/child-reaper.ts")]);
       const platform = createAgentPlatform(log);

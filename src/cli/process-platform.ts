@@ -4,6 +4,7 @@ import { systemClock } from "../platform/clock.ts";
 import { bunExec } from "../platform/exec.ts";
 import { createSystemHostProbe } from "../platform/host-probe.ts";
 import { createLineLogger } from "../platform/logger.ts";
+import { createStderrLineWriter } from "../platform/stderr-lines.ts";
 import { createSystemRandom } from "../platform/random.ts";
 import { lockStateDir } from "../platform/state-dir-lock.ts";
 import { makePrivateDir } from "../platform/state-files.ts";
@@ -23,7 +24,7 @@ export function createAgentPlatform(log: AgentLogOptions = { level: "info", form
   return {
     clock: systemClock,
     random: createSystemRandom(),
-    logger: createLineLogger({ minLevel: log.level, format: log.format, write: (line) => void process.stderr.write(`${line}\n`), nowMs: () => systemClock.nowMs() }),
+    logger: createLineLogger({ minLevel: log.level, format: log.format, write: createStderrLineWriter(), nowMs: () => systemClock.nowMs() }),
     hostProbe: createSystemHostProbe(),
     exec: bunExec,
     environment: process.env,

@@ -64,7 +64,8 @@ function unknownFlags(args: ArgsDef, rest: readonly string[]): string[] {
 /** Runs the CLI with injected args and deps; returns the exit code (main exits with it). */
 export async function runCli(rawArgs: readonly string[], cliDeps: CliDeps): Promise<ExitCode> {
   // Errors quote arguments and agents' answers: no escape sequence of theirs reaches the terminal.
-  const deps: CliDeps = { ...cliDeps, err: (text) => cliDeps.err(plainLines(text)) };
+  // Copied with its accessors: the process's isTerminal reads process.stdout only when asked.
+  const deps = Object.defineProperties({} as CliDeps, { ...Object.getOwnPropertyDescriptors(cliDeps), err: { value: (text: string) => cliDeps.err(plainLines(text)), enumerable: true } });
   let args = [...rawArgs];
   if (args[0] === "--version") {
     const { versionLine } = await import("./commands/version.ts");
