@@ -1,8 +1,8 @@
 import { resolve } from "node:path";
-import { parse as parseYaml } from "yaml";
 import type { CheckSpec } from "../probes/check-spec.ts";
 import type { CheckerKind } from "../probes/checker.ts";
 import { describeError, SatelliteError } from "../platform/errors.ts";
+import { loadYaml } from "../platform/yaml-package.ts";
 import { resolveApiTokenFile } from "./api-token-file.ts";
 import { resolveEncryptFile } from "./encrypt-file.ts";
 import { validateChecks, type ValidatedCheck } from "./check-validation.ts";
@@ -130,7 +130,7 @@ function readConfigFile(path: string, readFile: LoadConfigInput["readFile"]): Re
   }
   let value: unknown;
   try {
-    value = path.endsWith(".json") ? JSON.parse(text) : parseYaml(text);
+    value = path.endsWith(".json") ? JSON.parse(text) : loadYaml().parse(text);
   } catch (error) {
     throw new ConfigError([{ source: `config file ${path}`, path: "", message: `not valid ${path.endsWith(".json") ? "JSON" : "YAML"}: ${describeError(error).split("\n")[0]}` }]);
   }

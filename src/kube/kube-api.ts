@@ -1,6 +1,6 @@
 import type { CoreV1Event, KubeConfig, V1Deployment, V1DeploymentList, V1Node, V1NodeCondition, V1NodeList, V1PodList } from "@kubernetes/client-node";
-import { stringify } from "yaml";
 import { SatelliteError } from "../platform/errors.ts";
+import { loadYaml } from "../platform/yaml-package.ts";
 import type { HttpFetch } from "../platform/http-fetch.ts";
 import { type KubeEnvironment, kubeconfigSource, readKubeconfigFiles } from "./kubeconfig-files.ts";
 
@@ -60,7 +60,7 @@ export async function loadKubeConfig(kubeconfig: string | undefined, env: KubeEn
   const source = kubeconfigSource(kubeconfig, env);
   const from = source.kind === "files" ? source.from : "(in-cluster)";
   try {
-    if (source.kind === "files") kc.loadFromString(stringify(readKubeconfigFiles(source)));
+    if (source.kind === "files") kc.loadFromString(loadYaml().stringify(readKubeconfigFiles(source)));
     else if (env.KUBERNETES_SERVICE_HOST) kc.loadFromCluster();
     else throw new Error("no kubeconfig given, KUBECONFIG is unset and not running inside a pod (KUBERNETES_SERVICE_HOST is unset)");
   } catch (error) {

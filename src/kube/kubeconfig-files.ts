@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, isAbsolute, join } from "node:path";
-import { parse } from "yaml";
+import { loadYaml } from "../platform/yaml-package.ts";
 
 /**
  * Where the Kubernetes client configuration comes from, decided as kubectl (client-go's loading
@@ -55,7 +55,7 @@ export function readKubeconfigFiles(source: Extract<KubeconfigSource, { kind: "f
   for (const path of present) {
     let doc: unknown;
     try {
-      doc = parse(files.read(path));
+      doc = loadYaml().parse(files.read(path));
     } catch (error) {
       throw new Error(`cannot read kubeconfig ${path}: ${(error as Error).message}`);
     }

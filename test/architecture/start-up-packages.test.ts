@@ -6,7 +6,7 @@ import { join } from "node:path";
  * code costs every agent memory and start-up CPU (docs/performance.md). Each is reached through
  * import() or lazyPackage (src/platform/lazy-package.ts) from the code that needs it.
  */
-const LOADED_ON_FIRST_USE = ["nunjucks", "re2js", "nodemailer", "liquidjs", "@kubernetes/client-node", "dns-packet"];
+const LOADED_ON_FIRST_USE = ["nunjucks", "re2js", "nodemailer", "liquidjs", "@kubernetes/client-node", "dns-packet", "yaml"];
 
 test("the executable's modules load no package that only some configurations use", () => {
   const root = join(import.meta.dir, "../..");
