@@ -20,6 +20,8 @@ import { HealthSim } from "../../test/sim/health-cluster.ts";
 export interface SimulatedAgentOptions {
   nodes: number;
   probes: number;
+  /** The API's status cache; the agent's STATUS_CACHE_MS unless given. */
+  statusCacheMs?: number;
   log: (line: string) => void;
 }
 
@@ -118,7 +120,7 @@ export async function serveSimulatedAgent(options: SimulatedAgentOptions): Promi
     history: createMemoryHistoryStore({ retentionMs: 86_400_000 }),
     readiness: () => [{ name: "probes", ok: true }],
     version: { version: "bench", gitCommit: "bench", gitTreeState: "clean" },
-    statusCacheMs: STATUS_CACHE_MS,
+    statusCacheMs: options.statusCacheMs ?? STATUS_CACHE_MS,
   });
   const server = await listenHttp([{ host: "127.0.0.1", port: 0 }], (request, env) => app.fetch(request, env));
   options.log(`listening ${server.addresses[0]!.port}`);

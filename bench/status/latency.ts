@@ -14,72 +14,95 @@
  * those answers (no network time), cached for 5 s as on an agent.
  *
  * The parent runs --clients concurrent clients, each requesting back to back, for --seconds per
- * row (GET /status, then GET /status?details), and prints p50/p90/p99/max latency, requests/s,
- * body size, the agent process's CPU and RSS, and the clients' CPU. Clients and agent share the machine's cores: read the
- * figures with the load average printed beside them.
- * Usage: bun bench/status/latency.ts [--nodes=200] [--probes=24] [--clients=16] [--seconds=10]
+ * row (GET /status accepting gzip as fetch does by default, GET /status asking for the JSON as it
+ * is, GET /status?details accepting gzip), then the same against a bare Bun.serve answering the
+ * same bytes (bare-server.ts: the floor this machine and runtime allow), and prints
+ * p50/p90/p99/max latency, requests/s, the JSON's and the sent body's size, each server's CPU
+ * and RSS, and the clients' CPU. Clients are wrk when installed (--client=wrk|fetch;
+ * load-clients.ts). Clients and servers share the machine's cores: read the figures with the
+ * load average beside them, and against the bare server's of the same run.
+ * Usage: bun bench/status/latency.ts [--nodes=200] [--probes=24] [--clients=16] [--seconds=10] [--client=wrk|fetch]
  */
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { cpuSeconds } from "../support/process-cpu.ts";
-import { percentile, report, rssMiB } from "../support/report.ts";
+import { report, rssMiB } from "../support/report.ts";
+import { serveBare } from "./bare-server.ts";
+import { fetchLoad, wrkLoad } from "./load-clients.ts";
 
 const args = Object.fromEntries(process.argv.slice(2).map((a) => a.replace(/^--/, "").split("=") as [string, string]));
 const nodes = Number(args.nodes ?? 200);
 const probes = Number(args.probes ?? 24);
 const clients = Number(args.clients ?? 16);
 const seconds = Number(args.seconds ?? 10);
+const client = args.client ?? (Bun.which("wrk") ? "wrk" : "fetch");
+if (client !== "wrk" && client !== "fetch") throw new Error(`--client=${client}: use wrk or fetch`);
 
 if ("serve" in args) {
   const { serveSimulatedAgent } = await import("./latency-agent.ts");
   await serveSimulatedAgent({ nodes, probes, log: (line) => console.log(line) });
+} else if (args["serve-bare"] !== undefined) {
+  serveBare(args["serve-bare"], (line) => console.log(line));
 } else {
   await measure();
+}
+
+interface Server {
+  name: string;
+  proc: ReturnType<typeof Bun.spawn>;
+  base: string;
+}
+
+async function spawnServer(name: string, flags: string[]): Promise<Server> {
+  const proc = Bun.spawn([process.execPath, import.meta.path, ...flags], { stdout: "pipe", stderr: "inherit" });
+  try {
+    return { name, proc, base: `http://127.0.0.1:${await readPort(proc.stdout)}` };
+  } catch (error) {
+    proc.kill("SIGKILL");
+    throw error;
+  }
 }
 
 async function measure(): Promise<void> {
   const loadBefore = loadAverage();
   const setupStart = performance.now();
-  const agent = Bun.spawn([process.execPath, import.meta.path, "--serve", `--nodes=${nodes}`, `--probes=${probes}`], { stdout: "pipe", stderr: "inherit" });
+  const servers: Server[] = [];
+  const work = mkdtempSync(join(tmpdir(), "satellite-bench-status-latency-"));
   try {
-    const port = await readPort(agent.stdout);
+    const agent = await spawnServer("agent", ["--serve", `--nodes=${nodes}`, `--probes=${probes}`]);
+    servers.push(agent);
     const setupS = (performance.now() - setupStart) / 1000;
-    const base = `http://127.0.0.1:${port}`;
+    const bodyPath = join(work, "status.json");
+    writeFileSync(bodyPath, new Uint8Array(await (await fetch(`${agent.base}/status`, { headers: { "accept-encoding": "identity" } })).arrayBuffer()));
+    const bare = await spawnServer("bare Bun.serve, same bytes", [`--serve-bare=${bodyPath}`]);
+    servers.push(bare);
+    const runs: [Server, string, string][] = [
+      [agent, "/status", "gzip, deflate, br"],
+      [agent, "/status", "identity"],
+      [agent, "/status?details", "gzip, deflate, br"],
+      [bare, "/status", "gzip, deflate, br"],
+      [bare, "/status", "identity"],
+    ];
     const rows: Record<string, string | number>[] = [];
-    for (const path of ["/status", "/status?details"]) {
-      const probe = await fetch(`${base}${path}`);
+    for (const [server, path, acceptEncoding] of runs) {
+      const headers = { "accept-encoding": acceptEncoding };
+      const probe = await fetch(`${server.base}${path}`, { headers });
       const bodyBytes = (await probe.arrayBuffer()).byteLength;
-      const cpuStart = cpuSeconds(agent.pid);
-      const clientCpuStart = process.cpuUsage();
-      const { latenciesMs, wallS } = await load(`${base}${path}`, clients, seconds * 1000);
-      const cpuS = cpuSeconds(agent.pid) - cpuStart;
-      const clientCpu = process.cpuUsage(clientCpuStart);
-      const q = (p: number) => Number(percentile(latenciesMs, p).toFixed(2));
-      rows.push({ path, clients, requests: latenciesMs.length, "p50 ms": q(50), "p90 ms": q(90), "p99 ms": q(99), "max ms": Number(Math.max(...latenciesMs).toFixed(2)), "req/s": Math.round(latenciesMs.length / wallS), "body KiB": Math.round(bodyBytes / 1024), "agent CPU %": Math.round((100 * cpuS) / wallS), "agent RSS MiB": Math.round(rssMiB(agent.pid)), "clients' CPU %": Math.round((clientCpu.user + clientCpu.system) / 1e4 / wallS) });
+      const sentBytes = Number(probe.headers.get("content-length") ?? bodyBytes);
+      const cpuStart = cpuSeconds(server.proc.pid);
+      const run = { url: `${server.base}${path}`, headers, clients, durationMs: seconds * 1000 };
+      const r = client === "wrk" ? await wrkLoad(run) : await fetchLoad(run);
+      const cpuS = cpuSeconds(server.proc.pid) - cpuStart;
+      const ms = (x: number) => Number(x.toFixed(2));
+      rows.push({ server: server.name, path, "accept-encoding": acceptEncoding.split(",")[0]!, "sent as": probe.headers.get("content-encoding") ?? "identity", requests: r.requests, "p50 ms": ms(r.p50Ms), "p90 ms": ms(r.p90Ms), "p99 ms": ms(r.p99Ms), "max ms": ms(r.maxMs), "req/s": Math.round(r.requests / r.wallS), "JSON KiB": Math.round(bodyBytes / 1024), "sent KiB": Math.round(sentBytes / 1024), "server CPU %": Math.round((100 * cpuS) / r.wallS), "server RSS MiB": Math.round(rssMiB(server.proc.pid)), "clients' CPU %": Math.round((100 * r.clientCpuS) / r.wallS) });
     }
     const loadAfter = loadAverage();
-    report(`/status under load: ${clients} clients, ${nodes}-node view with ${probes} probes per node (simulated cluster, real API), ${seconds} s per row, load average ${loadBefore} -> ${loadAfter}`, rows, join(import.meta.dir, "out/latency.json"), { nodes, probes, clients, seconds, setupS: Math.round(setupS), loadAverage: [loadBefore, loadAfter] });
+    report(`/status under load: ${clients} ${client} clients back to back, ${nodes}-node view with ${probes} probes per node (simulated cluster, real API), ${seconds} s per row, load average ${loadBefore} -> ${loadAfter}`, rows, join(import.meta.dir, "out/latency.json"), { nodes, probes, clients, client, seconds, setupS: Math.round(setupS), loadAverage: [loadBefore, loadAfter] });
   } finally {
-    agent.kill("SIGKILL");
+    for (const s of servers) s.proc.kill("SIGKILL");
+    rmSync(work, { recursive: true, force: true });
   }
-}
-
-/** `clients` loops, each requesting `url` back to back until `durationMs` passed; every response's latency in ms. */
-async function load(url: string, clientCount: number, durationMs: number): Promise<{ latenciesMs: number[]; wallS: number }> {
-  const latenciesMs: number[] = [];
-  const start = performance.now();
-  const deadline = start + durationMs;
-  await Promise.all(
-    Array.from({ length: clientCount }, async () => {
-      while (performance.now() < deadline) {
-        const sent = performance.now();
-        const response = await fetch(url);
-        await response.arrayBuffer();
-        if (response.status !== 200) throw new Error(`GET ${url} answered ${response.status}: the simulated cluster should be running`);
-        latenciesMs.push(performance.now() - sent);
-      }
-    }),
-  );
-  return { latenciesMs, wallS: (performance.now() - start) / 1000 };
 }
 
 /** Reads the agent's stdout until it prints `listening PORT`; other lines (progress) are echoed. */
