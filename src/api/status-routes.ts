@@ -1,6 +1,6 @@
 import { Hono, type Context, type MiddlewareHandler, type TypedResponse } from "hono";
-import { gzipSync } from "node:zlib";
 import { acceptsGzip } from "../platform/accept-encoding.ts";
+import { loadZlib } from "../platform/zlib-package.ts";
 import { omitEmpty, type ClusterStatusJson } from "../cluster/status-json.ts";
 import type { ApiBindings, ApiDeps } from "./api-deps.ts";
 
@@ -74,7 +74,7 @@ export function statusRoutes(deps: ApiDeps) {
     const code = c.req.query("always200") !== undefined ? 200 : rendered.code;
     // The body is JSON.stringify of a ClusterStatusJson (omitEmpty drops only empty fields).
     if (rendered.body.byteLength >= GZIP_MIN_BYTES && acceptsGzip(c.req.header("accept-encoding"))) {
-      rendered.gzipped ??= new Uint8Array(gzipSync(rendered.body, { level: GZIP_LEVEL }));
+      rendered.gzipped ??= new Uint8Array(loadZlib().gzipSync(rendered.body, { level: GZIP_LEVEL }));
       return c.body(rendered.gzipped, code, { "content-type": "application/json", "content-encoding": "gzip", vary: "Accept-Encoding" }) as unknown as ClusterStatusResponse;
     }
     return c.body(rendered.body, code, { "content-type": "application/json", vary: "Accept-Encoding" }) as unknown as ClusterStatusResponse;

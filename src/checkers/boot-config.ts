@@ -1,7 +1,7 @@
-import { gunzipSync } from "node:zlib";
 import { z } from "zod";
 import type { CheckerKind } from "../probes/checker.ts";
 import type { HostFiles } from "../platform/host-files.ts";
+import { loadZlib } from "../platform/zlib-package.ts";
 import type { CheckerDeps } from "./deps.ts";
 import { describeCause, failed, running } from "./_outcome.ts";
 import { parseKernelConfig } from "./_proc.ts";
@@ -24,7 +24,7 @@ export async function readKernelConfig(files: HostFiles): Promise<{ source: stri
     if (text !== undefined) return { source, text };
   }
   const gz = await files.readBytes("/proc/config.gz");
-  if (gz) return { source: "/proc/config.gz", text: new TextDecoder().decode(gunzipSync(gz, { maxOutputLength: 16 * 1024 * 1024 })) };
+  if (gz) return { source: "/proc/config.gz", text: new TextDecoder().decode(loadZlib().gunzipSync(gz, { maxOutputLength: 16 * 1024 * 1024 })) };
   return undefined;
 }
 

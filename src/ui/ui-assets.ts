@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { gzipSync } from "node:zlib";
+import { loadZlib } from "../platform/zlib-package.ts";
 
 /**
  * The dashboard's files as the agent serves them: bytes, content type, a strong ETag per
@@ -52,7 +52,7 @@ export function prepareUiAssets(files: readonly { name: string; bytes: Uint8Arra
       immutable: file.name !== UI_INDEX && HASHED_NAME.test(file.name),
     };
     if (!asset.contentType.startsWith("image/png")) {
-      const gzipped = gzipSync(file.bytes, { level: 9 });
+      const gzipped = loadZlib().gzipSync(file.bytes, { level: 9 });
       if (gzipped.byteLength <= file.bytes.byteLength * 0.9) asset.gzip = { bytes: new Uint8Array(gzipped), etag: `"${hash}-gz"` };
     }
     assets.set(file.name, asset);
