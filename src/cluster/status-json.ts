@@ -89,17 +89,32 @@ export function rfc3339Nano(ms: number): string {
   return `${iso.slice(0, 19)}.${iso.slice(20, 23)}000000Z`;
 }
 
-/** Drops undefined, empty strings, empty arrays and empty objects, recursively, as the original's omitempty did. */
+/**
+ * Drops undefined, empty strings, empty arrays and empty objects, recursively, as the original's
+ * omitempty did. Runs on every /status render (about 5,000 probes at 200 nodes): no entry arrays,
+ * and scalars are not recursed into.
+ */
 export function omitEmpty<T>(value: T): T {
   if (Array.isArray(value)) return value.map(omitEmpty) as T;
   if (value === null || typeof value !== "object") return value;
   const out: Record<string, unknown> = {};
-  for (const [key, v] of Object.entries(value)) {
+  const source = value as Record<string, unknown>;
+  for (const key of Object.keys(source)) {
+    const v = source[key];
+    if (v === undefined || v === "") continue;
+    if (typeof v !== "object" || v === null) {
+      out[key] = v;
+      continue;
+    }
     const cleaned = omitEmpty(v);
-    if (cleaned === undefined || cleaned === "") continue;
-    if (Array.isArray(cleaned) && cleaned.length === 0) continue;
-    if (typeof cleaned === "object" && cleaned !== null && !Array.isArray(cleaned) && Object.keys(cleaned).length === 0) continue;
+    if (Array.isArray(cleaned) ? cleaned.length === 0 : !hasOwnKey(cleaned)) continue;
     out[key] = cleaned;
   }
   return out as T;
+}
+
+/** True when the object (a fresh copy made by omitEmpty: no inherited keys) has any key. */
+function hasOwnKey(value: object): boolean {
+  for (const _ in value) return true;
+  return false;
 }
