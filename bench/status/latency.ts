@@ -22,6 +22,7 @@
  * load-clients.ts). Clients and servers share the machine's cores: read the figures with the
  * load average beside them, and against the bare server's of the same run.
  * Usage: bun bench/status/latency.ts [--nodes=200] [--probes=24] [--clients=16] [--seconds=10] [--client=wrk|fetch]
+ *   [--cache-ms=N] (the API's status cache; the agent's STATUS_CACHE_MS unless given)
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -41,7 +42,7 @@ if (client !== "wrk" && client !== "fetch") throw new Error(`--client=${client}:
 
 if ("serve" in args) {
   const { serveSimulatedAgent } = await import("./latency-agent.ts");
-  await serveSimulatedAgent({ nodes, probes, log: (line) => console.log(line) });
+  await serveSimulatedAgent({ nodes, probes, statusCacheMs: args["cache-ms"] === undefined ? undefined : Number(args["cache-ms"]), log: (line) => console.log(line) });
 } else if (args["serve-bare"] !== undefined) {
   serveBare(args["serve-bare"], (line) => console.log(line));
 } else {
@@ -70,7 +71,7 @@ async function measure(): Promise<void> {
   const servers: Server[] = [];
   const work = mkdtempSync(join(tmpdir(), "satellite-bench-status-latency-"));
   try {
-    const agent = await spawnServer("agent", ["--serve", `--nodes=${nodes}`, `--probes=${probes}`]);
+    const agent = await spawnServer("agent", ["--serve", `--nodes=${nodes}`, `--probes=${probes}`, ...(args["cache-ms"] === undefined ? [] : [`--cache-ms=${args["cache-ms"]}`])]);
     servers.push(agent);
     const setupS = (performance.now() - setupStart) / 1000;
     const bodyPath = join(work, "status.json");

@@ -2,7 +2,10 @@ import type { StatusSource } from "../api/api-deps.ts";
 import type { ClusterMember } from "../cluster/cluster-member.ts";
 import type { NodeStatusJson } from "../cluster/status-json.ts";
 
-/** /status is rendered at most this often; adds at most this much to how fast a change shows. */
+/**
+ * /status is rendered at most this often (longer for a view slow to encode, up to 1 s:
+ * api/status-cache-lifetime.ts); adds at most that much to how fast a change shows.
+ */
 export const STATUS_CACHE_MS = 100;
 
 /**

@@ -2,10 +2,13 @@ import { Hono, type Context, type MiddlewareHandler, type TypedResponse } from "
 import { acceptsGzip } from "../platform/accept-encoding.ts";
 import { loadZlib } from "../platform/zlib-package.ts";
 import { omitEmpty, type ClusterStatusJson } from "../cluster/status-json.ts";
+import { statusCacheLifetimeMs } from "./status-cache-lifetime.ts";
 import type { ApiBindings, ApiDeps } from "./api-deps.ts";
 
 interface RenderedStatus {
   atMs: number;
+  /** How long it is served (status-cache-lifetime.ts: longer when it took long to encode). */
+  lifetimeMs: number;
   /** UTF-8 of the JSON text. */
   body: Uint8Array<ArrayBuffer>;
   /** The body gzipped, made for the first client of this render that accepts it. */
@@ -36,7 +39,8 @@ const statusQuery: MiddlewareHandler<ApiBindings, string, { in: { query: { detai
 
 /**
  * GET / and /status (the cluster), GET /local (this node): 200 when running, 503 otherwise.
- * The rendered cluster status is reused for `deps.statusCacheMs`, so a burst of requests
+ * The rendered cluster status is reused for `deps.statusCacheMs` (longer for a view that is slow
+ * to encode: status-cache-lifetime.ts), so a burst of requests
  * (dashboards, load balancers, scripts polling every node) costs one render, not one each;
  * requests that find it expired while a render is under way wait for that render instead of
  * starting their own (16 clients would otherwise render a 200-node view 16 times at once).
@@ -48,14 +52,17 @@ export function statusRoutes(deps: ApiDeps) {
   const inflight = new Map<boolean, Promise<RenderedStatus>>();
   const renderNow = async (details: boolean, atMs: number): Promise<RenderedStatus> => {
     const status: ClusterStatusJson = await deps.status.cluster({ details });
+    const encodeStart = deps.clock.monotonicMs();
     // Encoded once: every request served from the cache sends the same bytes.
-    return { atMs, body: utf8.encode(JSON.stringify(omitEmpty(status))), code: status.status === "running" ? 200 : 503 };
+    const body = utf8.encode(JSON.stringify(omitEmpty(status)));
+    const lifetimeMs = statusCacheLifetimeMs(cacheMs, deps.clock.monotonicMs() - encodeStart);
+    return { atMs, lifetimeMs, body, code: status.status === "running" ? 200 : 503 };
   };
   const render = (details: boolean): Promise<RenderedStatus> => {
     const now = deps.clock.monotonicMs();
     if (cacheMs <= 0) return renderNow(details, now);
     const cached = cache.get(details);
-    if (cached && now - cached.atMs < cacheMs) return Promise.resolve(cached);
+    if (cached && now - cached.atMs < cached.lifetimeMs) return Promise.resolve(cached);
     const pending = inflight.get(details);
     if (pending) return pending;
     // A failed render is not kept: the next request tries again.

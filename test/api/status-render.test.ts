@@ -1,6 +1,8 @@
 import { describe, expect, test } from "bun:test";
 import { gunzipSync } from "node:zlib";
 import { omitEmpty, type ClusterStatusJson } from "../../src/cluster/status-json.ts";
+import { statusCacheLifetimeMs } from "../../src/api/status-cache-lifetime.ts";
+import { ManualClock } from "../../src/platform/manual-clock.ts";
 import { makeApp } from "./app-fixture.ts";
 
 const running: ClusterStatusJson = { status: "running", nodes: [{ name: "n1", status: "running", probes: [{ checker: "disk-space", status: "running", detail: "" }] }], timestamp: "t1", summary: "" };
@@ -96,5 +98,30 @@ describe("/status renders", () => {
     const response = await app.request("/status", { headers: { "accept-encoding": "gzip" } });
     expect(response.headers.get("content-encoding")).toBeNull();
     expect(((await response.json()) as ClusterStatusJson).status).toBe("running");
+  });
+
+  test("a status slow to encode is served longer, so clients do not queue behind renders; a quick one for the minimum", async () => {
+    // Every reading of this clock moves it 5 ms on: encoding any status "takes" 5 ms.
+    const manual = new ManualClock();
+    let drift = 0;
+    const slowClock = Object.assign(Object.create(manual) as ManualClock, { monotonicMs: () => manual.monotonicMs() + (drift += 5) });
+    let renders = 0;
+    const { app } = makeApp({ clock: slowClock, statusCacheMs: 100, status: { cluster: async () => (renders++, running), local: () => ({ name: "n1" }) } });
+    await app.request("/status");
+    await manual.advance(500);
+    await app.request("/status");
+    expect(renders).toBe(1);
+    await manual.advance(600);
+    await app.request("/status");
+    expect(renders).toBe(2);
+  });
+});
+
+describe("how long a rendered status is served", () => {
+  test("at least the minimum, 200 times the encoding time, at most a second", () => {
+    expect(statusCacheLifetimeMs(100, 0.1)).toBe(100);
+    expect(statusCacheLifetimeMs(100, 2)).toBe(400);
+    expect(statusCacheLifetimeMs(100, 14)).toBe(1000);
+    expect(statusCacheLifetimeMs(2000, 14)).toBe(2000);
   });
 });
