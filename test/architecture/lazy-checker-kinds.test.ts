@@ -1,6 +1,6 @@
 import { expect, test } from "bun:test";
-import { readFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
+import { importsOf, repoRoot as root, staticGraph } from "./static-imports.ts";
 
 /**
  * Each kind of check is reached only through import() in its registry entry
@@ -8,27 +8,7 @@ import { dirname, join, relative } from "node:path";
  * kind: an agent evaluates and keeps only the kinds it runs (docs/performance.md). A static
  * import of a kind's module from the registry, or from anything the agent reaches, undoes that silently.
  */
-const root = join(import.meta.dir, "../..");
-const transpiler = new Bun.Transpiler({ loader: "ts" });
 const registry = "src/checkers/registry.ts";
-
-function importsOf(file: string): ReturnType<Bun.Transpiler["scanImports"]> {
-  return transpiler.scanImports(readFileSync(join(root, file), "utf8"));
-}
-
-/** Files of src/ that `entries` reach through static imports (type-only imports are erased). */
-function staticGraph(entries: readonly string[]): string[] {
-  const seen = new Set<string>();
-  const pending = entries.map((entry) => join(root, entry));
-  for (let file = pending.pop(); file !== undefined; file = pending.pop()) {
-    if (seen.has(file)) continue;
-    seen.add(file);
-    for (const imported of transpiler.scanImports(readFileSync(file, "utf8"))) {
-      if (imported.kind === "import-statement" && imported.path.startsWith(".")) pending.push(join(dirname(file), imported.path));
-    }
-  }
-  return [...seen].map((file) => relative(root, file)).sort();
-}
 
 /** The modules the registry's entries load: one per kind. */
 const kindModules = importsOf(registry)

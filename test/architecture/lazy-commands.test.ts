@@ -1,6 +1,5 @@
 import { expect, test } from "bun:test";
-import { readFileSync } from "node:fs";
-import { dirname, join, relative } from "node:path";
+import { staticGraph } from "./static-imports.ts";
 
 /**
  * Each command of `satellite` is reached only through import() (src/cli/root-command.ts), so the
@@ -8,23 +7,6 @@ import { dirname, join, relative } from "node:path";
  * client commands' code in its heap, and a client command does not evaluate the agent
  * (docs/performance.md). A static import of a command module from the entry undoes that silently.
  */
-const root = join(import.meta.dir, "../..");
-const transpiler = new Bun.Transpiler({ loader: "ts" });
-
-/** Files of src/ that `entries` reach through static imports (type-only imports are erased). */
-function staticGraph(entries: readonly string[]): string[] {
-  const seen = new Set<string>();
-  const pending = entries.map((entry) => join(root, entry));
-  for (let file = pending.pop(); file !== undefined; file = pending.pop()) {
-    if (seen.has(file)) continue;
-    seen.add(file);
-    for (const imported of transpiler.scanImports(readFileSync(file, "utf8"))) {
-      if (imported.kind === "import-statement" && imported.path.startsWith(".")) pending.push(join(dirname(file), imported.path));
-    }
-  }
-  return [...seen].map((file) => relative(root, file)).sort();
-}
-
 const commandModules = (files: readonly string[]) => files.filter((file) => file.startsWith("src/cli/commands/"));
 
 test("the entry reaches no command module statically", () => {
