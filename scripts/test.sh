@@ -36,6 +36,14 @@ deno_failed=$(grep -Eo '^deno tests: [0-9]+ passed, [0-9]+ failed' "$deno_log" |
 rm -f "$deno_log"
 passed=$(( ${passed:-0} + ${deno_passed:-0} ))
 failed=$(( ${failed:-0} + typecheck + ${deno_failed:-1} ))
+# Repeat the names of failed bun tests next to the summary, where a CI log's tail shows them.
+# Each with the last 30 lines it printed before failing.
+if grep -qE '^\(fail\) ' "$log"; then
+  echo "failed bun tests:"
+  awk '/^\((pass|skip|todo)\) / { n = 0; next }
+       /^\(fail\) / { s = n > 30 ? n - 30 : 0; for (i = s; i < n; i++) print "  " buf[i % 30]; print; n = 0; next }
+       { buf[n % 30] = $0; n++ }' "$log"
+fi
 echo "tests: ${passed:-0} passed, ${failed} failed"
 [ "$typecheck" -eq 0 ] || exit 1
 [ "$deno_status" -eq 0 ] || exit 1
