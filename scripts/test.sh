@@ -23,7 +23,9 @@ tsc --noEmit -p src/ui/app || { echo "test: typecheck of the dashboard (src/ui/a
 
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
-bun test "$@" 2>&1 | tee "$log"
+# --timeout: bunfig.toml's test timeout does not reach beforeAll/afterAll hooks, which then get
+# bun's 5 s; hooks that start etcd, serf, Alertmanager or podman can take longer on a busy host.
+bun test --timeout=60000 "$@" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 passed=$(grep -Eo '^ *[0-9]+ pass$' "$log" | tail -1 | grep -Eo '[0-9]+' || echo 0)
 failed=$(grep -Eo '^ *[0-9]+ fail$' "$log" | tail -1 | grep -Eo '[0-9]+' || echo 0)
