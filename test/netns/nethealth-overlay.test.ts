@@ -116,14 +116,14 @@ describe.skipIf(unavailable !== null)("nethealth and the overlay check in networ
     // The window is the last 10 echoes (2 s); one echo slower than the 300 ms timeout on a busy
     // host counts as lost, so wait (bounded) for a window without loss on a healthy network.
     let report = await nethealthReport(hosts[0]!);
-    await waitFor(async () => (report = await nethealthReport(hosts[0]!)).peers.every((p) => p.lossPercent === 0 && p.probesInWindow === 10 && p.rttP50Ms !== undefined), 10_000, "a full window of echoes without loss on the healthy pod network");
+    await waitFor(async () => (report = await nethealthReport(hosts[0]!)).peers.every((p) => p.lossPercent === 0 && p.probesInWindow === 10 && p.rttP50Ms !== undefined), 20_000, "a full window of echoes without loss on the healthy pod network");
     expect(report.node).toBe("h0");
     expect(report.peers.map((p) => [p.name, p.addr, p.lossPercent])).toEqual([
       ["h1", "10.213.0.2:7580", 0],
       ["h2", "10.213.0.3:7580", 0],
     ]);
     expect(report.peers.every((p) => p.rttP50Ms !== undefined && p.probesInWindow === 10)).toBe(true);
-  }, 25_000);
+  }, 30_000);
 
   test("h2's pod network cut: overlay fails on h2 for both peers and on the others for h2, gossip keeps everyone alive; restored, it passes again", async () => {
     const h2 = hosts[2]!;
