@@ -82,7 +82,10 @@ export async function runCli(rawArgs: readonly string[], cliDeps: CliDeps): Prom
   const leaf = resolved.path[resolved.path.length - 1] as CommandDef<any>;
   // A command that only groups others (`config`) runs nothing itself.
   const groupOnly = leaf === rootSummary || (leaf.subCommands !== undefined && leaf.run === undefined);
-  if (groupOnly && !wantsHelp && resolved.rest[0] !== undefined && !resolved.rest[0].startsWith("-")) {
+  // A command that runs itself and has subcommands (`checks`, `checks run`) but takes no word of
+  // its own: a word there is a subcommand that does not exist.
+  const wordIsSubcommand = groupOnly || (leaf.subCommands !== undefined && !takesPositional(leaf));
+  if (wordIsSubcommand && !wantsHelp && resolved.rest[0] !== undefined && !resolved.rest[0].startsWith("-")) {
     const named = ["satellite", ...resolved.names].join(" ");
     deps.err(`${named}: unknown command "${resolved.rest[0]}"; run \`${named} --help\` for the commands`);
     return EXIT_USAGE;
@@ -105,6 +108,10 @@ export async function runCli(rawArgs: readonly string[], cliDeps: CliDeps): Prom
   }
 }
 
+function takesPositional(command: CommandDef<any>): boolean {
+  return Object.values((command.args ?? {}) as ArgsDef).some((arg) => arg.type === "positional");
+}
+
 function reportError(label: string, error: unknown, deps: CliDeps): ExitCode {
   if (error instanceof CommandExit) {
     deps.err(`${label}: ${error.message}`);
@@ -123,7 +130,8 @@ function reportError(label: string, error: unknown, deps: CliDeps): ExitCode {
     return 1;
   }
   const message = error instanceof Error ? error.message : String(error);
-  if ((error as { code?: string }).code === "EARG") {
+  // citty's own usage errors (a subcommand or argument it refuses): no stack, exit 2.
+  if ((error as { code?: string }).code === "EARG" || (error instanceof Error && error.name === "CLIError")) {
     deps.err(`${label}: ${message}`);
     return EXIT_USAGE;
   }

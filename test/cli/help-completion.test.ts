@@ -67,6 +67,12 @@ describe("--help", () => {
     expect(await c.run("config", "frob")).toBe(2);
     expect(c.err.at(-1)).toBe('satellite config: unknown command "frob"; run `satellite config --help` for the commands');
   });
+
+  test("a command that runs itself and has subcommands names an unknown one too (checks list), without a stack", async () => {
+    const c = cliFixture();
+    expect(await c.run("checks", "list")).toBe(2);
+    expect(c.err).toEqual(['satellite checks: unknown command "list"; run `satellite checks --help` for the commands']);
+  });
 });
 
 describe("satellite completion", () => {
