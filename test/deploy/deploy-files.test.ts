@@ -127,6 +127,14 @@ describe("deploy/", () => {
     expect(service.Restart).toEqual(["on-failure"]);
   });
 
+  test("the unit, the image and npm start set the allocator's idle sweep interval (read only from the environment)", () => {
+    const service = parseUnit(readFileSync(join(root, "deploy/satellite.service"), "utf8")).Service ?? {};
+    expect(service.Environment).toEqual(["MIMALLOC_PURGE_HOLES_MIN_INTERVAL=10000"]);
+    expect(readFileSync(join(root, "deploy/Containerfile"), "utf8")).toMatch(/^ENV MIMALLOC_PURGE_HOLES_MIN_INTERVAL=10000$/m);
+    const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { scripts: Record<string, string> };
+    expect(pkg.scripts.start).toContain("MIMALLOC_PURGE_HOLES_MIN_INTERVAL=10000 ./dist/satellite agent");
+  });
+
   test("systemd-analyze security rates the unit's exposure 4.0 or lower", () => {
     const path = join(work, "satellite.service");
     writeFileSync(path, readFileSync(join(root, "deploy/satellite.service"), "utf8"));

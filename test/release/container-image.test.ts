@@ -54,6 +54,8 @@ describe.skipIf(unavailable !== null)("deploy/Containerfile", () => {
     const size = Number(podman(["image", "inspect", "--format", "{{.Size}}", image]).stdout.trim());
     // The executable is nearly all of it: the libraries add a few MB.
     expect(size - statSync(executable as string).size).toBeLessThan(8 * 1024 * 1024);
+    // The allocator reads it before the agent runs: only the image's environment can set it.
+    expect(podman(["image", "inspect", "--format", "{{json .Config.Env}}", image]).stdout).toContain("MIMALLOC_PURGE_HOLES_MIN_INTERVAL=10000");
   }, 130_000);
 
   test("runs `satellite version`", () => {
