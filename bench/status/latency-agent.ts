@@ -13,9 +13,13 @@ import { createRemoteDetails } from "../../src/cluster/remote-details.ts";
 import type { RemoteProbeView } from "../../src/cluster/remote-probe-lists.ts";
 import type { NodeStatus, Probe } from "../../src/events/health-state.ts";
 import { systemClock } from "../../src/platform/clock.ts";
+import { useAgentJitPolicy } from "../../src/platform/jit-policy.ts";
 import { listenHttp } from "../../src/platform/http-server.ts";
 import { createMemoryHistoryStore } from "../../src/store/memory-history-store.ts";
 import { HealthSim } from "../../test/sim/health-cluster.ts";
+
+// The API runs with the executable's JIT thresholds (scripts/build.ts bakes them in).
+useAgentJitPolicy();
 
 export interface SimulatedAgentOptions {
   nodes: number;
