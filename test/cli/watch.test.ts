@@ -3,12 +3,17 @@ import { parse as parseYaml } from "yaml";
 import { createLiveEvents, type LiveEvents } from "../../src/api/live-events.ts";
 import type { CliDeps } from "../../src/cli/cli-deps.ts";
 import { formatEventLine } from "../../src/cli/event-line.ts";
+import { loadRootCommand } from "../../src/cli/root-command.ts";
 import { runCli } from "../../src/cli/run-cli.ts";
 import type { AgentEventInput } from "../../src/events/agent-event.ts";
 import { createEventStream, type EventStream } from "../../src/events/event-stream.ts";
 import { silentLogger } from "../../src/platform/logger.ts";
 import { ManualClock } from "../../src/platform/manual-clock.ts";
 import { makeApp } from "../api/app-fixture.ts";
+
+// Commands load on first use (import()); the waits below count event-loop turns, so the modules
+// are evaluated before run() is called, or a slow disk makes the first run miss what it should see.
+await loadRootCommand();
 
 /** One agent "process": an app with its own event stream, as a restart would give. */
 function agentProcess(clock: ManualClock) {
@@ -73,6 +78,8 @@ function harness() {
       nextAnswer = answer;
     },
     run: (...args: string[]) => runCli(["watch", ...args], deps),
+    /** Until the watch's stream is open at the agent: what is published from then on reaches it. */
+    connected: () => until(() => (agent?.live.stats().clients ?? 0) === 1, "the watch connected"),
     interrupt: () => interrupt("SIGINT"),
   };
 }
@@ -93,7 +100,7 @@ describe("satellite watch", () => {
   test("prints each event as one line until SIGINT, then exits 0 and leaves no client behind", async () => {
     const h = harness();
     const exit = h.run();
-    await settle();
+    await h.connected();
     h.agent().stream.publish(probeFailed);
     h.agent().stream.publish({ type: "NodeFailed", node: "n2", addr: "10.0.0.2:7946", newState: "failed" });
     await until(() => h.out.length === 2, "two lines");
@@ -112,7 +119,7 @@ describe("satellite watch", () => {
   test("--json prints each event as one JSON object per line; --types is the filter", async () => {
     const h = harness();
     const exit = h.run("--json", "--types", "cluster,ProbeFailed", "--addr", "10.0.0.5:7000");
-    await settle();
+    await h.connected();
     h.agent().stream.publish({ type: "NodeAdded", node: "n3", newState: "alive" });
     const published = h.agent().stream.publish(probeFailed);
     await until(() => h.out.length === 1, "one line");
@@ -125,7 +132,7 @@ describe("satellite watch", () => {
   test("-o json is --json; -o yaml prints one YAML document per event; a bad -o exits 2", async () => {
     const h = harness();
     const exit = h.run("-o", "yaml");
-    await settle();
+    await h.connected();
     const published = h.agent().stream.publish(probeFailed);
     await until(() => h.out.length === 1, "one document");
     expect(h.out[0]).toStartWith("---\n");
@@ -135,10 +142,13 @@ describe("satellite watch", () => {
     expect(await h.run("-o", "xml")).toBe(2);
   });
 
-  test("a type the agent does not know exits 2 with the agent's reason", async () => {
+  test("an unknown type exits 2 naming --types, before asking the agent", async () => {
     const h = harness();
     expect(await h.run("--types", "probes")).toBe(2);
-    expect(h.err.join("\n")).toContain('types: "probes" is not an event kind or type');
+    expect(h.err.join("\n")).toContain('satellite watch: --types: "probes" is not an event kind or type');
+    expect(h.err.join("\n")).toContain("e.g. --types probe,NodeFailed");
+    expect(h.err.join("\n")).not.toContain("/events?");
+    expect(h.requests).toEqual([]);
   });
 
   test("exits 2 when the agent cannot be reached at start", async () => {
@@ -151,7 +161,7 @@ describe("satellite watch", () => {
   test("reconnects by itself after the agent restarts, with bounded backoff, and resumes with Last-Event-ID", async () => {
     const h = harness();
     const exit = h.run();
-    await settle();
+    await h.connected();
     for (let i = 0; i < 3; i++) h.agent().stream.publish({ ...probeFailed, probe: `p${i}` });
     await until(() => h.out.length === 3, "three lines");
     await h.stopAgent();
@@ -191,7 +201,7 @@ describe("satellite watch", () => {
       return new Response(body, { status: 200, headers: { "content-type": "text/event-stream" } });
     });
     const exit = h.run();
-    await settle();
+    await until(() => h.requests.length === 1, "the first request");
     await h.clock.advance(44_999);
     await settle();
     expect(h.err).toEqual([]);

@@ -1,4 +1,5 @@
 import { defineCommand } from "citty";
+import { parseEventFilterList } from "../../events/event-filter.ts";
 import { systemClock } from "../../platform/clock.ts";
 import { agentBaseUrl, AGENT_CONNECTION_ARGS, apiTokenOf, tlsOf } from "../agent-connection.ts";
 import { EXIT_USAGE } from "../cli-deps.ts";
@@ -25,6 +26,9 @@ export const watchCommand = defineCommand({
     const format = outputFormatOf(args, "table");
     const baseUrl = agentBaseUrl(args, deps.env);
     if (typeof baseUrl !== "string") throw new CommandExit(EXIT_USAGE, baseUrl.error);
+    // Checked here, as the agent would, so the message names the flag rather than the API's parameter.
+    const types = args.types === undefined ? undefined : parseEventFilterList(args.types);
+    if (types !== undefined && !types.ok) throw new CommandExit(EXIT_USAGE, `--types: ${types.error}; e.g. --types probe,NodeFailed`);
     const stop = new AbortController();
     void deps.waitForStopSignal().then(() => stop.abort());
     const print = (message: SseMessage) => {
