@@ -119,7 +119,7 @@ export function createClusterMember(options: ClusterMemberOptions, deps: Cluster
       probes: () => deps.health().probes,
       peers: () => (serf?.members() ?? []).map(syncPeer),
       peer: (peerName) => {
-        const m = serf?.members().find((x) => x.name === peerName);
+        const m = serf?.member(peerName);
         return m ? syncPeer(m) : undefined;
       },
       details: () => localDetails.reply(),

@@ -37,6 +37,8 @@ export interface Serf extends SerfQuerying {
   /** Stops everything and closes the net (after leave(), or instead of it for a crash-like stop). */
   shutdown(): Promise<void>;
   members(): SerfMember[];
+  /** One member by name, without listing the others (asked on every ack). */
+  member(name: string): SerfMember | undefined;
   localMember(): SerfMember;
   /** Gossips a user event to every member; throws when it exceeds the size limit. */
   userEvent(name: string, payload: Uint8Array, coalesce?: boolean): void;

@@ -238,6 +238,7 @@ export function createSerf(config: SerfConfig, deps: SerfDeps): Serf {
     },
 
     members: () => core.members.list(),
+    member: (memberName) => core.members.get(memberName),
     localMember: () => core.members.get(name) ?? { name, addr: deps.net.localAddress.ip, port: deps.net.localAddress.port, tags: { ...core.tags }, status: "alive" },
 
     userEvent(eventName, payload, coalesce = false) {
