@@ -49,7 +49,12 @@ describe.skipIf(!serfAvailable() || !existsSync(BINARY))("force-leave with the r
     await waitFor(async () => (await sat1.status("serf-2")) === "failed" && (await serfStatus(s1, "serf-2")) === "failed", 30_000, "serf-2 failed on both");
     const forced = await fetch(`${sat1.api}/force-leave`, { method: "POST", body: JSON.stringify({ node: "serf-2" }) });
     expect(await forced.json()).toEqual({ node: "serf-2", prune: false, status: "left" });
-    await waitFor(async () => (await serfStatus(s1, "serf-2")) === "left", 10_000, "serf-1 to see serf-2 left");
+    await waitFor(async () => (await serfStatus(s1, "serf-2")) === "left", 10_000, "serf-1 to see serf-2 left").catch(async (error: unknown) => {
+      // Seen once in many runs: say what each side knew, for the next look.
+      const serfLines = s1.log().split("\n").filter((line) => /serf-2|leave|intent/i.test(line)).slice(-30).join("\n");
+      console.error(`serf-1's log about serf-2:\n${serfLines}\nsat-1's members: ${JSON.stringify(await (await fetch(`${sat1.api}/members`)).json())}`);
+      throw error;
+    });
 
     // sat-2 dies; serf forces it out; sat-1 sees it left and its cluster is no longer degraded by it.
     sat2.proc.kill("SIGKILL");
