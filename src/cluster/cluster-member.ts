@@ -174,7 +174,7 @@ export function createClusterMember(options: ClusterMemberOptions, deps: Cluster
     request: (peerName, timeoutMs) => probeSync.requestDetails(peerName, timeoutMs),
     local: () => localDetails.reply(),
     askable: (peerName) => {
-      const m = members().find((x) => x.name === peerName);
+      const m = serf?.member(peerName);
       return m !== undefined && m.status === "alive" && memberDigest(m.tags) !== undefined;
     },
     timeoutMs: DETAILS_TIMEOUT_MS,
