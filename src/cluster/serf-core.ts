@@ -88,10 +88,14 @@ export class SerfCore implements Delegate, EventDelegate {
     return { implausible_ltime: r.implausible_ltime + this.eventsImplausible, invalid_name: r.invalid_name };
   }
 
-  /** Gossips an intent; the key makes a newer intent about the same node replace an older one. */
+  /**
+   * Gossips an intent. As serf's broadcasts, intents never replace one another in the queue: a
+   * join intent relayed after our force-leave must not take the leave's place (nodes that have
+   * not heard the join yet still need the leave, and its done callback means "sent").
+   */
   broadcastIntent(msg: SerfOutgoingMessage & { node: string }, onDone?: () => void): void {
     const bytes = this.deps.codec.encode(msg);
-    this.intentQueue.enqueue(bytes, bytes.length, `intent:${msg.node}`, onDone);
+    this.intentQueue.enqueue(bytes, bytes.length, undefined, onDone);
   }
 
   broadcastJoin(ltime: number): void {
@@ -144,10 +148,10 @@ export class SerfCore implements Delegate, EventDelegate {
     }
     switch (msg.type) {
       case "leave":
-        if (this.members.onLeaveIntent(msg)) this.intentQueue.enqueue(payload, payload.length, `intent:${msg.node}`);
+        if (this.members.onLeaveIntent(msg)) this.intentQueue.enqueue(payload, payload.length);
         return;
       case "join":
-        if (this.members.onJoinIntent(msg)) this.intentQueue.enqueue(payload, payload.length, `intent:${msg.node}`);
+        if (this.members.onJoinIntent(msg)) this.intentQueue.enqueue(payload, payload.length);
         return;
       case "userEvent":
         if (this.handleUserEvent(msg)) this.eventQueue.enqueue(payload, payload.length);

@@ -1,7 +1,12 @@
 import { describe, expect, test } from "bun:test";
+import { defaultSerfConfig } from "../../src/cluster/serf-config.ts";
+import { SerfCore } from "../../src/cluster/serf-core.ts";
 import { LamportClock } from "../../src/cluster/serf-lamport.ts";
 import { SerfMembers, type SerfMemberEvent } from "../../src/cluster/serf-members.ts";
+import { lanConfig } from "../../src/membership/config-presets.ts";
 import type { MemberNode } from "../../src/membership/node.ts";
+import { silentLogger } from "../../src/platform/logger.ts";
+import { jsonSerfCodec, jsonTagCodec } from "../sim/stand-in-codecs.ts";
 
 function setup() {
   const events: string[] = [];
@@ -77,5 +82,33 @@ describe("force-leave (a leave intent about another member)", () => {
     expect(members.onLeaveIntent({ ltime: 20, node: "me", prune: true })).toBe(false);
     expect(members.get("me")?.status).toBe("alive");
     expect(refutes()).toBe(1);
+  });
+});
+
+describe("intents in the broadcast queue", () => {
+  const core = () =>
+    new SerfCore({
+      config: defaultSerfConfig(lanConfig("node-0")),
+      codec: jsonSerfCodec,
+      tagCodec: jsonTagCodec,
+      logger: silentLogger,
+      nowMs: () => 0,
+      numNodes: () => 3,
+      emit: () => {},
+      isLeaving: () => false,
+      onQueued: () => {},
+    });
+  const queued = (c: SerfCore) => c.intentQueue.take(0, 65_536).items.map((bytes) => jsonSerfCodec.decode(bytes));
+
+  test("a newer join intent relayed after our force-leave does not take the leave's place (serf's broadcasts never replace each other)", () => {
+    const c = core();
+    let sent = false;
+    c.broadcastIntent({ type: "leave", ltime: 5, node: "node-2", prune: false }, () => void (sent = true));
+    c.notifyMsg(jsonSerfCodec.encode({ type: "join", ltime: 9, node: "node-2" }));
+    expect(sent).toBe(false);
+    expect(queued(c)).toEqual([
+      { type: "join", ltime: 9, node: "node-2" },
+      { type: "leave", ltime: 5, node: "node-2", prune: false },
+    ]);
   });
 });
