@@ -5,7 +5,6 @@ import { buildInfo } from "../build-info.ts";
 import { parseHostPort, type HostPort } from "../config/addresses.ts";
 import type { AgentConfig } from "../config/load.ts";
 import { SatelliteError, describeError } from "../platform/errors.ts";
-import type { RunningHttpServer } from "../platform/http-server.ts";
 import { createEventStream, type EventStream } from "../events/event-stream.ts";
 import type { CheckerKind, PeerLinkView } from "../probes/checker.ts";
 import { NodeHealth } from "../probes/node-health.ts";
@@ -15,6 +14,7 @@ import { metricsRoute } from "../metrics/index.ts";
 import { loadEmbeddedUi } from "../ui/embedded-ui.ts";
 import { UI_PATH, uiRoutes } from "../ui/ui-routes.ts";
 import { memberStatusJson } from "../cluster/cluster-view.ts";
+import { openApiListener } from "./api-listener.ts";
 import { apiServerOptions } from "./api-tls.ts";
 import { planChecks } from "./check-setup.ts";
 import { createDetectors } from "./detectors.ts";
@@ -91,8 +91,6 @@ export async function startAgent(config: AgentConfig, platform: AgentPlatform, k
   } catch (error) {
     throw new SatelliteError("STATE_DIR_UNUSABLE", `cannot create state directory ${config.stateDir}: ${describeError(error)}`, { hint: "pick a writable directory with --state-dir", cause: error });
   }
-  // Before the checks are planned and gossip tags are set: both follow the role.
-  config = await applyRoleFromNodeLabel(config, { kube: agentKubeConnector, clock, logger });
   // The epoch tells this run's event ids from the last run's (sequence numbers restart at 1).
   const events = createEventStream({ clock, logger: logger.child({ part: "events" }), epoch: Math.floor(clock.nowMs()).toString(36) });
   // One agent per state directory, taken before its files are opened; released after they closed.
@@ -110,6 +108,11 @@ export async function startAgent(config: AgentConfig, platform: AgentPlatform, k
     stateLock?.release();
   };
   try {
+    // First of all: an address in use stops the start before the join, and /livez answers from here on.
+    const api = await openApiListener(config, platform, apiOptions);
+    closers.push(() => api.stop());
+    // Before the checks are planned and gossip tags are set: both follow the role.
+    config = await applyRoleFromNodeLabel(config, { kube: agentKubeConnector, clock, logger });
     let peers: () => PeerLinkView[] = () => [];
     // Subscribed first: the detectors' first TagsChanged is logged (and kept: the history records all since seq 0).
     const stopLogging = logEvents(events, config.name, logger);
@@ -250,9 +253,9 @@ export async function startAgent(config: AgentConfig, platform: AgentPlatform, k
     };
     const metricsApp = metricsRoute(observability.metrics);
     const app = createApp(deps, [metricsApp, uiRoutes(loadEmbeddedUi)]);
-    const listen = config.rpcAddr.map((a) => parseHostPort(a, 7575) as HostPort);
-    const server: RunningHttpServer = await platform.listenHttp(listen, (request, env) => app.fetch(request, env), apiOptions);
-    closers.push(() => server.stop());
+    api.serve((request, env) => app.fetch(request, env));
+    // Stopped here in the order (closers run last first), before the parts its routes read.
+    closers.push(() => api.stop());
     // Before the server stops (closers run last first): an open /events response would hold it.
     closers.push(() => liveEvents.closeAll());
     if (config.metricsAddr) {
@@ -274,7 +277,7 @@ export async function startAgent(config: AgentConfig, platform: AgentPlatform, k
     for (const s of plan.skipped) logger.info("built-in check not enabled", { check: s.name, reason: s.reason });
     logger.info("agent started", {
       name: config.name,
-      api: server.addresses.map((a) => `${a.host}:${a.port}`).join(","),
+      api: api.addresses.map((a) => `${a.host}:${a.port}`).join(","),
       gossip: `${gossip.advertised.host}:${gossip.advertised.port}`,
       checks: plan.scheduled.length,
       stateDir: config.stateDir,
@@ -282,7 +285,7 @@ export async function startAgent(config: AgentConfig, platform: AgentPlatform, k
 
     let stopping: Promise<void> | undefined;
     return {
-      apiAddresses: server.addresses,
+      apiAddresses: api.addresses,
       gossipAddress: gossip.advertised,
       events,
       userEvent: (name, payload, coalesce) => member.serf.userEvent(name, payload, coalesce),

@@ -2,6 +2,7 @@ import { describe, expect, test } from "bun:test";
 import type { CliDeps } from "../../src/cli/cli-deps.ts";
 import { formatEventLine } from "../../src/cli/history-format.ts";
 import { runCli } from "../../src/cli/run-cli.ts";
+import { startingResponse } from "../../src/api/starting-responses.ts";
 import { makeApp } from "../api/app-fixture.ts";
 
 /** CLI deps whose fetch goes straight into an in-process app (no sockets), output captured. */
@@ -47,6 +48,16 @@ describe("satellite status", () => {
     expect(await c.run("status", "--local", "--pretty", "--addr", "10.0.0.7:7000")).toBe(1);
     expect(c.out.join("")).toBe('{\n  "name": "n1",\n  "status": "degraded"\n}');
     expect(c.urls).toEqual(["http://10.0.0.7:7000/local"]);
+  });
+
+  test("an agent still starting (503 without a status) exits 2 and says so, instead of drawing an empty cluster", async () => {
+    const starting = { request: async (path: string, init?: RequestInit) => startingResponse(new Request(`http://127.0.0.1:7575${path}`, init)) } as unknown as ReturnType<typeof makeApp>["app"];
+    for (const args of [["status"], ["status", "--local"], ["status", "-o", "table"]]) {
+      const c = cli(starting);
+      expect(await c.run(...args)).toBe(2);
+      expect(c.err.join("\n")).toContain("the agent answered 503: the agent is starting");
+      expect(c.out).toEqual([]);
+    }
   });
 
   test("exits 2 and says where it looked when the agent is unreachable", async () => {

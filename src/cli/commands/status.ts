@@ -73,7 +73,10 @@ function statusFetcher(deps: CliDeps, args: StatusArgs): () => Promise<StatusBod
   return async () => {
     const response = args.local ? await api.local.$get() : await api.status.$get({ query: args.details ? { details: "" } : {} });
     if (response.status !== 200 && response.status !== 503) throw new CommandExit(2, await describeUnexpectedAnswer(response));
-    return (await response.json()) as StatusBody;
+    const body = (await response.json()) as StatusBody | { error?: unknown; hint?: unknown };
+    // A 503 without a status is the agent still starting (api/starting-responses.ts), not a degraded cluster.
+    if (!("status" in body)) throw new CommandExit(2, `the agent answered ${response.status}: ${String(body.error ?? "no status")}${typeof body.hint === "string" ? ` (${body.hint})` : ""}`);
+    return body;
   };
 }
 
