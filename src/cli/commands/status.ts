@@ -75,8 +75,9 @@ function statusFetcher(deps: CliDeps, args: StatusArgs): () => Promise<StatusBod
     if (response.status !== 200 && response.status !== 503) throw new CommandExit(2, await describeUnexpectedAnswer(response));
     const body = (await response.json()) as StatusBody | { error?: unknown; hint?: unknown };
     // A 503 without a status is the agent still starting (api/starting-responses.ts), not a degraded cluster.
-    if (!("status" in body)) throw new CommandExit(2, `the agent answered ${response.status}: ${String(body.error ?? "no status")}${typeof body.hint === "string" ? ` (${body.hint})` : ""}`);
-    return body;
+    if ("status" in body) return body;
+    const { error, hint } = body as { error?: unknown; hint?: unknown };
+    throw new CommandExit(2, `the agent answered ${response.status}: ${String(error ?? "no status")}${typeof hint === "string" ? ` (${hint})` : ""}`);
   };
 }
 
