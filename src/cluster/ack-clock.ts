@@ -10,11 +10,39 @@ const CLOCK_TRAILER_BYTES = 12;
 const HASH_MARKER = [0x53, 0x41, 0x54, 0x48];
 const HASH_TRAILER_BYTES = 16;
 
+/**
+ * Float64 conversions go through this scratch: a DataView over the payload's own `buffer`
+ * would make the runtime give each small ack its own ArrayBuffer, on every ack.
+ */
+const scratch = new DataView(new ArrayBuffer(8));
+const scratchBytes = new Uint8Array(scratch.buffer);
+
+function putFloat64(out: Uint8Array, at: number, value: number): void {
+  scratch.setFloat64(0, value, false);
+  out.set(scratchBytes, at);
+}
+
+function getFloat64(payload: Uint8Array, at: number): number {
+  for (let i = 0; i < 8; i++) scratchBytes[i] = payload[at + i] as number;
+  return scratch.getFloat64(0, false);
+}
+
+function putUint32(out: Uint8Array, at: number, value: number): void {
+  out[at] = (value >>> 24) & 0xff;
+  out[at + 1] = (value >>> 16) & 0xff;
+  out[at + 2] = (value >>> 8) & 0xff;
+  out[at + 3] = value & 0xff;
+}
+
+function getUint32(payload: Uint8Array, at: number): number {
+  return (payload[at] as number) * 0x1000000 + (((payload[at + 1] as number) << 16) | ((payload[at + 2] as number) << 8) | (payload[at + 3] as number));
+}
+
 export function appendWallClock(payload: Uint8Array, wallMs: number): Uint8Array {
   const out = new Uint8Array(payload.length + CLOCK_TRAILER_BYTES);
   out.set(payload, 0);
   out.set(CLOCK_MARKER, payload.length);
-  new DataView(out.buffer).setFloat64(payload.length + 4, wallMs, false);
+  putFloat64(out, payload.length + 4, wallMs);
   return out;
 }
 
@@ -23,9 +51,8 @@ export function appendAckTrailer(payload: Uint8Array, wallMs: number, listHash: 
   const out = new Uint8Array(payload.length + HASH_TRAILER_BYTES);
   out.set(payload, 0);
   out.set(HASH_MARKER, payload.length);
-  const view = new DataView(out.buffer);
-  view.setFloat64(payload.length + 4, wallMs, false);
-  view.setUint32(payload.length + 12, listHash >>> 0, false);
+  putFloat64(out, payload.length + 4, wallMs);
+  putUint32(out, payload.length + 12, listHash >>> 0);
   return out;
 }
 
@@ -45,7 +72,7 @@ function trailerStart(payload: Uint8Array): { at: number; bytes: number } | unde
 export function readWallClock(payload: Uint8Array): number | undefined {
   const trailer = trailerStart(payload);
   if (!trailer) return undefined;
-  const ms = new DataView(payload.buffer, payload.byteOffset, payload.byteLength).getFloat64(trailer.at + 4, false);
+  const ms = getFloat64(payload, trailer.at + 4);
   return Number.isFinite(ms) ? ms : undefined;
 }
 
@@ -53,7 +80,7 @@ export function readWallClock(payload: Uint8Array): number | undefined {
 export function readListHash(payload: Uint8Array): number | undefined {
   const trailer = trailerStart(payload);
   if (trailer?.bytes !== HASH_TRAILER_BYTES) return undefined;
-  return new DataView(payload.buffer, payload.byteOffset, payload.byteLength).getUint32(trailer.at + 12, false);
+  return getUint32(payload, trailer.at + 12);
 }
 
 /** The payload with our trailer removed, for the coordinate decoder. */

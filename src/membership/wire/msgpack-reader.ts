@@ -21,7 +21,7 @@ export class MsgExt {
 export const MAX_MSGPACK_DEPTH = 32;
 
 export class MsgpackReader {
-  private readonly view: DataView;
+  private viewOfBuf: DataView | undefined;
   pos: number;
 
   constructor(
@@ -29,8 +29,15 @@ export class MsgpackReader {
     start = 0,
     private readonly maxDepth = MAX_MSGPACK_DEPTH,
   ) {
-    this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
     this.pos = start;
+  }
+
+  /**
+   * Only for floats and signed and 64-bit integers, which pings, acks and their headers do not
+   * carry: reading `buf.buffer` makes the runtime give a small array its own ArrayBuffer.
+   */
+  private get view(): DataView {
+    return (this.viewOfBuf ??= new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength));
   }
 
   get remaining(): number {
@@ -53,14 +60,17 @@ export class MsgpackReader {
 
   private u16(): number {
     this.need(2, "uint16");
-    const v = this.view.getUint16(this.pos);
+    const b = this.buf;
+    const v = ((b[this.pos] as number) << 8) | (b[this.pos + 1] as number);
     this.pos += 2;
     return v;
   }
 
   private u32(): number {
     this.need(4, "uint32");
-    const v = this.view.getUint32(this.pos);
+    const b = this.buf;
+    const p = this.pos;
+    const v = (b[p] as number) * 0x1000000 + (((b[p + 1] as number) << 16) | ((b[p + 2] as number) << 8) | (b[p + 3] as number));
     this.pos += 4;
     return v;
   }

@@ -14,12 +14,29 @@ export type StructField = readonly [name: string, write: ((w: MsgpackWriter) => 
 
 export class MsgpackWriter {
   private buf: Uint8Array;
-  private view: DataView;
+  private viewOfBuf: DataView | undefined;
   private len = 0;
 
   constructor(initialSize = 256) {
     this.buf = new Uint8Array(initialSize);
-    this.view = new DataView(this.buf.buffer);
+  }
+
+  /** Only for floats and signed and 64-bit integers: reading `buf.buffer` costs a small array its own ArrayBuffer. */
+  private get view(): DataView {
+    return (this.viewOfBuf ??= new DataView(this.buf.buffer));
+  }
+
+  /** Big-endian 16 (n = 2) or 32 (n = 4) bit unsigned integer at `len`; room already ensured. */
+  private putUint(v: number, n: 2 | 4): void {
+    const b = this.buf;
+    let at = this.len;
+    if (n === 4) {
+      b[at++] = (v >>> 24) & 0xff;
+      b[at++] = (v >>> 16) & 0xff;
+    }
+    b[at++] = (v >>> 8) & 0xff;
+    b[at++] = v & 0xff;
+    this.len = at;
   }
 
   get length(): number {
@@ -45,7 +62,7 @@ export class MsgpackWriter {
     const next = new Uint8Array(size);
     next.set(this.buf.subarray(0, this.len));
     this.buf = next;
-    this.view = new DataView(next.buffer);
+    this.viewOfBuf = undefined;
   }
 
   byte(b: number): this {
@@ -78,12 +95,10 @@ export class MsgpackWriter {
     this.ensure(9);
     if (v <= 0xffff) {
       this.buf[this.len++] = 0xcd;
-      this.view.setUint16(this.len, v);
-      this.len += 2;
+      this.putUint(v, 2);
     } else if (v <= 0xffffffff) {
       this.buf[this.len++] = 0xce;
-      this.view.setUint32(this.len, v);
-      this.len += 4;
+      this.putUint(v, 4);
     } else {
       this.buf[this.len++] = 0xcf;
       this.view.setBigUint64(this.len, BigInt(v));
@@ -132,12 +147,10 @@ export class MsgpackWriter {
       this.buf[this.len++] = 0xa0 | n;
     } else if (n <= 0xffff) {
       this.buf[this.len++] = 0xda;
-      this.view.setUint16(this.len, n);
-      this.len += 2;
+      this.putUint(n, 2);
     } else {
       this.buf[this.len++] = 0xdb;
-      this.view.setUint32(this.len, n);
-      this.len += 4;
+      this.putUint(n, 4);
     }
   }
 
@@ -181,12 +194,10 @@ export class MsgpackWriter {
       this.buf[this.len++] = 0x80 | n;
     } else if (n <= 0xffff) {
       this.buf[this.len++] = 0xde;
-      this.view.setUint16(this.len, n);
-      this.len += 2;
+      this.putUint(n, 2);
     } else {
       this.buf[this.len++] = 0xdf;
-      this.view.setUint32(this.len, n);
-      this.len += 4;
+      this.putUint(n, 4);
     }
     return this;
   }
@@ -197,12 +208,10 @@ export class MsgpackWriter {
       this.buf[this.len++] = 0x90 | n;
     } else if (n <= 0xffff) {
       this.buf[this.len++] = 0xdc;
-      this.view.setUint16(this.len, n);
-      this.len += 2;
+      this.putUint(n, 2);
     } else {
       this.buf[this.len++] = 0xdd;
-      this.view.setUint32(this.len, n);
-      this.len += 4;
+      this.putUint(n, 4);
     }
     return this;
   }
