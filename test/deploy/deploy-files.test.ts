@@ -127,12 +127,14 @@ describe("deploy/", () => {
     expect(service.Restart).toEqual(["on-failure"]);
   });
 
-  test("the unit, the image and npm start set the allocator's idle sweep interval (read only from the environment)", () => {
+  test("the unit, the image and npm start set the allocator's idle sweep interval and the JIT's top tier (read only from the environment)", () => {
     const service = parseUnit(readFileSync(join(root, "deploy/satellite.service"), "utf8")).Service ?? {};
-    expect(service.Environment).toEqual(["MIMALLOC_PURGE_HOLES_MIN_INTERVAL=10000"]);
-    expect(readFileSync(join(root, "deploy/Containerfile"), "utf8")).toMatch(/^ENV MIMALLOC_PURGE_HOLES_MIN_INTERVAL=10000$/m);
+    expect(service.Environment).toEqual(["MIMALLOC_PURGE_HOLES_MIN_INTERVAL=10000", "BUN_JSC_useFTLJIT=0"]);
+    const containerfile = readFileSync(join(root, "deploy/Containerfile"), "utf8");
+    expect(containerfile).toMatch(/^ENV MIMALLOC_PURGE_HOLES_MIN_INTERVAL=10000$/m);
+    expect(containerfile).toMatch(/^ENV BUN_JSC_useFTLJIT=0$/m);
     const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { scripts: Record<string, string> };
-    expect(pkg.scripts.start).toContain("MIMALLOC_PURGE_HOLES_MIN_INTERVAL=10000 ./dist/satellite agent");
+    expect(pkg.scripts.start).toContain("MIMALLOC_PURGE_HOLES_MIN_INTERVAL=10000 BUN_JSC_useFTLJIT=0 ./dist/satellite agent");
   });
 
   test("systemd-analyze security rates the unit's exposure 4.0 or lower", () => {

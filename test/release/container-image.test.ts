@@ -55,7 +55,9 @@ describe.skipIf(unavailable !== null)("deploy/Containerfile", () => {
     // The executable is nearly all of it: the libraries add a few MB.
     expect(size - statSync(executable as string).size).toBeLessThan(8 * 1024 * 1024);
     // The allocator reads it before the agent runs: only the image's environment can set it.
-    expect(podman(["image", "inspect", "--format", "{{json .Config.Env}}", image]).stdout).toContain("MIMALLOC_PURGE_HOLES_MIN_INTERVAL=10000");
+    const env = podman(["image", "inspect", "--format", "{{json .Config.Env}}", image]).stdout;
+    expect(env).toContain("MIMALLOC_PURGE_HOLES_MIN_INTERVAL=10000");
+    expect(env).toContain("BUN_JSC_useFTLJIT=0");
   }, 130_000);
 
   test("runs `satellite version`", () => {
