@@ -16,6 +16,7 @@ import { join } from "node:path";
 import { freePort } from "../../test/support/processes.ts";
 import { cpuSeconds, until } from "../support/process-cpu.ts";
 import { report } from "../support/report.ts";
+import { agentStarted } from "../support/agent-started.ts";
 
 const args = Object.fromEntries(process.argv.slice(2).map((a) => a.replace(/^--/, "").split("=") as [string, string]));
 const seconds = Number(args.seconds ?? 5);
@@ -64,7 +65,7 @@ async function startSatellite(): Promise<{ pid: number; port: number }> {
     else argv.push("--initial-cluster", `127.0.0.1:${firstGossip}`);
     const child = Bun.spawn(argv, { stdout: "ignore", stderr: "ignore" });
     children.push(child);
-    await until(async () => (await fetch(`http://127.0.0.1:${api}/livez`)).ok, 10_000, `${node.name} to answer /livez`);
+    await until(() => agentStarted(`http://127.0.0.1:${api}`), 10_000, `${node.name} to start`);
     if (i === 0) {
       firstGossip = gossip;
       dnsPort = dns;

@@ -14,6 +14,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort } from "../../test/support/processes.ts";
 import { percentile, report, rssMiB } from "../support/report.ts";
+import { agentStarted } from "../support/agent-started.ts";
 
 const args = Object.fromEntries(process.argv.slice(2).map((a) => a.replace(/^--/, "").split("=") as [string, string]));
 const clientCount = Number(args.clients ?? 1000);
@@ -112,7 +113,7 @@ const flapper = (async () => {
 
 try {
   for (let i = 0; ; i++) {
-    if ((await fetch(`http://127.0.0.1:${port}/livez`).catch(() => undefined))?.ok) break;
+    if (await agentStarted(`http://127.0.0.1:${port}`)) break;
     if (i > 200) throw new Error("the agent did not start");
     await sleep(50);
   }

@@ -6,6 +6,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { freePort } from "../../test/support/processes.ts";
 import { percentile, rssMiB } from "../support/report.ts";
+import { agentStarted } from "../support/agent-started.ts";
 
 export interface FuzzAgent {
   name: string;
@@ -28,9 +29,9 @@ export async function startAgent(binary: string, work: string, name: string, opt
   const proc = Bun.spawn(argv, { stdout: "ignore", stderr: Bun.file(join(work, `${name}.log`)) });
   const agent = { name, gossipPort, api: `http://127.0.0.1:${apiPort}`, proc };
   const started = performance.now();
-  while (!(await fetch(`${agent.api}/livez`).then((r) => r.ok, () => false))) {
+  while (!(await agentStarted(agent.api))) {
     if (proc.exitCode !== null) throw new Error(`${name} exited with ${proc.exitCode} at start (log: ${join(work, `${name}.log`)})`);
-    if (performance.now() - started > 20_000) throw new Error(`${name} did not answer /livez within 20 s`);
+    if (performance.now() - started > 20_000) throw new Error(`${name} did not start within 20 s`);
     await Bun.sleep(50);
   }
   return agent;

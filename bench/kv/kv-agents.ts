@@ -2,6 +2,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { freePort } from "../../test/support/processes.ts";
 import { until } from "../support/process-cpu.ts";
+import { agentStarted } from "../support/agent-started.ts";
 
 /**
  * A cluster of real agents (the compiled binary) on loopback for the key-value bench: each on
@@ -34,7 +35,7 @@ export async function startAgents(binary: string, work: string, count: number, k
       children.push(child);
       apis.push(`http://127.0.0.1:${api}`);
       if (i === 0) firstGossip = gossip;
-      await until(async () => (await fetch(`http://127.0.0.1:${api}/livez`)).ok, 15_000, `${name} to answer /livez`);
+      await until(() => agentStarted(`http://127.0.0.1:${api}`), 15_000, `${name} to start`);
     }
     for (const api of apis) {
       await until(

@@ -18,6 +18,7 @@ import { join } from "node:path";
 import { freePort } from "../../test/support/processes.ts";
 import { cpuSeconds, until } from "../support/process-cpu.ts";
 import { report } from "../support/report.ts";
+import { agentStarted } from "../support/agent-started.ts";
 
 const args = Object.fromEntries(process.argv.slice(2).map((a) => a.replace(/^--/, "").split("=") as [string, string]));
 const seconds = Number(args.seconds ?? 2);
@@ -77,7 +78,7 @@ async function startSatellite(): Promise<Daemon> {
     const text = await (await fetch(`http://127.0.0.1:${api}/metrics`)).text();
     return Number(/satellite_statsd_lines_total\{protocol="statsd"\} (\d+)/.exec(text)?.[1] ?? 0);
   };
-  await until(async () => (await fetch(`http://127.0.0.1:${api}/livez`)).ok, 10_000, "the agent to answer /livez");
+  await until(() => agentStarted(`http://127.0.0.1:${api}`), 10_000, "the agent to start");
   return { name: "satellite", pid: child.pid, port, received };
 }
 

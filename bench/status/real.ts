@@ -11,6 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort } from "../../test/wire/serf-agent.ts";
 import { percentile, report } from "../support/report.ts";
+import { agentStarted } from "../support/agent-started.ts";
 
 const args = Object.fromEntries(process.argv.slice(2).map((a) => a.replace(/^--/, "").split("=") as [string, string]));
 const satellites = Number(args.satellites ?? 5);
@@ -62,7 +63,7 @@ try {
     const proc = Bun.spawn([binary, "agent", "--name", `sat-${i}`, "--tags", i === 0 ? "role:master" : "role:node", "--rpc-addr", `127.0.0.1:${api}`, "--gossip-addr", `127.0.0.1:${gossip}`, "--state-dir", join(work, `state-${i}`), "--config", config, ...seed], { stdout: "ignore", stderr: "ignore" });
     procs.push(proc);
     agents.push({ name: `sat-${i}`, api: `http://127.0.0.1:${api}`, gossip, proc, target, targetPort });
-    await until(async () => (await fetch(`http://127.0.0.1:${api}/livez`)).ok, 10_000, `sat-${i} /livez`);
+    await until(() => agentStarted(`http://127.0.0.1:${api}`), 10_000, `sat-${i} to start`);
   }
   // serf agents fill the cluster up to `members`.
   for (let i = satellites; i < members; i++) {

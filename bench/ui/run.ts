@@ -14,6 +14,7 @@ import { freePort, waitFor } from "../../test/support/processes.ts";
 import { launchBrowser } from "../../test/ui/browser.ts";
 import { median, percentile, report, rssMiB } from "../support/report.ts";
 import { startStubCluster } from "./stub-cluster.ts";
+import { agentStarted } from "../support/agent-started.ts";
 
 // The callbacks given to page.evaluate / waitForFunction run in the page, not here: its DOM
 // globals, declared for this module only (the project's types are Bun's, not the DOM's).
@@ -88,7 +89,7 @@ const measure = async (label: string) => {
 };
 const agentRows: { label: string; cpuPercent: number; rssMiB: number; rssMaxMiB: number }[] = [];
 try {
-  await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/livez`).catch(() => undefined))?.status === 200, 10_000, "the agent's /livez");
+  await waitFor(() => agentStarted(`http://127.0.0.1:${port}`), 10_000, "the agent to start");
   await Bun.sleep(3000);
   agentRows.push(await measure("no dashboard"));
   const contexts = [];

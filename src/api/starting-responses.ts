@@ -6,6 +6,12 @@
  */
 const RETRY_AFTER_S = "1";
 
+/**
+ * Marks an answer as the start's, not a route's: a client may wait and ask again (the CLI does,
+ * for a bounded time), and a script can tell "starting" from a 503 of the running agent.
+ */
+export const STARTING_HEADER = "x-satellite-starting";
+
 export function startingResponse(request: Request): Response {
   const path = new URL(request.url).pathname;
   const method = request.method;
@@ -14,7 +20,7 @@ export function startingResponse(request: Request): Response {
   if (path === "/readyz") {
     const verbose = new URL(request.url).searchParams.has("verbose");
     const body = verbose ? "[-]agent failed: starting (checks, gossip and the history are being set up)\nreadyz check failed\n" : "not ready";
-    return new Response(method === "HEAD" ? null : body, { status: 503, headers: { "content-type": "text/plain; charset=UTF-8", "retry-after": RETRY_AFTER_S } });
+    return new Response(method === "HEAD" ? null : body, { status: 503, headers: { "content-type": "text/plain; charset=UTF-8", "retry-after": RETRY_AFTER_S, [STARTING_HEADER]: "1" } });
   }
   return startingError(path);
 }
@@ -22,6 +28,6 @@ export function startingResponse(request: Request): Response {
 function startingError(path: string): Response {
   return Response.json(
     { error: `the agent is starting: ${path} answers once its checks, gossip and history are set up`, hint: "retry in a second; /livez already answers and /readyz says when everything works" },
-    { status: 503, headers: { "retry-after": RETRY_AFTER_S } },
+    { status: 503, headers: { "retry-after": RETRY_AFTER_S, [STARTING_HEADER]: "1" } },
   );
 }

@@ -1,5 +1,6 @@
 import { hc } from "hono/client";
 import type { AppType } from "../api/create-app.ts";
+import { STARTING_HEADER } from "../api/starting-responses.ts";
 import { SatelliteError, describeError } from "../platform/errors.ts";
 import type { TlsMaterial } from "../platform/http-fetch.ts";
 
@@ -33,7 +34,13 @@ export interface AgentApiOptions {
   tls?: TlsMaterial;
   /** Bound on the whole call, answer body included. */
   timeoutMs: number;
+  /** Waits between asks while the agent is starting (tests inject their own). */
+  sleep?: (ms: number) => Promise<void>;
 }
+
+/** How long a call waits for an agent that answers "starting" (it binds its API first thing), and how often it asks. */
+export const STARTING_WAIT_MAX_MS = 10_000;
+const STARTING_RETRY_MS = 200;
 
 /**
  * The typed client of the agent at `baseUrl`, sending through `fetchFn` (Bun's fetch, or a
@@ -41,12 +48,21 @@ export interface AgentApiOptions {
  * AgentRefusedError, so no command can mistake a refusal for an answer.
  */
 export function createAgentApi(fetchFn: typeof fetch, baseUrl: string, options: AgentApiOptions): AgentApi {
-  const agentFetch = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
-    let response: Response;
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const askOnce = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
     try {
-      response = await fetchFn(input, { ...init, signal: AbortSignal.timeout(options.timeoutMs), ...(options.tls ? { tls: options.tls } : {}) });
+      return await fetchFn(input, { ...init, signal: AbortSignal.timeout(options.timeoutMs), ...(options.tls ? { tls: options.tls } : {}) });
     } catch (error) {
       throw new AgentUnreachableError(baseUrl, error);
+    }
+  };
+  const agentFetch = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
+    let response = await askOnce(input, init);
+    // An agent still starting changed nothing: asking again (the same body) is safe.
+    for (let waited = 0; response.status === 503 && response.headers.has(STARTING_HEADER) && waited < STARTING_WAIT_MAX_MS; waited += STARTING_RETRY_MS) {
+      await response.body?.cancel();
+      await sleep(STARTING_RETRY_MS);
+      response = await askOnce(input, init);
     }
     if (response.status === 403) {
       const { error, hint } = await errorAnswerOf(response);

@@ -6,7 +6,7 @@ import { startingResponse } from "../../src/api/starting-responses.ts";
 import { makeApp } from "../api/app-fixture.ts";
 
 /** CLI deps whose fetch goes straight into an in-process app (no sockets), output captured. */
-function cli(app?: ReturnType<typeof makeApp>["app"]) {
+function cli(app?: ReturnType<typeof makeApp>["app"], onTimer?: (delayMs: number) => void) {
   const out: string[] = [];
   const err: string[] = [];
   const urls: string[] = [];
@@ -25,6 +25,8 @@ function cli(app?: ReturnType<typeof makeApp>["app"]) {
     },
     hostname: () => "h",
     cwd: () => "/work",
+    // Timers fire at once, each recorded: the waits for a starting agent are counted, not slept.
+    clock: onTimer ? { nowMs: () => 0, monotonicMs: () => 0, setTimer: (ms, fn) => (onTimer(ms), queueMicrotask(fn), { cancel() {} }) } : undefined,
     agentPlatform: () => {
       throw new Error("not in this test");
     },
@@ -50,11 +52,23 @@ describe("satellite status", () => {
     expect(c.urls).toEqual(["http://10.0.0.7:7000/local"]);
   });
 
-  test("an agent still starting (503 without a status) exits 2 and says so, instead of drawing an empty cluster", async () => {
-    const starting = { request: async (path: string, init?: RequestInit) => startingResponse(new Request(`http://127.0.0.1:7575${path}`, init)) } as unknown as ReturnType<typeof makeApp>["app"];
+  test("an agent still starting: status asks again every 200 ms, answers once the agent has started, and gives up after 10 s saying the agent is starting", async () => {
+    const real = makeApp().app;
+    let startingAnswers = 3;
+    const waits: number[] = [];
+    const agent = {
+      request: async (path: string, init?: RequestInit, env?: unknown) => (startingAnswers-- > 0 ? startingResponse(new Request(`http://127.0.0.1:7575${path}`, init)) : real.request(path, init, env as never)),
+    } as unknown as ReturnType<typeof makeApp>["app"];
+    const waiting = cli(agent, (ms) => void waits.push(ms));
+    expect(await waiting.run("status")).toBe(0);
+    expect(JSON.parse(waiting.out.join(""))).toMatchObject({ status: "running" });
+    expect(waits).toEqual([200, 200, 200]);
     for (const args of [["status"], ["status", "--local"], ["status", "-o", "table"]]) {
-      const c = cli(starting);
+      startingAnswers = Number.POSITIVE_INFINITY;
+      waits.length = 0;
+      const c = cli(agent, (ms) => void waits.push(ms));
       expect(await c.run(...args)).toBe(2);
+      expect(waits.reduce((a, b) => a + b, 0)).toBe(10_000);
       expect(c.err.join("\n")).toContain("the agent answered 503: the agent is starting");
       expect(c.out).toEqual([]);
     }

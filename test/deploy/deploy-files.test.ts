@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, test } from "bun:test";
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "yaml";
@@ -15,6 +15,8 @@ interface CloudConfig {
 
 const cloudConfig = () => parse(readFileSync(join(root, "deploy/cloud-init.yaml"), "utf8")) as CloudConfig;
 const KEY_FILE = "/etc/satellite/gossip.key";
+/** What the unit, the image and npm start put in the agent's environment (docs/performance.md, "Knobs, measured"). */
+const DEPLOYED_ENVIRONMENT = ["MIMALLOC_PURGE_HOLES_MIN_INTERVAL=10000", "BUN_JSC_useFTLJIT=0", "BUN_JSC_useWarmUpMarkedBlocks=0"];
 /** What `satellite keygen` prints. */
 const KEY_SHAPE = /^[A-Za-z0-9+/]{43}=$/;
 
@@ -129,12 +131,22 @@ describe("deploy/", () => {
 
   test("the unit, the image and npm start set the allocator's idle sweep interval and the JIT's top tier (read only from the environment)", () => {
     const service = parseUnit(readFileSync(join(root, "deploy/satellite.service"), "utf8")).Service ?? {};
-    expect(service.Environment).toEqual(["MIMALLOC_PURGE_HOLES_MIN_INTERVAL=10000", "BUN_JSC_useFTLJIT=0"]);
+    expect(service.Environment).toEqual(DEPLOYED_ENVIRONMENT);
     const containerfile = readFileSync(join(root, "deploy/Containerfile"), "utf8");
-    expect(containerfile).toMatch(/^ENV MIMALLOC_PURGE_HOLES_MIN_INTERVAL=10000$/m);
-    expect(containerfile).toMatch(/^ENV BUN_JSC_useFTLJIT=0$/m);
+    for (const pair of DEPLOYED_ENVIRONMENT) expect(containerfile).toMatch(new RegExp(`^ENV ${pair}$`, "m"));
     const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { scripts: Record<string, string> };
-    expect(pkg.scripts.start).toContain("MIMALLOC_PURGE_HOLES_MIN_INTERVAL=10000 BUN_JSC_useFTLJIT=0 ./dist/satellite agent");
+    expect(pkg.scripts.start).toContain(`${DEPLOYED_ENVIRONMENT.join(" ")} ./dist/satellite agent`);
+  });
+
+  // The runtime refuses to start on a JavaScriptCore option it does not know: a Bun upgrade that
+  // drops one must fail here, not on every node.
+  test.skipIf(!existsSync(join(root, "dist/satellite")))("the executable starts with the deployed environment", () => {
+    const env = Object.fromEntries(DEPLOYED_ENVIRONMENT.map((pair) => pair.split("=") as [string, string]));
+    const run = Bun.spawnSync([join(root, "dist/satellite"), "version"], { env: { ...process.env, ...env } });
+    expect(run.stderr.toString()).toBe("");
+    expect(run.exitCode).toBe(0);
+    const invalid = Bun.spawnSync([join(root, "dist/satellite"), "version"], { env: { ...process.env, BUN_JSC_noSuchOption: "0" } });
+    expect(invalid.exitCode).not.toBe(0);
   });
 
   test("systemd-analyze security rates the unit's exposure 4.0 or lower", () => {

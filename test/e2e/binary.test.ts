@@ -2,7 +2,7 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { freePort, waitFor } from "../support/processes.ts";
+import { freePort, waitFor, waitForAgentStarted } from "../support/processes.ts";
 
 /** Runs the compiled dist/satellite as an operator would (scripts/test.sh builds it first). */
 const BINARY = join(import.meta.dir, "../../dist/satellite");
@@ -27,7 +27,7 @@ describe.skipIf(!existsSync(BINARY))("dist/satellite end to end", () => {
     });
     try {
       const base = `http://127.0.0.1:${port}`;
-      await waitFor(async () => (await fetch(`${base}/livez`).catch(() => undefined))?.status === 200, 10_000, "the agent's /livez");
+      await waitForAgentStarted(`${base}`, 10_000, "the agent to start");
       await waitFor(async () => {
         const body = (await (await fetch(`${base}/status`)).json()) as { nodes?: { status?: string; probes?: { checker: string }[] }[] };
         const names = body.nodes?.[0]?.probes?.map((p) => p.checker) ?? [];
@@ -66,7 +66,7 @@ describe.skipIf(!existsSync(BINARY))("dist/satellite end to end", () => {
     const port2 = await freePort();
     const again = Bun.spawn([BINARY, "agent", "--rpc-addr", `127.0.0.1:${port2}`, "--state-dir", stateDir, "--name", "e2e-1", "--config", config, "--gossip-addr", "127.0.0.1:0"], { stdout: "ignore", stderr: "ignore" });
     try {
-      await waitFor(async () => (await fetch(`http://127.0.0.1:${port2}/livez`).catch(() => undefined))?.status === 200, 10_000, "the restarted agent");
+      await waitForAgentStarted(`http://127.0.0.1:${port2}`, 10_000, "the restarted agent");
       expect(run(["history", "--rpc-port", String(port2), "--type", "ProbeFailed"]).out).toContain("[closed-port]");
     } finally {
       again.kill("SIGTERM");
@@ -85,7 +85,7 @@ describe.skipIf(!existsSync(BINARY))("dist/satellite end to end", () => {
     });
     try {
       const up = await Promise.race([
-        waitFor(async () => (await fetch(`http://127.0.0.1:${port}/livez`).catch(() => undefined))?.status === 200, 10_000, "the bare agent's /livez").then(() => true),
+        waitForAgentStarted(`http://127.0.0.1:${port}`, 10_000, "the bare agent to start").then(() => true),
         agent.exited.then(async (code) => `exited ${code}: ${await new Response(agent.stderr).text()}`),
       ]);
       expect(up).toBe(true);

@@ -2,7 +2,7 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { freePort, waitFor } from "../support/processes.ts";
+import { freePort, waitFor, waitForAgentStarted } from "../support/processes.ts";
 
 /**
  * The compiled agent on this host with detectors over real files, ports and environment: the
@@ -40,7 +40,7 @@ describe.skipIf(!existsSync(BINARY))("detectors in a running agent", () => {
     agent = Bun.spawn(argv, { stdout: "ignore", stderr: "ignore", env: { PATH: process.env.PATH ?? "/usr/bin:/bin", SAT_E2E_DC: "eu-1" } });
     const api = `http://127.0.0.1:${apiPort}`;
     const get = async <T>(path: string): Promise<T> => (await (await fetch(`${api}${path}`)).json()) as T;
-    await waitFor(async () => (await fetch(`${api}/livez`)).ok, 10_000, "the agent to answer /livez");
+    await waitForAgentStarted(`${api}`, 10_000, "the agent to start");
 
     // The first pass ran before the checks were planned.
     const checks = await get<{ checks: { name: string }[]; skipped: { name: string; reason: string }[] }>("/checks");

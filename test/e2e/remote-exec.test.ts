@@ -2,7 +2,7 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { freePort, waitFor } from "../support/processes.ts";
+import { freePort, waitFor, waitForAgentStarted } from "../support/processes.ts";
 
 /**
  * Remote exec between three compiled agents on loopback sharing a gossip key: a command runs
@@ -45,7 +45,7 @@ async function startAgent(name: string, tags: string, exec: string, gossipPort: 
   if (seed !== undefined) argv.push("--initial-cluster", `127.0.0.1:${seed}`);
   procs.push(Bun.spawn(argv, { stdout: "ignore", stderr: "ignore", env: { PATH: process.env.PATH ?? "/usr/bin:/bin" } }));
   const api = `http://127.0.0.1:${apiPort}`;
-  await waitFor(async () => (await fetch(`${api}/livez`).catch(() => undefined))?.ok === true, 10_000, `${name} to answer /livez`);
+  await waitForAgentStarted(`${api}`, 10_000, `${name} to start`);
   return { name, api, apiPort };
 }
 

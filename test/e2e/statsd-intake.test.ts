@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import StatsD from "hot-shots";
-import { freePort, waitFor } from "../support/processes.ts";
+import { freePort, waitFor, waitForAgentStarted } from "../support/processes.ts";
 
 /**
  * The compiled agent with --statsd-addr and --graphite-addr, fed by hot-shots and nc: what
@@ -29,7 +29,7 @@ describe.skipIf(!existsSync(BINARY) || !HAS_NC)("statsd and graphite into a runn
     argv.push("--statsd-addr", `127.0.0.1:${statsdPort}`, "--graphite-addr", `127.0.0.1:${graphitePort}`, "--statsd-flush-interval", "1s");
     agent = Bun.spawn(argv, { stdout: "ignore", stderr: "ignore", env: { PATH: process.env.PATH ?? "/usr/bin:/bin" } });
     const api = `http://127.0.0.1:${apiPort}`;
-    await waitFor(async () => (await fetch(`${api}/livez`)).ok, 10_000, "the agent to answer /livez");
+    await waitForAgentStarted(`${api}`, 10_000, "the agent to start");
 
     // One datagram for every line (about 2 KB), so no flush can fall between the timings.
     const client = new StatsD({ host: "127.0.0.1", port: statsdPort, maxBufferSize: 8192, bufferFlushInterval: 60_000, errorHandler: () => {} });

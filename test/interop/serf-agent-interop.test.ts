@@ -2,7 +2,7 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { waitFor } from "../support/processes.ts";
+import { waitFor, waitForAgentStarted } from "../support/processes.ts";
 import { freePort, serfAvailable, startSerf, type SerfAgent } from "../wire/serf-agent.ts";
 
 /**
@@ -35,7 +35,7 @@ async function startSatellite(name: string, join: string[], tags = "role:master"
   );
   cleanups.push(() => void proc.kill("SIGKILL"));
   const api = `http://127.0.0.1:${apiPort}`;
-  await waitFor(async () => (await fetch(`${api}/livez`)).ok, 10_000, `${name} to answer /livez`);
+  await waitForAgentStarted(`${api}`, 10_000, `${name} to start`);
   return {
     proc,
     api,

@@ -2,7 +2,7 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { waitFor } from "../support/processes.ts";
+import { waitFor, waitForAgentStarted } from "../support/processes.ts";
 import { freePort, serfAvailable, startSerf, type SerfAgent } from "../wire/serf-agent.ts";
 
 /**
@@ -27,7 +27,7 @@ async function startSatellite(name: string, join: string[]) {
   });
   cleanups.push(() => void proc.kill("SIGKILL"));
   const api = `http://127.0.0.1:${apiPort}`;
-  await waitFor(async () => (await fetch(`${api}/livez`)).ok, 10_000, `${name} to answer /livez`);
+  await waitForAgentStarted(`${api}`, 10_000, `${name} to start`);
   const status = async (node: string) => ((await (await fetch(`${api}/members`)).json()) as { members: { name: string; status: string }[] }).members.find((m) => m.name === node)?.status;
   const log = async () => await Bun.file(logPath).text().catch(() => "");
   return { proc, api, status, log };

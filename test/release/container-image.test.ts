@@ -58,6 +58,7 @@ describe.skipIf(unavailable !== null)("deploy/Containerfile", () => {
     const env = podman(["image", "inspect", "--format", "{{json .Config.Env}}", image]).stdout;
     expect(env).toContain("MIMALLOC_PURGE_HOLES_MIN_INTERVAL=10000");
     expect(env).toContain("BUN_JSC_useFTLJIT=0");
+    expect(env).toContain("BUN_JSC_useWarmUpMarkedBlocks=0");
   }, 130_000);
 
   test("runs `satellite version`", () => {

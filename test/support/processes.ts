@@ -16,6 +16,23 @@ export function freePort(): Promise<number> {
  * Polls `condition` until it is true or `timeoutMs` passes, then fails naming `what`.
  * For tests that wait on a real process: a bounded wait on an observable condition.
  */
+/**
+ * Waits until the agent whose API is at `base` has started. It answers `/livez` from the moment
+ * it binds its address, before the rest is up; until it has started, every other answer carries
+ * the starting header (src/api/starting-responses.ts). `init` carries TLS options when needed.
+ */
+export async function waitForAgentStarted(base: string, timeoutMs: number, what: string, init?: RequestInit): Promise<void> {
+  await waitFor(
+    async () => {
+      const response = await fetch(`${base}/readyz`, init).catch(() => undefined);
+      await response?.body?.cancel();
+      return response !== undefined && !response.headers.has("x-satellite-starting");
+    },
+    timeoutMs,
+    what,
+  );
+}
+
 export async function waitFor(condition: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
   const deadline = performance.now() + timeoutMs;
   for (;;) {

@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Subprocess } from "bun";
-import { freePort, waitFor } from "../support/processes.ts";
+import { freePort, waitFor, waitForAgentStarted } from "../support/processes.ts";
 import { CHROMIUM, launchBrowser, type TestBrowser } from "./browser.ts";
 import { BINARY } from "./ui-cluster.ts";
 
@@ -33,7 +33,7 @@ describe.skipIf(!ready)("dashboard: intake series and maintenance badges, in Chr
       { stdout: "ignore", stderr: "ignore", env: { PATH: Bun.env.PATH ?? "/usr/bin:/bin" } },
     );
     browser = await launchBrowser();
-    await waitFor(async () => (await fetch(`${base}/livez`).catch(() => undefined))?.status === 200, 10_000, "the agent's /livez");
+    await waitForAgentStarted(`${base}`, 10_000, "the agent to start");
   }, 30_000);
   afterAll(async () => {
     agent?.kill("SIGTERM");

@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Subprocess, TCPSocketListener } from "bun";
-import { freePort, waitFor } from "../support/processes.ts";
+import { freePort, waitFor, waitForAgentStarted } from "../support/processes.ts";
 
 /** The compiled executable, with the dashboard built in (scripts/test.sh builds it first). */
 export const BINARY = join(import.meta.dir, "../../dist/satellite");
@@ -90,7 +90,7 @@ export async function startUiCluster(work: string, size = 2): Promise<UiCluster>
   const startNode = async (i: number) => {
     const node = spawnNode(i);
     nodes[i] = node;
-    await waitFor(async () => (await fetch(`http://127.0.0.1:${node.apiPort}/livez`).catch(() => undefined))?.status === 200, 10_000, `${node.name}'s /livez`);
+    await waitForAgentStarted(`http://127.0.0.1:${node.apiPort}`, 10_000, `${node.name} to start`);
   };
   const stopNode = async (i: number) => {
     const node = nodes[i];
