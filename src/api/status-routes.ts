@@ -3,6 +3,7 @@ import { acceptsGzip } from "../platform/accept-encoding.ts";
 import { loadZlib } from "../platform/zlib-package.ts";
 import { omitEmpty, type ClusterStatusJson } from "../cluster/status-json.ts";
 import { statusCacheLifetimeMs } from "./status-cache-lifetime.ts";
+import { encodeStatusInSlices } from "./status-json-slices.ts";
 import type { ApiBindings, ApiDeps } from "./api-deps.ts";
 
 interface RenderedStatus {
@@ -27,6 +28,15 @@ const GZIP_LEVEL = 1;
 
 const utf8 = new TextEncoder();
 
+/**
+ * A request that finds the next render under way gets the last one if it expired less than this
+ * long ago, instead of waiting behind the render; a later request waits for the fresh one.
+ */
+const STALE_WHILE_RENDERING_MS = 1000;
+
+/** One turn of the event loop: pending requests are answered between slices of a render. */
+const yieldToLoop = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
+
 /** The pre-rendered JSON text of a ClusterStatusJson, typed as such for Hono's client. */
 type ClusterStatusResponse = Response & TypedResponse<ClusterStatusJson, 200 | 503, "json">;
 
@@ -42,8 +52,11 @@ const statusQuery: MiddlewareHandler<ApiBindings, string, { in: { query: { detai
  * The rendered cluster status is reused for `deps.statusCacheMs` (longer for a view that is slow
  * to encode: status-cache-lifetime.ts), so a burst of requests
  * (dashboards, load balancers, scripts polling every node) costs one render, not one each;
- * requests that find it expired while a render is under way wait for that render instead of
- * starting their own (16 clients would otherwise render a 200-node view 16 times at once).
+ * the request that finds it expired renders, and requests that come while that render is under
+ * way get the last render (expired less than a second ago) rather than waiting, or else wait for
+ * that render instead of starting their own (16 clients would otherwise render a 200-node view
+ * 16 times at once). A large view is encoded in slices with turns of the event loop between them
+ * (status-json-slices.ts), so no request waits behind one long encode.
  * A large body goes gzipped to clients that accept it, compressed once per render.
  */
 export function statusRoutes(deps: ApiDeps) {
@@ -52,10 +65,10 @@ export function statusRoutes(deps: ApiDeps) {
   const inflight = new Map<boolean, Promise<RenderedStatus>>();
   const renderNow = async (details: boolean, atMs: number): Promise<RenderedStatus> => {
     const status: ClusterStatusJson = await deps.status.cluster({ details });
-    const encodeStart = deps.clock.monotonicMs();
     // Encoded once: every request served from the cache sends the same bytes.
-    const body = utf8.encode(JSON.stringify(omitEmpty(status)));
-    const lifetimeMs = statusCacheLifetimeMs(cacheMs, deps.clock.monotonicMs() - encodeStart);
+    const encoded = await encodeStatusInSlices(status, yieldToLoop, () => deps.clock.monotonicMs());
+    const body = utf8.encode(encoded.text);
+    const lifetimeMs = statusCacheLifetimeMs(cacheMs, encoded.busyMs);
     return { atMs, lifetimeMs, body, code: status.status === "running" ? 200 : 503 };
   };
   const render = (details: boolean): Promise<RenderedStatus> => {
@@ -64,7 +77,7 @@ export function statusRoutes(deps: ApiDeps) {
     const cached = cache.get(details);
     if (cached && now - cached.atMs < cached.lifetimeMs) return Promise.resolve(cached);
     const pending = inflight.get(details);
-    if (pending) return pending;
+    if (pending) return cached && now - cached.atMs < cached.lifetimeMs + STALE_WHILE_RENDERING_MS ? Promise.resolve(cached) : pending;
     // A failed render is not kept: the next request tries again.
     const rendering = renderNow(details, now)
       .then((rendered) => {

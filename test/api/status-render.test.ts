@@ -18,7 +18,7 @@ function controlledRenders() {
 }
 
 describe("/status renders", () => {
-  test("16 concurrent requests after the cache expired cause one render, and all get it", async () => {
+  test("16 concurrent requests after the cache expired cause one render: the first waits for it, the others get the last render at once", async () => {
     const renders = controlledRenders();
     const { app, clock } = makeApp({ statusCacheMs: 100, status: renders.status });
     const first = app.request("/status");
@@ -29,11 +29,30 @@ describe("/status renders", () => {
     const burst = Array.from({ length: 16 }, () => app.request("/status"));
     await requestsReachedTheRender();
     expect(renders.pending).toHaveLength(2);
+    // Answered before the render ends: the last render, expired a moment ago.
+    const during = await Promise.all(burst.slice(1));
+    expect(during.map((r) => r.status)).toEqual(Array(15).fill(200));
+    expect(((await during[14]!.json()) as ClusterStatusJson).timestamp).toBe("t1");
     renders.pending[1]!.resolve({ status: "degraded", nodes: [], timestamp: "t2", summary: "master node unavailable" });
-    const answers = await Promise.all(burst);
-    expect(answers.map((r) => r.status)).toEqual(Array(16).fill(503));
-    expect(await answers[15]!.json()).toEqual({ status: "degraded", timestamp: "t2", summary: "master node unavailable" });
+    const triggering = await burst[0]!;
+    expect(triggering.status).toBe(503);
+    expect(await triggering.json()).toEqual({ status: "degraded", timestamp: "t2", summary: "master node unavailable" });
     expect(renders.pending).toHaveLength(2);
+  });
+
+  test("a request while a render is under way waits for it when the last render expired more than a second ago", async () => {
+    const renders = controlledRenders();
+    const { app, clock } = makeApp({ statusCacheMs: 100, status: renders.status });
+    const first = app.request("/status");
+    await requestsReachedTheRender();
+    renders.pending[0]!.resolve(running);
+    await first;
+    await clock.advance(1100);
+    const two = [app.request("/status"), app.request("/status")];
+    await requestsReachedTheRender();
+    expect(renders.pending).toHaveLength(2);
+    renders.pending[1]!.resolve({ ...running, timestamp: "t2" });
+    for (const answer of await Promise.all(two)) expect(((await answer.json()) as ClusterStatusJson).timestamp).toBe("t2");
   });
 
   test("a render that failed is not reused: the next request renders again", async () => {
