@@ -1,12 +1,10 @@
 import { describe, expect, test } from "bun:test";
-import { defaultSerfConfig } from "../../src/cluster/serf-config.ts";
-import { SerfCore } from "../../src/cluster/serf-core.ts";
+import type { SerfCore } from "../../src/cluster/serf-core.ts";
 import { LamportClock } from "../../src/cluster/serf-lamport.ts";
 import { SerfMembers, type SerfMemberEvent } from "../../src/cluster/serf-members.ts";
-import { lanConfig } from "../../src/membership/config-presets.ts";
 import type { MemberNode } from "../../src/membership/node.ts";
-import { silentLogger } from "../../src/platform/logger.ts";
-import { jsonSerfCodec, jsonTagCodec } from "../sim/stand-in-codecs.ts";
+import { standaloneSerfCore } from "../sim/standalone-serf-core.ts";
+import { jsonSerfCodec } from "../sim/stand-in-codecs.ts";
 
 function setup() {
   const events: string[] = [];
@@ -86,18 +84,7 @@ describe("force-leave (a leave intent about another member)", () => {
 });
 
 describe("intents in the broadcast queue", () => {
-  const core = () =>
-    new SerfCore({
-      config: defaultSerfConfig(lanConfig("node-0")),
-      codec: jsonSerfCodec,
-      tagCodec: jsonTagCodec,
-      logger: silentLogger,
-      nowMs: () => 0,
-      numNodes: () => 3,
-      emit: () => {},
-      isLeaving: () => false,
-      onQueued: () => {},
-    });
+  const core = () => standaloneSerfCore();
   const queued = (c: SerfCore) => c.intentQueue.take(0, 65_536).items.map((bytes) => jsonSerfCodec.decode(bytes));
 
   test("a newer join intent relayed after our force-leave does not take the leave's place (serf's broadcasts never replace each other)", () => {

@@ -1,13 +1,11 @@
 import { describe, expect, test } from "bun:test";
-import { defaultSerfConfig } from "../../src/cluster/serf-config.ts";
-import { SerfCore } from "../../src/cluster/serf-core.ts";
 import type { SerfQueryMessage } from "../../src/cluster/serf-messages.ts";
 import { lanConfig } from "../../src/membership/config-presets.ts";
 import type { Timer } from "../../src/platform/clock.ts";
-import { silentLogger } from "../../src/platform/logger.ts";
 import { ManualClock } from "../../src/platform/manual-clock.ts";
 import { SerfSim } from "../sim/serf-cluster.ts";
-import { jsonSerfCodec, jsonTagCodec } from "../sim/stand-in-codecs.ts";
+import { jsonSerfCodec } from "../sim/stand-in-codecs.ts";
+import { standaloneSerfCore } from "../sim/standalone-serf-core.ts";
 
 const GOSSIP_INTERVAL_MS = lanConfig("x").gossipIntervalMs;
 /** The simulated link's delay (1 ms + up to 2 ms of jitter) and a margin for the receive path. */
@@ -83,18 +81,7 @@ describe("gossip on an idle cluster", () => {
 });
 
 describe("serf's broadcast queues wake the gossip loop", () => {
-  const core = (onQueued: () => void) =>
-    new SerfCore({
-      config: defaultSerfConfig(lanConfig("node-0")),
-      codec: jsonSerfCodec,
-      tagCodec: jsonTagCodec,
-      logger: silentLogger,
-      nowMs: () => 0,
-      numNodes: () => 3,
-      emit: () => {},
-      isLeaving: () => false,
-      onQueued,
-    });
+  const core = (onQueued: () => void) => standaloneSerfCore(onQueued);
 
   test("every queue getBroadcasts reads calls onQueued on every enqueue", () => {
     let woken = 0;
