@@ -32,7 +32,11 @@ export async function launchBrowser(): Promise<TestBrowser> {
       await page.emulateMediaFeatures([{ name: "prefers-color-scheme", value: options.colorScheme ?? "light" }]);
       const problems: string[] = [];
       page.on("console", (message) => {
-        if (message.type() === "error") problems.push(`console error: ${message.text()} (${message.location().url ?? ""})`);
+        if (message.type() !== "error") return;
+        const url = message.location().url ?? "";
+        // A restarted agent answers /events 503 while it starts (api/starting-responses.ts); the page retries.
+        if (url.includes("/events") && message.text().includes("status of 503")) return;
+        problems.push(`console error: ${message.text()} (${url})`);
       });
       page.on("pageerror", (error) => problems.push(`page error: ${error instanceof Error ? error.message : String(error)}`));
       page.on("requestfailed", (request) => {
