@@ -12,9 +12,8 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { freePort } from "../../test/support/processes.ts";
+import { agentStarted, freePort } from "../../test/support/processes.ts";
 import { percentile, report, rssMiB } from "../support/report.ts";
-import { agentStarted } from "../support/agent-started.ts";
 
 const args = Object.fromEntries(process.argv.slice(2).map((a) => a.replace(/^--/, "").split("=") as [string, string]));
 const clientCount = Number(args.clients ?? 1000);

@@ -4,9 +4,8 @@
  */
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { freePort } from "../../test/support/processes.ts";
+import { agentStarted, freePort } from "../../test/support/processes.ts";
 import { percentile, rssMiB } from "../support/report.ts";
-import { agentStarted } from "../support/agent-started.ts";
 
 export interface FuzzAgent {
   name: string;

@@ -1,8 +1,7 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { freePort } from "../../test/support/processes.ts";
+import { agentStarted, freePort } from "../../test/support/processes.ts";
 import { until } from "../support/process-cpu.ts";
-import { agentStarted } from "../support/agent-started.ts";
 
 /**
  * A cluster of real agents (the compiled binary) on loopback for the key-value bench: each on

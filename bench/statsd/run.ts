@@ -15,10 +15,9 @@
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { freePort } from "../../test/support/processes.ts";
+import { agentStarted, freePort } from "../../test/support/processes.ts";
 import { cpuSeconds, until } from "../support/process-cpu.ts";
 import { report } from "../support/report.ts";
-import { agentStarted } from "../support/agent-started.ts";
 
 const args = Object.fromEntries(process.argv.slice(2).map((a) => a.replace(/^--/, "").split("=") as [string, string]));
 const seconds = Number(args.seconds ?? 2);

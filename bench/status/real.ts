@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort } from "../../test/wire/serf-agent.ts";
 import { percentile, report } from "../support/report.ts";
-import { agentStarted } from "../support/agent-started.ts";
+import { agentStarted } from "../../test/support/processes.ts";
 
 const args = Object.fromEntries(process.argv.slice(2).map((a) => a.replace(/^--/, "").split("=") as [string, string]));
 const satellites = Number(args.satellites ?? 5);

@@ -10,11 +10,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { bundleSize, bundleUi } from "../../scripts/bundle-ui.ts";
-import { freePort, waitFor } from "../../test/support/processes.ts";
+import { agentStarted, freePort, waitFor } from "../../test/support/processes.ts";
 import { launchBrowser } from "../../test/ui/browser.ts";
 import { median, percentile, report, rssMiB } from "../support/report.ts";
 import { startStubCluster } from "./stub-cluster.ts";
-import { agentStarted } from "../support/agent-started.ts";
 
 // The callbacks given to page.evaluate / waitForFunction run in the page, not here: its DOM
 // globals, declared for this module only (the project's types are Bun's, not the DOM's).

@@ -1,5 +1,6 @@
 import { Hono, type Context, type MiddlewareHandler, type TypedResponse } from "hono";
 import { acceptsGzip } from "../platform/accept-encoding.ts";
+import { eventLoopTurn } from "../platform/event-loop-turn.ts";
 import { loadZlib } from "../platform/zlib-package.ts";
 import { omitEmpty, type ClusterStatusJson } from "../cluster/status-json.ts";
 import { statusCacheLifetimeMs } from "./status-cache-lifetime.ts";
@@ -34,9 +35,6 @@ const utf8 = new TextEncoder();
  */
 const STALE_WHILE_RENDERING_MS = 1000;
 
-/** One turn of the event loop: pending requests are answered between slices of a render. */
-const yieldToLoop = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
-
 /** The pre-rendered JSON text of a ClusterStatusJson, typed as such for Hono's client. */
 type ClusterStatusResponse = Response & TypedResponse<ClusterStatusJson, 200 | 503, "json">;
 
@@ -66,7 +64,7 @@ export function statusRoutes(deps: ApiDeps) {
   const renderNow = async (details: boolean, atMs: number): Promise<RenderedStatus> => {
     const status: ClusterStatusJson = await deps.status.cluster({ details });
     // Encoded once: every request served from the cache sends the same bytes.
-    const encoded = await encodeStatusInSlices(status, yieldToLoop, () => deps.clock.monotonicMs());
+    const encoded = await encodeStatusInSlices(status, eventLoopTurn, () => deps.clock.monotonicMs());
     const body = utf8.encode(encoded.text);
     const lifetimeMs = statusCacheLifetimeMs(cacheMs, encoded.busyMs);
     return { atMs, lifetimeMs, body, code: status.status === "running" ? 200 : 503 };

@@ -34,8 +34,8 @@ export interface AgentApiOptions {
   tls?: TlsMaterial;
   /** Bound on the whole call, answer body included. */
   timeoutMs: number;
-  /** Waits between asks while the agent is starting (tests inject their own). */
-  sleep?: (ms: number) => Promise<void>;
+  /** Waits between asks while the agent is starting. */
+  sleep: (ms: number) => Promise<void>;
 }
 
 /** How long a call waits for an agent that answers "starting" (it binds its API first thing), and how often it asks. */
@@ -48,7 +48,6 @@ const STARTING_RETRY_MS = 200;
  * AgentRefusedError, so no command can mistake a refusal for an answer.
  */
 export function createAgentApi(fetchFn: typeof fetch, baseUrl: string, options: AgentApiOptions): AgentApi {
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const askOnce = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
     try {
       return await fetchFn(input, { ...init, signal: AbortSignal.timeout(options.timeoutMs), ...(options.tls ? { tls: options.tls } : {}) });
@@ -61,7 +60,7 @@ export function createAgentApi(fetchFn: typeof fetch, baseUrl: string, options: 
     // An agent still starting changed nothing: asking again (the same body) is safe.
     for (let waited = 0; response.status === 503 && response.headers.has(STARTING_HEADER) && waited < STARTING_WAIT_MAX_MS; waited += STARTING_RETRY_MS) {
       await response.body?.cancel();
-      await sleep(STARTING_RETRY_MS);
+      await options.sleep(STARTING_RETRY_MS);
       response = await askOnce(input, init);
     }
     if (response.status === 403) {

@@ -1,5 +1,5 @@
 import { readApiTokenFile } from "../config/api-token-file.ts";
-import { sleep } from "../platform/clock.ts";
+import { sleep, systemClock } from "../platform/clock.ts";
 import { describeError } from "../platform/errors.ts";
 import type { TlsMaterial } from "../platform/http-fetch.ts";
 import { createAgentApi, type AgentApi } from "./agent-client.ts";
@@ -119,9 +119,8 @@ export function connectAgent(deps: CliDeps, args: AgentConnectionArgs, timeoutMs
   if (typeof baseUrl !== "string") throw new CommandExit(EXIT_USAGE, baseUrl.error);
   const apiToken = apiTokenOf(args, deps.env, deps.readFile);
   const tls = tlsOf(args, baseUrl, deps.readFile);
-  const clock = deps.clock;
-  // Waits for an agent that is still starting go through the command's clock when it has one (tests).
-  return createAgentApi(deps.fetch, baseUrl, { apiToken, tls, timeoutMs, sleep: clock ? (ms) => sleep(clock, ms) : undefined });
+  const clock = deps.clock ?? systemClock;
+  return createAgentApi(deps.fetch, baseUrl, { apiToken, tls, timeoutMs, sleep: (ms) => sleep(clock, ms) });
 }
 
 function nonEmpty(token: string, flag: string): string {

@@ -1,3 +1,5 @@
+import { readUint32BE, writeUint32BE } from "../platform/bytes.ts";
+
 /**
  * Our wall clock rides at the end of every ack payload we send, after serf's coordinate:
  * serf reads one msgpack value and ignores trailing bytes, so serf peers are unaffected.
@@ -27,17 +29,6 @@ function getFloat64(payload: Uint8Array, at: number): number {
   return scratch.getFloat64(0, false);
 }
 
-function putUint32(out: Uint8Array, at: number, value: number): void {
-  out[at] = (value >>> 24) & 0xff;
-  out[at + 1] = (value >>> 16) & 0xff;
-  out[at + 2] = (value >>> 8) & 0xff;
-  out[at + 3] = value & 0xff;
-}
-
-function getUint32(payload: Uint8Array, at: number): number {
-  return (payload[at] as number) * 0x1000000 + (((payload[at + 1] as number) << 16) | ((payload[at + 2] as number) << 8) | (payload[at + 3] as number));
-}
-
 export function appendWallClock(payload: Uint8Array, wallMs: number): Uint8Array {
   const out = new Uint8Array(payload.length + CLOCK_TRAILER_BYTES);
   out.set(payload, 0);
@@ -52,7 +43,7 @@ export function appendAckTrailer(payload: Uint8Array, wallMs: number, listHash: 
   out.set(payload, 0);
   out.set(HASH_MARKER, payload.length);
   putFloat64(out, payload.length + 4, wallMs);
-  putUint32(out, payload.length + 12, listHash >>> 0);
+  writeUint32BE(out, payload.length + 12, listHash >>> 0);
   return out;
 }
 
@@ -80,7 +71,7 @@ export function readWallClock(payload: Uint8Array): number | undefined {
 export function readListHash(payload: Uint8Array): number | undefined {
   const trailer = trailerStart(payload);
   if (trailer?.bytes !== HASH_TRAILER_BYTES) return undefined;
-  return getUint32(payload, trailer.at + 12);
+  return readUint32BE(payload, trailer.at + 12);
 }
 
 /** The payload with our trailer removed, for the coordinate decoder. */

@@ -1,6 +1,7 @@
 import { defineCommand } from "citty";
 import { parseDurationMs } from "../../config/duration.ts";
 import { systemClock } from "../../platform/clock.ts";
+import { STARTING_HEADER } from "../../api/starting-responses.ts";
 import { describeUnexpectedAnswer } from "../agent-client.ts";
 import { agentBaseUrl, AGENT_CONNECTION_ARGS, apiTokenOf, connectAgent, tlsOf, type AgentConnectionArgs } from "../agent-connection.ts";
 import { EXIT_DEGRADED, EXIT_OK, EXIT_USAGE, type CliDeps } from "../cli-deps.ts";
@@ -73,11 +74,9 @@ function statusFetcher(deps: CliDeps, args: StatusArgs): () => Promise<StatusBod
   return async () => {
     const response = args.local ? await api.local.$get() : await api.status.$get({ query: args.details ? { details: "" } : {} });
     if (response.status !== 200 && response.status !== 503) throw new CommandExit(2, await describeUnexpectedAnswer(response));
-    const body = (await response.json()) as StatusBody | { error?: unknown; hint?: unknown };
-    // A 503 without a status is the agent still starting (api/starting-responses.ts), not a degraded cluster.
-    if ("status" in body) return body;
-    const { error, hint } = body as { error?: unknown; hint?: unknown };
-    throw new CommandExit(2, `the agent answered ${response.status}: ${String(error ?? "no status")}${typeof hint === "string" ? ` (${hint})` : ""}`);
+    // Still starting once the client stopped asking again (api/starting-responses.ts): not a degraded cluster.
+    if (response.headers.has(STARTING_HEADER)) throw new CommandExit(2, await describeUnexpectedAnswer(response));
+    return (await response.json()) as StatusBody;
   };
 }
 

@@ -1,3 +1,4 @@
+import { readUint16BE, readUint32BE } from "../../platform/bytes.ts";
 import { decodeUtf8 } from "./utf8.ts";
 import { WireError, WireTruncatedError } from "./wire-error.ts";
 
@@ -60,17 +61,14 @@ export class MsgpackReader {
 
   private u16(): number {
     this.need(2, "uint16");
-    const b = this.buf;
-    const v = ((b[this.pos] as number) << 8) | (b[this.pos + 1] as number);
+    const v = readUint16BE(this.buf, this.pos);
     this.pos += 2;
     return v;
   }
 
   private u32(): number {
     this.need(4, "uint32");
-    const b = this.buf;
-    const p = this.pos;
-    const v = (b[p] as number) * 0x1000000 + (((b[p + 1] as number) << 16) | ((b[p + 2] as number) << 8) | (b[p + 3] as number));
+    const v = readUint32BE(this.buf, this.pos);
     this.pos += 4;
     return v;
   }

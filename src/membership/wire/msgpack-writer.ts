@@ -5,6 +5,8 @@
  * when non-negative, float64 as 0xcb, and struct fields sorted by name (that codec keeps
  * struct fields sorted and encodes them in that order, whatever the declaration order).
  */
+import { writeUint16BE, writeUint32BE } from "../../platform/bytes.ts";
+
 const textEncoder = new TextEncoder();
 /** Encoded field names (header + bytes); there are only a few dozen distinct ones. */
 const keyCache = new Map<string, Uint8Array>();
@@ -28,15 +30,9 @@ export class MsgpackWriter {
 
   /** Big-endian 16 (n = 2) or 32 (n = 4) bit unsigned integer at `len`; room already ensured. */
   private putUint(v: number, n: 2 | 4): void {
-    const b = this.buf;
-    let at = this.len;
-    if (n === 4) {
-      b[at++] = (v >>> 24) & 0xff;
-      b[at++] = (v >>> 16) & 0xff;
-    }
-    b[at++] = (v >>> 8) & 0xff;
-    b[at++] = v & 0xff;
-    this.len = at;
+    if (n === 4) writeUint32BE(this.buf, this.len, v);
+    else writeUint16BE(this.buf, this.len, v);
+    this.len += n;
   }
 
   get length(): number {
