@@ -1,4 +1,5 @@
 import type { Clock, Timer } from "../platform/clock.ts";
+import { afterPendingInput } from "./after-pending-input.ts";
 
 export interface AckHandler {
   /** The ack arrived; `atMs` is the monotonic time of arrival. */
@@ -8,7 +9,11 @@ export interface AckHandler {
   onTimeout?(): void;
 }
 
-/** Pending acks by sequence number; each registration expires after its lifetime. */
+/**
+ * Pending acks by sequence number; each registration expires after its lifetime, once the
+ * packets already waiting were read (an ack that arrived in time is never dropped because the
+ * process ran late).
+ */
 export class AckRegistry {
   private readonly pending = new Map<number, { handler: AckHandler; timer: Timer }>();
 
@@ -16,12 +21,15 @@ export class AckRegistry {
 
   register(seqNo: number, lifetimeMs: number, handler: AckHandler): void {
     this.pending.get(seqNo)?.timer.cancel();
-    const timer = this.clock.setTimer(lifetimeMs, () => {
-      if (this.pending.get(seqNo)?.handler !== handler) return;
-      this.pending.delete(seqNo);
-      handler.onTimeout?.();
-    });
-    this.pending.set(seqNo, { handler, timer });
+    const entry = { handler, timer: this.clock.setTimer(lifetimeMs, () => {
+      if (this.pending.get(seqNo) !== entry) return;
+      entry.timer = afterPendingInput(this.clock, () => {
+        if (this.pending.get(seqNo) !== entry) return;
+        this.pending.delete(seqNo);
+        handler.onTimeout?.();
+      });
+    }) };
+    this.pending.set(seqNo, entry);
   }
 
   /** True when someone waited for it; late or unknown acks are ignored. */

@@ -13,6 +13,7 @@ import { checkAliveClaim } from "./member-claims.ts";
 import { goneLongerThan, longestGone } from "./member-retention.ts";
 import { NodeStateCode, type AliveMessage, type DeadMessage, type GossipMessage, type PushNodeState, type SuspectMessage } from "./messages.ts";
 import type { MemberNode, NodeStateName } from "./node.ts";
+import { afterPendingInput } from "./after-pending-input.ts";
 import { ProbeOrder } from "./probe-order.ts";
 import { Suspicion, suspicionBounds } from "./suspicion.ts";
 import { assertNever } from "../platform/assert-never.ts";
@@ -163,10 +164,13 @@ export class MemberTable {
     const { config } = this.deps;
     const { k, minMs, maxMs } = suspicionBounds(config.suspicionMult, config.suspicionMaxTimeoutMult, this.size(), config.probeIntervalMs);
     rec.suspicion = new Suspicion(s.from, k, minMs, maxMs, this.deps.clock, (confirmations) => {
-      const current = this.nodes.get(s.node);
-      if (!current || current.state !== "suspect" || current.stateChangeMs !== changedAt) return;
-      this.notes.log("info", "suspicion-expired", "suspicion expired, declaring node dead", { node: s.node, confirmations });
-      this.deadNode({ type: "dead", incarnation: current.incarnation, node: s.node, from: this.localName }, undefined, "local");
+      // A refutation may be waiting unread when a busy host let the timer run late.
+      afterPendingInput(this.deps.clock, () => {
+        const current = this.nodes.get(s.node);
+        if (!current || current.state !== "suspect" || current.stateChangeMs !== changedAt) return;
+        this.notes.log("info", "suspicion-expired", "suspicion expired, declaring node dead", { node: s.node, confirmations });
+        this.deadNode({ type: "dead", incarnation: current.incarnation, node: s.node, from: this.localName }, undefined, "local");
+      });
     });
   }
 

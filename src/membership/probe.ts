@@ -1,3 +1,4 @@
+import { afterPendingInput } from "./after-pending-input.ts";
 import { addressOf, sendWithPiggyback, type MembershipCore } from "./core.ts";
 import type { GossipMessage, IndirectPingMessage, PingMessage } from "./messages.ts";
 import { protocolMax, type MemberNode } from "./node.ts";
@@ -117,17 +118,20 @@ export function relayIndirectPing(core: MembershipCore, msg: IndirectPingMessage
   sendWithPiggyback(core, { ip: msg.targetAddr, port: msg.targetPort }, [ping]);
 }
 
+/** Until the ack or `untilMs`, and then until the packets already waiting were read. */
 function waitForAck(core: MembershipCore, state: ProbeState, untilMs: number): Promise<void> {
   if (state.acked) return Promise.resolve();
   return new Promise((resolve) => {
-    const timer = core.clock.setTimer(untilMs - core.clock.monotonicMs(), () => {
+    const done = () => {
       state.wake = undefined;
       resolve();
+    };
+    let timer = core.clock.setTimer(untilMs - core.clock.monotonicMs(), () => {
+      timer = afterPendingInput(core.clock, done);
     });
     state.wake = () => {
       timer.cancel();
-      state.wake = undefined;
-      resolve();
+      done();
     };
   });
 }

@@ -100,6 +100,11 @@ export class SimNetwork {
     this.links.set(`${ipB}|${ipA}`, merged);
   }
 
+  /** Overrides one direction of a link, from `fromIp` to `toIp` (an asymmetric route). */
+  setOneWayLink(fromIp: string, toIp: string, profile: Partial<SimLinkProfile>): void {
+    this.links.set(`${fromIp}|${toIp}`, { ...this.linkFor(fromIp, toIp), ...profile });
+  }
+
   /** Nodes in different groups cannot reach each other; IPs not listed form one more group. */
   partition(groups: readonly (readonly string[])[]): void {
     this.groupOf = new Map();

@@ -172,6 +172,18 @@ describe("member table: suspicion", () => {
     expect(table.get("b")?.state).toBe("alive");
     expect(events).toEqual(["join b"]);
   });
+
+  test("a refutation already waiting when the suspicion runs out (a process that ran late) is read before dead is declared", async () => {
+    const { table, clock, events } = setup();
+    table.aliveNode(alive("b", 1));
+    table.suspectNode({ type: "suspect", incarnation: 1, node: "b", from: "me" });
+    // Due at the same instant as the suspicion's timer, and after it: the packet that arrived
+    // while the process was not scheduled, read after the due timers.
+    clock.setTimer(4000, () => table.aliveNode(alive("b", 2)));
+    await clock.advance(4000);
+    expect(table.get("b")).toMatchObject({ state: "alive", incarnation: 2 });
+    expect(events).toEqual(["join b"]);
+  });
 });
 
 describe("member table: push/pull merge", () => {
