@@ -3,16 +3,21 @@
  * until every agent sees every other, from the agents' logs (exact) and from their member APIs
  * (polled in rounds), and how many member pairs are still missing at checkpoints.
  */
+import { startCpuHogs } from "./cpu-hogs.ts";
 import type { Agent, BenchCluster } from "./real-cluster.ts";
 import { cpuTicks, spread, waitBound, type Spread } from "./real-measure.ts";
 
 export interface BurstResult {
   agents: number;
+  /** CPU hogs (bounded busy loops) that ran beside the burst. */
+  hogs: number;
   /** ms between the first and the last spawn of the burst. */
   spawnSpreadMs: number;
   ok: boolean;
   /** ms from the first burst spawn until every agent's log shows every other agent joined. */
   logConvergedMs: number | null;
+  /** ms from the first burst spawn until at most 1 % of the ordered pairs were missing from the logs (0.5 s steps). */
+  pairs99Ms: number | null;
   /** ms from the first burst spawn to the start of the first API round where all lists are complete. */
   apiConvergedMs: number | null;
   apiRounds: number;
@@ -33,9 +38,29 @@ export interface BurstResult {
 
 const CHECKPOINTS_S = [5, 10, 30, 60, 120, 180, 300];
 
-export async function runBurst(cluster: BenchCluster, count: number, timeoutMs: number, serfBinary: string): Promise<BurstResult> {
+export interface BurstOptions {
+  count: number;
+  timeoutMs: number;
+  serfBinary: string;
+  /** Busy loops started once the seed is up and stopped when the burst ends. */
+  hogs: number;
+  /** Their nice value (the agents'). */
+  hogNice: number;
+}
+
+export async function runBurst(cluster: BenchCluster, options: BurstOptions): Promise<BurstResult> {
+  const { count, timeoutMs, serfBinary } = options;
   const seed = cluster.start("b0");
   await waitBound(seed, 20_000);
+  const hogs = startCpuHogs(options.hogs, timeoutMs + 30_000, options.hogNice);
+  try {
+    return await measureBurst(cluster, seed, count, timeoutMs, serfBinary, hogs.count);
+  } finally {
+    await hogs.stop();
+  }
+}
+
+async function measureBurst(cluster: BenchCluster, seed: Agent, count: number, timeoutMs: number, serfBinary: string, hogCount: number): Promise<BurstResult> {
   const t0 = performance.now();
   const spacing = 1000 / Math.max(1, count - 1);
   for (let i = 1; i < count; i++) {
@@ -83,9 +108,12 @@ export async function runBurst(cluster: BenchCluster, count: number, timeoutMs: 
     if (last && (timeline.at(-1)?.[0] ?? 0) >= s) missingPairsAt[`${s}s`] = last[1];
     else if (last && last[1] === 0 && s * 1000 <= timeoutMs) missingPairsAt[`${s}s`] = 0;
   }
+  const pairs99 = timeline.find(([, missing]) => missing <= pairs * 0.01);
   return {
     agents: count,
+    hogs: hogCount,
     spawnSpreadMs,
+    pairs99Ms: pairs99 ? pairs99[0] * 1000 : null,
     ok: logConvergedMs !== null && apiConvergedMs !== null,
     logConvergedMs,
     apiConvergedMs,

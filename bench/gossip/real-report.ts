@@ -52,14 +52,34 @@ const RATIO_KEYS: [string, (s: SizeSummary) => number | null][] = [
   ["all B/s", (s) => (s.udpBytesPerSec === null || s.tcpBytesPerSec === null ? null : s.udpBytesPerSec + s.tcpBytesPerSec)],
 ];
 
+/** Satellite / serf for the bursts of the same rep (both ran under the same settings, taking turns). */
+function burstRatioRows(bursts: ReportInput["bursts"]): Record<string, string | number>[] {
+  const ratio = (a: number | null | undefined, b: number | null | undefined) => (a === null || a === undefined || !b ? "-" : Number((a / b).toFixed(2)));
+  const failed = (b: BurstResult) => Object.values(b.falseFailed).reduce((sum, n) => sum + n, 0);
+  return bursts.satellite.flatMap((sat, rep) => {
+    const serf = bursts.serf[rep];
+    if (!serf || "error" in serf || "error" in sat) return [];
+    return [{
+      rep: rep + 1,
+      hogs: sat.hogs,
+      "99 % pairs (target <= 1.5)": ratio(sat.pairs99Ms, serf.pairs99Ms),
+      "all pairs, log (target <= 1)": ratio(sat.logConvergedMs, serf.logConvergedMs),
+      "CPU s p50 (target <= 1)": ratio(sat.cpuSeconds.others.p50, serf.cpuSeconds.others.p50),
+      "false failed satellite / serf (target 0)": `${failed(sat)} / ${failed(serf)}`,
+    }];
+  });
+}
+
 function burstRow(impl: string, b: BurstResult | { error: string }): Record<string, string | number> {
   if ("error" in b) return { impl, error: b.error.slice(0, 160) };
   const at = (k: string) => b.missingPairsAt[k] ?? "-";
   return {
     impl,
     agents: b.agents,
+    hogs: b.hogs,
     "spawn spread ms": num(b.spawnSpreadMs),
     "all started s": num(b.lastReadyMs === null ? null : b.lastReadyMs / 1000, 1),
+    "99 % pairs s": num(b.pairs99Ms === null ? null : b.pairs99Ms / 1000, 1),
     "all see all (log) s": num(b.logConvergedMs === null ? null : b.logConvergedMs / 1000, 1),
     "all see all (API) s": num(b.apiConvergedMs === null ? null : b.apiConvergedMs / 1000, 1),
     "missing @5s": at("5s"),
@@ -96,11 +116,15 @@ export function printResults(input: ReportInput): void {
   const burstRows = impls.flatMap((i) => bursts[i].map((b, rep) => burstRow(`${i} #${rep + 1}`, b)));
   if (burstRows.length) console.log("\njoin burst (missing = ordered pairs a->b where a's log does not show b alive)");
   if (burstRows.length) console.table(burstRows);
+  const burstRatios = burstRatioRows(bursts);
+  if (burstRatios.length) console.log("\njoin burst, satellite / serf per rep (- where one of them did not converge)");
+  if (burstRatios.length) console.table(burstRatios);
   report("satellite / serf (lower is better for every column)", ratioRows.length ? ratioRows : [{ note: "needs both serf and satellite results" }], join(outDir, "real.json"), {
     versions: input.versions,
     options: input.options,
     results,
     bursts,
     burstRows,
+    burstRatios,
   });
 }

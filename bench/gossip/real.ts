@@ -5,9 +5,10 @@
  * namespace on 127.0.0.1 with its own ports (how serf's reference figures were measured).
  *
  * Usage (root): bun bench/gossip/real.ts [--sizes=5,20,50] [--impls=serf,satellite] [--reps=3] [--extra-kills=0]
- *   [--settle=3] [--window=60] [--burst=100] [--burst-reps=1] [--burst-timeout=180] [--satellite-checks]
+ *   [--settle=3] [--window=60] [--burst=100] [--burst-reps=1] [--burst-timeout=180] [--hogs=0] [--satellite-checks]
  *   [--serf=serf] [--satellite=dist/satellite] [--keep-logs]
- * --sizes=none runs only the burst, --burst=0 skips it. --keep-logs writes every agent's log
+ * --sizes=none runs only the burst, --burst=0 skips it. --hogs=N runs N busy loops beside each burst
+ * (one per core: "the burst with a CPU hog on each core"). --keep-logs writes every agent's log
  * (lines prefixed with ms since its spawn) to bench/gossip/out/logs/<impl>-<run>/.
  * Writes bench/gossip/out/real.json (and real-<impl>.json).
  */
@@ -40,6 +41,7 @@ const options = {
   burst: num("burst", 100),
   burstReps: num("burst-reps", 1),
   burstTimeoutMs: num("burst-timeout", 180) * 1000,
+  hogs: num("hogs", 0),
 };
 const driverOptions: DriverOptions = {
   serfBinary: args.get("serf") ?? "serf",
@@ -112,7 +114,7 @@ if (options.burst > 0) {
     for (const impl of impls) {
       log(`${impl} burst of ${options.burst} (#${rep + 1}): start`);
       try {
-        const b = await withCluster(impl, `burst${rep + 1}`, (cluster) => runBurst(cluster, options.burst, options.burstTimeoutMs, driverOptions.serfBinary));
+        const b = await withCluster(impl, `burst${rep + 1}`, (cluster) => runBurst(cluster, { count: options.burst, timeoutMs: options.burstTimeoutMs, serfBinary: driverOptions.serfBinary, hogs: options.hogs, hogNice: agentNice }));
         bursts[impl].push(b);
         log(`${impl} burst #${rep + 1}: ${JSON.stringify({ ...b, timeline: undefined })}`);
       } catch (error) {
