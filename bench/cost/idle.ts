@@ -102,7 +102,7 @@ async function formCluster(variant: Variant, index: number): Promise<Running> {
   const cluster = new BenchCluster(net, net.hosts[0] as TestHost, variant.driver, join(work, `v${index}`), windowMs + 10 * 60_000);
   const seed = cluster.start("n0");
   await waitBound(seed, 30_000);
-  for (let i = 1; i < agents; i++) cluster.start(`n${i}`, seed.spec.gossipPort);
+  for (let i = 1; i < agents; i++) cluster.start(`n${i}`, seed.spec);
   const names = [...cluster.agents.keys()];
   const formed = await cluster.waitUntil(() => cluster.live().length === agents && cluster.live().every((a) => seesAll(a, names)), 120_000);
   if (!formed) throw new Error(`${variant.label}: the ${agents} agents did not all see each other within 120 s`);

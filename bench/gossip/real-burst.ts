@@ -67,7 +67,7 @@ async function measureBurst(cluster: BenchCluster, seed: Agent, count: number, t
     const due = t0 + (i - 1) * spacing;
     const wait = due - performance.now();
     if (wait > 0) await Bun.sleep(wait);
-    cluster.start(`b${i}`, seed.spec.gossipPort);
+    cluster.start(`b${i}`, seed.spec);
   }
   const spawnSpreadMs = performance.now() - t0;
   const everyone = () => [...cluster.agents.values()];

@@ -1,5 +1,5 @@
 /**
- * A set of real gossip agents of one implementation, all in one namespace host on 127.0.0.1.
+ * A set of real gossip agents of one implementation, all in one namespace host, on loopback.
  * Every log line is timestamped on arrival (performance.now()); membership events drive the
  * waits, so nothing here sleeps to wait for a condition.
  */
@@ -52,11 +52,20 @@ export class BenchCluster {
     private readonly keepLogs = false,
     /** Added to the agents' nice value, so the observing bench is not starved by a burst. */
     private readonly agentNice = 0,
+    /**
+     * Each agent gossips on a loopback address of its own (127.0.x.y), as each node of a cluster
+     * has its own address; false puts all on 127.0.0.1, where per-peer bounds of incoming
+     * streams count every agent as the same peer.
+     */
+    private readonly addressPerAgent = false,
   ) {}
 
-  start(name: string, joinPort?: number): Agent {
+  /** Starts an agent that joins `seed` (none: the first of a cluster). */
+  start(name: string, seed?: AgentSpec): Agent {
     const index = this.nextIndex++;
-    const spec: AgentSpec = { name, gossipPort: GOSSIP_BASE_PORT + index, rpcPort: RPC_BASE_PORT + index, joinPort, dir: join(this.dir, name) };
+    const gossipIp = this.addressPerAgent ? `127.0.${Math.floor(index / 250)}.${(index % 250) + 1}` : "127.0.0.1";
+    const joinAt = seed ? { ip: seed.gossipIp, port: seed.gossipPort } : undefined;
+    const spec: AgentSpec = { name, gossipIp, gossipPort: GOSSIP_BASE_PORT + index, rpcPort: RPC_BASE_PORT + index, join: joinAt, dir: join(this.dir, name) };
     // `nice` execs the agent, so the pid stays the agent's own.
     const argv = this.agentNice ? ["nice", "-n", String(this.agentNice), ...this.driver.agentArgv(spec)] : this.driver.agentArgv(spec);
     const proc = this.net.spawn(this.host, argv, { lifetimeMs: this.agentLifetimeMs });

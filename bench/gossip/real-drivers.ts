@@ -1,6 +1,7 @@
 /**
  * How the real-process gossip bench starts, reads and stops each implementation. Both run with
- * their LAN defaults on 127.0.0.1 inside one network namespace, one port pair per agent.
+ * their LAN defaults inside one network namespace, one port pair per agent, gossiping on a
+ * loopback address of their own or all on 127.0.0.1 (the API or RPC always on 127.0.0.1).
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -15,10 +16,12 @@ export interface MemberEvent {
 
 export interface AgentSpec {
   name: string;
+  /** The loopback address the agent gossips on. */
+  gossipIp: string;
   gossipPort: number;
   rpcPort: number;
-  /** Gossip port of the seed to join at start. */
-  joinPort?: number;
+  /** The seed to join at start. */
+  join?: { ip: string; port: number };
   /** Directory this agent may use for state and config. */
   dir: string;
 }
@@ -57,8 +60,8 @@ export function serfDriver(options: DriverOptions): Driver {
   return {
     impl: "serf",
     agentArgv: (spec) => {
-      const argv = [options.serfBinary, "agent", `-node=${spec.name}`, `-bind=127.0.0.1:${spec.gossipPort}`, `-rpc-addr=127.0.0.1:${spec.rpcPort}`, "-log-level=info", "-tag", "role=node"];
-      if (spec.joinPort !== undefined) argv.push(`-join=127.0.0.1:${spec.joinPort}`);
+      const argv = [options.serfBinary, "agent", `-node=${spec.name}`, `-bind=${spec.gossipIp}:${spec.gossipPort}`, `-rpc-addr=127.0.0.1:${spec.rpcPort}`, "-log-level=info", "-tag", "role=node"];
+      if (spec.join) argv.push(`-join=${spec.join.ip}:${spec.join.port}`);
       return argv;
     },
     readyLine: /Serf agent running!/,
@@ -79,14 +82,14 @@ export function satelliteDriver(options: DriverOptions): Driver {
         options.satelliteBinary, "agent",
         "--name", spec.name,
         "--rpc-addr", `127.0.0.1:${spec.rpcPort}`,
-        "--gossip-addr", `127.0.0.1:${spec.gossipPort}`,
-        "--advertise-addr", "127.0.0.1",
+        "--gossip-addr", `${spec.gossipIp}:${spec.gossipPort}`,
+        "--advertise-addr", spec.gossipIp,
         "--state-dir", spec.dir,
         "--config", config,
         "--profile", "lan",
         "--tags", "role:node",
       ];
-      if (spec.joinPort !== undefined) argv.push("--initial-cluster", `127.0.0.1:${spec.joinPort}`);
+      if (spec.join) argv.push("--initial-cluster", `${spec.join.ip}:${spec.join.port}`);
       return argv;
     },
     readyLine: /(?:\bINFO agent started\b|\blevel=info msg="agent started")/,

@@ -84,7 +84,7 @@ export async function measureJoin(cluster: BenchCluster, name: string, seed: Age
   const observers = cluster.live();
   const names = observers.map((o) => o.spec.name);
   const t0 = performance.now();
-  const agent = cluster.start(name, seed.spec.gossipPort);
+  const agent = cluster.start(name, seed.spec);
   let newSeesAll: number | null = null;
   const ok = await cluster.waitUntil(() => {
     if (newSeesAll === null && seesAll(agent, names)) newSeesAll = performance.now() - t0;

@@ -86,7 +86,7 @@ async function form(cluster: BenchCluster): Promise<Agent[]> {
   for (let i = 1; i < n; i++) {
     const name = `n${i}`;
     const t = performance.now();
-    cluster.start(name, seed.spec.gossipPort);
+    cluster.start(name, seed.spec);
     if (!(await cluster.waitUntil(() => cluster.eventTime(seed, "join", name, t) !== undefined, 20_000))) throw new Error(`seed never logged ${name} joining`);
   }
   const names = cluster.live().map((a) => a.spec.name);

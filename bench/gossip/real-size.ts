@@ -61,7 +61,7 @@ export async function runSize(cluster: BenchCluster, n: number, options: SizeOpt
   for (let i = 1; i < n - 1; i++) {
     const name = `n${i}`;
     const t = performance.now();
-    cluster.start(name, seed.spec.gossipPort);
+    cluster.start(name, seed.spec);
     if (!(await cluster.waitUntil(() => cluster.eventTime(seed, "join", name, t) !== undefined, 20_000))) throw new Error(`seed never logged ${name} joining within 20 s`);
   }
   const baseNames = cluster.live().map((a) => a.spec.name);

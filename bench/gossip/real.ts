@@ -2,10 +2,13 @@
  * Real gossip agents, serf and Satellite side by side in one run: join convergence, failure
  * detection after kill -9, graceful-leave propagation (and observers that wrongly saw "failed"),
  * gossip bytes/s, RSS and CPU per agent, and a join burst. Every agent runs in one private network
- * namespace on 127.0.0.1 with its own ports (how serf's reference figures were measured).
+ * namespace with its own ports, gossiping on a loopback address of its own (127.0.x.y), as each
+ * node of a cluster has its own; --shared-ip puts all on 127.0.0.1 (how serf's reference figures
+ * were measured), where a seed's bound on concurrent streams from one peer address (8) refuses
+ * most joiners of a burst.
  *
  * Usage (root): bun bench/gossip/real.ts [--sizes=5,20,50] [--impls=serf,satellite] [--reps=3] [--extra-kills=0]
- *   [--settle=3] [--window=60] [--burst=100] [--burst-reps=1] [--burst-timeout=180] [--hogs=0] [--satellite-checks]
+ *   [--settle=3] [--window=60] [--burst=100] [--burst-reps=1] [--burst-timeout=180] [--hogs=0] [--shared-ip] [--satellite-checks]
  *   [--serf=serf] [--satellite=dist/satellite] [--keep-logs]
  * --sizes=none runs only the burst, --burst=0 skips it. --hogs=N runs N busy loops beside each burst
  * (one per core: "the burst with a CPU hog on each core"). --keep-logs writes every agent's log
@@ -49,6 +52,7 @@ const driverOptions: DriverOptions = {
   satelliteChecks: args.get("satellite-checks") === "true",
 };
 const keepLogs = args.get("keep-logs") === "true";
+const sharedIp = args.get("shared-ip") === "true";
 const outDir = join(import.meta.dir, "out");
 const drivers: Record<Impl, Driver> = { serf: serfDriver(driverOptions), satellite: satelliteDriver(driverOptions) };
 
@@ -83,7 +87,7 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => pr
 /** A fresh namespace and agent set for one measurement, always torn down. */
 async function withCluster<T>(impl: Impl, label: string, body: (cluster: BenchCluster) => Promise<T>): Promise<T> {
   const net = await createTestNetwork({ hosts: 1, prefix: "satbench", maxLifetimeMs: 40 * 60_000 });
-  const cluster = new BenchCluster(net, net.hosts[0] as TestHost, drivers[impl], join(work, `${impl}-${label}`), 30 * 60_000, keepLogs, agentNice);
+  const cluster = new BenchCluster(net, net.hosts[0] as TestHost, drivers[impl], join(work, `${impl}-${label}`), 30 * 60_000, keepLogs, agentNice, !sharedIp);
   try {
     return await body(cluster);
   } finally {
@@ -93,6 +97,7 @@ async function withCluster<T>(impl: Impl, label: string, body: (cluster: BenchCl
   }
 }
 
+log(sharedIp ? "every agent gossips on 127.0.0.1 (--shared-ip)" : "each agent gossips on a loopback address of its own (127.0.x.y)");
 const results: Record<Impl, SizeResult[]> = { serf: [], satellite: [] };
 const bursts: Record<Impl, (BurstResult | { error: string })[]> = { serf: [], satellite: [] };
 for (const n of sizes) {
