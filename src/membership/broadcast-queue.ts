@@ -9,6 +9,7 @@ interface Entry<T> {
   key: string | undefined;
   transmits: number;
   id: number;
+  urgent: boolean;
   onDone: (() => void) | undefined;
 }
 
@@ -26,19 +27,22 @@ export interface BroadcastQueueOptions {
  * memberlist's TransmitLimitedQueue. Each item goes out at most retransmitLimit times; the
  * least-transmitted (then newest) go first, so fresh news overtakes old. An item with a key
  * replaces a queued item with the same key (a newer message about the same node).
- * `onDone` runs once when an item reached its limit, was replaced, or was dropped.
+ * `onDone` runs once when an item reached its limit, was replaced, or was dropped. Urgent items
+ * (a refutation: news that ends a suspicion) go before all others, so a join burst's flood of
+ * fresh alive messages cannot hold one back until the suspicion it answers runs out elsewhere.
  * Entries live in one bucket per transmit count, each sorted by id, so a take costs about
  * the number of items it looks at, not a sort of the whole queue.
  */
 export class BroadcastQueue<T> {
-  private buckets: Entry<T>[][] = [];
+  /** Per lane (urgent first), one bucket per transmit count. */
+  private lanes: [Entry<T>[][], Entry<T>[][]] = [[], []];
   private readonly byKey = new Map<string, Entry<T>>();
   private count = 0;
   private nextId = 0;
 
   constructor(private readonly options: BroadcastQueueOptions) {}
 
-  enqueue(item: T, sizeBytes: number, key?: string, onDone?: () => void): void {
+  enqueue(item: T, sizeBytes: number, key?: string, onDone?: () => void, urgent = false): void {
     if (key !== undefined) {
       const old = this.byKey.get(key);
       if (old) {
@@ -46,7 +50,7 @@ export class BroadcastQueue<T> {
         old.onDone?.();
       }
     }
-    const entry: Entry<T> = { item, sizeBytes, key, transmits: 0, id: this.nextId++, onDone };
+    const entry: Entry<T> = { item, sizeBytes, key, transmits: 0, id: this.nextId++, onDone, urgent };
     this.insert(entry);
     if (this.count > this.options.maxQueued) this.prune();
     this.options.onQueued?.();
@@ -61,15 +65,17 @@ export class BroadcastQueue<T> {
     const limit = retransmitLimit(this.options.retransmitMult, this.options.numNodes());
     const picked: Entry<T>[] = [];
     let used = 0;
-    scan: for (const bucket of this.buckets) {
-      if (!bucket) continue;
-      for (let i = bucket.length - 1; i >= 0; i--) {
-        const entry = bucket[i] as Entry<T>;
-        const cost = entry.sizeBytes + overheadBytes;
-        if (used + cost > limitBytes) continue;
-        used += cost;
-        picked.push(entry);
-        if (limitBytes - used <= overheadBytes) break scan;
+    scan: for (const buckets of this.lanes) {
+      for (const bucket of buckets) {
+        if (!bucket) continue;
+        for (let i = bucket.length - 1; i >= 0; i--) {
+          const entry = bucket[i] as Entry<T>;
+          const cost = entry.sizeBytes + overheadBytes;
+          if (used + cost > limitBytes) continue;
+          used += cost;
+          picked.push(entry);
+          if (limitBytes - used <= overheadBytes) break scan;
+        }
       }
     }
     const finished: Entry<T>[] = [];
@@ -94,22 +100,22 @@ export class BroadcastQueue<T> {
 
   /** Drops everything (shutdown), running the done callbacks. */
   clear(): void {
-    const all = this.buckets.flat();
-    this.buckets = [];
+    const all = [...this.lanes[0].flat(), ...this.lanes[1].flat()];
+    this.lanes = [[], []];
     this.byKey.clear();
     this.count = 0;
     for (const e of all) e.onDone?.();
   }
 
   private insert(entry: Entry<T>): void {
-    const bucket = (this.buckets[entry.transmits] ??= []);
+    const bucket = (this.laneOf(entry)[entry.transmits] ??= []);
     bucket.splice(this.indexOf(bucket, entry.id), 0, entry);
     if (entry.key !== undefined) this.byKey.set(entry.key, entry);
     this.count++;
   }
 
   private remove(entry: Entry<T>): void {
-    const bucket = this.buckets[entry.transmits];
+    const bucket = this.laneOf(entry)[entry.transmits];
     if (!bucket) return;
     const index = this.indexOf(bucket, entry.id);
     if (bucket[index] !== entry) return;
@@ -130,13 +136,19 @@ export class BroadcastQueue<T> {
     return lo;
   }
 
-  /** Drops the most-transmitted, then oldest, entries beyond maxQueued. */
+  private laneOf(entry: Entry<T>): Entry<T>[][] {
+    return this.lanes[entry.urgent ? 0 : 1];
+  }
+
+  /** Drops the most-transmitted, then oldest, entries beyond maxQueued; urgent ones last. */
   private prune(): void {
     const victims: Entry<T>[] = [];
-    for (let t = this.buckets.length - 1; t >= 0 && this.count - victims.length > this.options.maxQueued; t--) {
-      const bucket = this.buckets[t];
-      if (!bucket) continue;
-      for (let i = 0; i < bucket.length && this.count - victims.length > this.options.maxQueued; i++) victims.push(bucket[i] as Entry<T>);
+    for (const buckets of [this.lanes[1], this.lanes[0]]) {
+      for (let t = buckets.length - 1; t >= 0 && this.count - victims.length > this.options.maxQueued; t--) {
+        const bucket = buckets[t];
+        if (!bucket) continue;
+        for (let i = 0; i < bucket.length && this.count - victims.length > this.options.maxQueued; i++) victims.push(bucket[i] as Entry<T>);
+      }
     }
     for (const e of victims) this.remove(e);
     for (const e of victims) e.onDone?.();

@@ -126,7 +126,8 @@ export class MemberTable {
       this.notes.log("warn", "refute-alive", "refuting an alive message about us", { incarnation: a.incarnation });
       return void onDone?.();
     }
-    this.broadcast(a, onDone);
+    // News about a node we knew (a refutation, mostly) goes before news of joins.
+    this.broadcast(a, onDone, !isNew && a.incarnation > rec.incarnation);
     Object.assign(rec, { incarnation: a.incarnation, meta: a.meta, addr: a.addr, port: a.port, vsn: a.vsn });
     if (rec.state !== "alive") {
       rec.state = "alive";
@@ -263,11 +264,11 @@ export class MemberTable {
   private refute(rec: NodeRecord, accusedIncarnation: number): void {
     rec.incarnation = refutingIncarnation(rec.incarnation, accusedIncarnation);
     this.deps.awareness.applyDelta(1);
-    this.broadcast({ type: "alive", incarnation: rec.incarnation, node: rec.name, addr: rec.addr, port: rec.port, meta: rec.meta, vsn: rec.vsn });
+    this.broadcast({ type: "alive", incarnation: rec.incarnation, node: rec.name, addr: rec.addr, port: rec.port, meta: rec.meta, vsn: rec.vsn }, undefined, true);
   }
 
-  private broadcast(msg: AliveMessage | SuspectMessage | DeadMessage, onDone?: () => void): void {
-    this.deps.broadcasts.enqueue(msg, this.deps.encodedSize(msg), msg.node, onDone);
+  private broadcast(msg: AliveMessage | SuspectMessage | DeadMessage, onDone?: () => void, urgent = false): void {
+    this.deps.broadcasts.enqueue(msg, this.deps.encodedSize(msg), msg.node, onDone, urgent);
   }
 
   /**

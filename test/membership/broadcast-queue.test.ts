@@ -70,4 +70,19 @@ describe("BroadcastQueue", () => {
     expect(q.length()).toBe(2);
     expect(q.take(0, 100).items.sort()).toEqual(["b", "c"]);
   });
+
+  test("an urgent item (a refutation) goes before fresher items on every transmit, and is pruned last", () => {
+    const q = queue(1000, 3);
+    q.enqueue("refute", 10, "n1", undefined, true);
+    expect(q.take(0, 10).items).toEqual(["refute"]);
+    // A join burst's flood: fresh items keep coming with fewer transmits than the refutation.
+    q.enqueue("join-a", 10, "a");
+    q.enqueue("join-b", 10, "b");
+    expect(q.take(0, 10).items).toEqual(["refute"]);
+    expect(q.take(0, 20).items).toEqual(["refute", "join-b"]);
+    q.enqueue("join-c", 10, "c");
+    q.enqueue("join-d", 10, "d");
+    expect(q.length()).toBe(3);
+    expect(q.take(0, 10).items).toEqual(["refute"]);
+  });
 });

@@ -173,6 +173,19 @@ describe("member table: suspicion", () => {
     expect(events).toEqual(["join b"]);
   });
 
+  test("a refutation goes out before the news of joins, at the refuting node and at the nodes that pass it on", async () => {
+    const { table, queued } = setup();
+    table.aliveNode(alive("b", 1));
+    table.suspectNode({ type: "suspect", incarnation: 1, node: "b", from: "c" });
+    queued();
+    table.aliveNode(alive("b", 2));
+    for (let i = 0; i < 30; i++) table.aliveNode(alive(`joiner-${i}`, 1));
+    expect(queued()[0]).toMatchObject({ type: "alive", node: "b", incarnation: 2 });
+    table.suspectNode({ type: "suspect", incarnation: 1, node: "me", from: "c" });
+    for (let i = 30; i < 60; i++) table.aliveNode(alive(`joiner-${i}`, 1));
+    expect(queued()[0]).toMatchObject({ type: "alive", node: "me", incarnation: 2 });
+  });
+
   test("a refutation already waiting when the suspicion runs out (a process that ran late) is read before dead is declared", async () => {
     const { table, clock, events } = setup();
     table.aliveNode(alive("b", 1));
