@@ -123,7 +123,7 @@ export async function createUdpTcpGossipNet(options: UdpTcpGossipNetOptions): Pr
     isClosed: () => closed,
     counters,
     conns: new Set(),
-    connectTcp: sockets.connectTcp,
+    connectTcp: (to, streamHandlers) => sockets.connectTcp(to, streamHandlers, dialSourceFor(options.bindAddr, to.ip)),
   };
 
   const { udp, tcp } = await bindBoth(sockets, options.bindAddr, options.bindPort, onPacket, (conn) => acceptStream(ctx, conn), log);
@@ -257,6 +257,17 @@ async function bindBoth(
     hint: "another process uses this port (is a serf or satellite agent already running?); pick another bind port or stop it",
     cause: lastError,
   });
+}
+
+/**
+ * Streams leave from the bind address when it is one address of the same family as the peer's
+ * (a wildcard leaves the choice to the system): a peer then sees our streams come from the
+ * address our packets come from, and its per-peer stream bounds count us, not whoever shares
+ * the address the system would pick (on one host, 127.0.0.1 for every agent).
+ */
+function dialSourceFor(bindAddr: string, peerIp: string): string | undefined {
+  if (bindAddr === "" || bindAddr === "0.0.0.0" || bindAddr === "::") return undefined;
+  return bindAddr.includes(":") === peerIp.includes(":") ? bindAddr : undefined;
 }
 
 function advertiseFor(bindAddr: string): string {

@@ -177,11 +177,12 @@ export function listenTcp(bindAddr: string, port: number, onConnection: (conn: T
   return { port: listener.port, stop: () => listener.stop(true) };
 }
 
-export async function connectTcp(to: SocketAddress, handlers: TcpConnHandlers): Promise<TcpConn> {
+export async function connectTcp(to: SocketAddress, handlers: TcpConnHandlers, fromIp?: string): Promise<TcpConn> {
   const state: ConnState = { pending: [], closed: false, handlers };
   const socket = await Bun.connect<ConnState>({
     hostname: to.ip,
     port: to.port,
+    ...(fromIp === undefined ? {} : { localAddress: fromIp }),
     data: state,
     socket: {
       ...connHandlers,

@@ -10,7 +10,12 @@ export interface RawSockets {
   openUdp(bindAddr: string, port: number, onPacket: (data: Uint8Array, from: SocketAddress) => void, onError: (error: Error) => void): Promise<UdpEndpoint>;
   /** Throws when the address is taken. */
   listenTcp(bindAddr: string, port: number, onConnection: (conn: TcpConn) => TcpConnHandlers): TcpListener;
-  connectTcp(to: SocketAddress, handlers: TcpConnHandlers): Promise<TcpConn>;
+  /**
+   * `fromIp`: the local address to connect from (the gossip bind address, when it is one
+   * address), so a peer sees streams come from the address our packets come from. Deno's
+   * connect cannot choose it: there the system picks, as it does when `fromIp` is absent.
+   */
+  connectTcp(to: SocketAddress, handlers: TcpConnHandlers, fromIp?: string): Promise<TcpConn>;
 }
 
 export const bunRawSockets: RawSockets = { openUdp, listenTcp, connectTcp };

@@ -146,6 +146,16 @@ describe("UDP/TCP gossip net", () => {
     expect(inbox[0]).toMatchObject({ sourceAddr: "::1" });
   });
 
+  test("streams leave from the bind address when it is one address, so the peer counts them as ours", async () => {
+    const a = await net({ bindAddr: "127.0.0.1" });
+    const b = await net({ bindAddr: "127.0.0.2" });
+    const from: string[] = [];
+    a.setHandlers({ onPacketMessage: () => {}, onStreamMessage: async (m, peer) => (from.push(peer.ip), m) });
+    await b.sendStream(a.localAddress, bigPushPull(1), { timeoutMs: 3000, expectReply: true });
+    // Without a chosen source the system would pick 127.0.0.1 for a peer on 127.0.0.1.
+    expect(from).toEqual(["127.0.0.2"]);
+  });
+
   test("binding a port in use fails with a clear error", async () => {
     const a = await net();
     await expect(net({ bindPort: a.localAddress.port })).rejects.toMatchObject({ code: "GOSSIP_BIND_FAILED" });
