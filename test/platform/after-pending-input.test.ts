@@ -9,12 +9,14 @@ const PACKETS = 3;
 
 /**
  * What membership's deadlines rely on (src/membership/after-pending-input.ts): in Bun, a timer
- * that fell due while the process was not scheduled runs before the packets that arrived
+ * that fell due while the process was not scheduled often runs before the packets that arrived
  * meanwhile are read, and a 0 ms timer set from it runs after they were. The child is stopped
  * (SIGSTOP, as a host too busy to schedule it) until its 300 ms timer is overdue, with packets
  * waiting in its socket. Linux only (it reads the child's wait channel from /proc).
  */
-test("a 0 ms timer set from a late timer runs after the packets that were waiting", async () => {
+
+/** One stopped-and-continued run of the fixture. */
+async function lateTimerRun(): Promise<{ atTimer: number; atDeferred: number; lateMs: number }> {
   const child = Bun.spawn([process.execPath, FIXTURE], { stdout: "pipe", stderr: "pipe" });
   const killer = setTimeout(() => child.kill("SIGKILL"), 20_000);
   try {
@@ -44,12 +46,20 @@ test("a 0 ms timer set from a late timer runs after the packets that were waitin
     // Keep it stopped until its timer is well overdue (the condition is the elapsed time itself).
     await waitFor(() => performance.now() - timerSetAt > 500, 5_000, "the stopped child's timer to be overdue");
     child.kill("SIGCONT");
-    const report = JSON.parse(await readLine()) as { atTimer: number; atDeferred: number; lateMs: number };
-    expect(report.lateMs).toBeGreaterThan(100);
-    expect(report.atTimer).toBe(0);
-    expect(report.atDeferred).toBe(PACKETS);
+    return JSON.parse(await readLine()) as { atTimer: number; atDeferred: number; lateMs: number };
   } finally {
     clearTimeout(killer);
     child.kill("SIGKILL");
+  }
+}
+
+test("a 0 ms timer set from a late timer runs after the packets that were waiting", async () => {
+  // Usually the late timer runs before the waiting packets are read (atTimer 0): that is the
+  // case that matters, and a deferral that does not wait for them fails it. Sometimes, on a
+  // loaded machine, the loop reads them first; the deferred work must see them either way.
+  const runs = [await lateTimerRun(), await lateTimerRun(), await lateTimerRun()];
+  for (const run of runs) {
+    expect(run.lateMs).toBeGreaterThan(100);
+    expect(run.atDeferred).toBe(PACKETS);
   }
 });
