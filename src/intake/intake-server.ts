@@ -1,5 +1,6 @@
 import type { SatelliteMetrics } from "../metrics/index.ts";
 import type { ListeningSockets, TcpConn, TcpConnHandlers, TcpListener, UdpEndpoint } from "../platform/bun-sockets.ts";
+import { bindTcpAndUdpOnOnePort } from "../platform/same-port-bind.ts";
 import type { Clock, Timer } from "../platform/clock.ts";
 import { describeError, SatelliteError } from "../platform/errors.ts";
 import type { Logger } from "../platform/logger.ts";
@@ -121,23 +122,13 @@ export async function startIntake(options: IntakeOptions): Promise<RunningIntake
     }
     if (options.graphite) {
       const at = options.graphite;
-      // TCP first, then UDP on its port: with port 0 the free TCP port is the scarcer one (outgoing
-      // connections take ephemeral TCP ports), and a UDP port taken meanwhile is tried again.
-      let lastError: unknown;
-      for (let attempt = 0; attempt < (at.port === 0 ? EPHEMERAL_BIND_ATTEMPTS : 1); attempt++) {
-        const tcp = listenGraphiteTcp(options, at, (lines) => takeLines(lines, takeGraphite, "graphite"), drop);
-        try {
-          const udp = await openUdp(options, { ...at, port: tcp.port }, "graphite", (data) => datagramLines(data, takeGraphite, "graphite"));
-          closers.push(() => udp.close(), () => tcp.stop());
-          result.graphitePort = tcp.port;
-          lastError = undefined;
-          break;
-        } catch (error) {
-          tcp.stop();
-          lastError = error;
-        }
-      }
-      if (lastError !== undefined) throw lastError;
+      const { tcp, udp } = await bindTcpAndUdpOnOnePort(
+        at.port,
+        (port) => listenGraphiteTcp(options, { ...at, port }, (lines) => takeLines(lines, takeGraphite, "graphite"), drop),
+        (port) => openUdp(options, { ...at, port }, "graphite", (data) => datagramLines(data, takeGraphite, "graphite")),
+      );
+      closers.push(() => udp.close(), () => tcp.stop());
+      result.graphitePort = tcp.port;
     }
   } catch (error) {
     for (const close of closers) close();
@@ -176,9 +167,6 @@ export async function startIntake(options: IntakeOptions): Promise<RunningIntake
   logger.info("metric intake listening", { statsd: result.statsdPort, graphite: result.graphitePort, flushIntervalMs: options.flushIntervalMs });
   return result;
 }
-
-/** Tries for one free port that both TCP and UDP can take, when the port is left to the system. */
-const EPHEMERAL_BIND_ATTEMPTS = 10;
 
 async function openUdp(options: IntakeOptions, at: ListenAt, what: string, onData: (data: Uint8Array) => void): Promise<UdpEndpoint> {
   try {

@@ -18,6 +18,7 @@ import type { TcpConn, TcpConnHandlers, TcpListener, UdpEndpoint } from "../plat
 import { bunRawSockets, type RawSockets } from "../platform/raw-sockets.ts";
 import type { Clock } from "../platform/clock.ts";
 import { describeError, SatelliteError } from "../platform/errors.ts";
+import { bindTcpAndUdpOnOnePort } from "../platform/same-port-bind.ts";
 import type { Logger } from "../platform/logger.ts";
 import { secureRandomBytes, type SecureRandomBytes } from "../platform/secure-random.ts";
 import { acceptStream, closeAllStreams, openStream, type StreamContext } from "./udp-tcp-streams.ts";
@@ -241,22 +242,18 @@ async function bindBoth(
   onConnection: (conn: TcpConn) => TcpConnHandlers,
   log: Logger,
 ): Promise<{ udp: UdpEndpoint; tcp: TcpListener }> {
-  let lastError: unknown;
-  for (let attempt = 0; attempt < (port === 0 ? 10 : 1); attempt++) {
-    let tcp: TcpListener | undefined;
-    try {
-      tcp = sockets.listenTcp(bindAddr, port, onConnection);
-      const udp = await sockets.openUdp(bindAddr, tcp.port, onPacket, (error) => log.debug("udp socket error (usually an unreachable peer)", { error: error.message }));
-      return { udp, tcp };
-    } catch (error) {
-      tcp?.stop();
-      lastError = error;
-    }
+  try {
+    return await bindTcpAndUdpOnOnePort(
+      port,
+      (p) => sockets.listenTcp(bindAddr, p, onConnection),
+      (p) => sockets.openUdp(bindAddr, p, onPacket, (error) => log.debug("udp socket error (usually an unreachable peer)", { error: error.message })),
+    );
+  } catch (error) {
+    throw new SatelliteError("GOSSIP_BIND_FAILED", `cannot bind gossip UDP+TCP on ${bindAddr}:${port}: ${describeError(error)}`, {
+      hint: "another process uses this port (is a serf or satellite agent already running?); pick another bind port or stop it",
+      cause: error,
+    });
   }
-  throw new SatelliteError("GOSSIP_BIND_FAILED", `cannot bind gossip UDP+TCP on ${bindAddr}:${port}: ${describeError(lastError)}`, {
-    hint: "another process uses this port (is a serf or satellite agent already running?); pick another bind port or stop it",
-    cause: lastError,
-  });
 }
 
 /**
@@ -266,12 +263,16 @@ async function bindBoth(
  * the address the system would pick (on one host, 127.0.0.1 for every agent).
  */
 function dialSourceFor(bindAddr: string, peerIp: string): string | undefined {
-  if (bindAddr === "" || bindAddr === "0.0.0.0" || bindAddr === "::") return undefined;
+  if (bindsEveryAddress(bindAddr)) return undefined;
   return bindAddr.includes(":") === peerIp.includes(":") ? bindAddr : undefined;
 }
 
+function bindsEveryAddress(bindAddr: string): boolean {
+  return bindAddr === "" || bindAddr === "0.0.0.0" || bindAddr === "::";
+}
+
 function advertiseFor(bindAddr: string): string {
-  if (bindAddr !== "0.0.0.0" && bindAddr !== "::") return bindAddr;
+  if (!bindsEveryAddress(bindAddr)) return bindAddr;
   for (const list of Object.values(networkInterfaces())) {
     for (const i of list ?? []) if (i.family === "IPv4" && !i.internal) return i.address;
   }

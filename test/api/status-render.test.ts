@@ -2,13 +2,14 @@ import { describe, expect, test } from "bun:test";
 import { gunzipSync } from "node:zlib";
 import { omitEmpty, type ClusterStatusJson } from "../../src/cluster/status-json.ts";
 import { statusCacheLifetimeMs } from "../../src/api/status-cache-lifetime.ts";
+import { eventLoopTurn } from "../../src/platform/event-loop-turn.ts";
 import { ManualClock } from "../../src/platform/manual-clock.ts";
 import { makeApp } from "./app-fixture.ts";
 
 const running: ClusterStatusJson = { status: "running", nodes: [{ name: "n1", status: "running", probes: [{ checker: "disk-space", status: "running", detail: "" }] }], timestamp: "t1", summary: "" };
 
-/** Lets the requests' middleware chains run up to the render (one macrotask: no wall time involved). */
-const requestsReachedTheRender = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+/** Lets the requests' middleware chains run up to the render (one turn of the loop: no wall time involved). */
+const requestsReachedTheRender = eventLoopTurn;
 
 /** A status source whose renders the test counts and finishes by hand. */
 function controlledRenders() {
@@ -17,14 +18,20 @@ function controlledRenders() {
   return { pending, status: { cluster, local: () => ({ name: "n1", status: "running" as const }) } };
 }
 
+/** An app whose first render (of `running`, at t1) is done and cached; renders after it are the test's. */
+async function afterFirstRender() {
+  const renders = controlledRenders();
+  const { app, clock } = makeApp({ statusCacheMs: 100, status: renders.status });
+  const first = app.request("/status");
+  await requestsReachedTheRender();
+  renders.pending[0]!.resolve(running);
+  expect((await first).status).toBe(200);
+  return { app, clock, renders };
+}
+
 describe("/status renders", () => {
   test("16 concurrent requests after the cache expired cause one render: the first waits for it, the others get the last render at once", async () => {
-    const renders = controlledRenders();
-    const { app, clock } = makeApp({ statusCacheMs: 100, status: renders.status });
-    const first = app.request("/status");
-    await requestsReachedTheRender();
-    renders.pending[0]!.resolve(running);
-    expect((await first).status).toBe(200);
+    const { app, clock, renders } = await afterFirstRender();
     await clock.advance(100);
     const burst = Array.from({ length: 16 }, () => app.request("/status"));
     await requestsReachedTheRender();
@@ -41,12 +48,7 @@ describe("/status renders", () => {
   });
 
   test("a request while a render is under way waits for it when the last render expired more than a second ago", async () => {
-    const renders = controlledRenders();
-    const { app, clock } = makeApp({ statusCacheMs: 100, status: renders.status });
-    const first = app.request("/status");
-    await requestsReachedTheRender();
-    renders.pending[0]!.resolve(running);
-    await first;
+    const { app, clock, renders } = await afterFirstRender();
     await clock.advance(1100);
     const two = [app.request("/status"), app.request("/status")];
     await requestsReachedTheRender();
