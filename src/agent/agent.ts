@@ -40,6 +40,7 @@ import { prepareKv } from "./kv-setup.ts";
 import { startMaintenance } from "./maintenance-setup.ts";
 import { processPrivateTextFiles } from "../platform/private-text-files.ts";
 import { startGenerators } from "./generators-setup.ts";
+import { scheduleStartUpMemoryRelease } from "./start-up-memory-release.ts";
 import { agentKubeConnector, startKubeWriteback } from "./kube-writeback-setup.ts";
 import { applyRoleFromNodeLabel } from "./node-role.ts";
 import { clusterStatusSource, STATUS_CACHE_MS } from "./status-source.ts";
@@ -272,8 +273,12 @@ export async function startAgent(config: AgentConfig, platform: AgentPlatform, k
     const firstLook = clock.setTimer(FIRST_CLUSTER_LOOK_MS, () => member.tick());
     closers.push(async () => firstLook.cancel());
     // Code that ran only to start (config, planning, set-up) is compiled and held until freed.
-    const settled = clock.setTimer(Math.max(START_UP_SETTLED_MS, startupWindowMs(plan.tracked)), () => platform.releaseStartUpMemory?.());
-    closers.push(async () => settled.cancel());
+    const release = platform.releaseStartUpMemory;
+    if (release) {
+      const settledAfterMs = Math.max(START_UP_SETTLED_MS, startupWindowMs(plan.tracked));
+      const cancelRelease = scheduleStartUpMemoryRelease({ clock, random, events, settledAfterMs, release });
+      closers.push(async () => cancelRelease());
+    }
     for (const s of plan.skipped) logger.info("built-in check not enabled", { check: s.name, reason: s.reason });
     logger.info("agent started", {
       name: config.name,

@@ -22,7 +22,8 @@ describe("memory start-up leaves behind", () => {
     sim = new CountingSim(7);
     await sim.start(0, "master");
     expect(await sim.advanceUntil(() => sim!.releases > 0, 14_000)).toBe(-1);
-    expect(await sim.advanceUntil(() => sim!.releases > 0, 2_000)).toBeGreaterThanOrEqual(0);
+    // Settled at 15 s; a quiet membership since the start, plus at most the spread of 10 s.
+    expect(await sim.advanceUntil(() => sim!.releases > 0, 12_000)).toBeGreaterThanOrEqual(0);
     await sim.advanceUntil(() => false, 60_000, 1000);
     expect(sim.releases).toBe(1);
   });

@@ -1,0 +1,60 @@
+import type { EventStream } from "../events/event-stream.ts";
+import type { Clock } from "../platform/clock.ts";
+import type { Random } from "../platform/random.ts";
+
+/** Membership must have been still this long: a join burst's members are all in by then. */
+export const MEMBERSHIP_QUIET_MS = 10_000;
+/** Spread over agents that became quiet together, so they do not recompile in the same second. */
+export const RELEASE_SPREAD_MS = 10_000;
+/** Freed by then whatever the membership does: a cluster that never settles still gets it. */
+export const RELEASE_LATEST_MS = 300_000;
+
+export interface StartUpMemoryReleaseDeps {
+  clock: Clock;
+  random: Random;
+  events: EventStream;
+  /** Start-up has settled this long after now (first checks, first join, first push/pull). */
+  settledAfterMs: number;
+  /** Frees the compiled code and heap that start-up left (platform/release-start-up-memory.ts). */
+  release: () => void;
+}
+
+/**
+ * Frees start-up's memory once start-up has settled and the membership has been quiet for
+ * MEMBERSHIP_QUIET_MS, plus a random part of RELEASE_SPREAD_MS, and at the latest
+ * RELEASE_LATEST_MS after now. Freeing deletes compiled code, so whatever runs next is compiled
+ * again: when a rollout starts many agents at once, freeing on a fixed delay made all of them
+ * recompile in the same seconds, in the middle of their join (a burst of 100 on 2 cores stalled
+ * for 4 s while the seed's answers waited for CPU). Returns a cancel for shutdown.
+ */
+export function scheduleStartUpMemoryRelease(deps: StartUpMemoryReleaseDeps): () => void {
+  const { clock, events } = deps;
+  const startedMs = clock.nowMs();
+  const spreadMs = deps.random.int(RELEASE_SPREAD_MS + 1);
+  let lastChangeMs = startedMs;
+  let done = false;
+  const unsubscribe = events.subscribe("start-up-memory-release", (event) => {
+    if (event.type === "NodeAdded" || event.type === "NodeFailed" || event.type === "NodeLeft" || event.type === "NodeRemoved") lastChangeMs = clock.nowMs();
+  });
+  let timer = clock.setTimer(Math.max(deps.settledAfterMs, MEMBERSHIP_QUIET_MS + spreadMs), check);
+
+  function check(): void {
+    const nowMs = clock.nowMs();
+    const dueMs = Math.min(lastChangeMs + MEMBERSHIP_QUIET_MS + spreadMs, startedMs + RELEASE_LATEST_MS);
+    if (nowMs < dueMs) {
+      timer = clock.setTimer(dueMs - nowMs, check);
+      return;
+    }
+    finish();
+    deps.release();
+  }
+
+  function finish(): void {
+    if (done) return;
+    done = true;
+    timer.cancel();
+    unsubscribe();
+  }
+
+  return finish;
+}
