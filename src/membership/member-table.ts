@@ -95,6 +95,9 @@ export class MemberTable {
     const isLocal = a.node === this.localName;
     if (isLocal && this.leavingFlag) return void onDone?.();
     let rec = this.nodes.get(a.node);
+    // A repeat of what we know changes nothing: dropped before the costlier checks (the layer
+    // above decodes the meta), since a burst of joins delivers each alive several times.
+    if (rec && !isLocal && a.incarnation <= rec.incarnation && rec.addr === a.addr && rec.port === a.port) return void onDone?.();
     if (!bootstrap) {
       const invalid = checkAliveClaim(a, { metaMaxBytes: this.deps.config.metaMaxBytes, validateMeta: this.deps.validateMeta });
       // An alive may be one step further ahead than an accusation: it answers one.

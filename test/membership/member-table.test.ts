@@ -9,7 +9,7 @@ import { silentLogger } from "../../src/platform/logger.ts";
 import { ManualClock } from "../../src/platform/manual-clock.ts";
 import { createSeededRandom } from "../../src/platform/random.ts";
 
-function setup() {
+function setup(validateMeta?: (meta: Uint8Array) => string | undefined) {
   const clock = new ManualClock();
   const awareness = new Awareness(8);
   let table: MemberTable | undefined;
@@ -23,6 +23,7 @@ function setup() {
     awareness,
     broadcasts,
     encodedSize: estimateEncodedSize,
+    validateMeta,
     events: {
       onJoin: (n) => events.push(`join ${n.name}`),
       onLeave: (n) => events.push(`${n.state} ${n.name}`),
@@ -46,6 +47,19 @@ function alive(node: string, incarnation: number, meta: number[] = []): AliveMes
 }
 
 describe("member table: incarnation rules", () => {
+  test("a repeated alive is dropped before its meta is checked; news is still checked", () => {
+    const checked: string[] = [];
+    const { table, events } = setup((meta) => void checked.push(String(meta[0])));
+    table.aliveNode(alive("b", 3, [1]));
+    table.aliveNode(alive("b", 3, [1]));
+    table.aliveNode(alive("b", 2, [2]));
+    expect(checked).toEqual(["1"]);
+    table.aliveNode(alive("b", 4, [3]));
+    table.aliveNode({ ...alive("b", 4, [4]), addr: "10.0.9.9" });
+    expect(checked).toEqual(["1", "3", "4"]);
+    expect(events).toEqual(["join b", "update b"]);
+  });
+
   test("alive: new node joins; equal or lower incarnation ignored; greater accepted; meta change is an update", () => {
     const { table, events, queued } = setup();
     table.aliveNode(alive("b", 3));
