@@ -28,6 +28,9 @@ const ZERO_COORDINATE_PAYLOAD = encodeAckPayload(zeroCoordinate());
 
 /** Member events within this window produce one timeline look (and so one set of events). */
 const MEMBER_EVENT_COALESCE_MS = 250;
+/** The window while changes keep coming (a look within the last BUSY_AFTER_MS): one look a second. */
+const MEMBER_EVENT_COALESCE_BUSY_MS = 1000;
+const BUSY_AFTER_MS = 2000;
 
 export interface ClusterMemberDeps {
   net: GossipNet;
@@ -183,6 +186,7 @@ export function createClusterMember(options: ClusterMemberOptions, deps: Cluster
   });
   const tracking = createClusterTracking(name, view, deps.events);
   let pendingRefresh: Timer | undefined;
+  let lastMemberLookMs = -Infinity;
   // Armed for the next moment time alone changes the view (a silent node becomes stale); every
   // other change arrives as an event, so an idle cluster sets no timer here.
   let staleTimer: Timer | undefined;
@@ -209,9 +213,13 @@ export function createClusterMember(options: ClusterMemberOptions, deps: Cluster
     }
     if (event.type === "member-join" || event.type === "member-update") probeSync.memberSeen(m.name, event.type === "member-join");
     // A join burst brings hundreds of member events; re-reading the whole view for each one
-    // is O(members) apiece, so events within a short window share one look.
-    pendingRefresh ??= clock.setTimer(MEMBER_EVENT_COALESCE_MS, () => {
+    // is O(members) apiece, so events within a short window share one look, and while changes
+    // keep coming the window is wider. A lone change is still seen within 250 ms.
+    if (pendingRefresh) return;
+    const busy = clock.monotonicMs() - lastMemberLookMs < BUSY_AFTER_MS;
+    pendingRefresh = clock.setTimer(busy ? MEMBER_EVENT_COALESCE_BUSY_MS : MEMBER_EVENT_COALESCE_MS, () => {
       pendingRefresh = undefined;
+      lastMemberLookMs = clock.monotonicMs();
       refresh(clock.nowMs());
       probeSync.tick();
     });

@@ -25,7 +25,7 @@ export interface SerfConfig {
   recentIntentTimeoutMs: number;
   /** Bound of each serf broadcast queue (oldest, most-sent dropped first). */
   queueDepthMax: number;
-  /** Coalesces member changes into one snapshot save. */
+  /** Coalesces member changes into one snapshot save: a join burst changes members for tens of seconds. */
   snapshotSaveDelayMs: number;
   /** After a graceful leave the snapshot is cleared unless this is set. */
   rejoinAfterLeave: boolean;
@@ -47,7 +47,7 @@ export function defaultSerfConfig(membership: MembershipConfig, tags: Record<str
     leavePropagateDelayMs: 1000,
     recentIntentTimeoutMs: 5 * 60_000,
     queueDepthMax: 4096,
-    snapshotSaveDelayMs: 1000,
+    snapshotSaveDelayMs: 5000,
     rejoinAfterLeave: false,
     ignoreOldEventsOnJoin: true,
   };
