@@ -276,7 +276,8 @@ export async function startAgent(config: AgentConfig, platform: AgentPlatform, k
     const release = platform.releaseStartUpMemory;
     if (release) {
       const settledAfterMs = Math.max(START_UP_SETTLED_MS, startupWindowMs(plan.tracked));
-      const cancelRelease = scheduleStartUpMemoryRelease({ clock, random, events, settledAfterMs, release });
+      const joining = () => config.initialCluster.length > 0 && !gossip.members().some((m) => m.name !== config.name && m.status === "alive");
+      const cancelRelease = scheduleStartUpMemoryRelease({ clock, random, events, settledAfterMs, release, joining });
       closers.push(async () => cancelRelease());
     }
     for (const s of plan.skipped) logger.info("built-in check not enabled", { check: s.name, reason: s.reason });

@@ -17,11 +17,14 @@ export interface StartUpMemoryReleaseDeps {
   settledAfterMs: number;
   /** Frees the compiled code and heap that start-up left (platform/release-start-up-memory.ts). */
   release: () => void;
+  /** True while this agent has peers to join and sees no other member: not quiet, only waiting. */
+  joining: () => boolean;
 }
 
 /**
  * Frees start-up's memory once start-up has settled and the membership has been quiet for
- * MEMBERSHIP_QUIET_MS, plus a random part of RELEASE_SPREAD_MS, and at the latest
+ * MEMBERSHIP_QUIET_MS (and the agent is no longer waiting to join), plus a random part of
+ * RELEASE_SPREAD_MS, and at the latest
  * RELEASE_LATEST_MS after now. Freeing deletes compiled code, so whatever runs next is compiled
  * again: when a rollout starts many agents at once, freeing on a fixed delay made all of them
  * recompile in the same seconds, in the middle of their join (a burst of 100 on 2 cores stalled
@@ -40,7 +43,9 @@ export function scheduleStartUpMemoryRelease(deps: StartUpMemoryReleaseDeps): ()
 
   function check(): void {
     const nowMs = clock.nowMs();
-    const dueMs = Math.min(lastChangeMs + MEMBERSHIP_QUIET_MS + spreadMs, startedMs + RELEASE_LATEST_MS);
+    const latestMs = startedMs + RELEASE_LATEST_MS;
+    // An agent still waiting for its seed sees no member change, yet its join is all ahead of it.
+    const dueMs = deps.joining() ? Math.min(nowMs + MEMBERSHIP_QUIET_MS, latestMs) : Math.min(lastChangeMs + MEMBERSHIP_QUIET_MS + spreadMs, latestMs);
     if (nowMs < dueMs) {
       timer = clock.setTimer(dueMs - nowMs, check);
       return;

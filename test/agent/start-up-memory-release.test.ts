@@ -14,9 +14,10 @@ function setup(settledAfterMs: number, fraction = 0) {
   const clock = new ManualClock();
   const events = createEventStream({ clock, logger: createMemoryLogger(), epoch: "t" });
   let releases = 0;
-  const cancel = scheduleStartUpMemoryRelease({ clock, random: fixedRandom(fraction), events, settledAfterMs, release: () => void releases++ });
+  const state = { joining: false };
+  const cancel = scheduleStartUpMemoryRelease({ clock, random: fixedRandom(fraction), events, settledAfterMs, release: () => void releases++, joining: () => state.joining });
   const join = (node: string) => events.publish({ type: "NodeAdded", node });
-  return { clock, events, join, cancel, released: () => releases };
+  return { clock, events, join, cancel, state, released: () => releases };
 }
 
 describe("releasing start-up's memory", () => {
@@ -38,6 +39,29 @@ describe("releasing start-up's memory", () => {
     await s.clock.advance(MEMBERSHIP_QUIET_MS - 1_000);
     s.join("b8");
     await s.clock.advance(MEMBERSHIP_QUIET_MS + spreadMs - 1);
+    expect(s.released()).toBe(0);
+    await s.clock.advance(1);
+    expect(s.released()).toBe(1);
+  });
+
+  test("an agent still waiting for its seed is not quiet: it frees after its join, once members stop changing", async () => {
+    const s = setup(15_000);
+    s.state.joining = true;
+    await s.clock.advance(40_000);
+    expect(s.released()).toBe(0);
+    s.state.joining = false;
+    s.join("seed");
+    await s.clock.advance(MEMBERSHIP_QUIET_MS - 1);
+    expect(s.released()).toBe(0);
+    // The next look comes at most one quiet time after the join was seen.
+    await s.clock.advance(MEMBERSHIP_QUIET_MS + 1);
+    expect(s.released()).toBe(1);
+  });
+
+  test("an agent that never joins still frees at the latest deadline", async () => {
+    const s = setup(15_000);
+    s.state.joining = true;
+    await s.clock.advance(RELEASE_LATEST_MS - 1);
     expect(s.released()).toBe(0);
     await s.clock.advance(1);
     expect(s.released()).toBe(1);
