@@ -24,11 +24,11 @@ export interface StartUpMemoryReleaseDeps {
 /**
  * Frees start-up's memory once start-up has settled and the membership has been quiet for
  * MEMBERSHIP_QUIET_MS (and the agent is no longer waiting to join), plus a random part of
- * RELEASE_SPREAD_MS, and at the latest
- * RELEASE_LATEST_MS after now. Freeing deletes compiled code, so whatever runs next is compiled
- * again: when a rollout starts many agents at once, freeing on a fixed delay made all of them
- * recompile in the same seconds, in the middle of their join (a burst of 100 on 2 cores stalled
- * for 4 s while the seed's answers waited for CPU). Returns a cancel for shutdown.
+ * RELEASE_SPREAD_MS, and at the latest RELEASE_LATEST_MS after now. Freeing deletes compiled
+ * code, so whatever runs next is compiled again: when a rollout starts many agents at once,
+ * freeing on a fixed delay made all of them recompile in the same seconds, in the middle of
+ * their join (in a burst of 100 on 2 cores the seed answered no join for 7 s while its answers
+ * waited for CPU). Returns a cancel for shutdown.
  */
 export function scheduleStartUpMemoryRelease(deps: StartUpMemoryReleaseDeps): () => void {
   const { clock, events } = deps;
