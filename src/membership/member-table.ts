@@ -95,8 +95,9 @@ export class MemberTable {
     const isLocal = a.node === this.localName;
     if (isLocal && this.leavingFlag) return void onDone?.();
     let rec = this.nodes.get(a.node);
-    // A repeat of what we know changes nothing: dropped before the costlier checks (the layer
-    // above decodes the meta), since a burst of joins delivers each alive several times.
+    // A claim about a known node at no newer incarnation and the same address changes nothing:
+    // dropped here, before the costlier checks (the layer above decodes the meta), since a
+    // burst of joins delivers each alive several times.
     if (rec && !isLocal && a.incarnation <= rec.incarnation && rec.addr === a.addr && rec.port === a.port) return void onDone?.();
     if (!bootstrap) {
       const invalid = checkAliveClaim(a, { metaMaxBytes: this.deps.config.metaMaxBytes, validateMeta: this.deps.validateMeta });
@@ -117,7 +118,6 @@ export class MemberTable {
       this.notes.log("warn", "address-conflict", "conflicting address for a live node; ignoring the newer claim", { node: a.node, current: `${rec.addr}:${rec.port}`, claimed: `${a.addr}:${a.port}` });
       return void onDone?.();
     }
-    if (!isNew && !isLocal && a.incarnation <= rec.incarnation && !movesAddress) return void onDone?.();
     if (isLocal && a.incarnation < rec.incarnation) return void onDone?.();
     rec.suspicion?.cancel();
     rec.suspicion = undefined;
