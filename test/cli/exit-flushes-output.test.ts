@@ -21,3 +21,19 @@ test("output larger than a pipe's buffer reaches a reader that is slow to read: 
     rmSync(dir, { recursive: true, force: true });
   }
 }, 60_000);
+
+test("an agent's log lines of its last turn reach standard error when the process exits right after logging them", () => {
+  // The writer holds a turn's lines for one write at the turn's end (platform/stderr-lines.ts);
+  // process.exit ends the process before that microtask runs, so the exit hook must write them.
+  const script = `import { createAgentPlatform } from "./src/cli/process-platform.ts";
+const platform = createAgentPlatform({ level: "info", format: "logfmt" });
+platform.logger.info("first words");
+platform.logger.error("last words", { code: 3 });
+process.exit(3);`;
+  const result = Bun.spawnSync([process.execPath, "-e", script], { cwd: root, stdout: "pipe", stderr: "pipe" });
+  expect(result.exitCode).toBe(3);
+  const lines = result.stderr.toString().trim().split("\n");
+  expect(lines).toHaveLength(2);
+  expect(lines[0]).toContain('msg="first words"');
+  expect(lines[1]).toContain('msg="last words" code=3');
+}, 30_000);
