@@ -55,3 +55,11 @@ export function execSchema() {
 }
 
 export type ExecConfig = z.output<ReturnType<typeof execSchema>>;
+
+/**
+ * What execSchema() makes of an absent section, without building it: the agent's config takes
+ * this when it has no `exec` (test/config/schema-sections-on-demand.test.ts keeps the two equal).
+ */
+export function execDefaults(): ExecConfig {
+  return { enabled: false, allow: [], timeout: "10s", outputBytesMax: 4096 };
+}

@@ -40,3 +40,12 @@ export function kvSchema() {
 }
 
 export type KvConfig = z.output<ReturnType<typeof kvSchema>>;
+
+/**
+ * What kvSchema() makes of an absent section, without building it: the agent's config takes
+ * this when neither the file nor a flag gives a `kv` key (test/config/schema-sections-on-demand.test.ts
+ * keeps the two equal).
+ */
+export function kvDefaults(): KvConfig {
+  return { enabled: true, backend: "replicated", tombstoneRetention: "7d", antiEntropyInterval: "10s", etcd: { endpoints: [], prefix: "/satellite/kv/", requestTimeout: "5s" } };
+}

@@ -9,9 +9,9 @@ import { parseEventHandlerSpec } from "./event-handler-spec.ts";
 import { applyOnSchema } from "./apply-on-schema.ts";
 import { detectorsSchema } from "./detectors-schema.ts";
 import { thresholdsSchema } from "./thresholds-schema.ts";
-import { execSchema } from "./exec-schema.ts";
+import { execDefaults, execSchema } from "./exec-schema.ts";
 import { generatorsSchema } from "./generators-schema.ts";
-import { kvSchema } from "./kv-schema.ts";
+import { kvDefaults, kvSchema } from "./kv-schema.ts";
 
 /**
  * The agent's configuration: the one place where defaults live. Flags, environment and the
@@ -205,9 +205,9 @@ export function agentConfigSchema() {
     sampleRetention: duration().default("24h"),
     apiToken: z.string().min(16, "use at least 16 characters").max(B.secretLengthMax).optional(),
     /** Remote exec (docs/exec.md): off unless enabled, only the allowed commands, only signed requests. */
-    exec: execSchema().prefault({}),
+    exec: z.lazy(execSchema).default(execDefaults),
     /** The key-value store (docs/kv.md): `/kv/KEY`, `satellite kv`. */
-    kv: kvSchema().prefault({}),
+    kv: z.lazy(kvSchema).default(kvDefaults),
     /** Commands run for each matching event (docs/events.md). */
     eventHandlers: z.lazy(() => z.array(eventHandler()).max(EVENT_HANDLERS_MAX)).default([]),
     eventHandlerTimeout: duration().refine((text) => (parseDurationMs(text) ?? 0) >= 100 && (parseDurationMs(text) ?? 0) <= 3_600_000, "expected a timeout from 100ms to 1h, e.g. 30s").default("30s"),
