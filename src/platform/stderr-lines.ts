@@ -60,11 +60,15 @@ export function createStderrLineWriter(
     }
   };
   const flush = (): void => {
-    scheduled = false;
     if (pending === "") return;
     const text = pending;
     pending = "";
     writeOut(text);
+  };
+  // One scheduled flush per turn at most: an early flush (the bound, exit) leaves it in place.
+  const flushScheduled = (): void => {
+    scheduled = false;
+    flush();
   };
   const line = (text: string): void => {
     pending += `${text}\n`;
@@ -72,7 +76,7 @@ export function createStderrLineWriter(
     if (pending.length >= PENDING_BYTES_MAX) return flush();
     if (!scheduled) {
       scheduled = true;
-      schedule(flush);
+      schedule(flushScheduled);
     }
   };
   return Object.assign(line, { flush });

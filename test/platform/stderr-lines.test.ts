@@ -99,12 +99,16 @@ test("flush writes the held lines at once; the scheduled flush then finds nothin
   expect(writes).toEqual(["stopping\n"]);
 });
 
-test("more than PENDING_BYTES_MAX held is written without waiting for the turn to end", () => {
-  const { line, writes } = heldWriter();
+test("more than PENDING_BYTES_MAX held is written without waiting for the turn to end; the turn keeps one scheduled flush", () => {
+  const { line, writes, scheduled } = heldWriter();
   const long = "x".repeat(1000);
   for (let i = 0; i * 1001 < PENDING_BYTES_MAX; i++) line(long);
   expect(writes).toHaveLength(1);
   expect(writes[0]?.length).toBeGreaterThanOrEqual(PENDING_BYTES_MAX);
+  line("after the bound");
+  expect(scheduled).toHaveLength(1);
+  scheduled.shift()?.();
+  expect(writes.at(-1)).toBe("after the bound\n");
 });
 
 test("by default the flush is a microtask: the lines are out before the logging code's next await resumes", async () => {
