@@ -277,7 +277,15 @@ export async function startAgent(config: AgentConfig, platform: AgentPlatform, k
     if (release) {
       const settledAfterMs = Math.max(START_UP_SETTLED_MS, startupWindowMs(plan.tracked));
       const joining = () => config.initialCluster.length > 0 && !gossip.members().some((m) => m.name !== config.name && m.status === "alive");
-      const cancelRelease = scheduleStartUpMemoryRelease({ clock, random, events, settledAfterMs, release, joining });
+      const releaseAndReport = () => void Promise.resolve(release()).then(
+        (codePages) => {
+          if (!codePages) return;
+          if (codePages.dropped) logger.debug("start-up memory released", { codePagesDroppedMiB: (codePages.residentBytes / 1048576).toFixed(1), mappings: codePages.ranges });
+          else logger.debug("start-up memory released; code pages kept", { reason: codePages.reason });
+        },
+        (error: unknown) => logger.warn("releasing start-up memory failed; the agent runs on with it", { error: error instanceof Error ? error.message : String(error) }),
+      );
+      const cancelRelease = scheduleStartUpMemoryRelease({ clock, random, events, settledAfterMs, release: releaseAndReport, joining });
       closers.push(async () => cancelRelease());
     }
     for (const s of plan.skipped) logger.info("built-in check not enabled", { check: s.name, reason: s.reason });

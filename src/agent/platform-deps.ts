@@ -3,6 +3,7 @@ import type { GossipNet, GossipNetStats } from "../membership/gossip-net.ts";
 import type { Keyring } from "../membership/wire/index.ts";
 import type { ListeningSockets } from "../platform/bun-sockets.ts";
 import type { Clock } from "../platform/clock.ts";
+import type { CodePagesDropped } from "../platform/drop-code-pages.ts";
 import type { Exec } from "../platform/exec.ts";
 import type { GeneratedFiles } from "../platform/generated-files.ts";
 import type { HostProbe } from "../platform/host-probe.ts";
@@ -99,9 +100,10 @@ export interface AgentPlatform {
   openKvReplicaStore?(path: string): KvReplicaStore;
   /**
    * Frees what start-up left in memory (platform/release-start-up-memory.ts); called once, when
-   * start-up has settled. Absent: nothing to free (simulated agents).
+   * start-up has settled; resolves to what became of the executable's code pages (undefined
+   * where there are none to drop). Absent: nothing to free (simulated agents).
    */
-  releaseStartUpMemory?(): void;
+  releaseStartUpMemory?(): Promise<CodePagesDropped | undefined> | void;
   /** Where known peers are kept between runs (`<state dir>/peers.json`). */
   peerSnapshots(path: string, logger: Logger): MemberSnapshotStore;
 }

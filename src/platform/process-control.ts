@@ -1,4 +1,5 @@
-import { dlopen, FFIType } from "bun:ffi";
+import { FFIType } from "bun:ffi";
+import { openLibc } from "./libc.ts";
 
 /**
  * The two process calls Bun offers no API for, taken from libc through bun:ffi: becoming the
@@ -15,36 +16,26 @@ export interface ProcessControl {
 const PR_SET_CHILD_SUBREAPER = 36;
 const WNOHANG = 1;
 
-/** glibc first, then musl's names (Alpine-based images). */
-const LIBC_NAMES = ["libc.so.6", "libc.musl-x86_64.so.1", "libc.musl-aarch64.so.1", "libc.so"];
-
 let loaded: ProcessControl | null | undefined;
 
 /** The libc-backed ProcessControl, or undefined where no libc can be loaded (not Linux, no FFI). */
 export function loadProcessControl(): ProcessControl | undefined {
   if (loaded !== undefined) return loaded ?? undefined;
   loaded = null;
-  if (process.platform !== "linux") return undefined;
-  for (const name of LIBC_NAMES) {
-    try {
-      const lib = dlopen(name, {
-        prctl: { args: [FFIType.i32, FFIType.u64, FFIType.u64, FFIType.u64, FFIType.u64], returns: FFIType.i32 },
-        waitpid: { args: [FFIType.i32, FFIType.ptr, FFIType.i32], returns: FFIType.i32 },
-      });
-      const { prctl, waitpid } = lib.symbols;
-      loaded = {
-        setChildSubreaper: (on) => prctl(PR_SET_CHILD_SUBREAPER, on ? 1n : 0n, 0n, 0n, 0n) === 0,
-        reap(pid) {
-          if (!Number.isInteger(pid) || pid <= 0) return "not-child";
-          const result = waitpid(pid, null, WNOHANG);
-          if (result === pid) return "reaped";
-          return result === 0 ? "running" : "not-child";
-        },
-      };
-      return loaded;
-    } catch {
-      // Try the next name.
-    }
-  }
-  return undefined;
+  const libc = openLibc({
+    prctl: { args: [FFIType.i32, FFIType.u64, FFIType.u64, FFIType.u64, FFIType.u64], returns: FFIType.i32 },
+    waitpid: { args: [FFIType.i32, FFIType.ptr, FFIType.i32], returns: FFIType.i32 },
+  });
+  if (!libc) return undefined;
+  const { prctl, waitpid } = libc;
+  loaded = {
+    setChildSubreaper: (on) => prctl(PR_SET_CHILD_SUBREAPER, on ? 1n : 0n, 0n, 0n, 0n) === 0,
+    reap(pid) {
+      if (!Number.isInteger(pid) || pid <= 0) return "not-child";
+      const result = waitpid(pid, null, WNOHANG);
+      if (result === pid) return "reaped";
+      return result === 0 ? "running" : "not-child";
+    },
+  };
+  return loaded;
 }

@@ -2,12 +2,21 @@ import { afterEach, describe, expect, test } from "bun:test";
 import type { AgentPlatform } from "../../src/agent/platform-deps.ts";
 import { AgentSim } from "../sim/agent-sim.ts";
 
-/** Agents whose platform counts the calls to releaseStartUpMemory. */
+type ReleaseOutcome = ReturnType<NonNullable<AgentPlatform["releaseStartUpMemory"]>>;
+
+/** Agents whose platform counts the calls to releaseStartUpMemory and answers with the agent's `outcomes`. */
 class CountingSim extends AgentSim {
   releases = 0;
+  readonly outcomes = new Map<string, () => ReleaseOutcome>();
 
-  protected override equip(_name: string, platform: AgentPlatform): AgentPlatform {
-    return { ...platform, releaseStartUpMemory: () => void this.releases++ };
+  protected override equip(name: string, platform: AgentPlatform): AgentPlatform {
+    return {
+      ...platform,
+      releaseStartUpMemory: () => {
+        this.releases++;
+        return this.outcomes.get(name)?.();
+      },
+    };
   }
 }
 
@@ -34,5 +43,19 @@ describe("memory start-up leaves behind", () => {
     await sim.stop("node-0", false);
     await sim.advanceUntil(() => false, 30_000, 1000);
     expect(sim.releases).toBe(0);
+  });
+
+  test("what became of the code pages is logged, and a failed release is a warning, not a crash", async () => {
+    sim = new CountingSim(9);
+    sim.outcomes.set("node-0", async () => ({ dropped: true, ranges: 2, residentBytes: 36 * 1048576 }));
+    sim.outcomes.set("node-1", () => Promise.reject(new Error("madvise exploded")));
+    sim.outcomes.set("node-2", async () => ({ dropped: false, reason: "no C library to call madvise from" }));
+    for (const index of [0, 1, 2]) await sim.start(index, "master");
+    await sim.advanceUntil(() => sim!.releases === 3, 60_000, 1000);
+    await sim.advanceUntil(() => false, 1000, 1000);
+    expect(sim.get("node-0").logLines.find((l) => l.includes("start-up memory released"))).toContain("codePagesDroppedMiB=36.0 mappings=2");
+    expect(sim.get("node-1").logLines.find((l) => l.includes("releasing start-up memory failed"))).toContain("madvise exploded");
+    expect(sim.get("node-2").logLines.find((l) => l.includes("code pages kept"))).toContain("no C library");
+    expect(sim.running().length).toBe(3);
   });
 });
