@@ -1,6 +1,7 @@
 import type { AgentConfig } from "../config/load.ts";
 import type { EventStream } from "../events/event-stream.ts";
-import { createKubeConnector, type KubeConnector } from "../kube/kube-api.ts";
+import type { KubeConnector } from "../kube/kube-api.ts";
+import { createHostKubeConnector } from "../kube/plugin-aware-connector.ts";
 import { startKubeEventWriter } from "../kube-writeback/kube-event-writer.ts";
 import { startNodeConditionWriter } from "../kube-writeback/node-condition-writer.ts";
 import type { Clock } from "../platform/clock.ts";
@@ -11,7 +12,7 @@ import type { Logger } from "../platform/logger.ts";
  * The agent's own Kubernetes client (role from the Node label, condition, events), the same kind
  * the checks use; it reaches the network only when one of those flags is set.
  */
-export const agentKubeConnector: KubeConnector = createKubeConnector(bunHttpFetch);
+export const agentKubeConnector: KubeConnector = createHostKubeConnector(bunHttpFetch);
 
 export interface KubeWritebackDeps {
   events: EventStream;

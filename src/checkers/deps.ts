@@ -5,7 +5,8 @@ import { type HostFiles, systemHostFiles } from "../platform/host-files.ts";
 import { type HttpFetch, bunHttpFetch } from "../platform/http-fetch.ts";
 import { type InotifyProbe, systemInotifyProbe } from "../platform/inotify.ts";
 import { type NetDialer, systemNetDialer } from "../platform/net-dial.ts";
-import { type KubeConnector, createKubeConnector } from "../kube/kube-api.ts";
+import type { KubeConnector } from "../kube/kube-api.ts";
+import { createHostKubeConnector } from "../kube/plugin-aware-connector.ts";
 
 /** Every side effect a checker may cause, injected when the checker kinds are built. */
 export interface CheckerDeps {
@@ -28,5 +29,5 @@ export const systemCheckerDeps: CheckerDeps = {
   exec: bunExec,
   inotify: systemInotifyProbe,
   dns: udpDnsClient,
-  kube: createKubeConnector(bunHttpFetch),
+  kube: createHostKubeConnector(bunHttpFetch),
 };
