@@ -16,8 +16,8 @@ export type CodePagesDropped = { dropped: true; ranges: number; residentBytes: n
  * module set-up): 36 MiB of an idle agent's RSS were pages of the executable, and 12 MiB of them
  * were touched again in the next minute. Only read-only mappings of the executable whose
  * pages are all clean copies of the file are dropped (smaps-code-ranges.ts): what the kernel
- * does to such pages under memory pressure is the same. The
- * executable is the one file whose contents cannot change under the process (ETXTBSY).
+ * does to such pages under memory pressure is the same. The executable is the one file whose
+ * contents cannot change under the process (writing it fails with ETXTBSY).
  */
 export function dropExecutableCodePages(): CodePagesDropped {
   if (process.platform !== "linux") return { dropped: false, reason: `not Linux (${process.platform})` };
