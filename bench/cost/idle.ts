@@ -22,6 +22,7 @@ import { createTestNetwork, netnsUnavailableReason, type TestHost, type TestNetw
 import { BenchCluster } from "../gossip/real-cluster.ts";
 import { satelliteDriver, serfDriver, type Driver } from "../gossip/real-drivers.ts";
 import { seesAll, waitBound } from "../gossip/real-measure.ts";
+import { evictExecutables } from "../support/page-cache.ts";
 import { report } from "../support/report.ts";
 import { buildBareProgram, readCost, costDelta, summarise, type CostSample, type RowSummary } from "./idle-measure.ts";
 
@@ -84,6 +85,9 @@ if (!Bun.which(serfBinary)) {
   console.error(`bench/cost/idle.ts: serf binary '${serfBinary}' not found (scripts/install-test-deps.sh installs serf)`);
   process.exit(2);
 }
+
+// Every build read from disk, as on a host after its install (bench/support/page-cache.ts).
+for (const failure of evictExecutables([serfBinary, ...satelliteBuilds])) console.error(`note: not evicted from the page cache: ${failure}`);
 
 const work = mkdtempSync(join(tmpdir(), "satellite-cost-bench-"));
 process.on("exit", () => rmSync(work, { recursive: true, force: true }));

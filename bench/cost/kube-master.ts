@@ -13,6 +13,7 @@ import { closeSync, mkdtempSync, mkdirSync, openSync, readFileSync, rmSync, writ
 import { loadavg, tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { freePort } from "../../test/support/processes.ts";
+import { evictExecutables } from "../support/page-cache.ts";
 import { median, report } from "../support/report.ts";
 import { startKubeMasterHost } from "./kube-master-host.ts";
 
@@ -33,6 +34,8 @@ function readMemory(pid: number, atS: number): Sample {
   return { atS, rssMiB: kib("VmRSS"), privateMiB: kib("RssAnon"), fileMiB: kib("RssFile") };
 }
 
+// Every build read from disk, as on a host after its install (bench/support/page-cache.ts).
+for (const failure of evictExecutables(builds)) console.log(`note: not evicted from the page cache: ${failure}`);
 const work = mkdtempSync(join(tmpdir(), "satellite-kube-master-"));
 const host = await startKubeMasterHost(join(work, "host"));
 for (const note of host.notes) console.log(`note: ${note}`);

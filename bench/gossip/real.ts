@@ -24,6 +24,7 @@ import { runBurst, type BurstResult } from "./real-burst.ts";
 import { satelliteDriver, serfDriver, type Driver, type DriverOptions, type Impl } from "./real-drivers.ts";
 import { log, runSize, type SizeResult } from "./real-size.ts";
 import { printResults } from "./real-report.ts";
+import { evictExecutables } from "../support/page-cache.ts";
 
 const args = new Map(process.argv.slice(2).map((a) => { const [k, v] = a.replace(/^--/, "").split("="); return [k as string, v ?? "true"]; }));
 const num = (key: string, fallback: number) => {
@@ -68,6 +69,9 @@ for (const impl of impls) {
     process.exit(2);
   }
 }
+
+// Every build read from disk, as on a host after its install (bench/support/page-cache.ts).
+for (const failure of evictExecutables(impls.map((impl) => (impl === "serf" ? driverOptions.serfBinary : driverOptions.satelliteBinary)))) console.error(`note: not evicted from the page cache: ${failure}`);
 
 // Log lines are timestamped when the bench reads them: keep the bench ahead of the agents in the
 // scheduler (agents run at the usual nice 0), or a burst that saturates the CPUs delays the reading.
