@@ -1,8 +1,8 @@
 import { afterAll, describe, expect, test } from "bun:test";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { freePort, waitFor, waitForAgentStarted } from "../support/processes.ts";
+import { agentStarted, freePort, waitFor } from "../support/processes.ts";
 
 /**
  * Remote exec between three compiled agents on loopback sharing a gossip key: a command runs
@@ -18,6 +18,17 @@ afterAll(() => {
   for (const p of procs) p.kill("SIGKILL");
   rmSync(work, { recursive: true, force: true });
 });
+
+const taken = new Set<number>();
+/** A free port no other agent of this file was given: the OS may hand a just-closed port out again. */
+async function port(): Promise<number> {
+  for (;;) {
+    const candidate = await freePort();
+    if (taken.has(candidate)) continue;
+    taken.add(candidate);
+    return candidate;
+  }
+}
 
 interface Agent {
   name: string;
@@ -35,7 +46,7 @@ interface NodeResult {
 
 /** `secret`: the gossip key (`--encrypt`) or an API token (`--api-token-file`), the only secret the agent has. */
 async function startAgent(name: string, tags: string, exec: string, gossipPort: number, seed: number | undefined, secret: { key: string } | { token: string } = { key: KEY }): Promise<Agent> {
-  const apiPort = await freePort();
+  const apiPort = await port();
   const config = join(work, `${name}.yaml`);
   writeFileSync(config, `defaultChecks: false\n${exec}\n`);
   const tokenFile = join(work, `${name}.token`);
@@ -43,9 +54,17 @@ async function startAgent(name: string, tags: string, exec: string, gossipPort: 
   const secretArgs = "key" in secret ? ["--encrypt", secret.key] : ["--api-token-file", tokenFile];
   const argv = [BINARY, "agent", "--name", name, "--tags", tags, ...secretArgs, "--rpc-addr", `127.0.0.1:${apiPort}`, "--gossip-addr", `127.0.0.1:${gossipPort}`, "--state-dir", join(work, name), "--config", config];
   if (seed !== undefined) argv.push("--initial-cluster", `127.0.0.1:${seed}`);
-  procs.push(Bun.spawn(argv, { stdout: "ignore", stderr: "ignore", env: { PATH: process.env.PATH ?? "/usr/bin:/bin" } }));
+  const log = join(work, `${name}.log`);
+  const proc = Bun.spawn(argv, { stdout: "ignore", stderr: Bun.file(log), env: { PATH: process.env.PATH ?? "/usr/bin:/bin" } });
+  procs.push(proc);
   const api = `http://127.0.0.1:${apiPort}`;
-  await waitForAgentStarted(`${api}`, 10_000, `${name} to start`);
+  const logTail = () => (existsSync(log) ? readFileSync(log, "utf8").slice(-2000) : "(no log)");
+  try {
+    await waitFor(async () => proc.exitCode !== null || (await agentStarted(api)), 10_000, `${name} to start`);
+  } catch (error) {
+    throw new Error(`${(error as Error).message}; its log ends:\n${logTail()}`);
+  }
+  if (proc.exitCode !== null) throw new Error(`${name} exited with ${proc.exitCode} before it started; its log ends:\n${logTail()}`);
   return { name, api, apiPort };
 }
 
@@ -57,7 +76,7 @@ function exec(agent: Agent, args: string[], env: Record<string, string> = {}): {
 
 describe.skipIf(!existsSync(BINARY))("remote exec between agents on loopback", () => {
   test("runs on the tagged nodes only; refuses what a node does not allow and records it; a disabled node refuses", async () => {
-    const [g1, g2, g3] = [await freePort(), await freePort(), await freePort()];
+    const [g1, g2, g3] = [await port(), await port(), await port()];
     const allowEcho = 'exec: { enabled: true, allow: ["echo *"], timeout: 5s }';
     const n1 = await startAgent("n1", "role=master,app=api", "exec: { enabled: false }", g1, undefined);
     await startAgent("n2", "role=node,app=web", 'exec: { enabled: true, allow: ["echo *", "sleep *"], timeout: 5s }', g2, g1);
@@ -102,7 +121,7 @@ describe.skipIf(!existsSync(BINARY))("remote exec between agents on loopback", (
   }, 90_000);
 
   test("without a gossip key the API token signs: nodes with the same token run it, a node with another token refuses", async () => {
-    const [g4, g5, g6] = [await freePort(), await freePort(), await freePort()];
+    const [g4, g5, g6] = [await port(), await port(), await port()];
     const allowEcho = 'exec: { enabled: true, allow: ["echo *"] }';
     const token = "cluster-token-0123456789abcdef";
     const n4 = await startAgent("n4", "role=master", allowEcho, g4, undefined, { token });
