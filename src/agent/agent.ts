@@ -40,7 +40,7 @@ import { prepareKv } from "./kv-setup.ts";
 import { startMaintenance } from "./maintenance-setup.ts";
 import { processPrivateTextFiles } from "../platform/private-text-files.ts";
 import { startGenerators } from "./generators-setup.ts";
-import { scheduleStartUpMemoryRelease } from "./start-up-memory-release.ts";
+import { reportedRelease, scheduleStartUpMemoryRelease } from "./start-up-memory-release.ts";
 import { agentKubeConnector, startKubeWriteback } from "./kube-writeback-setup.ts";
 import { applyRoleFromNodeLabel } from "./node-role.ts";
 import { clusterStatusSource, STATUS_CACHE_MS } from "./status-source.ts";
@@ -277,15 +277,7 @@ export async function startAgent(config: AgentConfig, platform: AgentPlatform, k
     if (release) {
       const settledAfterMs = Math.max(START_UP_SETTLED_MS, startupWindowMs(plan.tracked));
       const joining = () => config.initialCluster.length > 0 && !gossip.members().some((m) => m.name !== config.name && m.status === "alive");
-      const releaseAndReport = () => void Promise.resolve(release()).then(
-        (codePages) => {
-          if (!codePages) return;
-          if (codePages.dropped) logger.debug("start-up memory released", { codePagesDroppedMiB: (codePages.residentBytes / 1048576).toFixed(1), mappings: codePages.ranges });
-          else logger.debug("start-up memory released; code pages kept", { reason: codePages.reason });
-        },
-        (error: unknown) => logger.warn("releasing start-up memory failed; the agent runs on with it", { error: error instanceof Error ? error.message : String(error) }),
-      );
-      const cancelRelease = scheduleStartUpMemoryRelease({ clock, random, events, settledAfterMs, release: releaseAndReport, joining });
+      const cancelRelease = scheduleStartUpMemoryRelease({ clock, random, events, settledAfterMs, release: reportedRelease(release, logger), joining });
       closers.push(async () => cancelRelease());
     }
     for (const s of plan.skipped) logger.info("built-in check not enabled", { check: s.name, reason: s.reason });

@@ -1,5 +1,7 @@
 import type { EventStream } from "../events/event-stream.ts";
 import type { Clock } from "../platform/clock.ts";
+import type { CodePagesDropped } from "../platform/drop-code-pages.ts";
+import type { Logger } from "../platform/logger.ts";
 import type { Random } from "../platform/random.ts";
 
 /** Membership must have been still this long: a join burst's members are all in by then. */
@@ -62,4 +64,20 @@ export function scheduleStartUpMemoryRelease(deps: StartUpMemoryReleaseDeps): ()
   }
 
   return finish;
+}
+
+/**
+ * `release` as the scheduler calls it: what became of the executable's code pages is logged at
+ * debug, and a release that fails is a warning, never a crash (the agent runs on with the memory).
+ */
+export function reportedRelease(release: () => Promise<CodePagesDropped | undefined> | void, logger: Logger): () => void {
+  return () =>
+    void Promise.resolve(release()).then(
+      (codePages) => {
+        if (!codePages) return;
+        if (codePages.dropped) logger.debug("start-up memory released", { codePagesDroppedMiB: (codePages.residentBytes / 1048576).toFixed(1), mappings: codePages.ranges });
+        else logger.debug("start-up memory released; code pages kept", { reason: codePages.reason });
+      },
+      (error: unknown) => logger.warn("releasing start-up memory failed; the agent runs on with it", { error: error instanceof Error ? error.message : String(error) }),
+    );
 }

@@ -28,6 +28,16 @@ export class KubeApiError extends Error {
 
 type Yaml = Record<string, unknown>;
 
+/** The kubeconfig's user gets its credentials from an exec or auth-provider plugin, which this client does not run. */
+export class CredentialPluginRequired extends Error {
+  override readonly name = "CredentialPluginRequired";
+}
+
+/** True for what connect() rejects with when the kubeconfig's user needs a credential plugin. */
+export function needsCredentialPlugin(error: unknown): boolean {
+  return error instanceof CredentialPluginRequired || (error instanceof Error && error.cause instanceof CredentialPluginRequired);
+}
+
 /**
  * Reads what the client needs from the kubeconfig (kubeconfig-files.ts decides which: explicit,
  * KUBECONFIG merged, or in-cluster): server, CA (file or data), client certificate (file or
@@ -58,7 +68,7 @@ export function readKubeTarget(kubeconfig: string | undefined, env: KubeEnvironm
     const data = (value: unknown): string => Buffer.from(String(value), "base64").toString("utf8");
     const pick = (node: Yaml, key: string): string | undefined =>
       node[`${key}-data`] !== undefined ? data(node[`${key}-data`]) : node[key] !== undefined ? file(node[key]) : undefined;
-    if (user.exec || user["auth-provider"]) throw new Error(`user "${String(context.user)}" uses an exec or auth-provider plugin, which this client does not run; use a token or client certificate`);
+    if (user.exec || user["auth-provider"]) throw new CredentialPluginRequired(`user "${String(context.user)}" uses an exec or auth-provider plugin, which this client does not run; use a token or client certificate`);
     const tls: TlsMaterial = {};
     const ca = pick(cluster, "certificate-authority");
     if (ca) tls.ca = ca;

@@ -3,8 +3,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { KubeApi, KubeConnector } from "../../src/kube/kube-api.ts";
-import { createHostKubeConnector, createPluginAwareKubeConnector, usesCredentialPlugin } from "../../src/kube/plugin-aware-connector.ts";
-import { bunHttpFetch } from "../../src/platform/http-fetch.ts";
+import type { KubeEnvironment } from "../../src/kube/kubeconfig-files.ts";
+import { createHostKubeConnector, createPluginAwareKubeConnector } from "../../src/kube/plugin-aware-connector.ts";
+import { createRestKubeConnector } from "../../src/kube/rest-connector.ts";
+import { bunHttpFetch, type HttpFetch } from "../../src/platform/http-fetch.ts";
 import { hasOpenssl, makeTestPki } from "../checkers/_certs.ts";
 import { kubeconfigYaml, startFakeApiServer } from "./fake-apiserver.ts";
 
@@ -28,63 +30,71 @@ users:
 }
 
 const token = kubeconfig("token.yaml", "{ token: abc }");
-const cert = kubeconfig("cert.yaml", "{ client-certificate: /etc/kubernetes/pki/admin.crt, client-key: /etc/kubernetes/pki/admin.key }");
+const cert = kubeconfig("cert.yaml", `{ client-certificate-data: ${btoa("certificate")}, client-key-data: ${btoa("key")} }`);
 const exec = kubeconfig("exec.yaml", "{ exec: { apiVersion: client.authentication.k8s.io/v1, command: aws, args: [eks, get-token] } }");
 const authProvider = kubeconfig("auth-provider.yaml", "{ auth-provider: { name: oidc } }");
 
-/** Connectors that record which one a run went to. */
-function recording() {
-  const calls: string[] = [];
+/**
+ * The real REST connector (its HTTP never called: connect only reads the configuration) and a
+ * plugin connector that records the runs it was given.
+ */
+function connectorsFor(env: KubeEnvironment) {
+  const pluginRuns: string[] = [];
   let built = 0;
-  const fake = (name: string): KubeConnector => ({
-    connect: async (path) => {
-      calls.push(`${name} ${path ?? "(in-cluster)"}`);
-      return {} as KubeApi;
-    },
-  });
-  return {
-    calls,
-    builtPlugins: () => built,
-    connectors: { rest: fake("rest"), plugins: () => (built++, fake("plugins")), env: {} },
+  const unusedHttp: HttpFetch = async () => {
+    throw new Error("connect must not reach the network");
   };
+  const plugins = (): KubeConnector => {
+    built++;
+    return {
+      connect: async (path) => {
+        pluginRuns.push(path ?? "(in-cluster)");
+        return {} as KubeApi;
+      },
+    };
+  };
+  const connector = createPluginAwareKubeConnector({ rest: createRestKubeConnector(unusedHttp, env), plugins });
+  return { connector, pluginRuns, builtPlugins: () => built };
 }
 
+const signal = new AbortController().signal;
+
 describe("the plugin-aware Kubernetes connector", () => {
-  test("takes the REST client for a token, a client certificate and the pod's service account", async () => {
-    const r = recording();
-    const connector = createPluginAwareKubeConnector(r.connectors);
-    const signal = new AbortController().signal;
-    await connector.connect(token, signal);
-    await connector.connect(cert, signal);
-    await connector.connect(undefined, signal);
-    expect(r.calls).toEqual([`rest ${token}`, `rest ${cert}`, "rest (in-cluster)"]);
-    expect(r.builtPlugins()).toBe(0);
+  test("takes the REST client for a token and a client certificate", async () => {
+    const { connector, pluginRuns, builtPlugins } = connectorsFor({});
+    expect(typeof (await connector.connect(token, signal)).readNode).toBe("function");
+    expect(typeof (await connector.connect(cert, signal)).readNode).toBe("function");
+    expect(pluginRuns).toEqual([]);
+    expect(builtPlugins()).toBe(0);
   });
 
   test("takes client-node's connector, built once, for exec and auth-provider users", async () => {
-    const r = recording();
-    const connector = createPluginAwareKubeConnector(r.connectors);
-    const signal = new AbortController().signal;
+    const { connector, pluginRuns, builtPlugins } = connectorsFor({});
     await connector.connect(exec, signal);
     await connector.connect(authProvider, signal);
     await connector.connect(token, signal);
-    expect(r.calls).toEqual([`plugins ${exec}`, `plugins ${authProvider}`, `rest ${token}`]);
-    expect(r.builtPlugins()).toBe(1);
+    expect(pluginRuns).toEqual([exec, authProvider]);
+    expect(builtPlugins()).toBe(1);
   });
 
-  test("follows KUBECONFIG's merged files and the current context's user", () => {
-    expect(usesCredentialPlugin(undefined, { KUBECONFIG: `${join(dir, "missing.yaml")}:${exec}` })).toBe(true);
-    expect(usesCredentialPlugin(undefined, { KUBECONFIG: token })).toBe(false);
+  test("follows KUBECONFIG's merged files and the current context's user", async () => {
+    const merged = connectorsFor({ KUBECONFIG: `${join(dir, "missing.yaml")}:${exec}` });
+    await merged.connector.connect(undefined, signal);
+    expect(merged.pluginRuns).toEqual(["(in-cluster)"]);
     const otherContext = join(dir, "other-context.yaml");
     writeFileSync(otherContext, readFileSync(exec, "utf8").replace("current-context: c", "current-context: other"));
-    expect(usesCredentialPlugin(otherContext, {})).toBe(false);
+    const other = connectorsFor({});
+    await other.connector.connect(otherContext, signal);
+    expect(other.pluginRuns).toEqual([]);
   });
 
-  test("a kubeconfig it cannot read goes to the REST client, which says what is wrong", () => {
-    expect(usesCredentialPlugin(join(dir, "missing.yaml"), {})).toBe(false);
+  test("a kubeconfig that cannot be read is the REST client's error, naming the file", async () => {
+    const { connector, pluginRuns } = connectorsFor({});
     const broken = join(dir, "broken.yaml");
     writeFileSync(broken, "current-context: [unclosed");
-    expect(usesCredentialPlugin(broken, {})).toBe(false);
+    await expect(connector.connect(join(dir, "missing.yaml"), signal)).rejects.toThrow(`cannot load Kubernetes client configuration from ${join(dir, "missing.yaml")}`);
+    await expect(connector.connect(broken, signal)).rejects.toThrow(`from ${broken}`);
+    expect(pluginRuns).toEqual([]);
   });
 });
 
